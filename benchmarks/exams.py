@@ -1,0 +1,214 @@
+"""Exam benchmark runner: ITC 2007 sets and Toronto instances, each run in its own process.
+
+Results accumulate in `benchmarks/results/exams.csv` (one row per instance, time limit, workers
+and seed; a new run replaces the old row) and `exams.md` is rewritten from it each time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import multiprocessing
+import os
+import platform
+import resource
+from pathlib import Path
+
+import ortools
+import psutil
+
+from benchmarks.reference import ITC2007_PUBLISHED_BEST, ITC2007_UNITIME, TORONTO_PUBLISHED_BEST
+from datasets import BUNDLED_ITC2007, BUNDLED_TORONTO, bundled_instance, read_exam_problem
+
+RESULTS = Path(__file__).parent / "results"
+FIELDS = [
+    "instance", "family", "time_limit", "workers", "seed", "feasible", "cost", "normalised",
+    "bound", "gap", "first_feasible_s", "best_at_s", "lns_steps", "peak_memory_mb", "published",
+    "ratio_to_published", "unitime", "ratio_to_unitime", "date", "machine",
+]
+
+
+def machine() -> str:
+    memory = psutil.virtual_memory().total / 2**30
+    cpu = _cpu_name()
+    return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, OR-Tools {ortools.__version__}"
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _run(name: str, time_limit: float, workers: int, seed: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    """Solve one instance in a fresh process so its peak memory is its own."""
+    from models import SolveParameters
+    from solver.exams.solve import solve_exams
+
+    problem = read_exam_problem(bundled_instance(name))
+    parameters = SolveParameters(time_limit=time_limit, workers=workers, seed=seed)
+    outcome = solve_exams(problem, parameters)
+    report = outcome.report
+    evaluation = outcome.evaluation
+    queue.put(
+        {
+            "feasible": evaluation is not None and evaluation.feasible,
+            "cost": evaluation.total if evaluation else None,
+            "normalised": evaluation.normalised_total if evaluation else None,
+            "bound": report.best_bound,
+            "gap": report.gap,
+            "first_feasible_s": report.time_to_first_feasible,
+            "best_at_s": report.time_to_best,
+            "lns_steps": report.lns_steps,
+            "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+    )
+
+
+def run_one(name: str, time_limit: float, workers: int, seed: int) -> dict[str, object]:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_run, args=(name, time_limit, workers, seed, queue))
+    process.start()
+    try:
+        result = queue.get(timeout=time_limit * 3 + 120)
+    except Exception:  # noqa: BLE001 - a crashed or hung run is recorded as such
+        result = {"feasible": False}
+    process.join(timeout=30)
+    family = "itc2007" if name in BUNDLED_ITC2007 else "toronto"
+    row: dict[str, object] = {
+        "instance": name, "family": family, "time_limit": time_limit, "workers": workers, "seed": seed,
+        "date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(), **result,
+    }
+    if family == "itc2007":
+        published = ITC2007_PUBLISHED_BEST[name]
+        unitime = ITC2007_UNITIME.get(int(time_limit), {}).get(name)
+        measured = row.get("cost")
+    else:
+        published, unitime, measured = TORONTO_PUBLISHED_BEST[name], None, row.get("normalised")
+    row["published"] = published
+    row["unitime"] = unitime
+    if isinstance(measured, int | float) and row.get("feasible"):
+        row["ratio_to_published"] = round(measured / published, 3)
+        if unitime:
+            row["ratio_to_unitime"] = round(measured / unitime, 3)
+    return row
+
+
+def _key(row: dict[str, object]) -> tuple[str, float, int, int]:
+    return (str(row["instance"]), float(row["time_limit"]), int(row["workers"]), int(row["seed"]))  # type: ignore[arg-type]
+
+
+def load_rows(path: Path) -> dict[tuple[str, float, int, int], dict[str, object]]:
+    if not path.exists():
+        return {}
+    with path.open() as handle:
+        return {_key(row): dict(row) for row in csv.DictReader(handle)}
+
+
+def save(rows: dict[tuple[str, float, int, int], dict[str, object]], directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(rows.values(), key=lambda r: (r["family"], _order(str(r["instance"])), float(r["time_limit"])))  # type: ignore[arg-type]
+    with (directory / "exams.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=FIELDS)
+        writer.writeheader()
+        for row in ordered:
+            writer.writerow({field: row.get(field, "") for field in FIELDS})
+    (directory / "exams.md").write_text(markdown(ordered))
+
+
+def _order(name: str) -> int:
+    names = list(BUNDLED_ITC2007) + list(BUNDLED_TORONTO)
+    return names.index(name) if name in names else len(names)
+
+
+def _fmt(value: object, digits: int = 1) -> str:
+    if value in (None, ""):
+        return "–"
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:.{digits}f}" if digits else f"{number:.0f}"
+
+
+def markdown(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "# Exam timetabling benchmarks",
+        "",
+        "Written by `make bench-exams` (`python -m benchmarks.exams`). Each run is a fresh process;",
+        "cost is the independent checker's score of the reported timetable. Bound is the engine's",
+        "proven lower bound (for the LNS path only penalties no timetable avoids, hence large gaps).",
+        "",
+    ]
+    machines = sorted({str(r.get("machine")) for r in rows})
+    lines += [f"Machine: {m}" for m in machines] + [""]
+    itc = [r for r in rows if r["family"] == "itc2007"]
+    toronto = [r for r in rows if r["family"] == "toronto"]
+    if itc:
+        lines += [
+            "## ITC 2007 examination track (soft cost, lower is better)",
+            "",
+            "| set | limit s | workers | seed | feasible | cost | bound | gap | first feasible s | best at s | LNS steps | peak MB | UniTime same limit | ratio to UniTime | best published | ratio | date |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in itc:
+            lines.append(
+                f"| {str(r['instance']).replace('exam_comp_', '')} | {_fmt(r['time_limit'], 0)} | {r['workers']} | {r['seed']} "
+                f"| {r['feasible']} | {_fmt(r.get('cost'), 0)} | {_fmt(r.get('bound'), 0)} | {_fmt(r.get('gap'), 3)} "
+                f"| {_fmt(r.get('first_feasible_s'))} | {_fmt(r.get('best_at_s'))} | {_fmt(r.get('lns_steps'), 0)} "
+                f"| {_fmt(r.get('peak_memory_mb'), 0)} | {_fmt(r.get('unitime'), 0)} | {_fmt(r.get('ratio_to_unitime'), 3)} "
+                f"| {_fmt(r.get('published'), 0)} | {_fmt(r.get('ratio_to_published'), 3)} | {r.get('date')} |"
+            )
+        lines.append("")
+    if toronto:
+        lines += [
+            "## Toronto (average proximity cost per student, lower is better)",
+            "",
+            "| instance | limit s | workers | seed | feasible | cost | total | first feasible s | best at s | LNS steps | peak MB | best published | ratio | date |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in toronto:
+            lines.append(
+                f"| {r['instance']} | {_fmt(r['time_limit'], 0)} | {r['workers']} | {r['seed']} | {r['feasible']} "
+                f"| {_fmt(r.get('normalised'), 3)} | {_fmt(r.get('cost'), 0)} | {_fmt(r.get('first_feasible_s'))} "
+                f"| {_fmt(r.get('best_at_s'))} | {_fmt(r.get('lns_steps'), 0)} | {_fmt(r.get('peak_memory_mb'), 0)} "
+                f"| {_fmt(r.get('published'), 2)} | {_fmt(r.get('ratio_to_published'), 3)} | {r.get('date')} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--time-limits", type=float, nargs="+", default=[60.0, 300.0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--families", nargs="+", choices=["itc2007", "toronto"], default=["itc2007", "toronto"])
+    parser.add_argument("--instances", nargs="*", help="Only these instance names.")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    names = [n for n in BUNDLED_ITC2007 if "itc2007" in args.families]
+    names += [n for n in BUNDLED_TORONTO if "toronto" in args.families]
+    if args.instances:
+        names = [n for n in names if n in args.instances]
+    rows = load_rows(args.results / "exams.csv")
+    for time_limit in args.time_limits:
+        for name in names:
+            row = run_one(name, time_limit, args.workers, args.seed)
+            rows[_key(row)] = row
+            save(rows, args.results)
+            print(
+                f"{name:16s} {time_limit:5.0f}s feasible={row.get('feasible')} cost={row.get('cost')} "
+                f"normalised={row.get('normalised')} ratio={row.get('ratio_to_published')}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

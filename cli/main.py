@@ -1,0 +1,106 @@
+"""The `registrar` command: the engine's problem kinds from the command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cli.display import console, print_evaluation, print_report, progress_display
+from datasets import read_exam_problem, read_exam_solution, write_exam_solution
+from datasets.errors import DatasetError
+from datasets.json_io import solution_to_json
+from models import SolveParameters, SolveStatus
+from solver.engine import default_workers
+
+FORMATS = click.Choice(["itc2007", "toronto"])
+
+
+@click.group()
+def main() -> None:
+    """Scheduling engine of the Office of the Registrar."""
+
+
+@main.group()
+def exams() -> None:
+    """Exam timetables: periods and rooms for every exam of the session."""
+
+
+@exams.command("solve")
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.option("--format", "file_format", type=FORMATS, help="Guessed from the file name if omitted.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT workers [all cores].")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--output", type=click.Path(path_type=Path), help="Write the timetable (format by extension).")
+@click.option("--json", "json_report", type=click.Path(path_type=Path), help="Write the solve report.")
+@click.option("--warm-start", type=click.Path(path_type=Path), help="Start from this timetable.")
+@click.option("--strategy", type=click.Choice(["auto", "full", "lns"]), default="auto", show_default=True)
+def exams_solve(
+    instance: Path,
+    file_format: str | None,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    output: Path | None,
+    json_report: Path | None,
+    warm_start: Path | None,
+    strategy: str,
+) -> None:
+    """Timetable the exams of INSTANCE and print the score breakdown."""
+    from solver.exams.solve import solve_exams
+
+    problem = _read(lambda: read_exam_problem(instance, file_format))
+    start = _read(lambda: read_exam_solution(warm_start, problem)) if warm_start else None
+    parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
+    console.print(
+        f"[bold]{problem.name}[/]: {len(problem.exams)} exams, {len(problem.students)} students, "
+        f"{len(problem.periods)} periods, {len(problem.rooms)} rooms; "
+        f"{time_limit:g} s on {parameters.workers} workers, seed {seed}"
+    )
+    with progress_display(time_limit) as listener:
+        outcome = solve_exams(problem, parameters, warm_start=start, listener=listener, strategy=strategy)
+    print_report(outcome.report)
+    if outcome.evaluation is not None:
+        print_evaluation(problem, outcome.evaluation)
+    if json_report is not None:
+        json_report.write_text(
+            solution_to_json(outcome.solution, outcome.evaluation, outcome.report)
+            if outcome.solution is not None
+            else outcome.report.model_dump_json(indent=2)
+        )
+    if output is not None and outcome.solution is not None:
+        write_exam_solution(outcome.solution, problem, output)
+        console.print(f"timetable written to {output}")
+    if outcome.report.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
+        sys.exit(1)
+
+
+@exams.command("check")
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.argument("solution", type=click.Path(path_type=Path))
+@click.option("--format", "file_format", type=FORMATS, help="Guessed from the file name if omitted.")
+def exams_check(instance: Path, solution: Path, file_format: str | None) -> None:
+    """Score SOLUTION against INSTANCE by the official rules; exit 1 when it is infeasible."""
+    from constraints.exams import evaluate
+
+    problem = _read(lambda: read_exam_problem(instance, file_format))
+    timetable = _read(lambda: read_exam_solution(solution, problem, file_format))
+    evaluation = evaluate(problem, timetable)
+    print_evaluation(problem, evaluation, show_hard=True)
+    if not evaluation.feasible:
+        sys.exit(1)
+
+
+def _read(load):  # type: ignore[no-untyped-def]
+    """Run a reader; bad input ends the command with the reader's message, not a traceback."""
+    try:
+        return load()
+    except DatasetError as error:
+        console.print(f"[red]error:[/] {error}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

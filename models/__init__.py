@@ -1,0 +1,37 @@
+"""Domain and problem models: plain, validated, immutable data with no solver objects."""
+
+from models.evaluation import ConstraintScore, Evaluation, Violation
+from models.exams import (
+    Exam,
+    ExamProblem,
+    ExamSolution,
+    Period,
+    PeriodConstraint,
+    PeriodRelation,
+    Room,
+    Scoring,
+    Weightings,
+)
+from models.report import ProgressPoint, SolveParameters, SolveReport, SolveStatus
+from models.scenario import Pin, Scenario
+
+__all__ = [
+    "ConstraintScore",
+    "Evaluation",
+    "Exam",
+    "ExamProblem",
+    "ExamSolution",
+    "Period",
+    "Pin",
+    "PeriodConstraint",
+    "PeriodRelation",
+    "ProgressPoint",
+    "Room",
+    "Scenario",
+    "Scoring",
+    "SolveParameters",
+    "SolveReport",
+    "SolveStatus",
+    "Violation",
+    "Weightings",
+]

@@ -1,0 +1,134 @@
+"""The shared CP-SAT engine: parameters, progress listeners and one call that solves a model."""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from models import ProgressPoint
+
+ProgressListener = Callable[[ProgressPoint], None]
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class Clock:
+    """Wall-clock time since a solve began, and what is left of its budget."""
+
+    limit: float
+    started: float = field(default_factory=time.monotonic)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def remaining(self) -> float:
+        return max(0.0, self.limit - self.elapsed())
+
+
+class _ProgressCallback(cp_model.CpSolverSolutionCallback):
+    """Forwards each improving CP-SAT solution to the listener, timed on the caller's clock."""
+
+    def __init__(self, clock: Clock, listener: ProgressListener | None, scale: float) -> None:
+        super().__init__()
+        self._clock = clock
+        self._listener = listener
+        self._scale = scale
+        self.first_solution_at: float | None = None
+        self.solutions = 0
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        elapsed = self._clock.elapsed()
+        if self.first_solution_at is None:
+            self.first_solution_at = elapsed
+        if self._listener is not None:
+            self._listener(
+                ProgressPoint(
+                    elapsed=elapsed,
+                    objective=self.ObjectiveValue() / self._scale,
+                    bound=self.BestObjectiveBound() / self._scale,
+                )
+            )
+
+
+@dataclass
+class CpSatRun:
+    """What one CP-SAT call returned, without keeping the solver object around."""
+
+    status: int
+    objective: float | None
+    bound: float | None
+    values: dict[int, int]
+    wall_time: float
+    first_solution_at: float | None
+
+    @property
+    def has_solution(self) -> bool:
+        return self.status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+    @property
+    def proven_optimal(self) -> bool:
+        return self.status == cp_model.OPTIMAL
+
+    @property
+    def proven_infeasible(self) -> bool:
+        return self.status == cp_model.INFEASIBLE
+
+
+def solve_model(
+    model: cp_model.CpModel,
+    variables: list[cp_model.IntVar],
+    *,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    clock: Clock | None = None,
+    listener: ProgressListener | None = None,
+    scale: float = 1.0,
+    assumptions: list[cp_model.IntVar] | None = None,
+) -> CpSatRun:
+    """Solve `model` and read back the values of `variables` (keyed by variable index)."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    solver.parameters.log_search_progress = False
+    if assumptions:
+        model.ClearAssumptions()
+        model.AddAssumptions(assumptions)
+    callback = _ProgressCallback(clock or Clock(time_limit), listener, scale)
+    status = solver.Solve(model, callback)
+    values: dict[int, int] = {}
+    objective = bound = None
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = {var.Index(): int(solver.Value(var)) for var in variables}
+        if model.HasObjective():
+            objective = solver.ObjectiveValue()
+            bound = solver.BestObjectiveBound()
+    elif model.HasObjective() and math.isfinite(solver.BestObjectiveBound()):
+        bound = solver.BestObjectiveBound()
+    run = CpSatRun(
+        status=status,
+        objective=objective,
+        bound=bound,
+        values=values,
+        wall_time=solver.WallTime(),
+        first_solution_at=callback.first_solution_at,
+    )
+    if status == cp_model.INFEASIBLE and assumptions:
+        run.values = {index: 1 for index in solver.SufficientAssumptionsForInfeasibility()}
+    return run
+
+
+def model_size(model: cp_model.CpModel) -> tuple[int, int]:
+    """Number of variables and constraints of a model, as reported with each solve."""
+    proto = model.Proto()
+    return len(proto.variables), len(proto.constraints)

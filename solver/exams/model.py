@@ -1,0 +1,274 @@
+"""The exact exam model: free exams get a Boolean per (period, room); the rest stay put.
+
+With every exam free this is the whole problem (fine for small instances); in a large-
+neighbourhood step only a few dozen exams are free and the model stays small, because a
+placement is created only where the exam could go given the exams that stay fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from types import ModuleType
+
+from ortools.sat.python import cp_model
+
+from models import ExamProblem, ExamSolution, Pin
+
+
+class ConflictIndex:
+    """Per exam, the other exams that share students with it and how many students they share."""
+
+    def __init__(self, problem: ExamProblem) -> None:
+        self.shared: list[dict[int, int]] = [{} for _ in problem.exams]
+        for (first, second), students in problem.common_students.items():
+            self.shared[first][second] = len(students)
+            self.shared[second][first] = len(students)
+
+
+class ExamCpModel:
+    """One CP-SAT model deciding the free exams; implements `constraints.exams.view.ExamModelView`."""
+
+    def __init__(
+        self,
+        problem: ExamProblem,
+        conflicts: ConflictIndex,
+        free: Iterable[int],
+        current: ExamSolution | None = None,
+        pins: dict[int, Pin] | None = None,
+    ) -> None:
+        self.model = cp_model.CpModel()
+        self.problem = problem
+        self._conflicts = conflicts
+        self._free = sorted(set(free))
+        self._free_set = frozenset(self._free)
+        if current is None and len(self._free) < len(problem.exams):
+            raise ValueError("a partial model needs the current timetable of the fixed exams")
+        self._current = current
+        self._pins = pins or {}
+        self._fixed_at: dict[tuple[int, int | None], list[int]] = {}
+        if current is not None:
+            for exam in range(len(problem.exams)):
+                if exam not in self._free_set:
+                    key = (current.periods[exam], current.rooms[exam])
+                    self._fixed_at.setdefault(key, []).append(exam)
+        self._rooms_of_free: dict[int, set[int | None]] = {}
+        if current is not None and len(self._free) < len(problem.exams):
+            for exam in self._free:
+                self._rooms_of_free.setdefault(current.periods[exam], set()).add(current.rooms[exam])
+        self._period_literals: dict[int, dict[int, cp_model.IntVar]] = {}
+        self._placements: dict[int, dict[tuple[int, int], cp_model.IntVar]] = {}
+        self._period_vars: dict[int, cp_model.IntVar] = {}
+        self._day_vars: dict[int, cp_model.IntVar] = {}
+        self._derived: dict[tuple[object, ...], cp_model.IntVar] = {}
+        self.objective_terms: list[tuple[int, object]] = []
+        self.unplaceable: list[int] = []
+        for exam in self._free:
+            self._decide(exam)
+
+    # --- the view -------------------------------------------------------------------------
+
+    def is_free(self, exam: int) -> bool:
+        return exam in self._free_set
+
+    def free_exams(self) -> list[int]:
+        return self._free
+
+    def fixed_period(self, exam: int) -> int:
+        assert self._current is not None and exam not in self._free_set
+        return self._current.periods[exam]
+
+    def fixed_room(self, exam: int) -> int | None:
+        assert self._current is not None and exam not in self._free_set
+        return self._current.rooms[exam]
+
+    def shared(self, exam: int) -> dict[int, int]:
+        return self._conflicts.shared[exam]
+
+    def period_literals(self, exam: int) -> dict[int, cp_model.IntVar]:
+        return self._period_literals[exam]
+
+    def placement_literals(self, exam: int) -> dict[tuple[int, int], cp_model.IntVar]:
+        return self._placements.get(exam, {})
+
+    def fixed_in(self, period: int, room: int) -> list[int]:
+        return self._fixed_at.get((period, room), [])
+
+    def fixed_in_period(self, period: int) -> list[int]:
+        if not self.problem.uses_rooms:
+            return self._fixed_at.get((period, None), [])
+        return [e for r in range(len(self.problem.rooms)) for e in self._fixed_at.get((period, r), [])]
+
+    @cached_property
+    def free_placements(self) -> dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]]:
+        """Every (period, room) a free exam may take, with the candidates and their literals."""
+        at: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = {}
+        for exam in self._free:
+            for place, literal in self._placements.get(exam, {}).items():
+                at.setdefault(place, []).append((exam, literal))
+        return at
+
+    def period_var(self, exam: int) -> cp_model.IntVar:
+        if exam not in self._period_vars:
+            literals = self._period_literals[exam]
+            domain = cp_model.Domain.FromValues(sorted(literals))
+            var = self.model.NewIntVarFromDomain(domain, f"period[{exam}]")
+            self.model.Add(var == sum(p * lit for p, lit in literals.items()))
+            self._period_vars[exam] = var
+        return self._period_vars[exam]
+
+    def day_var(self, exam: int) -> cp_model.IntVar:
+        if exam not in self._day_vars:
+            literals = self._period_literals[exam]
+            days = sorted({self.problem.periods[p].day for p in literals})
+            var = self.model.NewIntVarFromDomain(cp_model.Domain.FromValues(days), f"day[{exam}]")
+            self.model.Add(var == sum(self.problem.periods[p].day * lit for p, lit in literals.items()))
+            self._day_vars[exam] = var
+        return self._day_vars[exam]
+
+    def distance(self, first: int, second: int) -> cp_model.IntVar:
+        """For two free exams: how many periods apart they are."""
+        key = ("distance", min(first, second), max(first, second))
+        if key not in self._derived:
+            top = len(self.problem.periods) - 1
+            var = self.model.NewIntVar(0, top, f"distance[{key[1]},{key[2]}]")
+            self.model.AddAbsEquality(var, self.period_var(first) - self.period_var(second))
+            self._derived[key] = var
+        return self._derived[key]
+
+    def within(self, first: int, second: int, gap: int) -> cp_model.IntVar:
+        """For two free exams: true when they are at most `gap` periods apart."""
+        key = ("within", min(first, second), max(first, second), gap)
+        if key not in self._derived:
+            var = self.model.NewBoolVar(f"within{gap}[{key[1]},{key[2]}]")
+            distance = self.distance(first, second)
+            self.model.Add(distance <= gap).OnlyEnforceIf(var)
+            self.model.Add(distance > gap).OnlyEnforceIf(var.Not())
+            self._derived[key] = var
+        return self._derived[key]
+
+    def same_day(self, first: int, second: int) -> cp_model.IntVar:
+        """For two free exams: true when they are on the same day."""
+        key = ("same_day", min(first, second), max(first, second))
+        if key not in self._derived:
+            var = self.model.NewBoolVar(f"same_day[{key[1]},{key[2]}]")
+            self.model.Add(self.day_var(first) == self.day_var(second)).OnlyEnforceIf(var)
+            self.model.Add(self.day_var(first) != self.day_var(second)).OnlyEnforceIf(var.Not())
+            self._derived[key] = var
+        return self._derived[key]
+
+    def in_a_row(self, first: int, second: int) -> cp_model.IntVar:
+        """For two free exams: true when they are in consecutive periods of the same day."""
+        key = ("in_a_row", min(first, second), max(first, second))
+        if key not in self._derived:
+            var = self.model.NewBoolVar(f"in_a_row[{key[1]},{key[2]}]")
+            same_day = self.same_day(first, second)
+            adjacent = self.within(first, second, 1)  # never 0 apart: they share students
+            self.model.AddBoolAnd([same_day, adjacent]).OnlyEnforceIf(var)
+            self.model.AddBoolOr([same_day.Not(), adjacent.Not()]).OnlyEnforceIf(var.Not())
+            self._derived[key] = var
+        return self._derived[key]
+
+    # --- building -------------------------------------------------------------------------
+
+    def _allowed_periods(self, exam: int) -> list[int]:
+        """Periods long enough for the exam and free of fixed exams that share its students."""
+        problem = self.problem
+        duration = problem.exams[exam].duration
+        blocked = {
+            self.fixed_period(other) for other in self._conflicts.shared[exam] if other not in self._free_set
+        }
+        pin = self._pins.get(exam)
+        return [
+            period.index
+            for period in problem.periods
+            if period.duration >= duration
+            and period.index not in blocked
+            and (pin is None or pin.period == period.index)
+        ]
+
+    def _candidate_rooms(self, exam: int, period: int) -> list[int]:
+        """Rooms with enough seats left; identical empty rooms are kept only as often as useful."""
+        problem = self.problem
+        size = problem.exams[exam].size
+        exclusive = exam in problem.room_exclusive
+        pin = self._pins.get(exam)
+        rooms: list[int] = []
+        empty_seen: dict[tuple[int, int], int] = {}
+        for room in problem.rooms:
+            if pin is not None and pin.room is not None and pin.room != room.index:
+                continue
+            fixed = self._fixed_at.get((period, room.index), [])
+            if fixed:
+                if exclusive or any(other in problem.room_exclusive for other in fixed):
+                    continue
+                used = sum(problem.exams[other].size for other in fixed)
+                if room.capacity - used >= size:
+                    rooms.append(room.index)
+                continue
+            if room.capacity < size:
+                continue
+            kind = (room.capacity, room.penalty)
+            if room.index in self._rooms_of_free.get(period, ()):
+                rooms.append(room.index)  # keep the current place reachable, for the hint
+            elif empty_seen.get(kind, 0) < len(self._free):
+                empty_seen[kind] = empty_seen.get(kind, 0) + 1
+                rooms.append(room.index)
+        return rooms
+
+    def _decide(self, exam: int) -> None:
+        model = self.model
+        periods = self._allowed_periods(exam)
+        literals: dict[int, cp_model.IntVar] = {}
+        if not self.problem.uses_rooms:
+            for period in periods:
+                literals[period] = model.NewBoolVar(f"exam_period[{exam},{period}]")
+        else:
+            placements: dict[tuple[int, int], cp_model.IntVar] = {}
+            for period in periods:
+                rooms = self._candidate_rooms(exam, period)
+                if not rooms:
+                    continue
+                here = [model.NewBoolVar(f"exam_room[{exam},{period},{room}]") for room in rooms]
+                placements.update({(period, room): lit for room, lit in zip(rooms, here, strict=True)})
+                if len(here) == 1:
+                    literals[period] = here[0]
+                else:
+                    literal = model.NewBoolVar(f"exam_period[{exam},{period}]")
+                    model.Add(sum(here) == literal)
+                    literals[period] = literal
+            self._placements[exam] = placements
+        if not literals:
+            self.unplaceable.append(exam)
+            model.AddBoolOr([])  # no place at all: the model is infeasible, as it should be
+        else:
+            model.AddExactlyOne(literals.values())
+        self._period_literals[exam] = literals
+
+    def post(self, units: Iterable[ModuleType], weights: dict[str, int]) -> None:
+        """Add every unit's rule; soft ones enter the objective with their weight."""
+        for unit in units:
+            penalty = unit.post(self)
+            weight = weights.get(unit.NAME, 0)
+            if not unit.HARD and weight:
+                self.objective_terms.append((weight, penalty))
+        self.model.Minimize(sum(weight * penalty for weight, penalty in self.objective_terms))  # type: ignore[operator]
+
+    def decision_variables(self) -> list[cp_model.IntVar]:
+        if self.problem.uses_rooms:
+            return [lit for exam in self._free for lit in self._placements[exam].values()]
+        return [lit for exam in self._free for lit in self._period_literals[exam].values()]
+
+    def decode(self, values: dict[int, int]) -> ExamSolution:
+        """The timetable with the free exams where the model put them."""
+        count = len(self.problem.exams)
+        periods = list(self._current.periods) if self._current else [0] * count
+        rooms: list[int | None] = list(self._current.rooms) if self._current else [None] * count
+        for exam in self._free:
+            if self.problem.uses_rooms:
+                place = next(p for p, lit in self._placements[exam].items() if values[lit.Index()])
+                periods[exam], rooms[exam] = place
+            else:
+                periods[exam] = next(p for p, lit in self._period_literals[exam].items() if values[lit.Index()])
+                rooms[exam] = None
+        return ExamSolution(problem_name=self.problem.name, periods=tuple(periods), rooms=tuple(rooms))

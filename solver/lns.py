@@ -1,0 +1,138 @@
+"""A problem-independent large-neighbourhood search: keep most of a solution, re-solve a part.
+
+The subject (an exam timetable today, a lesson timetable next) says how to pick a part of the
+solution to free ("neighbourhoods") and how to re-optimise it exactly with CP-SAT with the rest
+fixed. The loop chooses the kind of neighbourhood by its recent success and adapts the part's
+size: it grows while CP-SAT proves steps optimal quickly and shrinks when steps time out.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
+
+from models import ProgressPoint
+from solver.engine import Clock, ProgressListener
+
+S = TypeVar("S")
+
+
+@dataclass
+class StepResult(Generic[S]):
+    solution: S | None  # None when the step found nothing (time out or infeasible part)
+    cost: int | None  # the whole cost of `solution`, as the checker would score it
+    proven_optimal: bool  # CP-SAT proved the part optimal
+
+
+class Neighbourhood(Protocol[S]):
+    name: str
+
+    def select(self, current: S, size: int, rng: random.Random) -> frozenset[int]:
+        """The items (exams, meetings...) to free, about `size` of them."""
+        ...
+
+
+class LnsSubject(Protocol[S]):
+    def neighbourhoods(self) -> Sequence[Neighbourhood[S]]: ...
+
+    def item_count(self) -> int: ...
+
+    def reoptimise(
+        self, current: S, cost: int, free: frozenset[int], time_limit: float, seed: int
+    ) -> StepResult[S]:
+        """The best re-decision of `free` found in time, and its whole cost."""
+        ...
+
+
+@dataclass
+class LnsSettings:
+    initial_size: int = 20
+    min_size: int = 4
+    max_size: int = 400
+    step_time: float = 2.0  # CP-SAT limit of one step
+    grow: float = 1.15
+    shrink: float = 0.85
+    seed: int = 0
+
+
+@dataclass
+class _KindStats:
+    score: float = 1.0  # recent success, decayed
+    tries: int = 0
+    improvements: int = 0
+
+
+@dataclass
+class LnsOutcome(Generic[S]):
+    best: S
+    cost: int
+    steps: int = 0
+    improvements: int = 0
+    time_to_best: float = 0.0
+    per_kind: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def run_lns(
+    subject: LnsSubject[S],
+    initial: S,
+    initial_cost: int,
+    clock: Clock,
+    settings: LnsSettings,
+    listener: ProgressListener | None = None,
+    bound: float = 0.0,
+    should_stop: Callable[[], bool] | None = None,
+) -> LnsOutcome[S]:
+    """Improve `initial` until the clock runs out; never returns anything worse."""
+    rng = random.Random(settings.seed)
+    kinds = list(subject.neighbourhoods())
+    stats = {kind.name: _KindStats() for kind in kinds}
+    size = float(min(settings.initial_size, subject.item_count()))
+    outcome = LnsOutcome(best=initial, cost=initial_cost, time_to_best=clock.elapsed())
+    current, current_cost = initial, initial_cost
+    while clock.remaining() > 0.05 and current_cost > bound:
+        if should_stop is not None and should_stop():
+            break
+        kind = _choose(kinds, stats, rng)
+        free = kind.select(current, max(settings.min_size, int(size)), rng)
+        if not free:
+            continue
+        step_limit = min(settings.step_time, clock.remaining())
+        result = subject.reoptimise(current, current_cost, free, step_limit, rng.randrange(1 << 30))
+        outcome.steps += 1
+        record = stats[kind.name]
+        record.tries += 1
+        record.score *= 0.9
+        if result.proven_optimal:
+            size = min(size * settings.grow, settings.max_size, subject.item_count())
+        else:
+            size = max(size * settings.shrink, settings.min_size)
+        if result.solution is None or result.cost is None or result.cost > current_cost:
+            continue
+        if result.cost < current_cost:
+            record.improvements += 1
+            record.score += math.log1p(current_cost - result.cost)
+            outcome.improvements += 1
+        current, current_cost = result.solution, result.cost
+        if current_cost < outcome.cost:
+            outcome.best, outcome.cost = current, current_cost
+            outcome.time_to_best = clock.elapsed()
+            if listener is not None:
+                listener(
+                    ProgressPoint(
+                        elapsed=clock.elapsed(),
+                        objective=current_cost,
+                        bound=bound,
+                        note=f"lns {kind.name} size {len(free)}",
+                    )
+                )
+    outcome.per_kind = {name: (s.tries, s.improvements) for name, s in stats.items()}
+    return outcome
+
+
+def _choose(kinds: list[Neighbourhood[S]], stats: dict[str, _KindStats], rng: random.Random) -> Neighbourhood[S]:
+    """Roulette over the kinds by recent success, with a floor so none starves."""
+    weights = [0.2 + stats[kind.name].score for kind in kinds]
+    return rng.choices(kinds, weights=weights)[0]
