@@ -23,9 +23,26 @@ from datasets import BUNDLED_ITC2007, BUNDLED_TORONTO, bundled_instance, read_ex
 
 RESULTS = Path(__file__).parent / "results"
 FIELDS = [
-    "instance", "family", "time_limit", "workers", "seed", "feasible", "cost", "normalised",
-    "bound", "gap", "first_feasible_s", "best_at_s", "lns_steps", "peak_memory_mb", "published",
-    "ratio_to_published", "unitime", "ratio_to_unitime", "date", "machine",
+    "instance",
+    "family",
+    "time_limit",
+    "workers",
+    "seed",
+    "feasible",
+    "cost",
+    "normalised",
+    "bound",
+    "gap",
+    "first_feasible_s",
+    "best_at_s",
+    "lns_steps",
+    "peak_memory_mb",
+    "published",
+    "ratio_to_published",
+    "unitime",
+    "ratio_to_unitime",
+    "date",
+    "machine",
 ]
 
 
@@ -45,7 +62,9 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def _run(name: str, time_limit: float, workers: int, seed: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def _run(
+    name: str, time_limit: float, workers: int, seed: int, queue: multiprocessing.Queue
+) -> None:  # type: ignore[type-arg]
     """Solve one instance in a fresh process so its peak memory is its own."""
     from models import SolveParameters
     from solver.exams.solve import solve_exams
@@ -82,8 +101,14 @@ def run_one(name: str, time_limit: float, workers: int, seed: int) -> dict[str, 
     process.join(timeout=30)
     family = "itc2007" if name in BUNDLED_ITC2007 else "toronto"
     row: dict[str, object] = {
-        "instance": name, "family": family, "time_limit": time_limit, "workers": workers, "seed": seed,
-        "date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(), **result,
+        "instance": name,
+        "family": family,
+        "time_limit": time_limit,
+        "workers": workers,
+        "seed": seed,
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        **result,
     }
     if family == "itc2007":
         published = ITC2007_PUBLISHED_BEST[name]
@@ -113,7 +138,10 @@ def load_rows(path: Path) -> dict[tuple[str, float, int, int], dict[str, object]
 
 def save(rows: dict[tuple[str, float, int, int], dict[str, object]], directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    ordered = sorted(rows.values(), key=lambda r: (r["family"], _order(str(r["instance"])), float(r["time_limit"])))  # type: ignore[arg-type]
+    ordered = sorted(
+        rows.values(),
+        key=lambda r: (r["family"], _order(str(r["instance"])), float(r["time_limit"])),
+    )  # type: ignore[arg-type]
     with (directory / "exams.csv").open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
@@ -189,7 +217,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--time-limits", type=float, nargs="+", default=[60.0, 300.0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--families", nargs="+", choices=["itc2007", "toronto"], default=["itc2007", "toronto"])
+    parser.add_argument(
+        "--families", nargs="+", choices=["itc2007", "toronto"], default=["itc2007", "toronto"]
+    )
     parser.add_argument("--instances", nargs="*", help="Only these instance names.")
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)

@@ -33,6 +33,7 @@ def progress_display(time_limit: float) -> Iterator[ProgressListener]:
     latest: list[ProgressPoint] = []
 
     if not console.is_terminal:
+
         def log(point: ProgressPoint) -> None:
             console.print(
                 f"{point.elapsed:7.1f} s  objective {point.objective:g}  bound {point.bound:g}  "
@@ -47,7 +48,9 @@ def progress_display(time_limit: float) -> Iterator[ProgressListener]:
         share = min(1.0, elapsed / time_limit)
         bar = "█" * int(share * 30) + "░" * (30 - int(share * 30))
         if not latest:
-            return Text(f"{bar} {elapsed:6.1f}/{time_limit:g} s  searching for a first timetable...")
+            return Text(
+                f"{bar} {elapsed:6.1f}/{time_limit:g} s  searching for a first timetable..."
+            )
         point = latest[-1]
         return Text(
             f"{bar} {elapsed:6.1f}/{time_limit:g} s  objective {point.objective:g}  "
@@ -77,7 +80,10 @@ def print_report(report: SolveReport) -> None:
         ("objective", report.objective),
         ("best bound", report.best_bound),
         ("gap", f"{report.gap:.1%}" if report.gap is not None else None),
-        ("first feasible after", f"{report.time_to_first_feasible:.1f} s" if report.time_to_first_feasible else None),
+        (
+            "first feasible after",
+            f"{report.time_to_first_feasible:.1f} s" if report.time_to_first_feasible else None,
+        ),
         ("best found after", f"{report.time_to_best:.1f} s" if report.time_to_best else None),
         ("elapsed", f"{report.elapsed:.1f} s"),
         ("model size", f"{report.variables} variables, {report.constraints} constraints"),

@@ -94,13 +94,21 @@ def solve_model(
     listener: ProgressListener | None = None,
     scale: float = 1.0,
     assumptions: list[cp_model.IntVar] | None = None,
+    light_presolve: bool = False,
 ) -> CpSatRun:
-    """Solve `model` and read back the values of `variables` (keyed by variable index)."""
+    """Solve `model` and read back the values of `variables` (keyed by variable index).
+
+    `light_presolve` suits many short solves of small models (LNS steps), where full probing
+    would take most of the time.
+    """
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit)
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = False
+    if light_presolve:
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.max_presolve_iterations = 1
     if assumptions:
         model.ClearAssumptions()
         model.AddAssumptions(assumptions)

@@ -18,6 +18,7 @@ from models import ProgressPoint
 from solver.engine import Clock, ProgressListener
 
 S = TypeVar("S")
+EXPLORE = 0.15  # share of steps whose kind is drawn uniformly, so no kind starves
 
 
 @dataclass
@@ -41,7 +42,7 @@ class LnsSubject(Protocol[S]):
     def item_count(self) -> int: ...
 
     def reoptimise(
-        self, current: S, cost: int, free: frozenset[int], time_limit: float, seed: int
+        self, current: S, cost: int, free: frozenset[int], kind: str, time_limit: float, seed: int
     ) -> StepResult[S]:
         """The best re-decision of `free` found in time, and its whole cost."""
         ...
@@ -52,7 +53,7 @@ class LnsSettings:
     initial_size: int = 20
     min_size: int = 4
     max_size: int = 400
-    step_time: float = 2.0  # CP-SAT limit of one step
+    step_time: float = 0.5  # CP-SAT limit of one step
     grow: float = 1.15
     shrink: float = 0.85
     seed: int = 0
@@ -60,7 +61,7 @@ class LnsSettings:
 
 @dataclass
 class _KindStats:
-    score: float = 1.0  # recent success, decayed
+    rate: float = math.inf  # recent cost reduction per second; untried kinds go first
     tries: int = 0
     improvements: int = 0
 
@@ -89,31 +90,43 @@ def run_lns(
     rng = random.Random(settings.seed)
     kinds = list(subject.neighbourhoods())
     stats = {kind.name: _KindStats() for kind in kinds}
-    size = float(min(settings.initial_size, subject.item_count()))
+    start_size = float(min(settings.initial_size, subject.item_count()))
+    sizes = {kind.name: start_size for kind in kinds}  # each kind finds its own workable size
     outcome = LnsOutcome(best=initial, cost=initial_cost, time_to_best=clock.elapsed())
     current, current_cost = initial, initial_cost
     while clock.remaining() > 0.05 and current_cost > bound:
         if should_stop is not None and should_stop():
             break
         kind = _choose(kinds, stats, rng)
-        free = kind.select(current, max(settings.min_size, int(size)), rng)
+        free = kind.select(current, max(settings.min_size, int(sizes[kind.name])), rng)
         if not free:
             continue
         step_limit = min(settings.step_time, clock.remaining())
-        result = subject.reoptimise(current, current_cost, free, step_limit, rng.randrange(1 << 30))
+        step_started = clock.elapsed()
+        result = subject.reoptimise(
+            current, current_cost, free, kind.name, step_limit, rng.randrange(1 << 30)
+        )
+        step_time = max(1e-3, clock.elapsed() - step_started)
         outcome.steps += 1
         record = stats[kind.name]
         record.tries += 1
-        record.score *= 0.9
+        gain = (
+            current_cost - result.cost
+            if result.solution is not None and result.cost is not None
+            else 0
+        )
+        rate = max(0, gain) / step_time
+        record.rate = rate if math.isinf(record.rate) else 0.8 * record.rate + 0.2 * rate
+        size = sizes[kind.name]
         if result.proven_optimal:
             size = min(size * settings.grow, settings.max_size, subject.item_count())
         else:
             size = max(size * settings.shrink, settings.min_size)
+        sizes[kind.name] = size
         if result.solution is None or result.cost is None or result.cost > current_cost:
             continue
         if result.cost < current_cost:
             record.improvements += 1
-            record.score += math.log1p(current_cost - result.cost)
             outcome.improvements += 1
         current, current_cost = result.solution, result.cost
         if current_cost < outcome.cost:
@@ -132,7 +145,14 @@ def run_lns(
     return outcome
 
 
-def _choose(kinds: list[Neighbourhood[S]], stats: dict[str, _KindStats], rng: random.Random) -> Neighbourhood[S]:
-    """Roulette over the kinds by recent success, with a floor so none starves."""
-    weights = [0.2 + stats[kind.name].score for kind in kinds]
+def _choose(
+    kinds: list[Neighbourhood[S]], stats: dict[str, _KindStats], rng: random.Random
+) -> Neighbourhood[S]:
+    """Untried kinds first; then mostly by recent gain per second, sometimes at random."""
+    untried = [kind for kind in kinds if math.isinf(stats[kind.name].rate)]
+    if untried:
+        return untried[0]
+    if rng.random() < EXPLORE:
+        return rng.choice(kinds)
+    weights = [stats[kind.name].rate + 1e-6 for kind in kinds]
     return rng.choices(kinds, weights=weights)[0]

@@ -53,27 +53,23 @@ def count(problem: ExamProblem, solution: ExamSolution) -> list[Violation]:
     return violations
 
 
-PROXIMITY_WEIGHTS = (0, 16, 8, 4, 2, 1)
-
 def post(view: ExamModelView) -> cp_model.LinearExprT:
     if view.problem.scoring is not Scoring.TORONTO:
         return 0
-    model = view.model
-    top = len(view.problem.periods)
-    table = [PROXIMITY_WEIGHTS[gap] if gap < len(PROXIMITY_WEIGHTS) else 0 for gap in range(top)]
+    # 16/8/4/2/1 by distance is a sum of nested windows: 8 within 1, 4 within 2, 2 within 3,
+    # 1 within 4 and 1 within 5; windows keep the linear relaxation tight
+    steps = [(gap, cost - _COST_BY_GAP.get(gap + 1, 0)) for gap, cost in _COST_BY_GAP.items()]
     terms = []
     for exam in view.free_exams():
         literals = view.period_literals(exam)
         for other, students in view.shared(exam).items():
             if view.is_free(other):
                 if other > exam:
-                    cost = model.NewIntVar(0, PROXIMITY_WEIGHTS[1], f"proximity[{exam},{other}]")
-                    model.AddElement(view.distance(exam, other), table, cost)
-                    terms.append(students * cost)
+                    terms += [students * step * view.within(exam, other, gap) for gap, step in steps]
                 continue
             there = view.fixed_period(other)
             for period, literal in literals.items():
-                gap = abs(period - there)
-                if 0 < gap < len(PROXIMITY_WEIGHTS):
-                    terms.append(students * PROXIMITY_WEIGHTS[gap] * literal)
+                cost = _COST_BY_GAP.get(abs(period - there), 0)
+                if cost:
+                    terms.append(students * cost * literal)
     return sum(terms)

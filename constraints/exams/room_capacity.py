@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from constraints.exams.placement import room_periods
 from constraints.exams.view import ExamModelView
 from constraints.exams.wording import exams_listing
@@ -46,6 +48,9 @@ def post(view: ExamModelView) -> int:
     problem = view.problem
     if not problem.uses_rooms:
         return 0
+    if not view.decides_rooms:
+        _post_seats_per_period(view)
+        return 0
     for (period, room), candidates in view.free_placements.items():
         seats = problem.rooms[room].capacity - sum(
             problem.exams[other].size for other in view.fixed_in(period, room)
@@ -53,3 +58,17 @@ def post(view: ExamModelView) -> int:
         if sum(problem.exams[exam].size for exam, _ in candidates) > seats:
             view.model.Add(sum(problem.exams[exam].size * lit for exam, lit in candidates) <= seats)
     return 0
+
+
+def _post_seats_per_period(view: ExamModelView) -> None:
+    """When rooms are seated afterwards, a period can still offer no more seats than it has."""
+    problem = view.problem
+    seats = sum(room.capacity for room in problem.rooms)
+    incoming: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
+    for exam in view.free_exams():
+        for period, literal in view.period_literals(exam).items():
+            incoming.setdefault(period, []).append((problem.exams[exam].size, literal))
+    for period, candidates in incoming.items():
+        free_seats = seats - sum(problem.exams[e].size for e in view.fixed_in_period(period))
+        if sum(size for size, _ in candidates) > free_seats:
+            view.model.Add(sum(size * literal for size, literal in candidates) <= free_seats)

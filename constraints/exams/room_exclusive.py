@@ -50,9 +50,26 @@ def post(view: ExamModelView) -> int:
     problem = view.problem
     if not problem.uses_rooms:
         return 0
+    if not view.decides_rooms:
+        _post_rooms_per_period(view)
+        return 0
     for candidates in view.free_placements.values():
         for exam, literal in candidates:
             if exam in problem.room_exclusive and len(candidates) > 1:
                 others = [other_literal for other, other_literal in candidates if other != exam]
                 view.model.Add(sum(others) == 0).OnlyEnforceIf(literal)
     return 0  # fixed exams are never left beside a free exclusive one, and vice versa
+
+
+def _post_rooms_per_period(view: ExamModelView) -> None:
+    """When rooms are seated afterwards, a period has only so many rooms to give away whole."""
+    problem = view.problem
+    for period in range(len(problem.periods)):
+        taken = {view.fixed_room(e) for e in view.fixed_in_period(period)}
+        exclusive = [
+            view.period_literals(exam)[period]
+            for exam in view.free_exams()
+            if exam in problem.room_exclusive and period in view.period_literals(exam)
+        ]
+        if len(exclusive) > len(problem.rooms) - len(taken):
+            view.model.Add(sum(exclusive) <= len(problem.rooms) - len(taken))

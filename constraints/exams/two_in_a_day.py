@@ -58,8 +58,7 @@ def post(view: ExamModelView) -> cp_model.LinearExprT:
         for other, students in view.shared(exam).items():
             if view.is_free(other):
                 if other > exam:
-                    apart = view.same_day(exam, other) - view.in_a_row(exam, other)
-                    terms.append(students * apart)
+                    terms.append(students * view.apart_same_day(exam, other))
                 continue
             there = problem.periods[view.fixed_period(other)]
             for period, literal in literals.items():

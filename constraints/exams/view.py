@@ -18,6 +18,7 @@ from models import ExamProblem
 class ExamModelView(Protocol):
     model: cp_model.CpModel
     problem: ExamProblem
+    decides_rooms: bool  # False: only periods are decided here, rooms are seated afterwards
 
     def is_free(self, exam: int) -> bool:
         """True when the model decides this exam's period and room."""
@@ -51,6 +52,10 @@ class ExamModelView(Protocol):
         """The fixed exams placed in this room in this period."""
         ...
 
+    def fixed_in_period(self, period: int) -> list[int]:
+        """The fixed exams placed in this period, whatever their room."""
+        ...
+
     def shared(self, exam: int) -> dict[int, int]:
         """The other exams that share students with this one, and how many students."""
         ...
@@ -60,18 +65,14 @@ class ExamModelView(Protocol):
         """Every (period, room) some free exam may take, with those exams and their literals."""
         ...
 
-    def distance(self, first: int, second: int) -> cp_model.IntVar:
-        """For two free exams: how many periods apart they are."""
+    def within(self, first: int, second: int, gap: int) -> cp_model.LinearExprT:
+        """For two free exams: 1 when they are 1 to `gap` periods apart, else 0."""
         ...
 
-    def within(self, first: int, second: int, gap: int) -> cp_model.IntVar:
-        """For two free exams: true when at most `gap` periods apart."""
+    def in_a_row(self, first: int, second: int) -> cp_model.LinearExprT:
+        """For two free exams: 1 when in consecutive periods of the same day, else 0."""
         ...
 
-    def same_day(self, first: int, second: int) -> cp_model.IntVar:
-        """For two free exams: true when on the same day."""
-        ...
-
-    def in_a_row(self, first: int, second: int) -> cp_model.IntVar:
-        """For two free exams sharing students: true when in consecutive periods of one day."""
+    def apart_same_day(self, first: int, second: int) -> cp_model.LinearExprT:
+        """For two free exams: 1 when on the same day but not consecutive, else 0."""
         ...

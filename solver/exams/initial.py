@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 from models import ExamProblem, ExamSolution, PeriodRelation, Pin
 from solver.engine import Clock, model_size, solve_model
 from solver.exams.model import ConflictIndex
+from solver.exams.rooms import pack_period
 
 CAPACITY_SLACK = 0.9  # aggregate seats usable per period; full use rarely packs (FINDINGS.md)
 
@@ -69,12 +70,16 @@ class PeriodModel:
             if exam.index in pins:
                 allowed = [p for p in allowed if p == pins[exam.index].period]
             for period in allowed:
-                self.take[exam.index, period] = model.NewBoolVar(f"exam_period[{exam.index},{period}]")
+                self.take[exam.index, period] = model.NewBoolVar(
+                    f"exam_period[{exam.index},{period}]"
+                )
             self.by_exam[exam.index] = {p: self.take[exam.index, p] for p in allowed}
             model.AddExactlyOne(self._of(exam.index).values())
         for clique in clique_cover(conflicts):
             for period in problem.periods:
-                here = [self.take[e, period.index] for e in clique if (e, period.index) in self.take]
+                here = [
+                    self.take[e, period.index] for e in clique if (e, period.index) in self.take
+                ]
                 if len(here) > 1:
                     model.AddAtMostOne(here)
         self._post_period_constraints()
@@ -109,7 +114,9 @@ class PeriodModel:
         sizes = {exam.index: exam.size for exam in problem.exams}
         for period in problem.periods:
             here = {e: lit for (e, p), lit in self.take.items() if p == period.index}
-            self.model.Add(sum(sizes[e] * lit for e, lit in here.items()) <= int(self.slack * total))
+            self.model.Add(
+                sum(sizes[e] * lit for e, lit in here.items()) <= int(self.slack * total)
+            )
             exclusive = [lit for e, lit in here.items() if e in problem.room_exclusive]
             if exclusive:
                 self.model.Add(sum(exclusive) <= len(capacities))
@@ -137,71 +144,6 @@ class PeriodModel:
         return periods
 
 
-def pack_rooms(
-    problem: ExamProblem, exams: list[int], pins: dict[int, Pin], time_limit: float, seed: int
-) -> tuple[dict[int, int] | None, tuple[int, ...]]:
-    """Rooms for the exams of one period: best-fit first, CP-SAT when that fails.
-
-    Returns the rooms, or None and a group of exams that cannot be packed together.
-    """
-    greedy = _best_fit(problem, exams, pins)
-    if greedy is not None:
-        return greedy, ()
-    model = cp_model.CpModel()
-    place: dict[tuple[int, int], cp_model.IntVar] = {}
-    present: dict[int, cp_model.IntVar] = {}
-    for exam in exams:
-        present[exam] = model.NewBoolVar(f"present[{exam}]")
-        rooms = [r for r in problem.rooms if r.capacity >= problem.exams[exam].size]
-        pinned_room = pins[exam].room if exam in pins else None
-        if pinned_room is not None:
-            rooms = [r for r in rooms if r.index == pinned_room]
-        for room in rooms:
-            place[exam, room.index] = model.NewBoolVar(f"exam_room[{exam},{room.index}]")
-        model.Add(sum(lit for (e, _), lit in place.items() if e == exam) == present[exam])
-    for room in problem.rooms:
-        here = [(e, lit) for (e, r), lit in place.items() if r == room.index]
-        model.Add(sum(problem.exams[e].size * lit for e, lit in here) <= room.capacity)
-        for exam, lit in here:
-            if exam in problem.room_exclusive:
-                model.Add(sum(other for e, other in here if e != exam) == 0).OnlyEnforceIf(lit)
-    run = solve_model(
-        model, list(place.values()), time_limit=time_limit, workers=1, seed=seed,
-        assumptions=list(present.values()),
-    )
-    if run.has_solution:
-        return {e: r for (e, r), lit in place.items() if run.values[lit.Index()]}, ()
-    if run.proven_infeasible:
-        core = {index for index in run.values}
-        return None, tuple(sorted(e for e, lit in present.items() if lit.Index() in core))
-    return None, tuple(sorted(exams))
-
-
-def _best_fit(problem: ExamProblem, exams: list[int], pins: dict[int, Pin]) -> dict[int, int] | None:
-    """Largest exam first into the cheapest room that still has the seats."""
-    left = {room.index: room.capacity for room in problem.rooms}
-    closed: set[int] = set()
-    rooms: dict[int, int] = {}
-    order = sorted(exams, key=lambda e: (-(e in problem.room_exclusive), -problem.exams[e].size))
-    for exam in order:
-        size = problem.exams[exam].size
-        exclusive = exam in problem.room_exclusive
-        fitting = [
-            r for r, seats in left.items()
-            if r not in closed and seats >= size
-            and (not exclusive or seats == problem.rooms[r].capacity)
-            and (exam not in pins or pins[exam].room in (None, r))
-        ]
-        if not fitting:
-            return None
-        room = min(fitting, key=lambda r: (problem.rooms[r].penalty, left[r] - size))
-        rooms[exam] = room
-        left[room] -= size
-        if exclusive:
-            closed.add(room)
-    return rooms
-
-
 def initial_timetable(
     problem: ExamProblem,
     conflicts: ConflictIndex,
@@ -219,8 +161,11 @@ def initial_timetable(
     while clock.remaining() > 0 and not (should_stop and should_stop()):
         result.rounds += 1
         run = solve_model(
-            periods_model.model, list(periods_model.take.values()),
-            time_limit=clock.remaining(), workers=workers, seed=seed,
+            periods_model.model,
+            list(periods_model.take.values()),
+            time_limit=clock.remaining(),
+            workers=workers,
+            seed=seed,
         )
         if run.proven_infeasible and periods_model.slack < 1.0:
             # the slack is a heuristic cut: drop it before concluding anything
@@ -243,7 +188,7 @@ def initial_timetable(
         failed = False
         for period in problem.periods:
             exams = [e for e, p in enumerate(periods) if p == period.index]
-            packed, group = pack_rooms(problem, exams, pins, min(2.0, clock.remaining()), seed)
+            packed, group = pack_period(problem, exams, pins, min(2.0, clock.remaining()), seed)
             if packed is None:
                 failed = True
                 if group:

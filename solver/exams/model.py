@@ -7,13 +7,15 @@ placement is created only where the exam could go given the exams that stay fixe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from types import ModuleType
 
 from ortools.sat.python import cp_model
 
 from models import ExamProblem, ExamSolution, Pin
+
+EMPTY_ROOM_COPIES = 2  # identical empty rooms offered per period: enough to pack, little symmetry
 
 
 class ConflictIndex:
@@ -36,9 +38,11 @@ class ExamCpModel:
         free: Iterable[int],
         current: ExamSolution | None = None,
         pins: dict[int, Pin] | None = None,
+        decide_rooms: bool = True,
     ) -> None:
         self.model = cp_model.CpModel()
         self.problem = problem
+        self.decides_rooms = decide_rooms and problem.uses_rooms
         self._conflicts = conflicts
         self._free = sorted(set(free))
         self._free_set = frozenset(self._free)
@@ -55,12 +59,14 @@ class ExamCpModel:
         self._rooms_of_free: dict[int, set[int | None]] = {}
         if current is not None and len(self._free) < len(problem.exams):
             for exam in self._free:
-                self._rooms_of_free.setdefault(current.periods[exam], set()).add(current.rooms[exam])
+                self._rooms_of_free.setdefault(current.periods[exam], set()).add(
+                    current.rooms[exam]
+                )
         self._period_literals: dict[int, dict[int, cp_model.IntVar]] = {}
         self._placements: dict[int, dict[tuple[int, int], cp_model.IntVar]] = {}
         self._period_vars: dict[int, cp_model.IntVar] = {}
         self._day_vars: dict[int, cp_model.IntVar] = {}
-        self._derived: dict[tuple[object, ...], cp_model.IntVar] = {}
+        self._derived: dict[tuple[str, int, int], cp_model.LinearExprT] = {}
         self.objective_terms: list[tuple[int, object]] = []
         self.unplaceable: list[int] = []
         for exam in self._free:
@@ -95,9 +101,8 @@ class ExamCpModel:
         return self._fixed_at.get((period, room), [])
 
     def fixed_in_period(self, period: int) -> list[int]:
-        if not self.problem.uses_rooms:
-            return self._fixed_at.get((period, None), [])
-        return [e for r in range(len(self.problem.rooms)) for e in self._fixed_at.get((period, r), [])]
+        rooms: list[int | None] = [None] + list(range(len(self.problem.rooms)))
+        return [e for r in rooms for e in self._fixed_at.get((period, r), [])]
 
     @cached_property
     def free_placements(self) -> dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]]:
@@ -122,52 +127,71 @@ class ExamCpModel:
             literals = self._period_literals[exam]
             days = sorted({self.problem.periods[p].day for p in literals})
             var = self.model.NewIntVarFromDomain(cp_model.Domain.FromValues(days), f"day[{exam}]")
-            self.model.Add(var == sum(self.problem.periods[p].day * lit for p, lit in literals.items()))
+            self.model.Add(
+                var == sum(self.problem.periods[p].day * lit for p, lit in literals.items())
+            )
             self._day_vars[exam] = var
         return self._day_vars[exam]
 
-    def distance(self, first: int, second: int) -> cp_model.IntVar:
-        """For two free exams: how many periods apart they are."""
-        key = ("distance", min(first, second), max(first, second))
+    def meets(
+        self, first: int, second: int, relation: str, related: Callable[[int], Iterable[int]]
+    ) -> cp_model.LinearExprT:
+        """For two free exams: 1 when `second`'s period is among `related(first's period)`, else 0.
+
+        One Boolean per period p of the first exam, true exactly when the first exam is in p and
+        the second in one of related(p): tight for the LP relaxation, exact for any solution.
+        """
+        key = (relation, first, second)
         if key not in self._derived:
-            top = len(self.problem.periods) - 1
-            var = self.model.NewIntVar(0, top, f"distance[{key[1]},{key[2]}]")
-            self.model.AddAbsEquality(var, self.period_var(first) - self.period_var(second))
-            self._derived[key] = var
+            mine, theirs = self._period_literals[first], self._period_literals[second]
+            flags = []
+            for period, literal in mine.items():
+                partners = [theirs[q] for q in related(period) if q in theirs]
+                if not partners:
+                    continue
+                flag = self.model.NewBoolVar(f"{relation}[{first}@{period},{second}]")
+                self.model.Add(flag <= literal)
+                self.model.Add(flag <= sum(partners))
+                self.model.Add(flag >= literal + sum(partners) - 1)
+                flags.append(flag)
+            self._derived[key] = sum(flags)
         return self._derived[key]
 
-    def within(self, first: int, second: int, gap: int) -> cp_model.IntVar:
-        """For two free exams: true when they are at most `gap` periods apart."""
-        key = ("within", min(first, second), max(first, second), gap)
-        if key not in self._derived:
-            var = self.model.NewBoolVar(f"within{gap}[{key[1]},{key[2]}]")
-            distance = self.distance(first, second)
-            self.model.Add(distance <= gap).OnlyEnforceIf(var)
-            self.model.Add(distance > gap).OnlyEnforceIf(var.Not())
-            self._derived[key] = var
-        return self._derived[key]
+    def within(self, first: int, second: int, gap: int) -> cp_model.LinearExprT:
+        """For two free exams: 1 when they are 1 to `gap` periods apart."""
+        top = len(self.problem.periods)
+        return self.meets(
+            first,
+            second,
+            f"within{gap}",
+            lambda p: [q for q in range(max(0, p - gap), min(top, p + gap + 1)) if q != p],
+        )
 
-    def same_day(self, first: int, second: int) -> cp_model.IntVar:
-        """For two free exams: true when they are on the same day."""
-        key = ("same_day", min(first, second), max(first, second))
-        if key not in self._derived:
-            var = self.model.NewBoolVar(f"same_day[{key[1]},{key[2]}]")
-            self.model.Add(self.day_var(first) == self.day_var(second)).OnlyEnforceIf(var)
-            self.model.Add(self.day_var(first) != self.day_var(second)).OnlyEnforceIf(var.Not())
-            self._derived[key] = var
-        return self._derived[key]
+    def in_a_row(self, first: int, second: int) -> cp_model.LinearExprT:
+        """For two free exams: 1 when in consecutive periods of the same day."""
+        periods = self.problem.periods
+        return self.meets(
+            first,
+            second,
+            "in_a_row",
+            lambda p: [
+                q
+                for q in (p - 1, p + 1)
+                if 0 <= q < len(periods) and periods[q].day == periods[p].day
+            ],
+        )
 
-    def in_a_row(self, first: int, second: int) -> cp_model.IntVar:
-        """For two free exams: true when they are in consecutive periods of the same day."""
-        key = ("in_a_row", min(first, second), max(first, second))
-        if key not in self._derived:
-            var = self.model.NewBoolVar(f"in_a_row[{key[1]},{key[2]}]")
-            same_day = self.same_day(first, second)
-            adjacent = self.within(first, second, 1)  # never 0 apart: they share students
-            self.model.AddBoolAnd([same_day, adjacent]).OnlyEnforceIf(var)
-            self.model.AddBoolOr([same_day.Not(), adjacent.Not()]).OnlyEnforceIf(var.Not())
-            self._derived[key] = var
-        return self._derived[key]
+    def apart_same_day(self, first: int, second: int) -> cp_model.LinearExprT:
+        """For two free exams: 1 when on the same day but not in consecutive periods."""
+        periods = self.problem.periods
+        return self.meets(
+            first,
+            second,
+            "same_day_apart",
+            lambda p: [
+                q.index for q in periods if q.day == periods[p].day and abs(q.index - p) > 1
+            ],
+        )
 
     # --- building -------------------------------------------------------------------------
 
@@ -176,7 +200,9 @@ class ExamCpModel:
         problem = self.problem
         duration = problem.exams[exam].duration
         blocked = {
-            self.fixed_period(other) for other in self._conflicts.shared[exam] if other not in self._free_set
+            self.fixed_period(other)
+            for other in self._conflicts.shared[exam]
+            if other not in self._free_set
         }
         pin = self._pins.get(exam)
         return [
@@ -211,7 +237,7 @@ class ExamCpModel:
             kind = (room.capacity, room.penalty)
             if room.index in self._rooms_of_free.get(period, ()):
                 rooms.append(room.index)  # keep the current place reachable, for the hint
-            elif empty_seen.get(kind, 0) < len(self._free):
+            elif empty_seen.get(kind, 0) < min(len(self._free), EMPTY_ROOM_COPIES):
                 empty_seen[kind] = empty_seen.get(kind, 0) + 1
                 rooms.append(room.index)
         return rooms
@@ -220,7 +246,7 @@ class ExamCpModel:
         model = self.model
         periods = self._allowed_periods(exam)
         literals: dict[int, cp_model.IntVar] = {}
-        if not self.problem.uses_rooms:
+        if not self.decides_rooms:
             for period in periods:
                 literals[period] = model.NewBoolVar(f"exam_period[{exam},{period}]")
         else:
@@ -230,7 +256,9 @@ class ExamCpModel:
                 if not rooms:
                     continue
                 here = [model.NewBoolVar(f"exam_room[{exam},{period},{room}]") for room in rooms]
-                placements.update({(period, room): lit for room, lit in zip(rooms, here, strict=True)})
+                placements.update(
+                    {(period, room): lit for room, lit in zip(rooms, here, strict=True)}
+                )
                 if len(here) == 1:
                     literals[period] = here[0]
                 else:
@@ -255,7 +283,7 @@ class ExamCpModel:
         self.model.Minimize(sum(weight * penalty for weight, penalty in self.objective_terms))  # type: ignore[operator]
 
     def decision_variables(self) -> list[cp_model.IntVar]:
-        if self.problem.uses_rooms:
+        if self.decides_rooms:
             return [lit for exam in self._free for lit in self._placements[exam].values()]
         return [lit for exam in self._free for lit in self._period_literals[exam].values()]
 
@@ -265,10 +293,14 @@ class ExamCpModel:
         periods = list(self._current.periods) if self._current else [0] * count
         rooms: list[int | None] = list(self._current.rooms) if self._current else [None] * count
         for exam in self._free:
-            if self.problem.uses_rooms:
+            if self.decides_rooms:
                 place = next(p for p, lit in self._placements[exam].items() if values[lit.Index()])
                 periods[exam], rooms[exam] = place
-            else:
-                periods[exam] = next(p for p, lit in self._period_literals[exam].items() if values[lit.Index()])
+            else:  # rooms, if any, are seated afterwards
+                periods[exam] = next(
+                    p for p, lit in self._period_literals[exam].items() if values[lit.Index()]
+                )
                 rooms[exam] = None
-        return ExamSolution(problem_name=self.problem.name, periods=tuple(periods), rooms=tuple(rooms))
+        return ExamSolution(
+            problem_name=self.problem.name, periods=tuple(periods), rooms=tuple(rooms)
+        )

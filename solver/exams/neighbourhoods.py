@@ -36,11 +36,22 @@ class ExamNeighbourhoods:
         return frozenset(chosen - self.pinned)
 
     def kinds(self) -> list[_Kind]:
+        """Period moves (rooms seated after), room-only repacks, and a few exact joint moves."""
+        if not self.problem.uses_rooms:
+            return [
+                _Kind("random", self.random_exams, "exact"),
+                _Kind("related", self.related_exams, "exact"),
+                _Kind("periods", self.period_exams, "exact"),
+                _Kind("day", self.day_exams, "exact"),
+            ]
         return [
-            _Kind("random", self.random_exams),
-            _Kind("related", self.related_exams),
-            _Kind("periods", self.period_exams),
-            _Kind("day", self.day_exams),
+            _Kind("random", self.random_exams, "periods"),
+            _Kind("related", self.related_exams, "periods"),
+            _Kind("periods", self.period_exams, "periods"),
+            _Kind("day", self.day_exams, "periods"),
+            _Kind("rooms of periods", self.period_exams, "rooms"),
+            _Kind("exact related", self.related_exams, "exact"),
+            _Kind("exact periods", self.period_exams, "exact"),
         ]
 
     def random_exams(self, current: ExamSolution, size: int, rng: random.Random) -> frozenset[int]:
@@ -97,8 +108,15 @@ class ExamNeighbourhoods:
 
 @dataclass
 class _Kind:
+    """A named way to choose exams, and what the step re-decides for them.
+
+    mode "periods": periods only, rooms seated afterwards; "rooms": rooms only, periods kept;
+    "exact": period and room together.
+    """
+
     name: str
     choose: object
+    mode: str
 
     def select(self, current: ExamSolution, size: int, rng: random.Random) -> frozenset[int]:
         return self.choose(current, size, rng)  # type: ignore[operator,no-any-return]

@@ -14,6 +14,7 @@ from models import (
     Evaluation,
     ExamProblem,
     ExamSolution,
+    Pin,
     ProgressPoint,
     Scenario,
     SolveParameters,
@@ -25,6 +26,7 @@ from solver.exams.explain import explain_infeasibility
 from solver.exams.initial import initial_timetable
 from solver.exams.model import ConflictIndex, ExamCpModel
 from solver.exams.neighbourhoods import ExamNeighbourhoods
+from solver.exams.rooms import seat_moved_exams
 from solver.lns import LnsSettings, StepResult, run_lns
 
 FULL_MODEL_PLACEMENTS = 3_000  # above this (or the pair limit) the exact model is left to LNS
@@ -45,14 +47,19 @@ class ExamSearch:
         self.problem = problem
         self.conflicts = ConflictIndex(problem)
         self.units: list[ModuleType] = [
-            unit for unit in exam_rules.units_for(problem)
+            unit
+            for unit in exam_rules.units_for(problem)
             if unit.HARD or unit.NAME not in scenario.disabled
         ]
-        self.weights = {unit.NAME: scenario.weight_of(unit.NAME, unit.weight(problem)) for unit in self.units}
+        self.weights = {
+            unit.NAME: scenario.weight_of(unit.NAME, unit.weight(problem)) for unit in self.units
+        }
         self.pins = scenario.pins
         self.pinned = frozenset(scenario.pins)
         self.workers = workers
         self._neighbourhoods = ExamNeighbourhoods(problem, self.conflicts, self.pinned).kinds()
+        self.modes = {kind.name: kind.mode for kind in self._neighbourhoods}
+        self.scenario = scenario
 
     def neighbourhoods(self) -> list:  # type: ignore[type-arg]
         return self._neighbourhoods
@@ -60,28 +67,74 @@ class ExamSearch:
     def item_count(self) -> int:
         return len(self.problem.exams) - len(self.pinned)
 
-    def build(self, free: frozenset[int] | set[int], current: ExamSolution | None) -> ExamCpModel:
-        exact = ExamCpModel(self.problem, self.conflicts, free, current, self.pins)
+    def build(
+        self,
+        free: frozenset[int] | set[int],
+        current: ExamSolution | None,
+        pins: dict[int, Pin] | None = None,
+        decide_rooms: bool = True,
+    ) -> ExamCpModel:
+        exact = ExamCpModel(
+            self.problem,
+            self.conflicts,
+            free,
+            current,
+            self.pins if pins is None else pins,
+            decide_rooms,
+        )
         exact.post(self.units, self.weights)
         return exact
 
     def reoptimise(
-        self, current: ExamSolution, cost: int, free: frozenset[int], time_limit: float, seed: int
+        self,
+        current: ExamSolution,
+        cost: int,
+        free: frozenset[int],
+        kind: str,
+        time_limit: float,
+        seed: int,
     ) -> StepResult[ExamSolution]:
-        """Best placement of the free exams with all others where they are."""
-        exact = self.build(free, current)
+        """Best re-decision of the free exams with all others where they are."""
+        mode = self.modes[kind]
+        pins = self.pins
+        if mode == "rooms":
+            pins = {
+                **self.pins,
+                **{e: Pin(period=current.periods[e]) for e in free if e not in self.pins},
+            }
+        exact = self.build(free, current, pins, decide_rooms=mode != "periods")
         if exact.unplaceable:
             return StepResult(None, None, False)
-        variables = exact.decision_variables()
         _hint(exact, current)
-        before = _hinted_objective(exact, variables)
+        before = _complete_hint(exact, time_limit)
         if before is None:
             return StepResult(None, None, False)
-        run = solve_model(exact.model, variables, time_limit=time_limit, workers=self.workers, seed=seed)
+        run = solve_model(
+            exact.model,
+            exact.decision_variables(),
+            time_limit=time_limit,
+            workers=self.workers,
+            seed=seed,
+            light_presolve=True,
+        )
         if not run.has_solution or run.objective is None:
             return StepResult(None, None, False)
-        change = int(round(run.objective - before))
-        return StepResult(exact.decode(run.values), cost + change, run.proven_optimal)
+        if run.objective >= before and not run.proven_optimal:
+            return StepResult(None, None, False)  # nothing better found in time
+        solution = exact.decode(run.values)
+        if mode == "periods":
+            seated = seat_moved_exams(
+                self.problem, current, solution, free, self.pins, self.weights, seed
+            )
+            if seated is None:
+                return StepResult(None, None, run.proven_optimal)
+            solution = seated
+        # the checker, not the model, says what the new timetable costs
+        return StepResult(solution, self.score(solution), run.proven_optimal)
+
+    def score(self, solution: ExamSolution) -> int:
+        """The checker's soft total (the timetable is feasible by construction)."""
+        return exam_rules.evaluate(self.problem, solution, self.scenario).total
 
 
 def _hint(exact: ExamCpModel, current: ExamSolution) -> None:
@@ -95,15 +148,26 @@ def _hint(exact: ExamCpModel, current: ExamSolution) -> None:
                 exact.model.AddHint(literal, period == current.periods[exam])
 
 
-def _hinted_objective(exact: ExamCpModel, variables: list[cp_model.IntVar]) -> float | None:
-    """The objective of the current placement of the free exams (the hint), solved fixed."""
+def _complete_hint(exact: ExamCpModel, time_limit: float = 5.0) -> float | None:
+    """Solve with the free exams fixed at their hinted places; hint every variable from that.
+
+    Returns the objective of the current placement (None if it is not feasible here). A complete
+    hint lets CP-SAT start from the current timetable at once instead of searching for it.
+    """
     solver = cp_model.CpSolver()
     solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.cp_model_presolve = False  # everything else follows by propagation
+    solver.parameters.stop_after_first_solution = True  # derived variables are exact, not bounds
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 5.0
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     status = solver.Solve(exact.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
+    values = list(solver.ResponseProto().solution)
+    model = exact.model
+    model.ClearHints()
+    for index, value in enumerate(values):
+        model.AddHint(model.GetIntVarFromProtoIndex(index), value)
     return solver.ObjectiveValue()
 
 
@@ -135,7 +199,10 @@ def solve_exams(
     scenario = scenario or Scenario()
     clock = Clock(parameters.time_limit)
     report = SolveReport(
-        problem_name=problem.name, problem_kind="exams", status=SolveStatus.UNKNOWN, parameters=parameters
+        problem_name=problem.name,
+        problem_kind="exams",
+        status=SolveStatus.UNKNOWN,
+        parameters=parameters,
     )
     reasons = explain_infeasibility(problem, scenario)
     if reasons:
@@ -154,7 +221,13 @@ def solve_exams(
     current = warm_start
     if current is None:
         start = initial_timetable(
-            problem, search.conflicts, scenario.pins, clock, parameters.workers, parameters.seed, should_stop
+            problem,
+            search.conflicts,
+            scenario.pins,
+            clock,
+            parameters.workers,
+            parameters.seed,
+            should_stop,
         )
         report.variables, report.constraints = start.variables, start.constraints
         if start.solution is None:
@@ -168,9 +241,15 @@ def solve_exams(
         current = start.solution
     evaluation = exam_rules.evaluate(problem, current, scenario)
     if not evaluation.feasible:
-        raise ValueError("the starting timetable breaks hard rules: " + _first_violation(evaluation))
+        raise ValueError(
+            "the starting timetable breaks hard rules: " + _first_violation(evaluation)
+        )
     report.time_to_first_feasible = clock.elapsed()
-    notify(ProgressPoint(elapsed=clock.elapsed(), objective=evaluation.total, bound=bound, note="first"))
+    notify(
+        ProgressPoint(
+            elapsed=clock.elapsed(), objective=evaluation.total, bound=bound, note="first"
+        )
+    )
     if parameters.use_lns:
         outcome = run_lns(
             search,
@@ -215,8 +294,13 @@ def _solve_full(
     if warm_start is not None:
         _hint(exact, warm_start)
     run = solve_model(
-        exact.model, exact.decision_variables(), time_limit=clock.remaining(),
-        workers=parameters.workers, seed=parameters.seed, clock=clock, listener=notify,
+        exact.model,
+        exact.decision_variables(),
+        time_limit=clock.remaining(),
+        workers=parameters.workers,
+        seed=parameters.seed,
+        clock=clock,
+        listener=notify,
     )
     if not run.has_solution:
         if run.proven_infeasible:
@@ -228,7 +312,9 @@ def _solve_full(
     solution = exact.decode(run.values)
     evaluation = exam_rules.evaluate(problem, solution, scenario)
     if evaluation.total != int(round(run.objective or 0)) or not evaluation.feasible:
-        raise AssertionError(f"CP-SAT objective {run.objective} but the checker says {evaluation.total}")
+        raise AssertionError(
+            f"CP-SAT objective {run.objective} but the checker says {evaluation.total}"
+        )
     report.status = SolveStatus.OPTIMAL if run.proven_optimal else SolveStatus.FEASIBLE
     report.objective = evaluation.total
     report.best_bound = int(round(run.bound or 0))
