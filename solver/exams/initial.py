@@ -16,9 +16,11 @@ from ortools.sat.python import cp_model
 
 from models import ExamProblem, ExamSolution, PeriodRelation, Pin
 from solver.engine import Clock, model_size, solve_model
+from solver.exams.greedy import greedy_periods
 from solver.exams.model import ConflictIndex
 from solver.exams.rooms import pack_period
 
+REPAIR_AT_MOST = 5  # exams the greedy left out that a local repair tries to place
 CAPACITY_SLACK = 0.9  # aggregate seats usable per period; full use rarely packs (FINDINGS.md)
 
 
@@ -131,10 +133,12 @@ class PeriodModel:
             if len(here) == len(group):
                 self.model.AddBoolOr([lit.Not() for lit in here])
 
-    def hint(self, periods: tuple[int, ...]) -> None:
+    def hint(self, periods: dict[int, int]) -> None:
+        """Hint the exams in `periods` (all or some) to those periods."""
         self.model.ClearHints()
         for (exam, period), lit in self.take.items():
-            self.model.AddHint(lit, periods[exam] == period)
+            if exam in periods:
+                self.model.AddHint(lit, periods[exam] == period)
 
     def decode(self, values: dict[int, int]) -> list[int]:
         periods = [0] * len(self.problem.exams)
@@ -153,11 +157,24 @@ def initial_timetable(
     seed: int,
     should_stop: Callable[[], bool] | None = None,
 ) -> InitialResult:
-    """Periods, then rooms; repeat with forbidden groups until every period packs."""
+    """A greedy guess when it places everyone and packs; else the period model, then rooms."""
     slack = CAPACITY_SLACK if len(problem.rooms) > 1 else 1.0  # one shared room packs exactly
+    result = InitialResult(solution=None)
+    guess = greedy_periods(problem, conflicts, pins, slack)
+    if 0 < len(problem.exams) - len(guess) <= REPAIR_AT_MOST:
+        guess = _repair(problem, conflicts, pins, slack, guess, clock, workers, seed)
+    unpackable: list[tuple[int, ...]] = []
+    if len(guess) == len(problem.exams):
+        periods = [guess[exam] for exam in range(len(problem.exams))]
+        result.solution, unpackable = _with_rooms(problem, periods, pins, clock, seed)
+        if result.solution is not None:
+            return result
     periods_model = PeriodModel(problem, conflicts, pins, slack)
-    variables, constraints = model_size(periods_model.model)
-    result = InitialResult(solution=None, variables=variables, constraints=constraints)
+    result.variables, result.constraints = model_size(periods_model.model)
+    periods_model.hint(guess)
+    for group in unpackable:
+        result.nogoods.append(group)
+        periods_model.forbid_together(group)
     while clock.remaining() > 0 and not (should_stop and should_stop()):
         result.rounds += 1
         run = solve_model(
@@ -179,28 +196,64 @@ def initial_timetable(
         if not run.has_solution:
             return result
         periods = periods_model.decode(run.values)
-        if not problem.uses_rooms:
-            result.solution = ExamSolution(
-                problem_name=problem.name, periods=tuple(periods), rooms=(None,) * len(periods)
-            )
+        result.solution, unpackable = _with_rooms(problem, periods, pins, clock, seed)
+        if result.solution is not None:
             return result
-        rooms: list[int | None] = [None] * len(periods)
-        failed = False
+        for group in unpackable:
+            result.nogoods.append(group)
+            periods_model.forbid_together(group)
+        periods_model.hint(dict(enumerate(periods)))
+    return result
+
+
+def _repair(
+    problem: ExamProblem,
+    conflicts: ConflictIndex,
+    pins: dict[int, Pin],
+    slack: float,
+    guess: dict[int, int],
+    clock: Clock,
+    workers: int,
+    seed: int,
+) -> dict[int, int]:
+    """Place the exams the greedy left out by moving only them and their neighbours.
+
+    The exams that compete for the same large rooms move too. Returns the guess unchanged if
+    that does not suffice; the period model then starts from it as a hint.
+    """
+    moving = {e.index for e in problem.exams if e.index not in guess}
+    smallest = min(problem.exams[e].size for e in moving) if moving else 0
+    moving |= {e.index for e in problem.exams if e.size >= smallest}  # they compete for big rooms
+    moving |= {other for exam in list(moving) for other in conflicts.shared[exam]}
+    fixed = {e: Pin(period=p) for e, p in guess.items() if e not in moving and e not in pins}
+    repair_model = PeriodModel(problem, conflicts, {**pins, **fixed}, 1.0)  # packing judges
+    run = solve_model(
+        repair_model.model,
+        list(repair_model.take.values()),
+        time_limit=min(5.0, clock.remaining() / 6),
+        workers=workers,
+        seed=seed,
+    )
+    if run.has_solution:
+        return dict(enumerate(repair_model.decode(run.values)))
+    return guess
+
+
+def _with_rooms(
+    problem: ExamProblem, periods: list[int], pins: dict[int, Pin], clock: Clock, seed: int
+) -> tuple[ExamSolution | None, list[tuple[int, ...]]]:
+    """Pack every period's rooms; on failure, the groups of exams that could not be packed."""
+    rooms: list[int | None] = [None] * len(periods)
+    unpackable: list[tuple[int, ...]] = []
+    if problem.uses_rooms:
         for period in problem.periods:
             exams = [e for e, p in enumerate(periods) if p == period.index]
             packed, group = pack_period(problem, exams, pins, min(2.0, clock.remaining()), seed)
             if packed is None:
-                failed = True
-                if group:
-                    result.nogoods.append(group)
-                    periods_model.forbid_together(group)
+                unpackable.append(group)
                 continue
             for exam, room in packed.items():
                 rooms[exam] = room
-        if not failed:
-            result.solution = ExamSolution(
-                problem_name=problem.name, periods=tuple(periods), rooms=tuple(rooms)
-            )
-            return result
-        periods_model.hint(tuple(periods))
-    return result
+    if unpackable:
+        return None, [group for group in unpackable if group]
+    return ExamSolution(problem_name=problem.name, periods=tuple(periods), rooms=tuple(rooms)), []
