@@ -20,9 +20,7 @@ from typing import Any
 from models import ConstraintScore
 
 
-def score(
-    unit: ModuleType, problem: Any, solution: Any, weight: int | None = None
-) -> ConstraintScore:
+def score(unit: ModuleType, problem: Any, solution: Any, weight: int | None = None) -> ConstraintScore:
     """Run a unit's checker and weigh its violations."""
     violations = unit.count(problem, solution)
     used_weight = unit.weight(problem) if weight is None else weight

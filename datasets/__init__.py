@@ -114,9 +114,7 @@ def guess_solution_format(path: PathLike, problem: ExamProblem) -> str:
     raise DatasetError(path, None, reason)
 
 
-def read_exam_solution(
-    path: PathLike, problem: ExamProblem, format: str | None = None
-) -> ExamSolution:
+def read_exam_solution(path: PathLike, problem: ExamProblem, format: str | None = None) -> ExamSolution:
     """Read a solution of a problem, guessing the format from the file name unless given."""
     kind = _check_format(path, format) if format else guess_solution_format(path, problem)
     if kind == "itc2007":

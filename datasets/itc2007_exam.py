@@ -153,9 +153,7 @@ def _exam_ref(source: str, line: int, text: str, exam_count: int) -> int:
     return exam
 
 
-def _period_constraints(
-    source: str, section: _Section | None, exams: int
-) -> list[PeriodConstraint]:
+def _period_constraints(source: str, section: _Section | None, exams: int) -> list[PeriodConstraint]:
     constraints = []
     for line, fields in section.rows if section else []:
         if len(fields) != 3:
@@ -164,9 +162,7 @@ def _period_constraints(
             raise DatasetError(source, line, f"unknown period constraint {fields[1]!r}")
         first = _exam_ref(source, line, fields[0], exams)
         second = _exam_ref(source, line, fields[2], exams)
-        constraints.append(
-            PeriodConstraint(first=first, relation=PeriodRelation(fields[1]), second=second)
-        )
+        constraints.append(PeriodConstraint(first=first, relation=PeriodRelation(fields[1]), second=second))
     return constraints
 
 

@@ -53,8 +53,8 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
             self._listener(
                 ProgressPoint(
                     elapsed=elapsed,
-                    objective=self.ObjectiveValue() / self._scale,
-                    bound=self.BestObjectiveBound() / self._scale,
+                    objective=self.objective_value / self._scale,
+                    bound=self.best_objective_bound / self._scale,
                 )
             )
 
@@ -110,33 +110,33 @@ def solve_model(
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.max_presolve_iterations = 1
     if assumptions:
-        model.ClearAssumptions()
-        model.AddAssumptions(assumptions)
+        model.clear_assumptions()
+        model.add_assumptions(assumptions)
     callback = _ProgressCallback(clock or Clock(time_limit), listener, scale)
-    status = solver.Solve(model, callback)
+    status = solver.solve(model, callback)
     values: dict[int, int] = {}
     objective = bound = None
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values = {var.Index(): int(solver.Value(var)) for var in variables}
-        if model.HasObjective():
-            objective = solver.ObjectiveValue()
-            bound = solver.BestObjectiveBound()
-    elif model.HasObjective() and math.isfinite(solver.BestObjectiveBound()):
-        bound = solver.BestObjectiveBound()
+        values = {var.index: int(solver.value(var)) for var in variables}
+        if model.has_objective():
+            objective = solver.objective_value
+            bound = solver.best_objective_bound
+    elif model.has_objective() and math.isfinite(solver.best_objective_bound):
+        bound = solver.best_objective_bound
     run = CpSatRun(
-        status=status,
+        status=int(status),
         objective=objective,
         bound=bound,
         values=values,
-        wall_time=solver.WallTime(),
+        wall_time=solver.wall_time,
         first_solution_at=callback.first_solution_at,
     )
     if status == cp_model.INFEASIBLE and assumptions:
-        run.values = {index: 1 for index in solver.SufficientAssumptionsForInfeasibility()}
+        run.values = {index: 1 for index in solver.sufficient_assumptions_for_infeasibility()}
     return run
 
 
 def model_size(model: cp_model.CpModel) -> tuple[int, int]:
     """Number of variables and constraints of a model, as reported with each solve."""
-    proto = model.Proto()
+    proto = model.proto
     return len(proto.variables), len(proto.constraints)

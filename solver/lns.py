@@ -18,6 +18,8 @@ from models import ProgressPoint
 from solver.engine import Clock, ProgressListener
 
 S = TypeVar("S")
+S_in = TypeVar("S_in", contravariant=True)
+MARGIN = 0.3  # seconds kept for building, checking and reporting after the last step
 EXPLORE = 0.15  # share of steps whose kind is drawn uniformly, so no kind starves
 
 
@@ -28,10 +30,10 @@ class StepResult(Generic[S]):
     proven_optimal: bool  # CP-SAT proved the part optimal
 
 
-class Neighbourhood(Protocol[S]):
+class Neighbourhood(Protocol[S_in]):
     name: str
 
-    def select(self, current: S, size: int, rng: random.Random) -> frozenset[int]:
+    def select(self, current: S_in, size: int, rng: random.Random) -> frozenset[int]:
         """The items (exams, meetings...) to free, about `size` of them."""
         ...
 
@@ -94,14 +96,14 @@ def run_lns(
     sizes = {kind.name: start_size for kind in kinds}  # each kind finds its own workable size
     outcome = LnsOutcome(best=initial, cost=initial_cost, time_to_best=clock.elapsed())
     current, current_cost = initial, initial_cost
-    while clock.remaining() > 0.05 and current_cost > bound:
+    while clock.remaining() > MARGIN and current_cost > bound:
         if should_stop is not None and should_stop():
             break
         kind = _choose(kinds, stats, rng)
         free = kind.select(current, max(settings.min_size, int(sizes[kind.name])), rng)
         if not free:
             continue
-        step_limit = min(settings.step_time, clock.remaining())
+        step_limit = min(settings.step_time, clock.remaining() - MARGIN)
         step_started = clock.elapsed()
         result = subject.reoptimise(
             current, current_cost, free, kind.name, step_limit, rng.randrange(1 << 30)
@@ -110,11 +112,7 @@ def run_lns(
         outcome.steps += 1
         record = stats[kind.name]
         record.tries += 1
-        gain = (
-            current_cost - result.cost
-            if result.solution is not None and result.cost is not None
-            else 0
-        )
+        gain = current_cost - result.cost if result.solution is not None and result.cost is not None else 0
         rate = max(0, gain) / step_time
         record.rate = rate if math.isinf(record.rate) else 0.8 * record.rate + 0.2 * rate
         size = sizes[kind.name]

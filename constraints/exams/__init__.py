@@ -49,9 +49,7 @@ _SOFT_BY_SCORING: dict[Scoring, tuple[ModuleType, ...]] = {
     Scoring.TORONTO: (proximity,),
 }
 
-UNITS: tuple[ModuleType, ...] = _HARD + tuple(
-    unit for units in _SOFT_BY_SCORING.values() for unit in units
-)
+UNITS: tuple[ModuleType, ...] = _HARD + tuple(unit for units in _SOFT_BY_SCORING.values() for unit in units)
 
 
 def units_for(problem: ExamProblem) -> tuple[ModuleType, ...]:
@@ -60,9 +58,7 @@ def units_for(problem: ExamProblem) -> tuple[ModuleType, ...]:
     return hard + _SOFT_BY_SCORING[problem.scoring]
 
 
-def evaluate(
-    problem: ExamProblem, solution: ExamSolution, scenario: Scenario | None = None
-) -> Evaluation:
+def evaluate(problem: ExamProblem, solution: ExamSolution, scenario: Scenario | None = None) -> Evaluation:
     """Check a timetable against every rule; a scenario reweighs or switches off soft criteria.
 
     Hard rules are always checked: switching one off in a scenario does not make a timetable that

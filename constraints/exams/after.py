@@ -53,14 +53,14 @@ def post(view: ExamModelView) -> int:
 def _post_after(view: ExamModelView, later: int, earlier: int) -> None:
     free_later, free_earlier = view.is_free(later), view.is_free(earlier)
     if free_later and free_earlier:
-        view.model.Add(view.period_var(later) > view.period_var(earlier))
+        view.model.add(view.period_var(later) > view.period_var(earlier))
     elif free_later:
         limit = view.fixed_period(earlier)
         for period, literal in view.period_literals(later).items():
             if period <= limit:
-                view.model.Add(literal == 0)
+                view.model.add(literal == 0)
     elif free_earlier:
         limit = view.fixed_period(later)
         for period, literal in view.period_literals(earlier).items():
             if period >= limit:
-                view.model.Add(literal == 0)
+                view.model.add(literal == 0)

@@ -53,15 +53,15 @@ def _post_same_period(view: ExamModelView, first: int, second: int) -> None:
         mine, theirs = view.period_literals(first), view.period_literals(second)
         for period in mine.keys() | theirs.keys():
             if period in mine and period in theirs:
-                view.model.Add(mine[period] == theirs[period])
+                view.model.add(mine[period] == theirs[period])
             else:
                 alone = mine[period] if period in mine else theirs[period]
-                view.model.Add(alone == 0)
+                view.model.add(alone == 0)
     elif view.is_free(first) or view.is_free(second):
         free, fixed = (first, second) if view.is_free(first) else (second, first)
         target = view.fixed_period(fixed)
         literals = view.period_literals(free)
         if target not in literals:
-            view.model.AddBoolOr([])  # the fixed partner's period is closed to this exam
+            view.model.add_bool_or([])  # the fixed partner's period is closed to this exam
         else:
-            view.model.Add(literals[target] == 1)
+            view.model.add(literals[target] == 1)

@@ -33,8 +33,7 @@ def count(problem: ExamProblem, solution: ExamSolution) -> list[Violation]:
                 exams=(first, second),
                 periods=(period,),
                 message=(
-                    f"Exams {first} and {second} must be in different periods "
-                    f"but both are in period {period}"
+                    f"Exams {first} and {second} must be in different periods but both are in period {period}"
                 ),
             )
         )
@@ -52,9 +51,9 @@ def _post_apart(view: ExamModelView, first: int, second: int) -> None:
     if view.is_free(first) and view.is_free(second):
         mine, theirs = view.period_literals(first), view.period_literals(second)
         for period in mine.keys() & theirs.keys():
-            view.model.AddBoolOr([mine[period].Not(), theirs[period].Not()])
+            view.model.add_bool_or([mine[period].negated(), theirs[period].negated()])
     elif view.is_free(first) or view.is_free(second):
         free, fixed = (first, second) if view.is_free(first) else (second, first)
         literal = view.period_literals(free).get(view.fixed_period(fixed))
         if literal is not None:
-            view.model.Add(literal == 0)
+            view.model.add(literal == 0)

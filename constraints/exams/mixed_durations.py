@@ -46,7 +46,7 @@ def count(problem: ExamProblem, solution: ExamSolution) -> list[Violation]:
 def post(view: ExamModelView) -> cp_model.LinearExprT:
     problem = view.problem
     model = view.model
-    terms = []
+    terms: list[cp_model.LinearExprT] = []
     for (period, room), candidates in view.free_placements.items():
         fixed_durations = {problem.exams[other].duration for other in view.fixed_in(period, room)}
         by_duration: dict[int, list] = {}
@@ -56,15 +56,15 @@ def post(view: ExamModelView) -> cp_model.LinearExprT:
                 by_duration.setdefault(duration, []).append(literal)
         used = []
         for duration, literals in by_duration.items():
-            flag = model.NewBoolVar(f"duration_used[{period},{room},{duration}]")
-            model.AddMaxEquality(flag, literals)
+            flag = model.new_bool_var(f"duration_used[{period},{room},{duration}]")
+            model.add_max_equality(flag, literals)
             used.append(flag)
         if not used:
             continue
         if fixed_durations:
             terms.extend(used)
         elif len(used) > 1:
-            occupied = model.NewBoolVar(f"room_used[{period},{room}]")
-            model.AddMaxEquality(occupied, used)
+            occupied = model.new_bool_var(f"room_used[{period},{room}]")
+            model.add_max_equality(occupied, used)
             terms.append(sum(used) - occupied)
     return sum(terms)

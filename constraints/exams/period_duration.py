@@ -30,9 +30,7 @@ def count(problem: ExamProblem, solution: ExamSolution) -> list[Violation]:
                 cost=1,
                 exams=(exam,),
                 periods=(period,),
-                message=(
-                    f"Exam {exam} lasts {needed} minutes but period {period} lasts only {available}"
-                ),
+                message=(f"Exam {exam} lasts {needed} minutes but period {period} lasts only {available}"),
             )
         )
     return violations
@@ -44,5 +42,5 @@ def post(view: ExamModelView) -> int:
         duration = view.problem.exams[exam].duration
         for period, literal in view.period_literals(exam).items():
             if view.problem.periods[period].duration < duration:
-                view.model.Add(literal == 0)
+                view.model.add(literal == 0)
     return 0

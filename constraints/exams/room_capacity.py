@@ -56,7 +56,7 @@ def post(view: ExamModelView) -> int:
             problem.exams[other].size for other in view.fixed_in(period, room)
         )
         if sum(problem.exams[exam].size for exam, _ in candidates) > seats:
-            view.model.Add(sum(problem.exams[exam].size * lit for exam, lit in candidates) <= seats)
+            view.model.add(sum(problem.exams[exam].size * lit for exam, lit in candidates) <= seats)
     return 0
 
 
@@ -71,4 +71,4 @@ def _post_seats_per_period(view: ExamModelView) -> None:
     for period, candidates in incoming.items():
         free_seats = seats - sum(problem.exams[e].size for e in view.fixed_in_period(period))
         if sum(size for size, _ in candidates) > free_seats:
-            view.model.Add(sum(size * literal for size, literal in candidates) <= free_seats)
+            view.model.add(sum(size * literal for size, literal in candidates) <= free_seats)

@@ -57,7 +57,7 @@ def post(view: ExamModelView) -> int:
         for exam, literal in candidates:
             if exam in problem.room_exclusive and len(candidates) > 1:
                 others = [other_literal for other, other_literal in candidates if other != exam]
-                view.model.Add(sum(others) == 0).OnlyEnforceIf(literal)
+                view.model.add(sum(others) == 0).only_enforce_if(literal)
     return 0  # fixed exams are never left beside a free exclusive one, and vice versa
 
 
@@ -72,4 +72,4 @@ def _post_rooms_per_period(view: ExamModelView) -> None:
             if exam in problem.room_exclusive and period in view.period_literals(exam)
         ]
         if len(exclusive) > len(problem.rooms) - len(taken):
-            view.model.Add(sum(exclusive) <= len(problem.rooms) - len(taken))
+            view.model.add(sum(exclusive) <= len(problem.rooms) - len(taken))

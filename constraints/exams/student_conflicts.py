@@ -31,9 +31,7 @@ def count(problem: ExamProblem, solution: ExamSolution) -> list[Violation]:
                 exams=(first, second),
                 periods=(period,),
                 students=students,
-                message=(
-                    f"{students_sit(students)} exams {first} and {second} both in period {period}"
-                ),
+                message=(f"{students_sit(students)} exams {first} and {second} both in period {period}"),
             )
         )
     return violations
@@ -46,5 +44,5 @@ def post(view: ExamModelView) -> int:
             if other > exam and view.is_free(other):
                 theirs = view.period_literals(other)
                 for period in mine.keys() & theirs.keys():
-                    view.model.AddBoolOr([mine[period].Not(), theirs[period].Not()])
+                    view.model.add_bool_or([mine[period].negated(), theirs[period].negated()])
     return 0  # conflicts with fixed exams are excluded from the free exams' periods

@@ -45,15 +45,11 @@ def _bad_pins(problem: ExamProblem, scenario: Scenario) -> list[str]:
     reasons = []
     for exam, pin in scenario.pins.items():
         if exam >= len(problem.exams):
-            reasons.append(
-                f"A pin names exam {exam}, but there are only {len(problem.exams)} exams."
-            )
+            reasons.append(f"A pin names exam {exam}, but there are only {len(problem.exams)} exams.")
         elif pin.period >= len(problem.periods):
             reasons.append(f"Exam {exam} is pinned to period {pin.period}, which does not exist.")
         elif problem.periods[pin.period].duration < problem.exams[exam].duration:
-            reasons.append(
-                f"Exam {exam} is pinned to period {pin.period}, which is too short for it."
-            )
+            reasons.append(f"Exam {exam} is pinned to period {pin.period}, which is too short for it.")
         elif pin.room is not None and pin.room >= len(problem.rooms):
             reasons.append(f"Exam {exam} is pinned to room {pin.room}, which does not exist.")
     pinned = sorted(e for e in scenario.pins if e < len(problem.exams))
@@ -146,9 +142,7 @@ def _after_chains(problem: ExamProblem) -> list[str]:
     for exam in later_than:
         chain = chain_from(exam)
         if chain is None:
-            return [
-                "The 'after' requirements form a cycle, so no order of the exams satisfies them."
-            ]
+            return ["The 'after' requirements form a cycle, so no order of the exams satisfies them."]
         if len(chain) > len(problem.periods):
             order = " then ".join(str(e) for e in chain)
             return [

@@ -22,10 +22,10 @@ def greedy_periods(
     seats = int(slack * sum(room.capacity for room in problem.rooms)) if problem.uses_rooms else 0
     seats_left = [seats] * count
     open_periods: list[set[int]] = []
-    for exam in problem.exams:
-        allowed = {p.index for p in periods if p.duration >= exam.duration}
-        if exam.index in pins:
-            allowed &= {pins[exam.index].period}
+    for candidate in problem.exams:
+        allowed = {p.index for p in periods if p.duration >= candidate.duration}
+        if candidate.index in pins:
+            allowed &= {pins[candidate.index].period}
         open_periods.append(allowed)
     same, apart, after, before = _relations(problem)
     pair_cost = _pair_cost_table(problem)

@@ -72,18 +72,14 @@ class PeriodModel:
             if exam.index in pins:
                 allowed = [p for p in allowed if p == pins[exam.index].period]
             for period in allowed:
-                self.take[exam.index, period] = model.NewBoolVar(
-                    f"exam_period[{exam.index},{period}]"
-                )
+                self.take[exam.index, period] = model.new_bool_var(f"exam_period[{exam.index},{period}]")
             self.by_exam[exam.index] = {p: self.take[exam.index, p] for p in allowed}
-            model.AddExactlyOne(self._of(exam.index).values())
+            model.add_exactly_one(self._of(exam.index).values())
         for clique in clique_cover(conflicts):
-            for period in problem.periods:
-                here = [
-                    self.take[e, period.index] for e in clique if (e, period.index) in self.take
-                ]
+            for slot in range(len(problem.periods)):
+                here = [self.take[e, slot] for e in clique if (e, slot) in self.take]
                 if len(here) > 1:
-                    model.AddAtMostOne(here)
+                    model.add_at_most_one(here)
         self._post_period_constraints()
         if problem.uses_rooms:
             self._post_aggregate_capacity()
@@ -99,14 +95,14 @@ class PeriodModel:
         for constraint in self.problem.period_constraints:
             first, second = self._of(constraint.first), self._of(constraint.second)
             if constraint.relation is PeriodRelation.AFTER:
-                model.Add(self._period_var(constraint.first) > self._period_var(constraint.second))
+                model.add(self._period_var(constraint.first) > self._period_var(constraint.second))
             elif constraint.relation is PeriodRelation.EXAM_COINCIDENCE:
                 for period in first.keys() | second.keys():
                     a, b = first.get(period), second.get(period)
-                    model.Add((a if a is not None else 0) == (b if b is not None else 0))
+                    model.add((a if a is not None else 0) == (b if b is not None else 0))
             else:
                 for period in first.keys() & second.keys():
-                    model.AddAtMostOne([first[period], second[period]])
+                    model.add_at_most_one([first[period], second[period]])
 
     def _post_aggregate_capacity(self) -> None:
         """Seats per period in aggregate, and exams that fit only the k largest rooms need them."""
@@ -116,34 +112,32 @@ class PeriodModel:
         sizes = {exam.index: exam.size for exam in problem.exams}
         for period in problem.periods:
             here = {e: lit for (e, p), lit in self.take.items() if p == period.index}
-            self.model.Add(
-                sum(sizes[e] * lit for e, lit in here.items()) <= int(self.slack * total)
-            )
+            self.model.add(sum(sizes[e] * lit for e, lit in here.items()) <= int(self.slack * total))
             exclusive = [lit for e, lit in here.items() if e in problem.room_exclusive]
             if exclusive:
-                self.model.Add(sum(exclusive) <= len(capacities))
+                self.model.add(sum(exclusive) <= len(capacities))
             for k in range(1, len(capacities)):
                 big = [(sizes[e], lit) for e, lit in here.items() if sizes[e] > capacities[k]]
                 if big and sum(size for size, _ in big) > sum(capacities[:k]):
-                    self.model.Add(sum(size * lit for size, lit in big) <= sum(capacities[:k]))
+                    self.model.add(sum(size * lit for size, lit in big) <= sum(capacities[:k]))
 
     def forbid_together(self, group: tuple[int, ...]) -> None:
         for period in self.problem.periods:
             here = [self.take[e, period.index] for e in group if (e, period.index) in self.take]
             if len(here) == len(group):
-                self.model.AddBoolOr([lit.Not() for lit in here])
+                self.model.add_bool_or([lit.negated() for lit in here])
 
     def hint(self, periods: dict[int, int]) -> None:
         """Hint the exams in `periods` (all or some) to those periods."""
-        self.model.ClearHints()
+        self.model.clear_hints()
         for (exam, period), lit in self.take.items():
             if exam in periods:
-                self.model.AddHint(lit, periods[exam] == period)
+                self.model.add_hint(lit, periods[exam] == period)
 
     def decode(self, values: dict[int, int]) -> list[int]:
         periods = [0] * len(self.problem.exams)
         for (exam, period), lit in self.take.items():
-            if values[lit.Index()]:
+            if values[lit.index]:
                 periods[exam] = period
         return periods
 

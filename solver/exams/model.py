@@ -59,15 +59,13 @@ class ExamCpModel:
         self._rooms_of_free: dict[int, set[int | None]] = {}
         if current is not None and len(self._free) < len(problem.exams):
             for exam in self._free:
-                self._rooms_of_free.setdefault(current.periods[exam], set()).add(
-                    current.rooms[exam]
-                )
+                self._rooms_of_free.setdefault(current.periods[exam], set()).add(current.rooms[exam])
         self._period_literals: dict[int, dict[int, cp_model.IntVar]] = {}
         self._placements: dict[int, dict[tuple[int, int], cp_model.IntVar]] = {}
         self._period_vars: dict[int, cp_model.IntVar] = {}
         self._day_vars: dict[int, cp_model.IntVar] = {}
         self._derived: dict[tuple[str, int, int], cp_model.LinearExprT] = {}
-        self.objective_terms: list[tuple[int, object]] = []
+        self.objective_terms: list[tuple[int, cp_model.LinearExprT]] = []
         self.unplaceable: list[int] = []
         for exam in self._free:
             self._decide(exam)
@@ -116,9 +114,9 @@ class ExamCpModel:
     def period_var(self, exam: int) -> cp_model.IntVar:
         if exam not in self._period_vars:
             literals = self._period_literals[exam]
-            domain = cp_model.Domain.FromValues(sorted(literals))
-            var = self.model.NewIntVarFromDomain(domain, f"period[{exam}]")
-            self.model.Add(var == sum(p * lit for p, lit in literals.items()))
+            domain = cp_model.Domain.from_values(sorted(literals))
+            var = self.model.new_int_var_from_domain(domain, f"period[{exam}]")
+            self.model.add(var == sum(p * lit for p, lit in literals.items()))
             self._period_vars[exam] = var
         return self._period_vars[exam]
 
@@ -126,10 +124,8 @@ class ExamCpModel:
         if exam not in self._day_vars:
             literals = self._period_literals[exam]
             days = sorted({self.problem.periods[p].day for p in literals})
-            var = self.model.NewIntVarFromDomain(cp_model.Domain.FromValues(days), f"day[{exam}]")
-            self.model.Add(
-                var == sum(self.problem.periods[p].day * lit for p, lit in literals.items())
-            )
+            var = self.model.new_int_var_from_domain(cp_model.Domain.from_values(days), f"day[{exam}]")
+            self.model.add(var == sum(self.problem.periods[p].day * lit for p, lit in literals.items()))
             self._day_vars[exam] = var
         return self._day_vars[exam]
 
@@ -149,10 +145,10 @@ class ExamCpModel:
                 partners = [theirs[q] for q in related(period) if q in theirs]
                 if not partners:
                     continue
-                flag = self.model.NewBoolVar(f"{relation}[{first}@{period},{second}]")
-                self.model.Add(flag <= literal)
-                self.model.Add(flag <= sum(partners))
-                self.model.Add(flag >= literal + sum(partners) - 1)
+                flag = self.model.new_bool_var(f"{relation}[{first}@{period},{second}]")
+                self.model.add(flag <= literal)
+                self.model.add(flag <= sum(partners))
+                self.model.add(flag >= literal + sum(partners) - 1)
                 flags.append(flag)
             self._derived[key] = sum(flags)
         return self._derived[key]
@@ -175,9 +171,7 @@ class ExamCpModel:
             second,
             "in_a_row",
             lambda p: [
-                q
-                for q in (p - 1, p + 1)
-                if 0 <= q < len(periods) and periods[q].day == periods[p].day
+                q for q in (p - 1, p + 1) if 0 <= q < len(periods) and periods[q].day == periods[p].day
             ],
         )
 
@@ -188,9 +182,7 @@ class ExamCpModel:
             first,
             second,
             "same_day_apart",
-            lambda p: [
-                q.index for q in periods if q.day == periods[p].day and abs(q.index - p) > 1
-            ],
+            lambda p: [q.index for q in periods if q.day == periods[p].day and abs(q.index - p) > 1],
         )
 
     # --- building -------------------------------------------------------------------------
@@ -200,9 +192,7 @@ class ExamCpModel:
         problem = self.problem
         duration = problem.exams[exam].duration
         blocked = {
-            self.fixed_period(other)
-            for other in self._conflicts.shared[exam]
-            if other not in self._free_set
+            self.fixed_period(other) for other in self._conflicts.shared[exam] if other not in self._free_set
         }
         pin = self._pins.get(exam)
         return [
@@ -248,29 +238,27 @@ class ExamCpModel:
         literals: dict[int, cp_model.IntVar] = {}
         if not self.decides_rooms:
             for period in periods:
-                literals[period] = model.NewBoolVar(f"exam_period[{exam},{period}]")
+                literals[period] = model.new_bool_var(f"exam_period[{exam},{period}]")
         else:
             placements: dict[tuple[int, int], cp_model.IntVar] = {}
             for period in periods:
                 rooms = self._candidate_rooms(exam, period)
                 if not rooms:
                     continue
-                here = [model.NewBoolVar(f"exam_room[{exam},{period},{room}]") for room in rooms]
-                placements.update(
-                    {(period, room): lit for room, lit in zip(rooms, here, strict=True)}
-                )
+                here = [model.new_bool_var(f"exam_room[{exam},{period},{room}]") for room in rooms]
+                placements.update({(period, room): lit for room, lit in zip(rooms, here, strict=True)})
                 if len(here) == 1:
                     literals[period] = here[0]
                 else:
-                    literal = model.NewBoolVar(f"exam_period[{exam},{period}]")
-                    model.Add(sum(here) == literal)
+                    literal = model.new_bool_var(f"exam_period[{exam},{period}]")
+                    model.add(sum(here) == literal)
                     literals[period] = literal
             self._placements[exam] = placements
         if not literals:
             self.unplaceable.append(exam)
-            model.AddBoolOr([])  # no place at all: the model is infeasible, as it should be
+            model.add_bool_or([])  # no place at all: the model is infeasible, as it should be
         else:
-            model.AddExactlyOne(literals.values())
+            model.add_exactly_one(literals.values())
         self._period_literals[exam] = literals
 
     def post(self, units: Iterable[ModuleType], weights: dict[str, int]) -> None:
@@ -280,7 +268,7 @@ class ExamCpModel:
             weight = weights.get(unit.NAME, 0)
             if not unit.HARD and weight:
                 self.objective_terms.append((weight, penalty))
-        self.model.Minimize(sum(weight * penalty for weight, penalty in self.objective_terms))  # type: ignore[operator]
+        self.model.minimize(sum(weight * penalty for weight, penalty in self.objective_terms))  # type: ignore[misc]
 
     def decision_variables(self) -> list[cp_model.IntVar]:
         if self.decides_rooms:
@@ -294,13 +282,11 @@ class ExamCpModel:
         rooms: list[int | None] = list(self._current.rooms) if self._current else [None] * count
         for exam in self._free:
             if self.decides_rooms:
-                place = next(p for p, lit in self._placements[exam].items() if values[lit.Index()])
+                place = next(p for p, lit in self._placements[exam].items() if values[lit.index] == 1)
                 periods[exam], rooms[exam] = place
             else:  # rooms, if any, are seated afterwards
                 periods[exam] = next(
-                    p for p, lit in self._period_literals[exam].items() if values[lit.Index()]
+                    p for p, lit in self._period_literals[exam].items() if values[lit.index] == 1
                 )
                 rooms[exam] = None
-        return ExamSolution(
-            problem_name=self.problem.name, periods=tuple(periods), rooms=tuple(rooms)
-        )
+        return ExamSolution(problem_name=self.problem.name, periods=tuple(periods), rooms=tuple(rooms))

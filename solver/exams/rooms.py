@@ -1,4 +1,4 @@
-"""Rooms for exams whose periods are already chosen: packing a period, or seating a few newcomers."""
+"""Rooms for exams whose periods are chosen: pack a whole period, or seat a few newcomers."""
 
 from __future__ import annotations
 
@@ -22,20 +22,20 @@ def pack_period(
     place: dict[tuple[int, int], cp_model.IntVar] = {}
     present: dict[int, cp_model.IntVar] = {}
     for exam in exams:
-        present[exam] = model.NewBoolVar(f"present[{exam}]")
+        present[exam] = model.new_bool_var(f"present[{exam}]")
         rooms = [r for r in problem.rooms if r.capacity >= problem.exams[exam].size]
         pinned_room = pins[exam].room if exam in pins else None
         if pinned_room is not None:
             rooms = [r for r in rooms if r.index == pinned_room]
         for room in rooms:
-            place[exam, room.index] = model.NewBoolVar(f"exam_room[{exam},{room.index}]")
-        model.Add(sum(lit for (e, _), lit in place.items() if e == exam) == present[exam])
+            place[exam, room.index] = model.new_bool_var(f"exam_room[{exam},{room.index}]")
+        model.add(sum(lit for (e, _), lit in place.items() if e == exam) == present[exam])
     for room in problem.rooms:
         here = [(e, lit) for (e, r), lit in place.items() if r == room.index]
-        model.Add(sum(problem.exams[e].size * lit for e, lit in here) <= room.capacity)
+        model.add(sum(problem.exams[e].size * lit for e, lit in here) <= room.capacity)
         for exam, lit in here:
             if exam in problem.room_exclusive:
-                model.Add(sum(other for e, other in here if e != exam) == 0).OnlyEnforceIf(lit)
+                model.add(sum(other for e, other in here if e != exam) == 0).only_enforce_if(lit)
     run = solve_model(
         model,
         list(place.values()),
@@ -45,10 +45,10 @@ def pack_period(
         assumptions=list(present.values()),
     )
     if run.has_solution:
-        return {e: r for (e, r), lit in place.items() if run.values[lit.Index()]}, ()
+        return {e: r for (e, r), lit in place.items() if run.values[lit.index]}, ()
     if run.proven_infeasible:
         core = set(run.values)
-        return None, tuple(sorted(e for e, lit in present.items() if lit.Index() in core))
+        return None, tuple(sorted(e for e, lit in present.items() if lit.index in core))
     return None, tuple(sorted(exams))
 
 
@@ -75,9 +75,7 @@ def seat_newcomers(
     room_weight = weights.get("room penalty", 0) if weights else 1
     mixed_weight = weights.get("mixed durations", 0) if weights else 0
     rooms = dict(seated)
-    order = sorted(
-        newcomers, key=lambda e: (e not in problem.room_exclusive, -problem.exams[e].size)
-    )
+    order = sorted(newcomers, key=lambda e: (e not in problem.room_exclusive, -problem.exams[e].size))
     for exam in order:
         size, duration = problem.exams[exam].size, problem.exams[exam].duration
         exclusive = exam in problem.room_exclusive
@@ -92,7 +90,7 @@ def seat_newcomers(
         if not fitting:
             return None
 
-        def added_cost(room: int) -> tuple[int, int]:
+        def added_cost(room: int, size: int = size, duration: int = duration) -> tuple[int, int]:
             mixed = 1 if durations[room] and duration not in durations[room] else 0
             cost = room_weight * problem.rooms[room].penalty + mixed_weight * mixed
             return cost, left[room] - size

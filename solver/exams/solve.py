@@ -29,8 +29,9 @@ from solver.exams.neighbourhoods import ExamNeighbourhoods
 from solver.exams.rooms import seat_moved_exams
 from solver.lns import LnsSettings, StepResult, run_lns
 
-FULL_MODEL_PLACEMENTS = 3_000  # above this (or the pair limit) the exact model is left to LNS
-FULL_MODEL_PAIRS = 1_500  # exam pairs sharing students; each costs a few variables when free
+# Above these sizes one exact model of everything stalls; the LNS takes over.
+FULL_MODEL_PLACEMENTS = 3_000  # exam x period x room decisions
+FULL_MODEL_PAIR_PERIODS = 6_000  # exam pairs sharing students x periods (each pair needs a window each)
 
 
 @dataclass
@@ -47,18 +48,15 @@ class ExamSearch:
         self.problem = problem
         self.conflicts = ConflictIndex(problem)
         self.units: list[ModuleType] = [
-            unit
-            for unit in exam_rules.units_for(problem)
-            if unit.HARD or unit.NAME not in scenario.disabled
+            unit for unit in exam_rules.units_for(problem) if unit.HARD or unit.NAME not in scenario.disabled
         ]
-        self.weights = {
-            unit.NAME: scenario.weight_of(unit.NAME, unit.weight(problem)) for unit in self.units
-        }
+        self.weights = {unit.NAME: scenario.weight_of(unit.NAME, unit.weight(problem)) for unit in self.units}
         self.pins = scenario.pins
         self.pinned = frozenset(scenario.pins)
         self.workers = workers
         self._neighbourhoods = ExamNeighbourhoods(problem, self.conflicts, self.pinned).kinds()
         self.modes = {kind.name: kind.mode for kind in self._neighbourhoods}
+        self.largest_model = (0, 0)  # variables and constraints of the largest step model
         self.scenario = scenario
 
     def neighbourhoods(self) -> list:  # type: ignore[type-arg]
@@ -103,6 +101,7 @@ class ExamSearch:
                 **{e: Pin(period=current.periods[e]) for e in free if e not in self.pins},
             }
         exact = self.build(free, current, pins, decide_rooms=mode != "periods")
+        self.largest_model = max(self.largest_model, model_size(exact.model))
         if exact.unplaceable:
             return StepResult(None, None, False)
         _hint(exact, current)
@@ -123,9 +122,7 @@ class ExamSearch:
             return StepResult(None, None, False)  # nothing better found in time
         solution = exact.decode(run.values)
         if mode == "periods":
-            seated = seat_moved_exams(
-                self.problem, current, solution, free, self.pins, self.weights, seed
-            )
+            seated = seat_moved_exams(self.problem, current, solution, free, self.pins, self.weights, seed)
             if seated is None:
                 return StepResult(None, None, run.proven_optimal)
             solution = seated
@@ -142,10 +139,10 @@ def _hint(exact: ExamCpModel, current: ExamSolution) -> None:
         if exact.problem.uses_rooms:
             place = (current.periods[exam], current.rooms[exam])
             for key, literal in exact.placement_literals(exam).items():
-                exact.model.AddHint(literal, key == place)
+                exact.model.add_hint(literal, key == place)
         else:
             for period, literal in exact.period_literals(exam).items():
-                exact.model.AddHint(literal, period == current.periods[exam])
+                exact.model.add_hint(literal, period == current.periods[exam])
 
 
 def _complete_hint(exact: ExamCpModel, time_limit: float = 5.0) -> float | None:
@@ -160,15 +157,15 @@ def _complete_hint(exact: ExamCpModel, time_limit: float = 5.0) -> float | None:
     solver.parameters.stop_after_first_solution = True  # derived variables are exact, not bounds
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-    status = solver.Solve(exact.model)
+    status = solver.solve(exact.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    values = list(solver.ResponseProto().solution)
+    values = list(solver.response_proto.solution)
     model = exact.model
-    model.ClearHints()
+    model.clear_hints()
     for index, value in enumerate(values):
-        model.AddHint(model.GetIntVarFromProtoIndex(index), value)
-    return solver.ObjectiveValue()
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+    return solver.objective_value
 
 
 def lower_bound(problem: ExamProblem, weights: dict[str, int]) -> int:
@@ -214,7 +211,8 @@ def solve_exams(
     bound = lower_bound(problem, search.weights)
 
     placements = len(problem.exams) * len(problem.periods) * max(1, len(problem.rooms))
-    small = placements <= FULL_MODEL_PLACEMENTS and len(problem.common_students) <= FULL_MODEL_PAIRS
+    pair_periods = len(problem.common_students) * len(problem.periods)
+    small = placements <= FULL_MODEL_PLACEMENTS and pair_periods <= FULL_MODEL_PAIR_PERIODS
     if strategy == "full" or (strategy == "auto" and small):
         return _solve_full(problem, search, parameters, clock, report, warm_start, notify, scenario)
 
@@ -241,15 +239,9 @@ def solve_exams(
         current = start.solution
     evaluation = exam_rules.evaluate(problem, current, scenario)
     if not evaluation.feasible:
-        raise ValueError(
-            "the starting timetable breaks hard rules: " + _first_violation(evaluation)
-        )
+        raise ValueError("the starting timetable breaks hard rules: " + _first_violation(evaluation))
     report.time_to_first_feasible = clock.elapsed()
-    notify(
-        ProgressPoint(
-            elapsed=clock.elapsed(), objective=evaluation.total, bound=bound, note="first"
-        )
-    )
+    notify(ProgressPoint(elapsed=clock.elapsed(), objective=evaluation.total, bound=bound, note="first"))
     if parameters.use_lns:
         outcome = run_lns(
             search,
@@ -263,12 +255,12 @@ def solve_exams(
         )
         current = outcome.best
         report.lns_steps = outcome.steps
+        if search.largest_model > (report.variables, report.constraints):
+            report.variables, report.constraints = search.largest_model
         report.time_to_best = outcome.time_to_best
         final = exam_rules.evaluate(problem, current, scenario)
         if final.total != outcome.cost or not final.feasible:
-            raise AssertionError(
-                f"LNS tracked cost {outcome.cost} but the checker says {final.total}"
-            )
+            raise AssertionError(f"LNS tracked cost {outcome.cost} but the checker says {final.total}")
         evaluation = final
     else:
         report.time_to_best = report.time_to_first_feasible
@@ -312,9 +304,7 @@ def _solve_full(
     solution = exact.decode(run.values)
     evaluation = exam_rules.evaluate(problem, solution, scenario)
     if evaluation.total != int(round(run.objective or 0)) or not evaluation.feasible:
-        raise AssertionError(
-            f"CP-SAT objective {run.objective} but the checker says {evaluation.total}"
-        )
+        raise AssertionError(f"CP-SAT objective {run.objective} but the checker says {evaluation.total}")
     report.status = SolveStatus.OPTIMAL if run.proven_optimal else SolveStatus.FEASIBLE
     report.objective = evaluation.total
     report.best_bound = int(round(run.bound or 0))
