@@ -48,9 +48,7 @@ def progress_display(time_limit: float) -> Iterator[ProgressListener]:
         share = min(1.0, elapsed / time_limit)
         bar = "█" * int(share * 30) + "░" * (30 - int(share * 30))
         if not latest:
-            return Text(
-                f"{bar} {elapsed:6.1f}/{time_limit:g} s  searching for a first timetable..."
-            )
+            return Text(f"{bar} {elapsed:6.1f}/{time_limit:g} s  searching for a first timetable...")
         point = latest[-1]
         return Text(
             f"{bar} {elapsed:6.1f}/{time_limit:g} s  objective {point.objective:g}  "
@@ -95,7 +93,7 @@ def print_report(report: SolveReport) -> None:
             table.add_row(label, str(value))
     console.print(table)
     for reason in report.explanation:
-        console.print(f"[red]why:[/] {reason}")
+        console.print(f"[red]why:[/] {reason}", soft_wrap=True)
 
 
 def print_evaluation(problem: ExamProblem, evaluation: Evaluation, show_hard: bool = False) -> None:
@@ -103,7 +101,7 @@ def print_evaluation(problem: ExamProblem, evaluation: Evaluation, show_hard: bo
     if hard:
         console.print(f"[red]{len(hard)} hard violations[/] - the timetable is infeasible:")
         for violation in hard[:SHOWN_VIOLATIONS]:
-            console.print(f"  {violation.constraint}: {violation.message}")
+            console.print(f"  {violation.constraint}: {violation.message}", soft_wrap=True)
         if len(hard) > SHOWN_VIOLATIONS:
             console.print(f"  ... and {len(hard) - SHOWN_VIOLATIONS} more")
     elif show_hard:
@@ -119,6 +117,5 @@ def print_evaluation(problem: ExamProblem, evaluation: Evaluation, show_hard: bo
     console.print(table)
     if evaluation.normalised_total is not None:
         console.print(
-            f"average cost per student: {evaluation.normalised_total:.4f} "
-            f"({len(problem.students)} students)"
+            f"average cost per student: {evaluation.normalised_total:.4f} ({len(problem.students)} students)"
         )

@@ -29,26 +29,16 @@ def exams() -> None:
 
 @exams.command("solve")
 @click.argument("instance", type=click.Path(path_type=Path))
-@click.option(
-    "--format", "file_format", type=FORMATS, help="Guessed from the file name if omitted."
-)
+@click.option("--format", "file_format", type=FORMATS, help="Guessed from the file name if omitted.")
 @click.option(
     "--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds."
 )
-@click.option(
-    "--workers", type=click.IntRange(min=1), default=None, help="CP-SAT workers [all cores]."
-)
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT workers [all cores].")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option(
-    "--output", type=click.Path(path_type=Path), help="Write the timetable (format by extension)."
-)
-@click.option(
-    "--json", "json_report", type=click.Path(path_type=Path), help="Write the solve report."
-)
+@click.option("--output", type=click.Path(path_type=Path), help="Write the timetable (format by extension).")
+@click.option("--json", "json_report", type=click.Path(path_type=Path), help="Write the solve report.")
 @click.option("--warm-start", type=click.Path(path_type=Path), help="Start from this timetable.")
-@click.option(
-    "--strategy", type=click.Choice(["auto", "full", "lns"]), default="auto", show_default=True
-)
+@click.option("--strategy", type=click.Choice(["auto", "full", "lns"]), default="auto", show_default=True)
 def exams_solve(
     instance: Path,
     file_format: str | None,
@@ -65,18 +55,14 @@ def exams_solve(
 
     problem = _read(lambda: read_exam_problem(instance, file_format))
     start = _read(lambda: read_exam_solution(warm_start, problem)) if warm_start else None
-    parameters = SolveParameters(
-        time_limit=time_limit, workers=workers or default_workers(), seed=seed
-    )
+    parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     console.print(
         f"[bold]{problem.name}[/]: {len(problem.exams)} exams, {len(problem.students)} students, "
         f"{len(problem.periods)} periods, {len(problem.rooms)} rooms; "
         f"{time_limit:g} s on {parameters.workers} workers, seed {seed}"
     )
     with progress_display(time_limit) as listener:
-        outcome = solve_exams(
-            problem, parameters, warm_start=start, listener=listener, strategy=strategy
-        )
+        outcome = solve_exams(problem, parameters, warm_start=start, listener=listener, strategy=strategy)
     print_report(outcome.report)
     if outcome.evaluation is not None:
         print_evaluation(problem, outcome.evaluation)
@@ -96,9 +82,7 @@ def exams_solve(
 @exams.command("check")
 @click.argument("instance", type=click.Path(path_type=Path))
 @click.argument("solution", type=click.Path(path_type=Path))
-@click.option(
-    "--format", "file_format", type=FORMATS, help="Guessed from the file name if omitted."
-)
+@click.option("--format", "file_format", type=FORMATS, help="Guessed from the file name if omitted.")
 def exams_check(instance: Path, solution: Path, file_format: str | None) -> None:
     """Score SOLUTION against INSTANCE by the official rules; exit 1 when it is infeasible."""
     from constraints.exams import evaluate
@@ -116,7 +100,7 @@ def _read(load):  # type: ignore[no-untyped-def]
     try:
         return load()
     except DatasetError as error:
-        console.print(f"[red]error:[/] {error}")
+        console.print(f"[red]error:[/] {error}", soft_wrap=True)
         sys.exit(2)
 
 

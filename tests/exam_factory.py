@@ -44,12 +44,15 @@ def random_problem(seed: int, scoring: Scoring = Scoring.ITC2007) -> ExamProblem
         return ExamProblem(name=f"random{seed}", scoring=scoring, exams=exams, periods=tuple(periods))
     capacities = rng.sample(range(3, 9), rng.randint(1, 3))  # distinct: no interchangeable rooms
     rooms = tuple(
-        Room(index=r, capacity=capacity, penalty=rng.choice([0, 0, 10])) for r, capacity in enumerate(capacities)
+        Room(index=r, capacity=capacity, penalty=rng.choice([0, 0, 10]))
+        for r, capacity in enumerate(capacities)
     )
     relations = []
     if rng.random() < 0.5:
         first, second = rng.sample(range(exam_count), 2)
-        relations.append(PeriodConstraint(first=first, relation=rng.choice(list(PeriodRelation)), second=second))
+        relations.append(
+            PeriodConstraint(first=first, relation=rng.choice(list(PeriodRelation)), second=second)
+        )
     return ExamProblem(
         name=f"random{seed}",
         exams=exams,

@@ -106,7 +106,9 @@ def test_a_partial_model_prices_a_change_as_the_checker_does() -> None:
         moved = random_solution(problem, seed + 4000)
         after = ExamSolution(
             problem_name=problem.name,
-            periods=tuple(moved.periods[e] if e in free else before.periods[e] for e in range(len(problem.exams))),
+            periods=tuple(
+                moved.periods[e] if e in free else before.periods[e] for e in range(len(problem.exams))
+            ),
             rooms=tuple(moved.rooms[e] if e in free else before.rooms[e] for e in range(len(problem.exams))),
         )
         first, second = evaluate(problem, before), evaluate(problem, after)

@@ -1,0 +1,138 @@
+"""The `registrar` command, run the way a planner runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli.main import main
+from datasets import bundled_instance, bundled_reference_solution
+
+SET6 = str(bundled_instance("exam_comp_set6"))
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_solve_writes_a_timetable_and_a_report_that_check_agrees_with(tmp_path: Path) -> None:
+    timetable, report = tmp_path / "set6.sln", tmp_path / "report.json"
+    code, output = run(
+        "exams",
+        "solve",
+        SET6,
+        "--time-limit",
+        "6",
+        "--workers",
+        "1",
+        "--output",
+        str(timetable),
+        "--json",
+        str(report),
+    )
+    assert code == 0, output
+    assert "objective" in output and "bound" in output and "period spread" in output
+    assert len(timetable.read_text().splitlines()) == 242
+    saved = json.loads(report.read_text())
+    fields = {
+        "status",
+        "objective",
+        "best_bound",
+        "gap",
+        "time_to_first_feasible",
+        "time_to_best",
+        "variables",
+    }
+    assert fields <= set(saved["report"])
+    assert saved["report"]["parameters"]["seed"] == 0
+    code, checked = run("exams", "check", SET6, str(timetable))
+    assert code == 0 and "feasible" in checked
+    total_row = next(line for line in checked.splitlines() if "total" in line)
+    assert str(saved["report"]["objective"]) in total_row
+
+
+def test_check_reproduces_the_reference_cost() -> None:
+    code, output = run("exams", "check", SET6, str(bundled_reference_solution("exam_comp_set6")))
+    assert code == 0
+    assert "feasible" in output and "31950" in output
+
+
+def test_check_names_the_broken_rule_and_fails(tmp_path: Path) -> None:
+    lines = bundled_reference_solution("exam_comp_set6").read_text().splitlines()
+    lines[1] = lines[0]  # exams 0 and 1 share students; now they share a period and room too
+    broken = tmp_path / "broken.sln"
+    broken.write_text("\n".join(lines) + "\n")
+    code, output = run("exams", "check", SET6, str(broken))
+    assert code == 1
+    assert "hard violations" in output and "student conflicts" in output
+
+
+def test_a_toronto_solve_writes_a_toronto_timetable(tmp_path: Path) -> None:
+    timetable = tmp_path / "hec.sol"
+    code, output = run(
+        "exams",
+        "solve",
+        str(bundled_instance("hec-s-92")),
+        "--time-limit",
+        "3",
+        "--workers",
+        "1",
+        "--output",
+        str(timetable),
+    )
+    assert code == 0, output
+    assert "average cost per student" in output
+    assert len(timetable.read_text().splitlines()) == 81
+
+
+def test_bad_input_is_named_not_traced(tmp_path: Path) -> None:
+    code, output = run("exams", "solve", str(tmp_path / "missing.exam"))
+    assert code == 2 and "error:" in output and "missing.exam" in output
+    malformed = tmp_path / "bad.exam"
+    malformed.write_text(
+        "[Exams:1]\n60, 1, x\n[Periods:1]\n01:01:2026, 09:00:00, 120, 0\n[Rooms:1]\n10, 0\n"
+        "[InstitutionalWeightings]\nTWOINAROW, 1\nTWOINADAY, 1\nPERIODSPREAD, 1\nNONMIXEDDURATIONS, 1\n"
+        "FRONTLOAD, 1, 1, 1\n"
+    )
+    code, output = run("exams", "solve", str(malformed))
+    assert code == 2 and "bad.exam:2" in output and "Traceback" not in output
+    short = tmp_path / "short.sln"
+    short.write_text("0, 0\n")
+    code, output = run("exams", "check", SET6, str(short))
+    assert code == 2 and "error:" in output
+
+
+def test_an_impossible_session_is_explained(tmp_path: Path) -> None:
+    instance = tmp_path / "impossible.exam"
+    instance.write_text(
+        "[Exams:1]\n180, 1, 2\n[Periods:1]\n01:01:2026, 09:00:00, 120, 0\n[Rooms:1]\n10, 0\n"
+        "[PeriodHardConstraints]\n[RoomHardConstraints]\n[InstitutionalWeightings]\nTWOINAROW, 1\n"
+        "TWOINADAY, 1\nPERIODSPREAD, 1\nNONMIXEDDURATIONS, 1\nFRONTLOAD, 1, 1, 1\n"
+    )
+    code, output = run("exams", "solve", str(instance), "--time-limit", "2")
+    assert code == 1
+    assert "why:" in output and "lasts 180 minutes" in output
+
+
+def test_the_format_can_be_given(tmp_path: Path) -> None:
+    code, output = run(
+        "exams", "check", "--format", "itc2007", SET6, str(bundled_reference_solution("exam_comp_set6"))
+    )
+    assert code == 0, output
+
+
+def test_the_installed_console_script_runs() -> None:
+    script = Path(sys.executable).parent / "registrar"
+    result = subprocess.run(
+        [str(script), "exams", "check", SET6, str(bundled_reference_solution("exam_comp_set6"))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "31950" in result.stdout
