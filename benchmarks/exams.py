@@ -13,9 +13,9 @@ import multiprocessing
 import os
 import platform
 import resource
+from importlib.metadata import version
 from pathlib import Path
 
-import ortools
 import psutil
 
 from benchmarks.reference import ITC2007_PUBLISHED_BEST, ITC2007_UNITIME, TORONTO_PUBLISHED_BEST
@@ -49,7 +49,8 @@ FIELDS = [
 def machine() -> str:
     memory = psutil.virtual_memory().total / 2**30
     cpu = _cpu_name()
-    return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, OR-Tools {ortools.__version__}"
+    python = platform.python_version()
+    return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {python}, OR-Tools {version('ortools')}"
 
 
 def _cpu_name() -> str:
@@ -62,9 +63,7 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def _run(
-    name: str, time_limit: float, workers: int, seed: int, queue: multiprocessing.Queue
-) -> None:  # type: ignore[type-arg]
+def _run(name: str, time_limit: float, workers: int, seed: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     """Solve one instance in a fresh process so its peak memory is its own."""
     from models import SolveParameters
     from solver.exams.solve import solve_exams
@@ -110,6 +109,7 @@ def run_one(name: str, time_limit: float, workers: int, seed: int) -> dict[str, 
         "machine": machine(),
         **result,
     }
+    published: float
     if family == "itc2007":
         published = ITC2007_PUBLISHED_BEST[name]
         unitime = ITC2007_UNITIME.get(int(time_limit), {}).get(name)
@@ -125,23 +125,35 @@ def run_one(name: str, time_limit: float, workers: int, seed: int) -> dict[str, 
     return row
 
 
-def _key(row: dict[str, object]) -> tuple[str, float, int, int]:
-    return (str(row["instance"]), float(row["time_limit"]), int(row["workers"]), int(row["seed"]))  # type: ignore[arg-type]
+Row = dict[str, object]
+Key = tuple[str, float, int, int]
 
 
-def load_rows(path: Path) -> dict[tuple[str, float, int, int], dict[str, object]]:
+def _key(row: Row) -> Key:
+    return (
+        str(row["instance"]),
+        _number(row["time_limit"]),
+        int(_number(row["workers"])),
+        int(_number(row["seed"])),
+    )
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float | str) else 0.0
+
+
+def load_rows(path: Path) -> dict[Key, Row]:
     if not path.exists():
         return {}
     with path.open() as handle:
         return {_key(row): dict(row) for row in csv.DictReader(handle)}
 
 
-def save(rows: dict[tuple[str, float, int, int], dict[str, object]], directory: Path) -> None:
+def save(rows: dict[Key, Row], directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     ordered = sorted(
-        rows.values(),
-        key=lambda r: (r["family"], _order(str(r["instance"])), float(r["time_limit"])),
-    )  # type: ignore[arg-type]
+        rows.values(), key=lambda r: (str(r["family"]), _order(str(r["instance"])), _number(r["time_limit"]))
+    )
     with (directory / "exams.csv").open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
@@ -159,56 +171,81 @@ def _fmt(value: object, digits: int = 1) -> str:
     if value in (None, ""):
         return "–"
     try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        number: float = _number(value) if not isinstance(value, str) else float(value)
+    except ValueError:
         return str(value)
-    return f"{number:.{digits}f}" if digits else f"{number:.0f}"
+    return f"{number:.{digits}f}"
 
 
-def markdown(rows: list[dict[str, object]]) -> str:
+# (header, field, digits) of each table's columns; digits None means the raw value
+ITC_COLUMNS: list[tuple[str, str, int | None]] = [
+    ("set", "instance", None),
+    ("limit s", "time_limit", 0),
+    ("workers", "workers", None),
+    ("seed", "seed", None),
+    ("feasible", "feasible", None),
+    ("cost", "cost", 0),
+    ("bound", "bound", 0),
+    ("gap", "gap", 3),
+    ("first feasible s", "first_feasible_s", 1),
+    ("best at s", "best_at_s", 1),
+    ("LNS steps", "lns_steps", 0),
+    ("peak MB", "peak_memory_mb", 0),
+    ("UniTime, same limit", "unitime", 0),
+    ("ratio to UniTime", "ratio_to_unitime", 3),
+    ("best published", "published", 0),
+    ("ratio to best", "ratio_to_published", 3),
+    ("date", "date", None),
+]
+TORONTO_COLUMNS: list[tuple[str, str, int | None]] = [
+    ("instance", "instance", None),
+    ("limit s", "time_limit", 0),
+    ("workers", "workers", None),
+    ("seed", "seed", None),
+    ("feasible", "feasible", None),
+    ("cost per student", "normalised", 3),
+    ("total", "cost", 0),
+    ("first feasible s", "first_feasible_s", 1),
+    ("best at s", "best_at_s", 1),
+    ("LNS steps", "lns_steps", 0),
+    ("peak MB", "peak_memory_mb", 0),
+    ("best published", "published", 2),
+    ("ratio to best", "ratio_to_published", 3),
+    ("date", "date", None),
+]
+
+
+def _table(rows: list[Row], columns: list[tuple[str, str, int | None]]) -> list[str]:
+    lines = ["| " + " | ".join(header for header, _, _ in columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        cells = [
+            str(row.get(field, "")).replace("exam_comp_", "")
+            if digits is None
+            else _fmt(row.get(field), digits)
+            for _, field, digits in columns
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def markdown(rows: list[Row]) -> str:
     lines = [
         "# Exam timetabling benchmarks",
         "",
         "Written by `make bench-exams` (`python -m benchmarks.exams`). Each run is a fresh process;",
         "cost is the independent checker's score of the reported timetable. Bound is the engine's",
-        "proven lower bound (for the LNS path only penalties no timetable avoids, hence large gaps).",
+        "proven lower bound (on the LNS path only the penalties no timetable avoids, hence large gaps).",
         "",
     ]
-    machines = sorted({str(r.get("machine")) for r in rows})
-    lines += [f"Machine: {m}" for m in machines] + [""]
+    lines += [f"Machine: {m}" for m in sorted({str(r.get("machine")) for r in rows})] + [""]
     itc = [r for r in rows if r["family"] == "itc2007"]
     toronto = [r for r in rows if r["family"] == "toronto"]
     if itc:
-        lines += [
-            "## ITC 2007 examination track (soft cost, lower is better)",
-            "",
-            "| set | limit s | workers | seed | feasible | cost | bound | gap | first feasible s | best at s | LNS steps | peak MB | UniTime same limit | ratio to UniTime | best published | ratio | date |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        ]
-        for r in itc:
-            lines.append(
-                f"| {str(r['instance']).replace('exam_comp_', '')} | {_fmt(r['time_limit'], 0)} | {r['workers']} | {r['seed']} "
-                f"| {r['feasible']} | {_fmt(r.get('cost'), 0)} | {_fmt(r.get('bound'), 0)} | {_fmt(r.get('gap'), 3)} "
-                f"| {_fmt(r.get('first_feasible_s'))} | {_fmt(r.get('best_at_s'))} | {_fmt(r.get('lns_steps'), 0)} "
-                f"| {_fmt(r.get('peak_memory_mb'), 0)} | {_fmt(r.get('unitime'), 0)} | {_fmt(r.get('ratio_to_unitime'), 3)} "
-                f"| {_fmt(r.get('published'), 0)} | {_fmt(r.get('ratio_to_published'), 3)} | {r.get('date')} |"
-            )
-        lines.append("")
+        lines += ["## ITC 2007 examination track (soft cost, lower is better)", ""]
+        lines += _table(itc, ITC_COLUMNS) + [""]
     if toronto:
-        lines += [
-            "## Toronto (average proximity cost per student, lower is better)",
-            "",
-            "| instance | limit s | workers | seed | feasible | cost | total | first feasible s | best at s | LNS steps | peak MB | best published | ratio | date |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        ]
-        for r in toronto:
-            lines.append(
-                f"| {r['instance']} | {_fmt(r['time_limit'], 0)} | {r['workers']} | {r['seed']} | {r['feasible']} "
-                f"| {_fmt(r.get('normalised'), 3)} | {_fmt(r.get('cost'), 0)} | {_fmt(r.get('first_feasible_s'))} "
-                f"| {_fmt(r.get('best_at_s'))} | {_fmt(r.get('lns_steps'), 0)} | {_fmt(r.get('peak_memory_mb'), 0)} "
-                f"| {_fmt(r.get('published'), 2)} | {_fmt(r.get('ratio_to_published'), 3)} | {r.get('date')} |"
-            )
-        lines.append("")
+        lines += ["## Toronto (average proximity cost per student, lower is better)", ""]
+        lines += _table(toronto, TORONTO_COLUMNS) + [""]
     return "\n".join(lines)
 
 
