@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from constraints.exams import evaluate
 from datasets import bundled_instance, bundled_reference_solution, read_exam_problem, read_exam_solution
@@ -17,7 +19,8 @@ def quick(limit: float) -> SolveParameters:
     return SolveParameters(time_limit=limit, workers=1, seed=3)
 
 
-@pytest.mark.parametrize("seed", range(12))
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=100_000))
 def test_the_reported_objective_is_the_checker_total(seed: int) -> None:
     problem = random_problem(seed)
     outcome = solve_exams(problem, quick(5), strategy="full")
