@@ -40,10 +40,6 @@ class ExamModelView(Protocol):
         """For a free exam: its period index as an integer variable."""
         ...
 
-    def day_var(self, exam: int) -> cp_model.IntVar:
-        """For a free exam: the day of its period."""
-        ...
-
     def placement_literals(self, exam: int) -> dict[tuple[int, int], cp_model.IntVar]:
         """For a free exam: one Boolean per (period, room) it may take (exactly one is true)."""
         ...

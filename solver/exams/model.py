@@ -63,7 +63,6 @@ class ExamCpModel:
         self._period_literals: dict[int, dict[int, cp_model.IntVar]] = {}
         self._placements: dict[int, dict[tuple[int, int], cp_model.IntVar]] = {}
         self._period_vars: dict[int, cp_model.IntVar] = {}
-        self._day_vars: dict[int, cp_model.IntVar] = {}
         self._derived: dict[tuple[str, int, int], cp_model.LinearExprT] = {}
         self.objective_terms: list[tuple[int, cp_model.LinearExprT]] = []
         self.unplaceable: list[int] = []
@@ -119,15 +118,6 @@ class ExamCpModel:
             self.model.add(var == sum(p * lit for p, lit in literals.items()))
             self._period_vars[exam] = var
         return self._period_vars[exam]
-
-    def day_var(self, exam: int) -> cp_model.IntVar:
-        if exam not in self._day_vars:
-            literals = self._period_literals[exam]
-            days = sorted({self.problem.periods[p].day for p in literals})
-            var = self.model.new_int_var_from_domain(cp_model.Domain.from_values(days), f"day[{exam}]")
-            self.model.add(var == sum(self.problem.periods[p].day * lit for p, lit in literals.items()))
-            self._day_vars[exam] = var
-        return self._day_vars[exam]
 
     def meets(
         self, first: int, second: int, relation: str, related: Callable[[int], Iterable[int]]
