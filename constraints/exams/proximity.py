@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from constraints.exams.placement import exam_periods
+from constraints.exams.pairs import count_pair_cost, post_pair_cost
 from constraints.exams.view import ExamModelView
-from constraints.exams.wording import students_sit
 from models import ExamProblem, ExamSolution, Scoring, Violation
 
 NAME = "proximity"
@@ -23,34 +22,17 @@ def count(problem: ExamProblem, solution: ExamSolution) -> list[Violation]:
     """One violation per pair of exams 1 to 5 periods apart; cost: common students x 2^(5-gap)."""
     if problem.scoring is not Scoring.TORONTO:
         return []
-    periods = exam_periods(problem, solution)
-    violations = []
-    for (first, second), students in problem.common_students.items():
-        first_period, second_period = periods[first], periods[second]
-        if first_period is None or second_period is None:
-            continue
-        each = _COST_BY_GAP.get(abs(first_period - second_period))
-        if each is None:
-            continue
-        if first_period > second_period:
-            first, second, first_period, second_period = second, first, second_period, first_period
-        gap = second_period - first_period
-        violations.append(
-            Violation(
-                constraint=NAME,
-                hard=HARD,
-                cost=len(students) * each,
-                exams=(first, second),
-                periods=(first_period, second_period),
-                students=students,
-                message=(
-                    f"{students_sit(students)} exams {first} and {second} {gap} period"
-                    f"{'s' if gap > 1 else ''} apart (periods {first_period} and {second_period}), "
-                    f"costing {each} each"
-                ),
-            )
+
+    def describe(who: str, first: int, second: int, here: int, there: int) -> str:
+        gap = there - here
+        return (
+            f"{who} exams {first} and {second} {gap} period{'s' if gap > 1 else ''} apart "
+            f"(periods {here} and {there}), costing {_COST_BY_GAP[gap]} each"
         )
-    return violations
+
+    return count_pair_cost(
+        problem, solution, NAME, lambda earlier, later: _COST_BY_GAP.get(later - earlier, 0), describe
+    )
 
 
 def post(view: ExamModelView) -> cp_model.LinearExprT:
@@ -59,17 +41,8 @@ def post(view: ExamModelView) -> cp_model.LinearExprT:
     # 16/8/4/2/1 by distance is a sum of nested windows: 8 within 1, 4 within 2, 2 within 3,
     # 1 within 4 and 1 within 5; windows keep the linear relaxation tight
     steps = [(gap, cost - _COST_BY_GAP.get(gap + 1, 0)) for gap, cost in _COST_BY_GAP.items()]
-    terms = []
-    for exam in view.free_exams():
-        literals = view.period_literals(exam)
-        for other, students in view.shared(exam).items():
-            if view.is_free(other):
-                if other > exam:
-                    terms += [students * step * view.within(exam, other, gap) for gap, step in steps]
-                continue
-            there = view.fixed_period(other)
-            for period, literal in literals.items():
-                cost = _COST_BY_GAP.get(abs(period - there), 0)
-                if cost:
-                    terms.append(students * cost * literal)
-    return sum(terms)
+    return post_pair_cost(
+        view,
+        lambda here, there: _COST_BY_GAP.get(abs(here - there), 0),
+        lambda exam, other: sum(step * view.within(exam, other, gap) for gap, step in steps),
+    )
