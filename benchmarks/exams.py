@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import platform
 import resource
+import subprocess
 from importlib.metadata import version
 from pathlib import Path
 
@@ -51,6 +52,18 @@ def machine() -> str:
     cpu = _cpu_name()
     python = platform.python_version()
     return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {python}, OR-Tools {version('ortools')}"
+
+
+def code_version() -> str:
+    """The commit measured, marked when the working tree differs from it (results aside)."""
+    here = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=here, capture_output=True, text=True, check=False)
+
+    commit = git("rev-parse", "--short", "HEAD").stdout.strip() or "unknown"
+    changed = git("status", "--porcelain", "--", ".", ":!benchmarks/results").stdout.strip()
+    return f"{commit}+changes" if changed else commit
 
 
 def _cpu_name() -> str:
@@ -106,6 +119,7 @@ def run_one(name: str, time_limit: float, workers: int, seed: int) -> dict[str, 
         "workers": workers,
         "seed": seed,
         "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "commit": code_version(),
         "machine": machine(),
         **result,
     }
@@ -196,6 +210,7 @@ ITC_COLUMNS: list[tuple[str, str, int | None]] = [
     ("best published", "published", 0),
     ("ratio to best", "ratio_to_published", 3),
     ("date", "date", None),
+    ("commit", "commit", None),
 ]
 TORONTO_COLUMNS: list[tuple[str, str, int | None]] = [
     ("instance", "instance", None),
@@ -212,6 +227,7 @@ TORONTO_COLUMNS: list[tuple[str, str, int | None]] = [
     ("best published", "published", 2),
     ("ratio to best", "ratio_to_published", 3),
     ("date", "date", None),
+    ("commit", "commit", None),
 ]
 
 

@@ -191,7 +191,33 @@ class ExamCpModel:
             if period.duration >= duration
             and period.index not in blocked
             and (pin is None or pin.period == period.index)
+            and (self.decides_rooms or not problem.uses_rooms or self._seat_left(exam, period.index))
         ]
+
+    def _seat_left(self, exam: int, period: int) -> bool:
+        """Rooms are seated after a period move: some room must still take this exam beside the
+        fixed exams (an empty one if the exam sits alone), or the seating would fail anyway."""
+        shared_room, empty_room = self._largest_openings[period]
+        size = self.problem.exams[exam].size
+        return size <= (empty_room if exam in self.problem.room_exclusive else shared_room)
+
+    @cached_property
+    def _largest_openings(self) -> list[tuple[int, int]]:
+        """Per period: the most seats left in a room open to sharing, and in an empty room."""
+        problem = self.problem
+        openings = []
+        for period in range(len(problem.periods)):
+            shared_room = empty_room = 0
+            for room in problem.rooms:
+                fixed = self._fixed_at.get((period, room.index), [])
+                if not fixed:
+                    empty_room = max(empty_room, room.capacity)
+                    shared_room = max(shared_room, room.capacity)
+                elif not any(other in problem.room_exclusive for other in fixed):
+                    left = room.capacity - sum(problem.exams[other].size for other in fixed)
+                    shared_room = max(shared_room, left)
+            openings.append((shared_room, empty_room))
+        return openings
 
     def _candidate_rooms(self, exam: int, period: int) -> list[int]:
         """Rooms with enough seats left; identical empty rooms are kept only as often as useful."""
