@@ -98,16 +98,13 @@ def toronto_problem(slots: int = 8) -> ExamProblem:
         name="tiny toronto",
         scoring=Scoring.TORONTO,
         exams=tuple(
-            Exam(index=exam, duration=0, students=students)
-            for exam, students in enumerate(ENROLMENT)
+            Exam(index=exam, duration=0, students=students) for exam, students in enumerate(ENROLMENT)
         ),
         periods=tuple(Period(index=slot, day=slot, duration=0) for slot in range(slots)),
     )
 
 
-def timetable(
-    periods: tuple[int, ...], rooms: tuple[int | None, ...] | None = None
-) -> ExamSolution:
+def timetable(periods: tuple[int, ...], rooms: tuple[int | None, ...] | None = None) -> ExamSolution:
     return ExamSolution(
         problem_name="tiny",
         periods=periods,
@@ -208,9 +205,7 @@ def test_room_capacity_counts_each_overfull_room_period_once() -> None:
         ((3,), (1, 2, 3)),
     ]
     assert sum(violation.cost for violation in violations) == 2
-    assert (
-        violations[0].message == "Room 1 seats 3 but exams 0 and 4 put 6 students in it in period 1"
-    )
+    assert violations[0].message == "Room 1 seats 3 but exams 0 and 4 put 6 students in it in period 1"
 
 
 def test_room_capacity_seats_a_student_listed_twice_once() -> None:
@@ -306,9 +301,7 @@ def test_two_in_a_row_counts_students_in_back_to_back_exams() -> None:
     assert violations[0].message == (
         "2 students (1, 2) sit exams 1 and 0 in consecutive periods 0 and 1 of day 0"
     )
-    assert (
-        exam_rules.evaluate(problem, timetable((1, 0, 4, 3, 3))).breakdown()["two in a row"] == 14
-    )
+    assert exam_rules.evaluate(problem, timetable((1, 0, 4, 3, 3))).breakdown()["two in a row"] == 14
 
 
 def test_two_in_a_row_does_not_count_overnight() -> None:
@@ -331,9 +324,7 @@ def test_two_in_a_day_counts_same_day_exams_with_a_gap() -> None:
     problem = itc_problem()
     violations = two_in_a_day.count(problem, timetable((0, 2, 4, 3, 3)))
     assert [(violation.exams, violation.cost) for violation in violations] == [((0, 1), 2)]
-    assert violations[0].message == (
-        "2 students (1, 2) sit exams 0 and 1 in periods 0 and 2, both on day 0"
-    )
+    assert violations[0].message == ("2 students (1, 2) sit exams 0 and 1 in periods 0 and 2, both on day 0")
 
 
 def test_two_in_a_day_leaves_back_to_back_and_other_days_alone() -> None:
@@ -368,8 +359,7 @@ def test_mixed_durations_count_distinct_lengths_minus_one_per_room_period() -> N
     violations = mixed_durations.count(problem, three_lengths)
     assert [(violation.periods, violation.cost) for violation in violations] == [((3,), 2)]
     assert violations[0].message == (
-        "Room 0 in period 3 holds exams 0, 1, 2 and 3 "
-        "of 3 different durations (60, 90 and 120 minutes)"
+        "Room 0 in period 3 holds exams 0, 1, 2 and 3 of 3 different durations (60, 90 and 120 minutes)"
     )
     # The same exams in different rooms are not mixed.
     assert cost(mixed_durations, problem, timetable((3, 3, 3, 4, 4), (0, 0, 1, 1, 0))) == 0
@@ -500,9 +490,7 @@ def test_a_scenario_reweighs_and_switches_off_soft_criteria() -> None:
 def test_a_scenario_cannot_switch_off_a_hard_rule() -> None:
     problem = itc_problem()
     clash = timetable((1, 1, 4, 0, 3))
-    evaluation = exam_rules.evaluate(
-        problem, clash, Scenario(disabled=frozenset({"student conflicts"}))
-    )
+    evaluation = exam_rules.evaluate(problem, clash, Scenario(disabled=frozenset({"student conflicts"})))
     assert not evaluation.feasible
     assert evaluation.hard_violations == 2
 
@@ -528,20 +516,13 @@ def problems_and_timetables(draw: st.DrawFn) -> tuple[ExamProblem, ExamSolution]
         name="random",
         scoring=scoring,
         exams=tuple(
-            Exam(index=exam, duration=0, students=tuple(students))
-            for exam, students in enumerate(enrolment)
+            Exam(index=exam, duration=0, students=tuple(students)) for exam, students in enumerate(enrolment)
         ),
         periods=tuple(Period(index=period, day=day, duration=0) for period, day in enumerate(days)),
-        weightings=Weightings(
-            two_in_a_row=1, two_in_a_day=1, period_spread=draw(st.integers(0, 5))
-        ),
+        weightings=Weightings(two_in_a_row=1, two_in_a_day=1, period_spread=draw(st.integers(0, 5))),
     )
-    periods = draw(
-        st.lists(st.integers(0, len(days) - 1), min_size=exam_count, max_size=exam_count)
-    )
-    return problem, ExamSolution(
-        problem_name="random", periods=tuple(periods), rooms=(None,) * exam_count
-    )
+    periods = draw(st.lists(st.integers(0, len(days) - 1), min_size=exam_count, max_size=exam_count))
+    return problem, ExamSolution(problem_name="random", periods=tuple(periods), rooms=(None,) * exam_count)
 
 
 def naive_recount(problem: ExamProblem, solution: ExamSolution) -> dict[str, int]:

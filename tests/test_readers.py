@@ -124,9 +124,7 @@ def test_itc2007_bundled_statistics(name: str) -> None:
     order = (PeriodRelation.EXAM_COINCIDENCE, PeriodRelation.EXCLUSION, PeriodRelation.AFTER)
     assert tuple(counts[relation] for relation in order) == relations
     assert len(problem.room_exclusive) == exclusive
-    assert problem.weightings == Weightings(
-        **dict(zip(Weightings.model_fields, weights, strict=True))
-    )
+    assert problem.weightings == Weightings(**dict(zip(Weightings.model_fields, weights, strict=True)))
 
 
 def test_itc2007_periods_and_days() -> None:

@@ -28,8 +28,7 @@ def breakdown_table() -> dict[str, dict[str, int]]:
     header, body = rows[0], rows[2:]
     assert header[:2] == ["file", "instance"]
     return {
-        row[1].removesuffix(".exam"): dict(zip(header[2:], map(int, row[2:]), strict=True))
-        for row in body
+        row[1].removesuffix(".exam"): dict(zip(header[2:], map(int, row[2:]), strict=True)) for row in body
     }
 
 

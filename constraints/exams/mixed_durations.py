@@ -57,7 +57,7 @@ def post(view: ExamModelView) -> cp_model.LinearExprT:
         used = []
         for duration, literals in by_duration.items():
             flag = model.new_bool_var(f"duration_used[{period},{room},{duration}]")
-            model.add_max_equality(flag, literals)
+            _post_any(model, flag, literals)
             used.append(flag)
         if not used:
             continue
@@ -65,6 +65,14 @@ def post(view: ExamModelView) -> cp_model.LinearExprT:
             terms.extend(used)
         elif len(used) > 1:
             occupied = model.new_bool_var(f"room_used[{period},{room}]")
-            model.add_max_equality(occupied, used)
+            _post_any(model, occupied, used)
             terms.append(sum(used) - occupied)
     return sum(terms)
+
+
+def _post_any(model: cp_model.CpModel, flag: cp_model.IntVar, literals: list[cp_model.IntVar]) -> None:
+    """`flag` is true exactly when one of `literals` is, as linear bounds: posted as a max
+    equality, CP-SAT 9.15 reports objectives that are not those of the solutions it returns."""
+    for literal in literals:
+        model.add(flag >= literal)
+    model.add(flag <= sum(literals))

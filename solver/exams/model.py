@@ -15,8 +15,6 @@ from ortools.sat.python import cp_model
 
 from models import ExamProblem, ExamSolution, Pin
 
-EMPTY_ROOM_COPIES = 2  # identical empty rooms offered per period: enough to pack, little symmetry
-
 
 class ConflictIndex:
     """Per exam, the other exams that share students with it and how many students they share."""
@@ -220,7 +218,11 @@ class ExamCpModel:
         return openings
 
     def _candidate_rooms(self, exam: int, period: int) -> list[int]:
-        """Rooms with enough seats left; identical empty rooms are kept only as often as useful."""
+        """Rooms with enough seats left; of identical empty rooms, as many as there are free exams.
+
+        More copies would only add symmetry; fewer could lose every timetable, as when each free
+        exam fills a room of its own.
+        """
         problem = self.problem
         size = problem.exams[exam].size
         exclusive = exam in problem.room_exclusive
@@ -243,7 +245,7 @@ class ExamCpModel:
             kind = (room.capacity, room.penalty)
             if room.index in self._rooms_of_free.get(period, ()):
                 rooms.append(room.index)  # keep the current place reachable, for the hint
-            elif empty_seen.get(kind, 0) < min(len(self._free), EMPTY_ROOM_COPIES):
+            elif empty_seen.get(kind, 0) < len(self._free):
                 empty_seen[kind] = empty_seen.get(kind, 0) + 1
                 rooms.append(room.index)
         return rooms
