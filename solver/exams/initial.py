@@ -1,10 +1,11 @@
-"""A first feasible exam timetable: periods first on a small model, then rooms period by period.
+"""A first feasible exam timetable: the greedy search, CP-SAT only where it falls short.
 
-One Boolean per exam and allowed period, an "at most one" per period over cliques of exams that
-share students, and the room capacity only in aggregate (with slack, and for the exams that fit
-only the largest rooms). Rooms are then packed per period; a group of exams that cannot be packed
-together is forbidden in every period (all periods offer the same rooms, so this cut is valid)
-and the periods are solved again.
+The greedy (iterative forward search) places periods and rooms together and usually finishes.
+When it does not, a few left-out exams are placed by a small repair model; otherwise the period
+model decides periods alone (one Boolean per exam and allowed period, an "at most one" per period
+over cliques of exams that share students, room capacity in aggregate) and rooms are packed per
+period; a group of exams that cannot be packed together is forbidden in every period (all
+periods offer the same rooms, so this cut is valid) and the periods are solved again.
 """
 
 from __future__ import annotations
@@ -154,18 +155,26 @@ def initial_timetable(
     """A greedy guess when it places everyone and packs; else the period model, then rooms."""
     slack = CAPACITY_SLACK if len(problem.rooms) > 1 else 1.0  # one shared room packs exactly
     result = InitialResult(solution=None)
-    guess = greedy_periods(problem, conflicts, pins, slack)
-    if 0 < len(problem.exams) - len(guess) <= REPAIR_AT_MOST:
-        guess = _repair(problem, conflicts, pins, slack, guess, clock, workers, seed)
+    guess = greedy_periods(problem, conflicts, pins, seed, time_budget=min(10.0, clock.remaining() / 4))
+    if len(guess.periods) == len(problem.exams):
+        result.solution = ExamSolution(
+            problem_name=problem.name,
+            periods=tuple(guess.periods[exam] for exam in range(len(problem.exams))),
+            rooms=tuple(guess.rooms.get(exam) for exam in range(len(problem.exams))),
+        )
+        return result
+    periods = guess.periods
+    if 0 < len(problem.exams) - len(periods) <= REPAIR_AT_MOST:
+        periods = _repair(problem, conflicts, pins, periods, clock, workers, seed)
     unpackable: list[tuple[int, ...]] = []
-    if len(guess) == len(problem.exams):
-        periods = [guess[exam] for exam in range(len(problem.exams))]
-        result.solution, unpackable = _with_rooms(problem, periods, pins, clock, seed)
+    if len(periods) == len(problem.exams):
+        in_order = [periods[exam] for exam in range(len(problem.exams))]
+        result.solution, unpackable = _with_rooms(problem, in_order, pins, clock, seed)
         if result.solution is not None:
             return result
     periods_model = PeriodModel(problem, conflicts, pins, slack)
     result.variables, result.constraints = model_size(periods_model.model)
-    periods_model.hint(guess)
+    periods_model.hint(periods)
     for group in unpackable:
         result.nogoods.append(group)
         periods_model.forbid_together(group)
@@ -189,14 +198,14 @@ def initial_timetable(
             return result
         if not run.has_solution:
             return result
-        periods = periods_model.decode(run.values)
-        result.solution, unpackable = _with_rooms(problem, periods, pins, clock, seed)
+        decided = periods_model.decode(run.values)
+        result.solution, unpackable = _with_rooms(problem, decided, pins, clock, seed)
         if result.solution is not None:
             return result
         for group in unpackable:
             result.nogoods.append(group)
             periods_model.forbid_together(group)
-        periods_model.hint(dict(enumerate(periods)))
+        periods_model.hint(dict(enumerate(decided)))
     return result
 
 
@@ -204,7 +213,6 @@ def _repair(
     problem: ExamProblem,
     conflicts: ConflictIndex,
     pins: dict[int, Pin],
-    slack: float,
     guess: dict[int, int],
     clock: Clock,
     workers: int,
