@@ -39,12 +39,14 @@ class ExamNeighbourhoods:
         """Period moves (rooms seated after), room-only repacks, and a few exact joint moves."""
         if not self.problem.uses_rooms:
             return [
+                _Kind("late acceptance", self.all_exams, "local"),
                 _Kind("random", self.random_exams, "exact"),
                 _Kind("related", self.related_exams, "exact"),
                 _Kind("periods", self.period_exams, "exact"),
                 _Kind("day", self.day_exams, "exact"),
             ]
         return [
+            _Kind("late acceptance", self.all_exams, "local"),
             _Kind("random", self.random_exams, "periods"),
             _Kind("related", self.related_exams, "periods"),
             _Kind("periods", self.period_exams, "periods"),
@@ -53,6 +55,9 @@ class ExamNeighbourhoods:
             _Kind("exact related", self.related_exams, "exact"),
             _Kind("exact periods", self.period_exams, "exact"),
         ]
+
+    def all_exams(self, current: ExamSolution, size: int, rng: random.Random) -> frozenset[int]:
+        return frozenset(self.movable)
 
     def random_exams(self, current: ExamSolution, size: int, rng: random.Random) -> frozenset[int]:
         return self._close(set(rng.sample(self.movable, min(size, len(self.movable)))))
@@ -111,7 +116,7 @@ class _Kind:
     """A named way to choose exams, and what the step re-decides for them.
 
     mode "periods": periods only, rooms seated afterwards; "rooms": rooms only, periods kept;
-    "exact": period and room together.
+    "exact": period and room together; "local": a burst of the fast local search, no CP-SAT.
     """
 
     name: str

@@ -24,6 +24,7 @@ from models import (
 from solver.engine import Clock, ProgressListener, model_size, solve_model
 from solver.exams.explain import explain_infeasibility
 from solver.exams.initial import initial_timetable
+from solver.exams.local_search import ExamLocalSearch
 from solver.exams.model import ConflictIndex, ExamCpModel
 from solver.exams.neighbourhoods import ExamNeighbourhoods
 from solver.exams.rooms import seat_moved_exams
@@ -58,6 +59,8 @@ class ExamSearch:
         self.modes = {kind.name: kind.mode for kind in self._neighbourhoods}
         self.largest_model = (0, 0)  # variables and constraints of the largest step model
         self.scenario = scenario
+        self.local = ExamLocalSearch(problem, self.conflicts, self.weights, self.pins)
+        self._local_left: ExamSolution | None = None  # what the local search last handed back
 
     def neighbourhoods(self) -> list:  # type: ignore[type-arg]
         return self._neighbourhoods
@@ -94,6 +97,8 @@ class ExamSearch:
     ) -> StepResult[ExamSolution]:
         """Best re-decision of the free exams with all others where they are."""
         mode = self.modes[kind]
+        if mode == "local":
+            return self._local_burst(current, cost, time_limit, seed)
         pins = self.pins
         if mode == "rooms":
             pins = {
@@ -128,6 +133,20 @@ class ExamSearch:
             solution = seated
         # the checker, not the model, says what the new timetable costs
         return StepResult(solution, self.score(solution), run.proven_optimal)
+
+    def _local_burst(
+        self, current: ExamSolution, cost: int, time_limit: float, seed: int
+    ) -> StepResult[ExamSolution]:
+        """Run the local search on; it keeps its own wandering state while nobody else moved."""
+        if current is not self._local_left:
+            self.local.load(current, cost)
+            self.local.rng.seed(seed)
+        solution, tracked = self.local.run(time_limit)
+        checked = self.score(solution)
+        if checked != tracked:
+            raise AssertionError(f"local search priced {tracked}, the checker says {checked}")
+        self._local_left = solution
+        return StepResult(solution, checked, False)
 
     def score(self, solution: ExamSolution) -> int:
         """The checker's soft total (the timetable is feasible by construction)."""
