@@ -42,6 +42,9 @@ class SolveReport(BaseModel):
     constraints: int = 0
     parameters: SolveParameters
     lns_steps: int = 0
+    steps_by_kind: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="per kind of LNS step: steps, improvements, seconds"
+    )
     peak_memory_mb: float | None = None
     explanation: list[str] = Field(default_factory=list)
     progress: list[ProgressPoint] = Field(default_factory=list)

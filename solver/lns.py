@@ -32,6 +32,7 @@ class StepResult(Generic[S]):
 
 class Neighbourhood(Protocol[S_in]):
     name: str
+    step_time: float | None  # this kind's time per step; None: the loop's setting
 
     def select(self, current: S_in, size: int, rng: random.Random) -> frozenset[int]:
         """The items (exams, meetings...) to free, about `size` of them."""
@@ -62,10 +63,20 @@ class LnsSettings:
 
 
 @dataclass
+class KindUse:
+    """How a kind of step fared: steps tried, steps that improved, seconds spent."""
+
+    steps: int
+    improvements: int
+    seconds: float
+
+
+@dataclass
 class _KindStats:
     rate: float = math.inf  # recent cost reduction per second; untried kinds go first
     tries: int = 0
     improvements: int = 0
+    seconds: float = 0.0
 
 
 @dataclass
@@ -75,7 +86,7 @@ class LnsOutcome(Generic[S]):
     steps: int = 0
     improvements: int = 0
     time_to_best: float = 0.0
-    per_kind: dict[str, tuple[int, int]] = field(default_factory=dict)
+    per_kind: dict[str, KindUse] = field(default_factory=dict)
 
 
 def run_lns(
@@ -103,7 +114,7 @@ def run_lns(
         free = kind.select(current, max(settings.min_size, int(sizes[kind.name])), rng)
         if not free:
             continue
-        step_limit = min(settings.step_time, clock.remaining() - MARGIN)
+        step_limit = min(kind.step_time or settings.step_time, clock.remaining() - MARGIN)
         step_started = clock.elapsed()
         result = subject.reoptimise(
             current, current_cost, free, kind.name, step_limit, rng.randrange(1 << 30)
@@ -112,6 +123,7 @@ def run_lns(
         outcome.steps += 1
         record = stats[kind.name]
         record.tries += 1
+        record.seconds += step_time
         gain = current_cost - result.cost if result.solution is not None and result.cost is not None else 0
         rate = max(0, gain) / step_time
         record.rate = rate if math.isinf(record.rate) else 0.8 * record.rate + 0.2 * rate
@@ -139,7 +151,9 @@ def run_lns(
                         note=f"lns {kind.name} size {len(free)}",
                     )
                 )
-    outcome.per_kind = {name: (s.tries, s.improvements) for name, s in stats.items()}
+    outcome.per_kind = {
+        name: KindUse(s.tries, s.improvements, round(s.seconds, 2)) for name, s in stats.items()
+    }
     return outcome
 
 

@@ -63,7 +63,7 @@ def test_a_move_that_is_undone_leaves_no_trace() -> None:
     )
     tried = 0
     for _ in range(2000):
-        proposal = local._propose()
+        proposal = local._propose(limit=10**9)
         if proposal is not None:
             tried += 1
             local._undo(proposal[1])

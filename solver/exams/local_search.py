@@ -214,7 +214,9 @@ class ExamLocalSearch:
             delta += self._set_period(exam, period)
         return delta, [(exam, old_period, old_room)]
 
-    def _try_chain(self, exam: int, period: int) -> tuple[int, list[tuple[int, int, int | None]]] | None:
+    def _try_chain(
+        self, exam: int, period: int, limit: int
+    ) -> tuple[int, list[tuple[int, int, int | None]]] | None:
         """Swap the Kempe chain of `exam` between its period and `period`, rooms seated anew."""
         first = self.period[exam]
         chain = {exam}
@@ -222,8 +224,15 @@ class ExamLocalSearch:
         while stack:
             current = stack.pop()
             other_side = period if self.period[current] == first else first
-            for other in self.shared[current]:
-                if other not in chain and self.period[other] == other_side:
+            shared, there = self.shared[current], self.in_period[other_side]
+            # walk the smaller side: dense conflict graphs have far more neighbours than period mates
+            linked = (
+                [o for o in there if o in shared]
+                if len(there) < len(shared)
+                else [o for o in shared if o in there]
+            )
+            for other in linked:
+                if other not in chain:
                     if other in self.pins or other in self.same or len(chain) >= CHAIN_AT_MOST:
                         return None
                     chain.add(other)
@@ -231,6 +240,8 @@ class ExamLocalSearch:
         targets = {e: (period if self.period[e] == first else first) for e in chain}
         if any(self.problem.periods[target].duration < self.duration[e] for e, target in targets.items()):
             return None
+        if self._chain_period_delta(targets) - self._room_gain_at_most(chain) > limit:
+            return None  # priced before touching anything: most chains are refused
         undo = [(e, self.period[e], self.room[e]) for e in chain]
         delta = 0
         if self.uses_rooms:
@@ -257,6 +268,28 @@ class ExamLocalSearch:
                 self.room[e] = room
         return delta, undo
 
+    def _chain_period_delta(self, targets: dict[int, int]) -> int:
+        """The change in period costs if the chain swaps. Pairs inside the chain keep their gap
+        (two linked exams swap sides) so only neighbours outside it count."""
+        delta = 0
+        where = self.period
+        for exam, target in targets.items():
+            source = where[exam]
+            delta += self.own_cost[exam][target] - self.own_cost[exam][source]
+            costs_new, costs_old = self.pair_cost[target], self.pair_cost[source]
+            for other, students in self.neighbours[exam]:
+                if other not in targets:
+                    there = where[other]
+                    delta += students * (costs_new[there] - costs_old[there])
+        return delta
+
+    def _room_gain_at_most(self, chain: set[int]) -> int:
+        if not self.uses_rooms:
+            return 0
+        return sum(
+            self.room_cost[room] + self.mixed_weight for e in chain if (room := self.room[e]) is not None
+        )
+
     def _undo(self, undo: list[tuple[int, int, int | None]], seated: bool = True) -> None:
         """Put exams back where they were; `seated` says whether they now hold rooms."""
         for exam, _, _ in undo:
@@ -271,7 +304,9 @@ class ExamLocalSearch:
             if room is not None:
                 self._add_to_room(exam, period, room)
 
-    def _propose(self) -> tuple[int, list[tuple[int, int, int | None]]] | None:
+    def _propose(self, limit: int) -> tuple[int, list[tuple[int, int, int | None]]] | None:
+        """A feasible move applied, with its change in cost and its undo list; chains whose
+        change surely exceeds `limit` are refused unapplied."""
         rng = self.rng
         exam = rng.choice(self.movable)
         here = self.period[exam]
@@ -281,7 +316,7 @@ class ExamLocalSearch:
         if period == here:
             return None
         if self.blocked[exam][period]:
-            return self._try_chain(exam, period)
+            return self._try_chain(exam, period, limit)
         old = self.period[exam]
         self.period[exam] = period
         fine = self._respects_relations(exam)
@@ -298,12 +333,12 @@ class ExamLocalSearch:
             if self.moves % 128 == 0 and time.monotonic() > deadline:
                 break
             self.moves += 1
-            proposal = self._propose()
+            slot = self.moves % HISTORY
+            proposal = self._propose(max(0, history[slot] - self.cost))
             if proposal is None:
                 continue
             delta, undo = proposal
             candidate = self.cost + delta
-            slot = self.moves % HISTORY
             if candidate <= self.cost or candidate <= history[slot]:
                 self.cost = candidate
                 if candidate < best_cost:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from models import ExamProblem, ExamSolution, PeriodRelation
 from solver.exams.model import ConflictIndex
 
+LOCAL_BURST = 2.0  # seconds per local-search step: long enough that its setup does not matter
+
 
 @dataclass
 class ExamNeighbourhoods:
@@ -39,14 +41,14 @@ class ExamNeighbourhoods:
         """Period moves (rooms seated after), room-only repacks, and a few exact joint moves."""
         if not self.problem.uses_rooms:
             return [
-                _Kind("late acceptance", self.all_exams, "local"),
+                _Kind("late acceptance", self.all_exams, "local", LOCAL_BURST),
                 _Kind("random", self.random_exams, "exact"),
                 _Kind("related", self.related_exams, "exact"),
                 _Kind("periods", self.period_exams, "exact"),
                 _Kind("day", self.day_exams, "exact"),
             ]
         return [
-            _Kind("late acceptance", self.all_exams, "local"),
+            _Kind("late acceptance", self.all_exams, "local", LOCAL_BURST),
             _Kind("random", self.random_exams, "periods"),
             _Kind("related", self.related_exams, "periods"),
             _Kind("periods", self.period_exams, "periods"),
@@ -122,6 +124,7 @@ class _Kind:
     name: str
     choose: object
     mode: str
+    step_time: float | None = None
 
     def select(self, current: ExamSolution, size: int, rng: random.Random) -> frozenset[int]:
         return self.choose(current, size, rng)  # type: ignore[operator,no-any-return]

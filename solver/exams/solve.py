@@ -274,6 +274,7 @@ def solve_exams(
         )
         current = outcome.best
         report.lns_steps = outcome.steps
+        report.steps_by_kind = {name: vars(use) for name, use in outcome.per_kind.items()}
         if search.largest_model > (report.variables, report.constraints):
             report.variables, report.constraints = search.largest_model
         report.time_to_best = outcome.time_to_best
