@@ -86,6 +86,13 @@ def test_coincident_exams_that_share_students() -> None:
     ]
 
 
+def test_one_shared_student_is_named_in_the_singular() -> None:
+    problem = session([(60, (1, 2)), (60, (2, 3))], relations=[(0, COINCIDENCE, 1)])
+    assert refused(problem) == [
+        "Exams 0 and 1 must be in the same period but share 1 student (for example student 2)."
+    ]
+
+
 def test_coincident_exams_that_must_also_be_apart() -> None:
     # 0 coincides with 1 and 1 with 2, so 0 and 2 coincide: their exclusion contradicts it
     problem = session(

@@ -16,6 +16,11 @@ def students_sit(students: Sequence[int]) -> str:
     return f"{len(students)} students ({shown}{more}) sit"
 
 
+def counted(count: int, noun: str) -> str:
+    """'1 student' or '3 students'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def listing(numbers: Sequence[int]) -> str:
     """'3', '3 and 5' or '3, 5 and 8'."""
     words = [str(number) for number in numbers]

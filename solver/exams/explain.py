@@ -6,6 +6,7 @@ checked before any solving, so an impossible request is answered at once.
 
 from __future__ import annotations
 
+from constraints.exams.wording import counted
 from models import ExamProblem, PeriodRelation, Scenario
 
 
@@ -62,7 +63,7 @@ def _bad_pins(problem: ExamProblem, scenario: Scenario) -> list[str]:
             ):
                 reasons.append(
                     f"Exams {first} and {second} are both pinned to period {scenario.pins[first].period} "
-                    f"but share {len(problem.common_students[pair])} students."
+                    f"but share {counted(len(problem.common_students[pair]), 'student')}."
                 )
     return reasons
 
@@ -108,7 +109,7 @@ def _contradicting_relations(problem: ExamProblem) -> list[str]:
                 if students:
                     reasons.append(
                         f"Exams {first} and {second} must be in the same period but share "
-                        f"{len(students)} students (for example student {students[0]})."
+                        f"{counted(len(students), 'student')} (for example student {students[0]})."
                     )
     return reasons
 
