@@ -12,10 +12,36 @@ from models.exams import (
     Scoring,
     Weightings,
 )
+from models.lessons import (
+    Cohort,
+    LessonProblem,
+    LessonRoom,
+    LessonScoring,
+    LessonSolution,
+    Meeting,
+    Preference,
+    Section,
+    SectionConstraint,
+    SectionRelation,
+    Teacher,
+    TimeGrid,
+)
 from models.report import ProgressPoint, SolveParameters, SolveReport, SolveStatus
 from models.scenario import Pin, Scenario
 
 __all__ = [
+    "Cohort",
+    "LessonProblem",
+    "LessonRoom",
+    "LessonScoring",
+    "LessonSolution",
+    "Meeting",
+    "Preference",
+    "Section",
+    "SectionConstraint",
+    "SectionRelation",
+    "Teacher",
+    "TimeGrid",
     "ConstraintScore",
     "Evaluation",
     "Exam",

@@ -14,8 +14,10 @@ class Violation(BaseModel):
     hard: bool
     cost: int = Field(ge=0, description="penalty units before the constraint's weight")
     exams: tuple[int, ...] = ()
+    sections: tuple[int, ...] = ()
+    teachers: tuple[int, ...] = ()
     rooms: tuple[int, ...] = ()
-    periods: tuple[int, ...] = ()
+    periods: tuple[int, ...] = Field(default=(), description="exam periods, or lesson slots")
     students: tuple[int, ...] = ()
     message: str
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -140,3 +142,20 @@ def model_size(model: cp_model.CpModel) -> tuple[int, int]:
     """Number of variables and constraints of a model, as reported with each solve."""
     proto = model.proto
     return len(proto.variables), len(proto.constraints)
+
+
+def post_units(
+    view: Any, units: Iterable[ModuleType], weights: dict[str, int]
+) -> list[tuple[int, cp_model.LinearExprT]]:
+    """Add every unit's rule to the view's model and minimise the weighted soft penalties.
+
+    `view` is the problem kind's model view (exams, lessons); returns the weighted terms.
+    """
+    terms: list[tuple[int, cp_model.LinearExprT]] = []
+    for unit in units:
+        penalty = unit.post(view)
+        weight = weights.get(unit.NAME, 0)
+        if not unit.HARD and weight:
+            terms.append((weight, penalty))
+    view.model.minimize(sum(weight * penalty for weight, penalty in terms))
+    return terms

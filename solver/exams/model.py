@@ -14,6 +14,7 @@ from types import ModuleType
 from ortools.sat.python import cp_model
 
 from models import ExamProblem, ExamSolution, Pin
+from solver.engine import post_units
 
 
 class ConflictIndex:
@@ -281,12 +282,7 @@ class ExamCpModel:
 
     def post(self, units: Iterable[ModuleType], weights: dict[str, int]) -> None:
         """Add every unit's rule; soft ones enter the objective with their weight."""
-        for unit in units:
-            penalty = unit.post(self)
-            weight = weights.get(unit.NAME, 0)
-            if not unit.HARD and weight:
-                self.objective_terms.append((weight, penalty))
-        self.model.minimize(sum(weight * penalty for weight, penalty in self.objective_terms))  # type: ignore[misc]
+        self.objective_terms = post_units(self, units, weights)
 
     def decision_variables(self) -> list[cp_model.IntVar]:
         if self.decides_rooms:

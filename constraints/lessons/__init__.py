@@ -1,0 +1,59 @@
+"""The lesson-timetabling rules, one unit each, and the checker that scores timetables."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from constraints.base import score
+from constraints.lessons import (
+    availability,
+    cohort_clash,
+    curriculum_compactness,
+    min_working_days,
+    placement,
+    room_capacity,
+    room_clash,
+    room_stability,
+    teacher_clash,
+)
+from models import Evaluation, LessonProblem, LessonScoring, LessonSolution, Scenario
+
+_UNITS_BY_SCORING: dict[LessonScoring, tuple[ModuleType, ...]] = {
+    LessonScoring.UD2: (
+        placement,
+        room_clash,
+        teacher_clash,
+        cohort_clash,
+        availability,
+        room_capacity,
+        min_working_days,
+        curriculum_compactness,
+        room_stability,
+    ),
+}
+
+
+def units_for(problem: LessonProblem) -> tuple[ModuleType, ...]:
+    """The rules judging this problem, hard ones first, as its scoring defines them."""
+    if problem.scoring not in _UNITS_BY_SCORING:
+        raise NotImplementedError(f"no checker for {problem.scoring} timetables yet")
+    units = _UNITS_BY_SCORING[problem.scoring]
+    return tuple(unit for unit in units if unit.HARD) + tuple(unit for unit in units if not unit.HARD)
+
+
+def evaluate(
+    problem: LessonProblem, solution: LessonSolution, scenario: Scenario | None = None
+) -> Evaluation:
+    """Check a timetable against every rule; a scenario reweighs or switches off soft criteria."""
+    scores = []
+    for unit in units_for(problem):
+        if scenario is None:
+            scores.append(score(unit, problem, solution))
+        elif unit.HARD or unit.NAME not in scenario.disabled:
+            scores.append(score(unit, problem, solution, scenario.weight_of(unit.NAME, unit.weight(problem))))
+    return Evaluation(
+        feasible=sum(item.penalty for item in scores if item.hard) == 0,
+        hard_violations=sum(item.penalty for item in scores if item.hard),
+        total=sum(item.penalty for item in scores if not item.hard),
+        scores=tuple(scores),
+    )

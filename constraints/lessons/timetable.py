@@ -1,0 +1,46 @@
+"""Where a lesson timetable puts each meeting, read safely: the shared ground of the checkers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models import LessonProblem, LessonSolution
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A meeting with a real start inside the week and a real room."""
+
+    meeting: int
+    section: int
+    start: int
+    room: int
+    slots: range  # the slots it covers
+
+
+def placed_meetings(problem: LessonProblem, solution: LessonSolution) -> list[Placed]:
+    """The meetings the timetable places properly; the placement rule reports the others."""
+    grid, rooms = problem.grid, len(problem.rooms)
+    placed = []
+    for meeting in problem.meetings:
+        position = meeting.index
+        start = solution.starts[position] if position < len(solution.starts) else None
+        room = solution.rooms[position] if position < len(solution.rooms) else None
+        if start is None or room is None or not 0 <= room < rooms:
+            continue
+        if not 0 <= start < grid.slot_count or not grid.fits(start, meeting.length):
+            continue
+        placed.append(Placed(position, meeting.section, start, room, range(start, start + meeting.length)))
+    return placed
+
+
+def crowding(groups: dict[tuple[int, int], list[int]]) -> list[tuple[tuple[int, int], list[int]]]:
+    """The (owner, slot) keys holding more than one meeting, in order."""
+    return [(key, meetings) for key, meetings in sorted(groups.items()) if len(meetings) > 1]
+
+
+def slot_name(problem: LessonProblem, slot: int) -> str:
+    grid = problem.grid
+    period = grid.period_of(slot)
+    start = f" ({grid.period_starts[period]})" if period < len(grid.period_starts) else ""
+    return f"{grid.days[grid.day_of(slot)]} period {period}{start}"

@@ -1,0 +1,177 @@
+"""The exact lesson model: a free meeting gets a Boolean per (start, room) it may take.
+
+Places are created only where the meeting may go: a start where the whole meeting fits the day,
+its section, teachers and room are available, and no fixed meeting already holds the room, a
+teacher, a cohort or the section; a room suitable for the section (and, where capacity is a hard
+rule, large enough). In a large-neighbourhood step only a few dozen meetings are free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import ModuleType
+
+from ortools.sat.python import cp_model
+
+from constraints.lessons.timetable import Placed, placed_meetings
+from models import LessonProblem, LessonScoring, LessonSolution
+from solver.engine import post_units
+
+
+class LessonCpModel:
+    """One CP-SAT model deciding the free meetings; implements `LessonModelView`."""
+
+    def __init__(
+        self,
+        problem: LessonProblem,
+        free: Iterable[int],
+        current: LessonSolution | None = None,
+        pins: dict[int, tuple[int, int | None]] | None = None,
+    ) -> None:
+        self.model = cp_model.CpModel()
+        self.problem = problem
+        self._free = sorted(set(free))
+        self._free_set = frozenset(self._free)
+        if current is None and len(self._free) < len(problem.meetings):
+            raise ValueError("a partial model needs the current timetable of the fixed meetings")
+        self._current = current
+        self._pins = pins or {}
+        self._cohorts_of: list[list[int]] = [[] for _ in problem.sections]
+        for cohort in problem.cohorts:
+            for member in set(cohort.sections):
+                self._cohorts_of[member].append(cohort.index)
+        fixed = placed_meetings(problem, current) if current is not None else []
+        self._fixed = [item for item in fixed if item.meeting not in self._free_set]
+        self._taken: set[tuple[str, int, int]] = set()  # (kind, owner, slot) held by fixed meetings
+        for item in self._fixed:
+            section = problem.sections[item.section]
+            for slot in item.slots:
+                self._taken.add(("room", item.room, slot))
+                self._taken.add(("section", item.section, slot))
+                self._taken.update(("teacher", teacher, slot) for teacher in section.teachers)
+                self._taken.update(("cohort", cohort, slot) for cohort in self._cohorts_of[item.section])
+        self._placements: dict[int, dict[tuple[int, int], cp_model.IntVar]] = {}
+        self._starts: dict[int, dict[int, cp_model.IntVar]] = {}
+        self.objective_terms: list[tuple[int, cp_model.LinearExprT]] = []
+        self.unplaceable: list[int] = []
+        for meeting in self._free:
+            self._decide(meeting)
+
+    # --- the view -------------------------------------------------------------------------
+
+    def free_meetings(self) -> list[int]:
+        return self._free
+
+    def is_free(self, meeting: int) -> bool:
+        return meeting in self._free_set
+
+    def fixed_meetings(self) -> list[Placed]:
+        return self._fixed
+
+    def placement_literals(self, meeting: int) -> dict[tuple[int, int], cp_model.IntVar]:
+        return self._placements[meeting]
+
+    def start_literals(self, meeting: int) -> dict[int, cp_model.IntVar]:
+        return self._starts[meeting]
+
+    def cohorts_of(self, section: int) -> list[int]:
+        return self._cohorts_of[section]
+
+    # --- building -------------------------------------------------------------------------
+
+    def _rooms_for(self, section: int) -> list[int]:
+        problem = self.problem
+        wanted = problem.sections[section]
+        capacity_is_hard = problem.scoring is not LessonScoring.UD2
+        return [
+            room.index
+            for room in problem.rooms
+            if room.index not in wanted.unsuitable_rooms
+            and (not wanted.room_kind or room.kind == wanted.room_kind)
+            and wanted.features <= room.features
+            and (not capacity_is_hard or room.capacity >= wanted.size)
+        ]
+
+    def _starts_for(self, meeting: int) -> list[int]:
+        problem = self.problem
+        grid = problem.grid
+        length = problem.meetings[meeting].length
+        section = problem.sections[problem.meetings[meeting].section]
+        owners = [("section", section.index)]
+        owners += [("teacher", teacher) for teacher in section.teachers]
+        owners += [("cohort", cohort) for cohort in self._cohorts_of[section.index]]
+        starts = []
+        for start in range(grid.slot_count):
+            if not grid.fits(start, length):
+                continue
+            slots = range(start, start + length)
+            if any(slot in section.forbidden_slots for slot in slots):
+                continue
+            if any(slot in problem.teachers[t].unavailable for t in section.teachers for slot in slots):
+                continue
+            if any((kind, owner, slot) in self._taken for kind, owner in owners for slot in slots):
+                continue
+            starts.append(start)
+        return starts
+
+    def _decide(self, meeting: int) -> None:
+        problem, model = self.problem, self.model
+        section = problem.meetings[meeting].section
+        length = problem.meetings[meeting].length
+        pin = self._pins.get(meeting)
+        placements: dict[tuple[int, int], cp_model.IntVar] = {}
+        starts: dict[int, cp_model.IntVar] = {}
+        rooms = self._rooms_for(section)
+        for start in self._starts_for(meeting):
+            if pin is not None and pin[0] != start:
+                continue
+            slots = range(start, start + length)
+            here = []
+            for room in rooms:
+                if pin is not None and pin[1] is not None and pin[1] != room:
+                    continue
+                if any(
+                    slot in problem.rooms[room].unavailable or ("room", room, slot) in self._taken
+                    for slot in slots
+                ):
+                    continue
+                literal = model.new_bool_var(f"meeting_room[{meeting},{start},{room}]")
+                placements[start, room] = literal
+                here.append(literal)
+            if not here:
+                continue
+            if len(here) == 1:
+                starts[start] = here[0]
+            else:
+                starts[start] = model.new_bool_var(f"meeting_start[{meeting},{start}]")
+                model.add(sum(here) == starts[start])
+        self._placements[meeting] = placements
+        self._starts[meeting] = starts
+        if not starts:
+            self.unplaceable.append(meeting)
+            model.add_bool_or([])  # no place at all: the model is infeasible, as it should be
+        else:
+            model.add_exactly_one(starts.values())
+
+    def post(self, units: Iterable[ModuleType], weights: dict[str, int]) -> None:
+        """Add every unit's rule; soft ones enter the objective with their weight."""
+        self.objective_terms = post_units(self, units, weights)
+
+    def decision_variables(self) -> list[cp_model.IntVar]:
+        return [literal for meeting in self._free for literal in self._placements[meeting].values()]
+
+    def hint(self, solution: LessonSolution) -> None:
+        for meeting in self._free:
+            place = (solution.starts[meeting], solution.rooms[meeting])
+            for key, literal in self._placements[meeting].items():
+                self.model.add_hint(literal, key == place)
+
+    def decode(self, values: dict[int, int]) -> LessonSolution:
+        """The timetable with the free meetings where the model put them."""
+        count = len(self.problem.meetings)
+        starts: list[int | None] = list(self._current.starts) if self._current else [None] * count
+        rooms: list[int | None] = list(self._current.rooms) if self._current else [None] * count
+        for meeting in self._free:
+            start, room = next(p for p, lit in self._placements[meeting].items() if values[lit.index] == 1)
+            starts[meeting], rooms[meeting] = start, room
+        return LessonSolution(problem_name=self.problem.name, starts=tuple(starts), rooms=tuple(rooms))

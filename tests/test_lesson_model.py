@@ -1,0 +1,119 @@
+"""The lesson CP-SAT posts agree with the checkers: each unit alone, the whole model, and a
+partial model pricing a change."""
+
+from __future__ import annotations
+
+import random
+
+from ortools.sat.python import cp_model
+
+from constraints.lessons import evaluate, units_for
+from models import LessonProblem, LessonSolution
+from solver.lessons.model import LessonCpModel
+from tests.lesson_factory import random_lessons, random_timetable
+
+SEEDS = range(250)
+
+
+def fixed_objective(
+    problem: LessonProblem,
+    units: list,
+    weights: dict[str, int],
+    fixed_to: LessonSolution,
+    free: set[int] | None = None,
+    current: LessonSolution | None = None,
+) -> float | None:
+    """The model's objective with every free meeting held at `fixed_to`; None when infeasible."""
+    free = set(range(len(problem.meetings))) if free is None else free
+    exact = LessonCpModel(problem, free, current)
+    exact.post(units, weights)
+    for meeting in free:
+        choices = exact.placement_literals(meeting)
+        target = (fixed_to.starts[meeting], fixed_to.rooms[meeting])
+        if target not in choices:
+            return None
+        for key, literal in choices.items():
+            exact.model.add(literal == int(key == target))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    status = solver.solve(exact.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver.objective_value
+
+
+def offered(problem: LessonProblem, solution: LessonSolution) -> bool:
+    """Places the model never offers: unavailable times, unsuitable rooms."""
+    for meeting in problem.meetings:
+        section = problem.sections[meeting.section]
+        start, room = solution.starts[meeting.index], solution.rooms[meeting.index]
+        assert start is not None and room is not None
+        if room in section.unsuitable_rooms:
+            return False
+        if any(slot in section.forbidden_slots for slot in range(start, start + meeting.length)):
+            return False
+    return True
+
+
+def test_each_unit_posts_what_its_checker_counts() -> None:
+    compared = 0
+    for seed in SEEDS:
+        problem = random_lessons(seed)
+        solution = random_timetable(problem, seed + 1000)
+        if not offered(problem, solution):
+            continue
+        for unit in units_for(problem):
+            counted = sum(v.cost for v in unit.count(problem, solution))
+            objective = fixed_objective(problem, [unit], {unit.NAME: 1}, solution)
+            if unit.HARD:
+                assert (objective is not None) == (counted == 0), (seed, unit.NAME)
+            else:
+                assert objective == counted, (seed, unit.NAME)
+            compared += 1
+    assert compared > 250
+
+
+def test_whole_model_objective_equals_the_checker_total() -> None:
+    compared = 0
+    for seed in range(300):
+        problem = random_lessons(seed)
+        solution = random_timetable(problem, seed + 2000)
+        evaluation = evaluate(problem, solution)
+        units = units_for(problem)
+        weights = {unit.NAME: unit.weight(problem) for unit in units}
+        objective = fixed_objective(problem, units, weights, solution)
+        if evaluation.feasible:
+            assert objective == evaluation.total, seed
+            compared += 1
+        else:
+            assert objective is None, seed
+    assert compared >= 10
+
+
+def test_a_partial_model_prices_a_change_as_the_checker_does() -> None:
+    compared = 0
+    for seed in range(1500):
+        problem = random_lessons(seed)
+        rng = random.Random(seed)
+        count = len(problem.meetings)
+        before = random_timetable(problem, seed + 3000)
+        if count < 2 or not evaluate(problem, before).feasible:
+            continue
+        free = set(rng.sample(range(count), rng.randint(1, count - 1)))
+        moved = random_timetable(problem, seed + 4000)
+        after = LessonSolution(
+            problem_name=problem.name,
+            starts=tuple(moved.starts[m] if m in free else before.starts[m] for m in range(count)),
+            rooms=tuple(moved.rooms[m] if m in free else before.rooms[m] for m in range(count)),
+        )
+        second = evaluate(problem, after)
+        if not second.feasible:
+            continue
+        units = units_for(problem)
+        weights = {unit.NAME: unit.weight(problem) for unit in units}
+        old = fixed_objective(problem, units, weights, before, free, before)
+        new = fixed_objective(problem, units, weights, after, free, before)
+        assert old is not None and new is not None, seed
+        assert new - old == second.total - evaluate(problem, before).total, seed
+        compared += 1
+    assert compared >= 10
