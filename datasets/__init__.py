@@ -1,4 +1,4 @@
-"""Exam problems and solutions in the ITC 2007, Toronto and JSON formats, and the bundled data."""
+"""Problems and solutions in the ITC 2007 (exam, post-enrolment), Toronto and JSON formats; bundled data."""
 
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ from datasets.json_io import (
     solution_from_json,
     solution_to_json,
 )
+from datasets.post_enrolment import (
+    format_post_enrolment_solution,
+    parse_post_enrolment,
+    parse_post_enrolment_solution,
+    read_post_enrolment,
+    read_post_enrolment_solution,
+    write_post_enrolment_solution,
+)
 from datasets.toronto import (
     TORONTO_SHORT_NAMES,
     TORONTO_TIMESLOTS,
@@ -32,17 +40,22 @@ from models.exams import ExamProblem, ExamSolution, Scoring
 
 __all__ = [
     "BUNDLED_ITC2007",
+    "BUNDLED_POST_ENROLMENT",
     "BUNDLED_TORONTO",
     "FORMATS",
     "TORONTO_SHORT_NAMES",
     "TORONTO_TIMESLOTS",
     "DatasetError",
     "bundled_instance",
+    "bundled_post_enrolment",
     "bundled_reference_solution",
     "format_itc2007_solution",
+    "format_post_enrolment_solution",
     "format_toronto_solution",
     "parse_itc2007_exam",
     "parse_itc2007_solution",
+    "parse_post_enrolment",
+    "parse_post_enrolment_solution",
     "parse_toronto_solution",
     "problem_from_json",
     "problem_to_json",
@@ -50,12 +63,15 @@ __all__ = [
     "read_exam_solution",
     "read_itc2007_exam",
     "read_itc2007_solution",
+    "read_post_enrolment",
+    "read_post_enrolment_solution",
     "read_toronto",
     "read_toronto_solution",
     "solution_from_json",
     "solution_to_json",
     "write_exam_solution",
     "write_itc2007_solution",
+    "write_post_enrolment_solution",
     "write_toronto_solution",
 ]
 
@@ -63,6 +79,7 @@ FORMATS = ("itc2007", "toronto", "json")
 INSTANCES = Path(__file__).parent / "instances"
 BUNDLED_ITC2007: tuple[str, ...] = tuple(f"exam_comp_set{n}" for n in range(1, 9))
 BUNDLED_TORONTO: tuple[str, ...] = tuple(TORONTO_TIMESLOTS)
+BUNDLED_POST_ENROLMENT: tuple[str, ...] = tuple(f"comp-2007-2-{n}" for n in range(1, 17))
 
 
 def _name(path: PathLike) -> str:
@@ -160,3 +177,11 @@ def bundled_reference_solution(name: str) -> Path:
     if name not in BUNDLED_ITC2007:
         raise DatasetError(name, None, "no bundled reference solution of this name")
     return INSTANCES / "itc2007" / "reference_solutions" / f"{name}.sln"
+
+
+def bundled_post_enrolment(name: str) -> Path:
+    """Return the bundled file of an ITC 2007 post-enrolment instance, comp-2007-2-N (N = 1..16)."""
+    if name not in BUNDLED_POST_ENROLMENT:
+        known = ", ".join(BUNDLED_POST_ENROLMENT)
+        raise DatasetError(name, None, f"no bundled post-enrolment instance of this name (known: {known})")
+    return INSTANCES / "itc2007_pe" / f"{name}.tim.gz"

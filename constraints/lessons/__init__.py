@@ -10,6 +10,15 @@ from constraints.lessons import (
     cohort_clash,
     curriculum_compactness,
     min_working_days,
+    pe_availability,
+    pe_distance,
+    pe_last_slot,
+    pe_precedence,
+    pe_room_clash,
+    pe_room_suitability,
+    pe_single_class,
+    pe_student_clash,
+    pe_three_in_a_row,
     placement,
     room_capacity,
     room_clash,
@@ -29,6 +38,19 @@ _UNITS_BY_SCORING: dict[LessonScoring, tuple[ModuleType, ...]] = {
         min_working_days,
         curriculum_compactness,
         room_stability,
+    ),
+    # ITC 2007 track 2: timetables rank first by distance to feasibility (the students of the
+    # events left out, the pe_distance unit), then by the soft total
+    LessonScoring.POST_ENROLMENT: (
+        pe_distance,
+        pe_student_clash,
+        pe_room_clash,
+        pe_room_suitability,
+        pe_availability,
+        pe_precedence,
+        pe_last_slot,
+        pe_three_in_a_row,
+        pe_single_class,
     ),
 }
 
@@ -52,7 +74,8 @@ def evaluate(
         elif unit.HARD or unit.NAME not in scenario.disabled:
             scores.append(score(unit, problem, solution, scenario.weight_of(unit.NAME, unit.weight(problem))))
     return Evaluation(
-        feasible=sum(item.penalty for item in scores if item.hard) == 0,
+        # any hard violation counts, even one of cost 0 (an event without students left out)
+        feasible=not any(item.violations for item in scores if item.hard),
         hard_violations=sum(item.penalty for item in scores if item.hard),
         total=sum(item.penalty for item in scores if not item.hard),
         scores=tuple(scores),

@@ -1,0 +1,40 @@
+"""A student should not have a class in the last timeslot of a day."""
+
+from __future__ import annotations
+
+from constraints.lessons.pe_distance import event_places, slot_name, students_named
+from models import LessonProblem, LessonSolution, Violation
+
+NAME = "last slot of day"
+HARD = False
+
+
+def weight(problem: LessonProblem) -> int:
+    return 1
+
+
+def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
+    """One violation per event in the last timeslot of a day; cost: the students attending it."""
+    last = problem.grid.periods_per_day - 1
+    violations = []
+    for event, place in enumerate(event_places(problem, solution)):
+        students = problem.students_of[event]
+        if place is None or problem.grid.period_of(place[0]) != last or not students:
+            continue
+        slot, room = place
+        violations.append(
+            Violation(
+                constraint=NAME,
+                hard=HARD,
+                cost=len(students),
+                sections=(event,),
+                rooms=(room,),
+                periods=(slot,),
+                students=students,
+                message=(
+                    f"Event {event} is in {slot_name(problem, slot)}, the last of the day, "
+                    f"for its {students_named(students)}"
+                ),
+            )
+        )
+    return violations
