@@ -12,7 +12,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from models import Evaluation, ExamProblem, ProgressPoint, SolveReport
+from models import Evaluation, ExamProblem, LessonProblem, ProgressPoint, SolveReport
 from solver.engine import ProgressListener
 
 console = Console(highlight=False)
@@ -96,7 +96,9 @@ def print_report(report: SolveReport) -> None:
         console.print(f"[red]why:[/] {reason}", soft_wrap=True)
 
 
-def print_evaluation(problem: ExamProblem, evaluation: Evaluation, show_hard: bool = False) -> None:
+def print_evaluation(
+    problem: ExamProblem | LessonProblem, evaluation: Evaluation, show_hard: bool = False
+) -> None:
     hard = evaluation.violations(hard=True)
     if hard:
         console.print(f"[red]{len(hard)} hard violations[/] - the timetable is infeasible:")
@@ -115,7 +117,7 @@ def print_evaluation(problem: ExamProblem, evaluation: Evaluation, show_hard: bo
             table.add_row(score.name, str(score.weight), str(score.penalty))
     table.add_row("[bold]total[/]", "", f"[bold]{evaluation.total}[/]")
     console.print(table)
-    if evaluation.normalised_total is not None:
+    if evaluation.normalised_total is not None and isinstance(problem, ExamProblem):
         console.print(
             f"average cost per student: {evaluation.normalised_total:.4f} ({len(problem.students)} students)"
         )

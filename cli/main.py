@@ -95,6 +95,83 @@ def exams_check(instance: Path, solution: Path, file_format: str | None) -> None
         sys.exit(1)
 
 
+@main.group()
+def lessons() -> None:
+    """Lesson timetables: a start and a room for every weekly meeting of every section."""
+
+
+LESSON_FORMATS = click.Choice(["ctt", "ectt", "tim"])
+
+
+@lessons.command("solve")
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.option("--format", "file_format", type=LESSON_FORMATS, help="Guessed from the file name if omitted.")
+@click.option(
+    "--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds."
+)
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT workers [all cores].")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--output", type=click.Path(path_type=Path), help="Write the timetable in the official format.")
+@click.option("--json", "json_report", type=click.Path(path_type=Path), help="Write the solve report.")
+def lessons_solve(
+    instance: Path,
+    file_format: str | None,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    output: Path | None,
+    json_report: Path | None,
+) -> None:
+    """Timetable the meetings of INSTANCE and print the score breakdown."""
+    from datasets.lessons_io import read_lesson_problem, write_lesson_solution
+    from models import LessonScoring
+    from solver.lessons.solve import solve_lessons
+
+    problem = _read(lambda: read_lesson_problem(instance, file_format))
+    if problem.scoring is not LessonScoring.UD2:
+        console.print(
+            "[red]error:[/] solving post-enrolment (.tim) instances is not built yet; "
+            "`registrar lessons check` scores their timetables",
+            soft_wrap=True,
+        )
+        sys.exit(2)
+    parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
+    console.print(
+        f"[bold]{problem.name}[/]: {len(problem.sections)} sections, {len(problem.meetings)} meetings, "
+        f"{len(problem.rooms)} rooms, {problem.grid.slot_count} slots; "
+        f"{time_limit:g} s on {parameters.workers} workers, seed {seed}"
+    )
+    with progress_display(time_limit) as listener:
+        outcome = solve_lessons(problem, parameters, listener=listener)
+    print_report(outcome.report)
+    if outcome.evaluation is not None:
+        print_evaluation(problem, outcome.evaluation)
+    if json_report is not None:
+        json_report.write_text(outcome.report.model_dump_json(indent=2))
+    if output is not None and outcome.solution is not None:
+        write_lesson_solution(outcome.solution, problem, output)
+        console.print(f"timetable written to {output}")
+    if outcome.solution is None:
+        sys.exit(1)
+
+
+@lessons.command("check")
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.argument("solution", type=click.Path(path_type=Path))
+@click.option("--format", "file_format", type=LESSON_FORMATS, help="Guessed from the file name if omitted.")
+def lessons_check(instance: Path, solution: Path, file_format: str | None) -> None:
+    """Score SOLUTION against INSTANCE by the official rules; exit 1 when it is infeasible."""
+    from constraints.lessons import evaluate
+    from datasets.lessons_io import read_lesson_problem, read_lesson_solution
+
+    problem = _read(lambda: read_lesson_problem(instance, file_format))
+    timetable = _read(lambda: read_lesson_solution(solution, problem))
+    evaluation = evaluate(problem, timetable)
+    print_evaluation(problem, evaluation, show_hard=True)
+    if not evaluation.feasible:
+        sys.exit(1)
+
+
 def _read(load):  # type: ignore[no-untyped-def]
     """Run a reader; bad input ends the command with the reader's message, not a traceback."""
     try:

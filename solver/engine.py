@@ -159,3 +159,29 @@ def post_units(
             terms.append((weight, penalty))
     view.model.minimize(sum(weight * penalty for weight, penalty in terms))
     return terms
+
+
+def complete_hint(
+    model: cp_model.CpModel, time_limit: float = 5.0, exact_penalties: bool = True
+) -> float | None:
+    """Solve with the decisions fixed at their hints, then hint every variable from that.
+
+    The hints must fix every decision; returns the objective of that assignment (None if it is
+    infeasible). A complete hint lets CP-SAT start from the current solution at once instead of
+    searching for it. `exact_penalties` says every penalty variable is tied to the decisions both
+    ways, so the first solution prices them; otherwise the fixed model is solved to optimality.
+    """
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.cp_model_presolve = False  # everything else follows by propagation
+    solver.parameters.stop_after_first_solution = exact_penalties
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = list(solver.response_proto.solution)
+    model.clear_hints()
+    for index, value in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+    return solver.objective_value

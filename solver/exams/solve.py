@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
-from ortools.sat.python import cp_model
-
 import constraints.exams as exam_rules
 from models import (
     Evaluation,
@@ -21,7 +19,7 @@ from models import (
     SolveReport,
     SolveStatus,
 )
-from solver.engine import Clock, ProgressListener, model_size, solve_model
+from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model
 from solver.exams.explain import explain_infeasibility
 from solver.exams.initial import initial_timetable
 from solver.exams.local_search import ExamLocalSearch
@@ -110,7 +108,7 @@ class ExamSearch:
         if exact.unplaceable:
             return StepResult(None, None, False)
         _hint(exact, current)
-        before = _complete_hint(exact, time_limit)
+        before = complete_hint(exact.model, time_limit)
         if before is None:
             return StepResult(None, None, False)
         run = solve_model(
@@ -162,29 +160,6 @@ def _hint(exact: ExamCpModel, current: ExamSolution) -> None:
         else:
             for period, literal in exact.period_literals(exam).items():
                 exact.model.add_hint(literal, period == current.periods[exam])
-
-
-def _complete_hint(exact: ExamCpModel, time_limit: float = 5.0) -> float | None:
-    """Solve with the free exams fixed at their hinted places; hint every variable from that.
-
-    Returns the objective of the current placement (None if it is not feasible here). A complete
-    hint lets CP-SAT start from the current timetable at once instead of searching for it.
-    """
-    solver = cp_model.CpSolver()
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    solver.parameters.cp_model_presolve = False  # everything else follows by propagation
-    solver.parameters.stop_after_first_solution = True  # derived variables are exact, not bounds
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-    status = solver.solve(exact.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    values = list(solver.response_proto.solution)
-    model = exact.model
-    model.clear_hints()
-    for index, value in enumerate(values):
-        model.add_hint(model.get_int_var_from_proto_index(index), value)
-    return solver.objective_value
 
 
 def lower_bound(problem: ExamProblem, weights: dict[str, int]) -> int:

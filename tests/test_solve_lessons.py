@@ -1,0 +1,92 @@
+"""The lesson pipeline on CB-CTT: a first timetable on every instance, the LNS with the local
+search, pins, and the command line; what is reported is what the checker says."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from constraints.lessons import evaluate, units_for
+from datasets import bundled_post_enrolment
+from datasets.cbctt import BUNDLED_CTT, bundled_cbctt, read_cbctt
+from models import Pin, Scenario, SolveParameters, SolveStatus
+from solver.lessons.initial import first_timetable
+from solver.lessons.local_search import LessonLocalSearch
+from solver.lessons.solve import solve_lessons
+
+
+@pytest.mark.parametrize("name", BUNDLED_CTT)
+def test_the_first_timetable_breaks_no_hard_rule(name: str) -> None:
+    problem = read_cbctt(bundled_cbctt(name))
+    timetable = first_timetable(problem, seed=1)
+    assert timetable is not None
+    evaluation = evaluate(problem, timetable)
+    assert evaluation.feasible, evaluation.violations(hard=True)[:3]
+
+
+@pytest.mark.parametrize("name", ["comp01", "comp07"])
+def test_the_local_search_prices_as_the_checker_does(name: str) -> None:
+    problem = read_cbctt(bundled_cbctt(name))
+    weights = {unit.NAME: unit.weight(problem) for unit in units_for(problem)}
+    start = first_timetable(problem, seed=2)
+    assert start is not None
+    cost = evaluate(problem, start).total
+    local = LessonLocalSearch(problem, weights, frozenset())
+    local.load(start, cost)
+    for _ in range(2):
+        timetable, tracked = local.run(1.0)
+        evaluation = evaluate(problem, timetable)
+        assert evaluation.feasible and tracked == evaluation.total <= cost
+        assert local.cost == evaluate(problem, local.solution()).total
+        cost = tracked
+    assert local.moves > 1000
+
+
+def test_the_lns_improves_comp01_and_reports_the_checker_total() -> None:
+    problem = read_cbctt(bundled_cbctt("comp01"))
+    seen = []
+    outcome = solve_lessons(problem, SolveParameters(time_limit=8, workers=1, seed=1), listener=seen.append)
+    assert outcome.solution is not None and outcome.evaluation is not None
+    assert outcome.report.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
+    assert outcome.report.objective == evaluate(problem, outcome.solution).total == outcome.evaluation.total
+    assert seen[0].note == "first" and seen[-1].objective == outcome.report.objective < seen[0].objective
+    assert outcome.report.lns_steps > 0 and outcome.report.variables > 0
+
+
+def test_pins_are_kept() -> None:
+    problem = read_cbctt(bundled_cbctt("comp01"))
+    start = first_timetable(problem, seed=3)
+    assert start is not None
+    pins = {}
+    for meeting in (0, 40, 90):
+        start_slot, room = start.starts[meeting], start.rooms[meeting]
+        assert start_slot is not None and room is not None
+        pins[meeting] = Pin(period=start_slot, room=room)
+    outcome = solve_lessons(problem, SolveParameters(time_limit=5, workers=1, seed=1), Scenario(pins=pins))
+    assert outcome.solution is not None
+    for meeting, pin in pins.items():
+        assert (outcome.solution.starts[meeting], outcome.solution.rooms[meeting]) == (pin.period, pin.room)
+
+
+def test_the_command_line_solves_and_checks(tmp_path: Path) -> None:
+    instance = str(bundled_cbctt("comp01"))
+    timetable, report = tmp_path / "comp01.sol", tmp_path / "report.json"
+    runner = CliRunner()
+    args = ["lessons", "solve", instance, "--time-limit", "4", "--workers", "1"]
+    result = runner.invoke(main, [*args, "--output", str(timetable), "--json", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "room stability" in result.output
+    assert len(timetable.read_text().splitlines()) == 160  # one line per lecture
+    objective = json.loads(report.read_text())["objective"]
+    checked = runner.invoke(main, ["lessons", "check", instance, str(timetable)])
+    assert checked.exit_code == 0 and re.search(rf"total\W+{objective}\b", checked.output)
+
+
+def test_the_command_line_says_what_is_not_built_yet() -> None:
+    result = CliRunner().invoke(main, ["lessons", "solve", str(bundled_post_enrolment("comp-2007-2-1"))])
+    assert result.exit_code == 2 and "not built yet" in result.output
