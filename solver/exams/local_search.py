@@ -12,13 +12,12 @@ no worse than the current timetable or than the one a fixed number of moves ago.
 from __future__ import annotations
 
 import random
-import time
 
 from models import ExamProblem, ExamSolution, Pin, Scoring
 from solver.exams.model import ConflictIndex
 from solver.exams.pricing import pair_costs, period_relations
+from solver.late_acceptance import HISTORY, climb
 
-HISTORY = 500  # late-acceptance memory, in moves
 CHAIN_AT_MOST = 40  # longer Kempe chains are rarely accepted and costly to try
 ROOM_MOVES = 0.2  # share of moves that change only the room, when rooms matter
 
@@ -323,34 +322,22 @@ class ExamLocalSearch:
         self.period[exam] = old
         return self._try_move(exam, period) if fine else None
 
+    def propose(self, limit: int) -> tuple[int, list[tuple[int, int, int | None]]] | None:
+        return self._propose(limit)
+
+    def revert(self, undo: list[tuple[int, int, int | None]]) -> None:
+        self._undo(undo)
+
+    def snapshot(self) -> tuple[list[int], list[int | None]]:
+        return list(self.period), list(self.room)
+
+    def rebuild(self, snapshot: tuple[list[int], list[int | None]]) -> ExamSolution:
+        periods, rooms = snapshot
+        return ExamSolution(problem_name=self.problem.name, periods=tuple(periods), rooms=tuple(rooms))
+
     def run(self, time_limit: float) -> tuple[ExamSolution, int]:
         """Late-acceptance hill climbing for `time_limit` seconds; the best timetable seen."""
-        deadline = time.monotonic() + time_limit
-        best_cost = self.cost
-        best = (list(self.period), list(self.room))
-        history = self.history
-        while True:
-            if self.moves % 128 == 0 and time.monotonic() > deadline:
-                break
-            self.moves += 1
-            slot = self.moves % HISTORY
-            proposal = self._propose(max(0, history[slot] - self.cost))
-            if proposal is None:
-                continue
-            delta, undo = proposal
-            candidate = self.cost + delta
-            if candidate <= self.cost or candidate <= history[slot]:
-                self.cost = candidate
-                if candidate < best_cost:
-                    best_cost = candidate
-                    best = (list(self.period), list(self.room))
-            else:
-                self._undo(undo)
-            if self.cost < history[slot]:
-                history[slot] = self.cost
-        return ExamSolution(
-            problem_name=self.problem.name, periods=tuple(best[0]), rooms=tuple(best[1])
-        ), best_cost
+        return climb(self, time_limit)
 
 
 def _pinned_ok(pins: dict[int, Pin], exam: int, period: int) -> bool:

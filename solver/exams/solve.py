@@ -26,6 +26,7 @@ from solver.exams.local_search import ExamLocalSearch
 from solver.exams.model import ConflictIndex, ExamCpModel
 from solver.exams.neighbourhoods import ExamNeighbourhoods
 from solver.exams.rooms import seat_moved_exams
+from solver.late_acceptance import LocalBursts
 from solver.lns import LnsSettings, StepResult, run_lns
 
 # Above these sizes one exact model of everything stalls; the LNS takes over.
@@ -58,7 +59,7 @@ class ExamSearch:
         self.largest_model = (0, 0)  # variables and constraints of the largest step model
         self.scenario = scenario
         self.local = ExamLocalSearch(problem, self.conflicts, self.weights, self.pins)
-        self._local_left: ExamSolution | None = None  # what the local search last handed back
+        self.bursts = LocalBursts(self.local, self.score, self.local.rng.seed)
 
     def neighbourhoods(self) -> list:  # type: ignore[type-arg]
         return self._neighbourhoods
@@ -96,7 +97,7 @@ class ExamSearch:
         """Best re-decision of the free exams with all others where they are."""
         mode = self.modes[kind]
         if mode == "local":
-            return self._local_burst(current, cost, time_limit, seed)
+            return self.bursts.step(current, cost, time_limit, seed)
         pins = self.pins
         if mode == "rooms":
             pins = {
@@ -131,20 +132,6 @@ class ExamSearch:
             solution = seated
         # the checker, not the model, says what the new timetable costs
         return StepResult(solution, self.score(solution), run.proven_optimal)
-
-    def _local_burst(
-        self, current: ExamSolution, cost: int, time_limit: float, seed: int
-    ) -> StepResult[ExamSolution]:
-        """Run the local search on; it keeps its own wandering state while nobody else moved."""
-        if current is not self._local_left:
-            self.local.load(current, cost)
-            self.local.rng.seed(seed)
-        solution, tracked = self.local.run(time_limit)
-        checked = self.score(solution)
-        if checked != tracked:
-            raise AssertionError(f"local search priced {tracked}, the checker says {checked}")
-        self._local_left = solution
-        return StepResult(solution, checked, False)
 
     def score(self, solution: ExamSolution) -> int:
         """The checker's soft total (the timetable is feasible by construction)."""

@@ -9,12 +9,11 @@ by recomputing only what it touches; tests hold the result to the checker.
 from __future__ import annotations
 
 import random
-import time
 
 from models import LessonProblem, LessonScoring, LessonSolution
+from solver.late_acceptance import HISTORY, climb
 from solver.lessons.initial import static_places
 
-HISTORY = 500  # late-acceptance memory, in moves
 KEEP_ROOM = 0.5  # share of moves that change only the time, in the same room (room stability)
 
 
@@ -215,31 +214,20 @@ class LessonLocalSearch:
         delta = self._relocate(moves)
         return None if delta is None else (delta, undo)
 
+    def propose(self, limit: int) -> tuple[int, list[tuple[int, int, int]]] | None:
+        return self._propose()
+
+    def revert(self, undo: list[tuple[int, int, int]]) -> None:
+        back = self._relocate(undo)
+        assert back is not None
+
+    def snapshot(self) -> tuple[list[int], list[int]]:
+        return list(self.start), list(self.room)
+
+    def rebuild(self, snapshot: tuple[list[int], list[int]]) -> LessonSolution:
+        starts, rooms = snapshot
+        return LessonSolution(problem_name=self.problem.name, starts=tuple(starts), rooms=tuple(rooms))
+
     def run(self, time_limit: float) -> tuple[LessonSolution, int]:
         """Late-acceptance hill climbing for `time_limit` seconds; the best timetable seen."""
-        deadline = time.monotonic() + time_limit
-        best_cost = self.cost
-        best = (list(self.start), list(self.room))
-        history = self.history
-        while True:
-            if self.moves % 128 == 0 and time.monotonic() > deadline:
-                break
-            self.moves += 1
-            slot = self.moves % HISTORY
-            proposal = self._propose()
-            if proposal is None:
-                continue
-            delta, undo = proposal
-            candidate = self.cost + delta
-            if candidate <= self.cost or candidate <= history[slot]:
-                self.cost = candidate
-                if candidate < best_cost:
-                    best_cost = candidate
-                    best = (list(self.start), list(self.room))
-            else:
-                back = self._relocate(undo)
-                assert back is not None
-            if self.cost < history[slot]:
-                history[slot] = self.cost
-        solution = LessonSolution(problem_name=self.problem.name, starts=tuple(best[0]), rooms=tuple(best[1]))
-        return solution, best_cost
+        return climb(self, time_limit)

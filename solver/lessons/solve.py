@@ -20,6 +20,7 @@ from models import (
     SolveStatus,
 )
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model
+from solver.late_acceptance import LocalBursts
 from solver.lessons.initial import first_timetable
 from solver.lessons.local_search import LessonLocalSearch
 from solver.lessons.model import LessonCpModel
@@ -53,7 +54,7 @@ class LessonSearch:
             if problem.scoring is LessonScoring.UD2
             else None
         )
-        self._local_left: LessonSolution | None = None  # what the local search last handed back
+        self.bursts = LocalBursts(self.local, self.score, self.local.rng.seed) if self.local else None
         self._kinds = LessonNeighbourhoods(problem, frozenset(self.pins)).kinds(self.local is not None)
         self._local_kinds = {kind.name for kind in self._kinds if kind.local}
         self._rooms_only = {kind.name for kind in self._kinds if kind.rooms_only}
@@ -75,7 +76,8 @@ class LessonSearch:
         seed: int,
     ) -> StepResult[LessonSolution]:
         if kind in self._local_kinds:
-            return self._local_burst(current, cost, time_limit, seed)
+            assert self.bursts is not None
+            return self.bursts.step(current, cost, time_limit, seed)
         pins = self.pins
         if kind in self._rooms_only:
             pins = {
@@ -109,21 +111,6 @@ class LessonSearch:
             return StepResult(None, None, False)
         solution = exact.decode(run.values)
         return StepResult(solution, self.score(solution), run.proven_optimal)
-
-    def _local_burst(
-        self, current: LessonSolution, cost: int, time_limit: float, seed: int
-    ) -> StepResult[LessonSolution]:
-        """Run the local search on; it keeps its wandering state while nobody else moved."""
-        assert self.local is not None
-        if current is not self._local_left:
-            self.local.load(current, cost)
-            self.local.rng.seed(seed)
-        solution, tracked = self.local.run(time_limit)
-        checked = self.score(solution)
-        if checked != tracked:
-            raise AssertionError(f"local search priced {tracked}, the checker says {checked}")
-        self._local_left = solution
-        return StepResult(solution, checked, False)
 
     def score(self, solution: LessonSolution) -> int:
         return lesson_rules.evaluate(self.problem, solution, self.scenario).total
