@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from constraints.lessons.pe_distance import event_places, slot_name
+from constraints.lessons.view import LessonModelView
 from models import LessonProblem, LessonSolution, Violation
 
 NAME = "event availability"
@@ -32,3 +33,7 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
             )
         )
     return violations
+
+
+def post(view: LessonModelView) -> int:
+    return 0  # the model offers a free event only the timeslots it is available in

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from constraints.lessons import timetable
 from constraints.lessons.timetable import placed_meetings
+from constraints.lessons.view import LessonModelView
 from models import LessonProblem, LessonSolution, Violation
 
 NAME = "distance to feasibility"
@@ -14,6 +16,7 @@ HARD = True
 _SHOWN = 5  # a message lists at most this many student numbers
 
 Place = tuple[int, int]  # (timeslot, room)
+Week = tuple[frozenset[int], tuple[int, ...]]  # a student's free meetings, their fixed events' starts
 
 
 def weight(problem: LessonProblem) -> int:
@@ -43,6 +46,25 @@ def student_days(
                 day.setdefault(grid.period_of(place[0]), []).append(event)
         days[student] = mine
     return days
+
+
+def free_meeting_of(view: LessonModelView) -> dict[int, int]:
+    """Per event re-decided by the model: its one meeting."""
+    return {view.problem.meetings[meeting].section: meeting for meeting in view.free_meetings()}
+
+
+def weeks_with_free_events(view: LessonModelView) -> Counter[Week]:
+    """The students with a free event, grouped by what the model sees of their week: how many
+    have each (students alike in it get the same terms, posted once)."""
+    free = free_meeting_of(view)
+    fixed = {item.section: item.start for item in view.fixed_meetings()}
+    weeks: Counter[Week] = Counter()
+    for registered in view.problem.registrations.values():
+        events = set(registered)
+        mine = frozenset(free[event] for event in events if event in free)
+        if mine:
+            weeks[mine, tuple(sorted(fixed[event] for event in events if event in fixed))] += 1
+    return weeks
 
 
 def slot_name(problem: LessonProblem, slot: int) -> str:
@@ -97,3 +119,9 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
             )
         )
     return violations
+
+
+def post(view: LessonModelView) -> int:
+    # the model places every free event (one with no place left makes it infeasible), so it never
+    # leaves an event out: it only completes timetables, and events left out stay fixed constants
+    return 0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from constraints.lessons.pe_distance import event_places, slot_name, students_named
+from constraints.lessons.view import LessonModelView
 from models import LessonProblem, LessonSolution, Violation
 
 NAME = "last slot of day"
@@ -38,3 +41,16 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
             )
         )
     return violations
+
+
+def post(view: LessonModelView) -> cp_model.LinearExprT:
+    """Per free event: its students, if it starts in the last timeslot of a day."""
+    problem = view.problem
+    last = problem.grid.periods_per_day - 1
+    terms = []
+    for meeting in view.free_meetings():
+        students = len(problem.students_of[problem.meetings[meeting].section])
+        for slot, literal in view.start_literals(meeting).items():
+            if students and problem.grid.period_of(slot) == last:
+                terms.append(students * literal)
+    return cp_model.LinearExpr.sum(terms)

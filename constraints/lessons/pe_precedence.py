@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from constraints.lessons.pe_distance import event_places, slot_name
+from ortools.sat.python import cp_model
+
+from constraints.lessons.pe_distance import event_places, free_meeting_of, slot_name
+from constraints.lessons.view import LessonModelView
 from models import LessonProblem, LessonSolution, SectionRelation, Violation
 
 NAME = "precedence"
@@ -39,3 +42,26 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
             )
         )
     return violations
+
+
+def post(view: LessonModelView) -> int:
+    """Per BEFORE relation with a free event: the first event's timeslot is below the second's; a
+    fixed event's timeslot is a constant, and an event left out binds nothing."""
+    free = free_meeting_of(view)
+    fixed = {item.section: item.start for item in view.fixed_meetings()}
+
+    def slot_of(event: int) -> cp_model.LinearExprT:
+        starts = view.start_literals(free[event])
+        return cp_model.LinearExpr.weighted_sum(list(starts.values()), list(starts))
+
+    for relation in view.problem.relations:
+        first, second = relation.first, relation.second
+        if relation.relation is not SectionRelation.BEFORE or not {first, second} & free.keys():
+            continue
+        if first in free and second in free:
+            view.model.add(slot_of(first) < slot_of(second))
+        elif first in free and second in fixed:
+            view.model.add(slot_of(first) < fixed[second])
+        elif second in free and first in fixed:
+            view.model.add(slot_of(second) > fixed[first])
+    return 0

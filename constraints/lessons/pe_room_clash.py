@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from constraints.lessons import room_clash
 from constraints.lessons.pe_distance import event_places, slot_name
+from constraints.lessons.view import LessonModelView
 from models import LessonProblem, LessonSolution, Violation
 
 NAME = "room clash"
@@ -38,3 +40,9 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
                 )
             )
     return violations
+
+
+def post(view: LessonModelView) -> int:
+    # the lesson rule, counted per pair here but feasible in the same timetables; the model
+    # already keeps free events out of the rooms fixed ones hold
+    return room_clash.post(view)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from constraints.lessons.pe_distance import event_places, slot_name
+from constraints.lessons.view import LessonModelView
 from models import LessonProblem, LessonSolution, Violation
 
 NAME = "room suitability"
@@ -50,3 +51,7 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
             )
         )
     return violations
+
+
+def post(view: LessonModelView) -> int:
+    return 0  # the model offers a free event only rooms that seat its students and have its features

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from constraints.exams.wording import listing
-from constraints.lessons.pe_distance import event_places, slot_name
+from constraints.lessons.pe_distance import event_places, slot_name, weeks_with_free_events
+from constraints.lessons.view import LessonModelView
 from models import LessonProblem, LessonSolution, Violation
 
 NAME = "student clash"
@@ -45,3 +48,22 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
                 )
             )
     return violations
+
+
+def post(view: LessonModelView) -> int:
+    """Per student and timeslot, at most one of their free events; the model already keeps free
+    events out of the timeslots their students' fixed events hold."""
+    crowds: dict[tuple[int, frozenset[int]], list[cp_model.IntVar]] = {}  # students alike share one
+    for free, _ in weeks_with_free_events(view):
+        if len(free) < 2:
+            continue
+        by_slot: dict[int, dict[int, cp_model.IntVar]] = {}
+        for meeting in free:
+            for slot, literal in view.start_literals(meeting).items():
+                by_slot.setdefault(slot, {})[meeting] = literal
+        for slot, here in by_slot.items():
+            if len(here) > 1:
+                crowds[slot, frozenset(here)] = list(here.values())
+    for literals in crowds.values():
+        view.model.add_at_most_one(literals)
+    return 0

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from ortools.sat.python import cp_model
+
 from constraints.exams.wording import listing
-from constraints.lessons.pe_distance import event_places, student_days
+from constraints.lessons.pe_distance import event_places, student_days, weeks_with_free_events
+from constraints.lessons.view import LessonModelView
 from models import LessonProblem, LessonSolution, Violation
 
 NAME = "more than two in a row"
@@ -57,3 +62,65 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
                     )
                 )
     return violations
+
+
+Window = frozenset[tuple[int, frozenset[int]]]  # the free timeslots of a window: (slot, meetings)
+
+
+def post(view: LessonModelView) -> cp_model.LinearExprT:
+    """Per student and three consecutive timeslots of a day all holding one of their classes, 1:
+    a run of k timeslots holds k - 2 such windows, the run's cost. Only windows a free event of
+    theirs may fill are posted; a timeslot holding a fixed event of theirs is always filled."""
+    grid = view.problem.grid
+    windows: Counter[Window] = Counter()  # -> students
+    for (free, fixed_starts), students in weeks_with_free_events(view).items():
+        fixed = set(fixed_starts)
+        filled_by: dict[int, set[int]] = {}  # slot -> free meetings of theirs that may start there
+        for meeting in free:
+            for slot in view.start_literals(meeting):
+                filled_by.setdefault(slot, set()).add(meeting)
+        for day in {grid.day_of(slot) for slot in filled_by}:
+            for last in range(2, grid.periods_per_day):
+                slots = [grid.slot(day, period) for period in range(last - 2, last + 1)]
+                if any(slot not in fixed and slot not in filled_by for slot in slots):
+                    continue  # a timeslot nothing fills: never three in a row
+                window = frozenset((s, frozenset(filled_by[s])) for s in slots if s not in fixed)
+                if window:
+                    windows[window] += students
+    filled: dict[tuple[int, frozenset[int]], cp_model.IntVar] = {}
+    terms = []
+    for window, students in windows.items():
+        flags = [_filled(view, filled, slot, meetings) for slot, meetings in sorted(window)]
+        terms.append(students * _all_of(view, flags, window))
+    return cp_model.LinearExpr.sum(terms)
+
+
+def _filled(
+    view: LessonModelView,
+    filled: dict[tuple[int, frozenset[int]], cp_model.IntVar],
+    slot: int,
+    meetings: frozenset[int],
+) -> cp_model.IntVar:
+    """A Boolean true exactly when one of these free meetings starts at the slot."""
+    literals = [view.start_literals(meeting)[slot] for meeting in sorted(meetings)]
+    if len(literals) == 1:
+        return literals[0]
+    if (slot, meetings) not in filled:
+        flag = view.model.new_bool_var(f"filled[{slot},{'+'.join(map(str, sorted(meetings)))}]")
+        view.model.add_bool_or([flag.negated(), *literals])
+        for literal in literals:
+            view.model.add_implication(literal, flag)
+        filled[slot, meetings] = flag
+    return filled[slot, meetings]
+
+
+def _all_of(view: LessonModelView, flags: list[cp_model.IntVar], window: Window) -> cp_model.IntVar:
+    """A Boolean true exactly when every flag is."""
+    if len(flags) == 1:
+        return flags[0]
+    slots = ",".join(str(slot) for slot, _ in sorted(window))
+    every = view.model.new_bool_var(f"in_a_row[{slots}]")
+    view.model.add_bool_or([every, *(flag.negated() for flag in flags)])
+    for flag in flags:
+        view.model.add_implication(every, flag)
+    return every

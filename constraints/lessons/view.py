@@ -2,7 +2,8 @@
 
 As for exams, the model may decide every meeting or only a few while the others stay put; a
 constraint posts only the terms that involve a free meeting. Places a free meeting cannot take
-(unavailable times, unsuitable rooms, times and rooms the fixed meetings already hold) have no
+(unavailable times, unsuitable rooms, times and rooms the fixed meetings already hold, times a
+fixed meeting of one of its registered students takes) have no
 variable at all, so hard rules only need to post what free meetings could break among
 themselves.
 """

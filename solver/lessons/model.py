@@ -2,8 +2,9 @@
 
 Places are created only where the meeting may go: a start where the whole meeting fits the day,
 its section, teachers and room are available, and no fixed meeting already holds the room, a
-teacher, a cohort or the section; a room suitable for the section (and, where capacity is a hard
-rule, large enough). In a large-neighbourhood step only a few dozen meetings are free.
+teacher, a cohort, the section or one of its registered students; a room suitable for the section
+(and, where capacity is a hard rule, large enough). In a large-neighbourhood step only a few dozen
+meetings are free.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class LessonCpModel:
                 self._taken.add(("section", item.section, slot))
                 self._taken.update(("teacher", teacher, slot) for teacher in section.teachers)
                 self._taken.update(("cohort", cohort, slot) for cohort in self._cohorts_of[item.section])
+                self._taken.update(
+                    ("student", student, slot) for student in problem.students_of[item.section]
+                )
         self._placements: dict[int, dict[tuple[int, int], cp_model.IntVar]] = {}
         self._starts: dict[int, dict[int, cp_model.IntVar]] = {}
         self.objective_terms: list[tuple[int, cp_model.LinearExprT]] = []
@@ -100,6 +104,7 @@ class LessonCpModel:
         owners = [("section", section.index)]
         owners += [("teacher", teacher) for teacher in section.teachers]
         owners += [("cohort", cohort) for cohort in self._cohorts_of[section.index]]
+        owners += [("student", student) for student in problem.students_of[section.index]]
         starts = []
         for start in range(grid.slot_count):
             if not grid.fits(start, length):
