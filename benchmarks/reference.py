@@ -14,6 +14,19 @@ ITC2007_PUBLISHED_BEST = {
     "exam_comp_set8": 7565,
 }
 
+# Later literature, for context: the average cost of Bykov & Petrovic (2013), the strongest
+# column of SOURCE.md table B (averages over runs, not best values).
+ITC2007_LATER_AVERAGE = {
+    "exam_comp_set1": 4008,
+    "exam_comp_set2": 404,
+    "exam_comp_set3": 8012,
+    "exam_comp_set4": 13312,
+    "exam_comp_set5": 2582,
+    "exam_comp_set6": 25448,
+    "exam_comp_set7": 3893,
+    "exam_comp_set8": 6944,
+}
+
 # UniTime's examination solver run on a 2-core machine (the better of its competition code and
 # current library per set), as given in the exam issue; keyed by time limit in seconds.
 ITC2007_UNITIME = {

@@ -1,0 +1,28 @@
+"""The benchmark tables keep every field a run records, the commit measured among them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks.exams import load_rows, save
+
+
+def test_rows_survive_a_save_and_load_with_their_commit(tmp_path: Path) -> None:
+    row = {
+        "instance": "exam_comp_set1",
+        "family": "itc2007",
+        "time_limit": 60.0,
+        "workers": 2,
+        "seed": 0,
+        "feasible": True,
+        "cost": 5147,
+        "date": "2026-11-29T03:29:37",
+        "commit": "5a7d019",
+        "machine": "test machine",
+    }
+    save({("exam_comp_set1", 60.0, 2, 0): row}, tmp_path)
+    (loaded,) = load_rows(tmp_path / "exams.csv").values()
+    assert loaded["commit"] == "5a7d019" and loaded["cost"] == "5147"
+    table = (tmp_path / "exams.md").read_text()
+    assert "5a7d019" in table and "| set1 | 60 | 2 | 0 | True | 5147 |" in table
+    assert "4008" in table  # the later-literature average shown beside it
