@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cli.display import console, print_evaluation, print_report, progress_display
+from cli.generate import generate
 from datasets import read_exam_problem, read_exam_solution, write_exam_solution
 from datasets.errors import DatasetError
 from datasets.json_io import solution_to_json
@@ -180,6 +181,8 @@ def _read(load):  # type: ignore[no-untyped-def]
         console.print(f"[red]error:[/] {error}", soft_wrap=True)
         sys.exit(2)
 
+
+main.add_command(generate)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,67 @@
+"""`registrar generate`: synthetic data sets in the registrar's own formats."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+from datasets.registrar_csv import RegistrarData, write_registrar
+from datasets.semester import generate_semester
+
+
+@click.group()
+def generate() -> None:
+    """Synthetic data sets in the registrar's formats, for trials and benchmarks."""
+
+
+@generate.command("semester")
+@click.option(
+    "--students", type=click.IntRange(min=1), default=5000, show_default=True, help="Students per campus."
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same data.")
+@click.option(
+    "--scale", type=click.IntRange(min=1), default=1, show_default=True, help="Campuses, each as large."
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder for the CSV files (created if missing).",
+)
+def semester(students: int, seed: int, scale: int, output: Path) -> None:
+    """Write a semester of a synthetic university as the registrar's CSV folder and sum it up."""
+    data = generate_semester(students, seed, scale)
+    try:
+        write_registrar(data, output)
+    except OSError as err:
+        raise click.ClickException(f"cannot write {output}: {err}") from None
+    campuses = "1 campus" if scale == 1 else f"{scale} campuses"
+    click.echo(f"Semester of {len(data.students):,} students on {campuses} (seed {seed}) written to {output}")
+    for label, count, detail in summary(data):
+        click.echo(f"  {label:<14}{count:>8,}   {detail}".rstrip())
+
+
+def summary(data: RegistrarData) -> list[tuple[str, int, str]]:
+    """What a planner checks first: how much of everything, rooms by kind, sections by component."""
+    periods = sum(sum(section.meetings) for section in data.sections)
+    meetings = sum(len(section.meetings) for section in data.sections)
+    per_student = len(data.registrations) / len(data.students) if data.students else 0.0
+    return [
+        ("buildings", len(data.buildings), ""),
+        ("rooms", len(data.rooms), _tally(room.kind for room in data.rooms)),
+        ("teachers", len(data.teachers), ""),
+        ("courses", len(data.courses), ""),
+        ("sections", len(data.sections), _tally(section.component for section in data.sections)),
+        ("cohorts", len(data.cohorts), ""),
+        ("students", len(data.students), ""),
+        ("registrations", len(data.registrations), f"{per_student:.1f} per student"),
+        ("meetings", meetings, f"{periods:,} periods a week"),
+        ("relations", len(data.relations), _tally(relation.relation.value for relation in data.relations)),
+    ]
+
+
+def _tally(kinds: Iterable[str]) -> str:
+    return ", ".join(f"{kind} {count:,}" for kind, count in Counter(kinds).items())

@@ -1,0 +1,708 @@
+"""The registrar's own data set: a folder of CSV files as the office's staff keep them (names, not
+indices; times as `Mon 3-4`), read into records and the lesson model, and written back.
+
+`docs/registrar-format.md` describes every file column by column. Reading checks every name
+against the file that defines it, so a typo stops with the file, line and column at fault.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import ValidationError
+
+from datasets.errors import DatasetError, PathLike, read_text, validation_reason
+from models import lessons
+from models.lessons import Preference, SectionRelation
+
+COMPONENTS = ("lecture", "practice", "lab")
+Record = TypeVar("Record")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    name: str  # the label staff use in times, usually 1, 2, ...
+    start: str  # "08:30"
+    lunch_after: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    days: tuple[str, ...]
+    periods: tuple[Period, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    name: str
+    faculty: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Building:
+    name: str
+    campus: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    name: str
+    building: str
+    capacity: int
+    kind: str
+    features: tuple[str, ...] = ()
+    unavailable: tuple[str, ...] = ()  # times as staff write them: "Sat", "Wed 9-12"
+
+
+@dataclass(frozen=True, slots=True)
+class TeacherRecord:
+    name: str
+    department: str = ""
+    languages: tuple[str, ...] = ()
+    unavailable: tuple[str, ...] = ()
+    preferences: tuple[tuple[str, Preference], ...] = ()  # (time, wish)
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    code: str
+    title: str
+    credits: int
+    department: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRecord:
+    course: str
+    name: str
+    component: str
+    size_limit: int
+    meetings: tuple[int, ...]  # length in periods of each weekly meeting
+    teachers: tuple[str, ...] = ()
+    language: str = ""
+    room_kind: str = ""
+    features: tuple[str, ...] = ()
+    allowed_times: tuple[str, ...] = ()  # empty: any time
+
+    @property
+    def ref(self) -> str:
+        """How the other files name the section: course code, a space, section name."""
+        return f"{self.course} {self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class CohortRecord:
+    programme: str
+    year: int
+    sections: tuple[str, ...]  # section refs
+
+
+@dataclass(frozen=True, slots=True)
+class Student:
+    id: str
+    programme: str = ""
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    student: str
+    section: str  # section ref
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    first: str
+    relation: SectionRelation
+    second: str
+
+
+@dataclass(frozen=True)
+class RegistrarData:
+    """One semester's records, in file order."""
+
+    calendar: Calendar
+    departments: tuple[Department, ...]
+    buildings: tuple[Building, ...]
+    rooms: tuple[Room, ...]
+    teachers: tuple[TeacherRecord, ...]
+    courses: tuple[Course, ...]
+    sections: tuple[SectionRecord, ...]
+    cohorts: tuple[CohortRecord, ...] = ()
+    students: tuple[Student, ...] = ()
+    registrations: tuple[Registration, ...] = ()
+    relations: tuple[Relation, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Spec:
+    file: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    optional_file: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+CALENDAR = _Spec("calendar.csv", ("kind", "name", "start"), ("lunch_after",))
+DEPARTMENTS = _Spec("departments.csv", ("name",), ("faculty",), optional_file=True)
+BUILDINGS = _Spec("buildings.csv", ("name",), ("campus",))
+ROOMS = _Spec("rooms.csv", ("name", "building", "capacity", "kind"), ("features", "unavailable"))
+TEACHERS = _Spec("teachers.csv", ("name",), ("department", "languages", "unavailable", "preferences"))
+COURSES = _Spec("courses.csv", ("code", "title", "credits"), ("department",))
+SECTIONS = _Spec(
+    "sections.csv",
+    ("course", "section", "component", "size_limit", "meetings"),
+    ("teachers", "language", "room_kind", "features", "allowed_times"),
+)
+COHORTS = _Spec("cohorts.csv", ("programme", "year"), ("sections",), optional_file=True)
+STUDENTS = _Spec("students.csv", ("student",), ("programme", "year"), optional_file=True)
+REGISTRATIONS = _Spec("registrations.csv", ("student", "section"), optional_file=True)
+RELATIONS = _Spec("section_relations.csv", ("first", "relation", "second"), optional_file=True)
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+_DASH = re.compile(r"\s*-\s*")
+_YES_NO = {"yes": True, "no": False, "": False}
+_WISHES = {wish.value: wish for wish in Preference}
+_RELATIONS = {relation.value: relation for relation in SectionRelation}
+
+
+class _Row:
+    """One data row of a CSV file, its cells by column name."""
+
+    __slots__ = ("cells", "line", "path")
+
+    def __init__(self, path: Path, line: int, cells: dict[str, str]) -> None:
+        self.path, self.line, self.cells = path, line, cells
+
+    def text(self, column: str, required: bool = False) -> str:
+        value = self.cells.get(column, "").strip()
+        if required and not value:
+            raise self.error(column, "is empty")
+        return value
+
+    def items(self, column: str) -> tuple[str, ...]:
+        """A `;`-separated list cell."""
+        return tuple(item.strip() for item in self.text(column).split(";") if item.strip())
+
+    def whole(self, column: str) -> int:
+        text = self.text(column, required=True)
+        if not _WHOLE.fullmatch(text):
+            raise self.error(column, f"must be a whole number, found {text!r}")
+        if int(text) < 0:
+            raise self.error(column, f"must not be negative, found {text}")
+        return int(text)
+
+    def error(self, column: str, reason: str) -> DatasetError:
+        return DatasetError(self.path, self.line, f"{column}: {reason}")
+
+
+def _rows(folder: Path, spec: _Spec) -> Iterator[_Row]:
+    """The non-blank data rows of one file, after checking its header against the spec."""
+    path = folder / spec.file
+    if spec.optional_file and not path.exists():
+        return
+    reader = csv.reader(io.StringIO(read_text(path).lstrip("\ufeff")))
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except StopIteration:
+        raise DatasetError(path, 1, f"empty file: expected the header {','.join(spec.columns)}") from None
+    except csv.Error as err:
+        raise DatasetError(path, 1, f"bad CSV: {err}") from None
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    unknown = [name for name in header if name not in spec.columns]
+    missing = [name for name in spec.required if name not in header]
+    if repeated:
+        raise DatasetError(path, 1, f"column {', '.join(repeated)} appears twice")
+    problems = []
+    if missing:
+        problems.append(f"missing column{'s' * (len(missing) > 1)} {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown column{'s' * (len(unknown) > 1)} {', '.join(unknown)}")
+    if problems:
+        raise DatasetError(path, 1, f"{'; '.join(problems)} (the columns are {', '.join(spec.columns)})")
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(header):
+                reason = f"{len(cells)} fields but the header names {len(header)} columns"
+                raise DatasetError(path, reader.line_num, reason)
+            yield _Row(path, reader.line_num, dict(zip(header, cells, strict=False)))
+    except csv.Error as err:
+        raise DatasetError(path, reader.line_num, f"bad CSV: {err}") from None
+
+
+class _Clock:
+    """Staff times on the calendar: `Mon` (the whole day), `Mon 3` or `Mon 3-5` (periods 3 to 5)."""
+
+    def __init__(self, calendar: Calendar) -> None:
+        self.days = {day.lower(): index for index, day in enumerate(calendar.days)}
+        self.periods = {period.name: index for index, period in enumerate(calendar.periods)}
+        self.per_day = len(calendar.periods)
+        self.slot_count = len(self.days) * self.per_day
+
+    def slots(self, time: str) -> range:
+        """The slots of one time; ValueError says what is wrong with it."""
+        parts = _DASH.sub("-", time).split()
+        if not 1 <= len(parts) <= 2:
+            raise ValueError(f"bad time {time!r}: write a day and periods, e.g. 'Mon', 'Mon 3' or 'Mon 3-5'")
+        if parts[0].lower() not in self.days:
+            raise ValueError(f"bad time {time!r}: unknown day {parts[0]!r}")
+        day = self.days[parts[0].lower()] * self.per_day
+        if len(parts) == 1:
+            return range(day, day + self.per_day)
+        first_label, dash, last_label = parts[1].partition("-")
+        first = self._period(time, first_label)
+        last = self._period(time, last_label) if dash else first
+        if last < first:
+            raise ValueError(f"bad time {time!r}: period {last_label} comes before period {first_label}")
+        return range(day + first, day + last + 1)
+
+    def _period(self, time: str, label: str) -> int:
+        if label not in self.periods:
+            raise ValueError(f"bad time {time!r}: unknown period {label!r}")
+        return self.periods[label]
+
+    def all(self, times: tuple[str, ...]) -> frozenset[int]:
+        return frozenset(slot for time in times for slot in self.slots(time))
+
+    def wishes(self, preferences: tuple[tuple[str, Preference], ...]) -> dict[int, Preference]:
+        wished: dict[int, Preference] = {}
+        for time, wish in preferences:
+            for slot in self.slots(time):
+                if wished.setdefault(slot, wish) is not wish:
+                    raise ValueError(f"{time!r} is both {wished[slot]} and {wish}")
+        return wished
+
+
+def read_registrar(folder: PathLike) -> lessons.LessonProblem:
+    """Read a registrar CSV folder into the lesson model, scored by the registrar's rules."""
+    return lesson_problem(read_records(folder), Path(folder).resolve().name)
+
+
+def read_records(folder: PathLike) -> RegistrarData:
+    """Read and check every file of a registrar CSV folder."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise DatasetError(root, None, "not a folder (expected the registrar's CSV files)")
+    calendar = _read_calendar(root)
+    clock = _Clock(calendar)
+    departments = _unique(
+        root, DEPARTMENTS, "name", lambda row: Department(row.text("name"), row.text("faculty"))
+    )
+    buildings = _unique(root, BUILDINGS, "name", lambda row: Building(row.text("name"), row.text("campus")))
+    rooms = _unique(root, ROOMS, "name", lambda row: _room(row, buildings, clock))
+    teachers = _unique(root, TEACHERS, "name", lambda row: _teacher(row, departments, clock))
+    courses = _unique(root, COURSES, "code", lambda row: _course(row, departments))
+    sections = _read_sections(root, clock, rooms, teachers, courses)
+    cohorts = _read_cohorts(root, sections)
+    programmes = {(cohort.programme, cohort.year) for cohort in cohorts}
+    students = _unique(root, STUDENTS, "student", lambda row: _student(row, programmes))
+    return RegistrarData(
+        calendar=calendar,
+        departments=tuple(departments.values()),
+        buildings=tuple(buildings.values()),
+        rooms=tuple(rooms.values()),
+        teachers=tuple(teachers.values()),
+        courses=tuple(courses.values()),
+        sections=tuple(sections.values()),
+        cohorts=cohorts,
+        students=tuple(students.values()),
+        registrations=_read_registrations(root, students, sections),
+        relations=_read_relations(root, sections),
+    )
+
+
+def _read_calendar(root: Path) -> Calendar:
+    days: list[str] = []
+    periods: list[Period] = []
+    previous_start = -1
+    for row in _rows(root, CALENDAR):
+        kind, name = row.text("kind", required=True).lower(), row.text("name", required=True)
+        if kind not in ("day", "period"):
+            raise row.error("kind", f"must be day or period, found {kind!r}")
+        if any(mark in name for mark in " \t-;:,"):
+            raise row.error("name", f"{name!r} may not contain spaces or any of - ; : ,")
+        if kind == "day":
+            if name.lower() in (day.lower() for day in days):
+                raise row.error("name", f"day {name} is listed twice")
+            days.append(name)
+            continue
+        if name in (period.name for period in periods):
+            raise row.error("name", f"period {name} is listed twice")
+        start = row.text("start", required=True)
+        clock = _CLOCK.fullmatch(start)
+        if clock is None:
+            raise row.error("start", f"must be a time of day like 08:30, found {start!r}")
+        minutes = int(clock[1]) * 60 + int(clock[2])
+        if minutes <= previous_start:
+            raise row.error("start", f"period {name} starts at {start}, not after the period before it")
+        previous_start = minutes
+        lunch = row.text("lunch_after").lower()
+        if lunch not in _YES_NO:
+            raise row.error("lunch_after", f"must be yes, no or empty, found {lunch!r}")
+        periods.append(Period(name, start, _YES_NO[lunch]))
+    path = root / CALENDAR.file
+    if not days or not periods:
+        raise DatasetError(path, None, "the calendar needs at least one day row and one period row")
+    if periods[-1].lunch_after:
+        raise DatasetError(path, None, f"a lunch break cannot follow the last period {periods[-1].name}")
+    return Calendar(tuple(days), tuple(periods))
+
+
+def _unique(root: Path, spec: _Spec, key: str, build: Callable[[_Row], Record]) -> dict[str, Record]:
+    """Records by their name column, refusing a name given twice."""
+    records: dict[str, Record] = {}
+    for row in _rows(root, spec):
+        name = row.text(key, required=True)
+        if name in records:
+            raise row.error(key, f"{name!r} is listed twice")
+        records[name] = build(row)
+    return records
+
+
+def _known(row: _Row, column: str, name: str, names: Mapping[str, object], what: str) -> str:
+    if name and name not in names:
+        raise row.error(column, f"unknown {what} {name!r}")
+    return name
+
+
+def _times(row: _Row, column: str, clock: _Clock) -> tuple[str, ...]:
+    times = row.items(column)
+    for time in times:
+        try:
+            clock.slots(time)
+        except ValueError as err:
+            raise row.error(column, str(err)) from None
+    return times
+
+
+def _room(row: _Row, buildings: dict[str, Building], clock: _Clock) -> Room:
+    return Room(
+        name=row.text("name"),
+        building=_known(row, "building", row.text("building", required=True), buildings, "building"),
+        capacity=row.whole("capacity"),
+        kind=row.text("kind", required=True),
+        features=row.items("features"),
+        unavailable=_times(row, "unavailable", clock),
+    )
+
+
+def _teacher(row: _Row, departments: dict[str, Department], clock: _Clock) -> TeacherRecord:
+    preferences: list[tuple[str, Preference]] = []
+    for entry in row.items("preferences"):
+        time, colon, word = entry.rpartition(":")
+        wish = _WISHES.get(word.strip().lower())
+        if not colon or wish is None:
+            scale = ", ".join(_WISHES)
+            raise row.error("preferences", f"{entry!r} is not 'time: wish' with a wish among {scale}")
+        preferences.append((time.strip(), wish))
+    try:
+        clock.wishes(tuple(preferences))
+    except ValueError as err:
+        raise row.error("preferences", str(err)) from None
+    return TeacherRecord(
+        name=row.text("name"),
+        department=_known(row, "department", row.text("department"), departments, "department"),
+        languages=row.items("languages"),
+        unavailable=_times(row, "unavailable", clock),
+        preferences=tuple(preferences),
+    )
+
+
+def _course(row: _Row, departments: dict[str, Department]) -> Course:
+    code = row.text("code")
+    if any(mark.isspace() or mark == ";" for mark in code):
+        raise row.error("code", f"{code!r} may not contain spaces or ;")
+    return Course(
+        code=code,
+        title=row.text("title", required=True),
+        credits=row.whole("credits"),
+        department=_known(row, "department", row.text("department"), departments, "department"),
+    )
+
+
+def _read_sections(
+    root: Path,
+    clock: _Clock,
+    rooms: dict[str, Room],
+    teachers: dict[str, TeacherRecord],
+    courses: dict[str, Course],
+) -> dict[str, SectionRecord]:
+    kinds = {room.kind for room in rooms.values()}
+    features = {feature for room in rooms.values() for feature in room.features}
+    sections: dict[str, SectionRecord] = {}
+    for row in _rows(root, SECTIONS):
+        course = _known(row, "course", row.text("course", required=True), courses, "course")
+        name = row.text("section", required=True)
+        if ";" in name:
+            raise row.error("section", f"{name!r} may not contain ;")
+        component = row.text("component", required=True).lower()
+        if component not in COMPONENTS:
+            raise row.error("component", f"must be one of {', '.join(COMPONENTS)}, found {component!r}")
+        language = row.text("language")
+        for teacher in row.items("teachers"):
+            spoken = teachers[_known(row, "teachers", teacher, teachers, "teacher")].languages
+            if language and spoken and language not in spoken:
+                raise row.error("teachers", f"{teacher} does not teach in {language}")
+        room_kind = row.text("room_kind")
+        if room_kind and room_kind not in kinds:
+            raise row.error("room_kind", f"no room is a {room_kind!r}")
+        for feature in row.items("features"):
+            if feature not in features:
+                raise row.error("features", f"no room offers {feature!r}")
+        section = SectionRecord(
+            course=course,
+            name=name,
+            component=component,
+            size_limit=row.whole("size_limit"),
+            meetings=_meetings(row, clock),
+            teachers=row.items("teachers"),
+            language=language,
+            room_kind=room_kind,
+            features=row.items("features"),
+            allowed_times=_times(row, "allowed_times", clock),
+        )
+        if section.ref in sections:
+            raise row.error("section", f"{section.ref} is listed twice")
+        sections[section.ref] = section
+    return sections
+
+
+def _meetings(row: _Row, clock: _Clock) -> tuple[int, ...]:
+    lengths = row.items("meetings")
+    if not lengths:
+        raise row.error("meetings", "is empty")
+    for length in lengths:
+        if not _WHOLE.fullmatch(length) or int(length) < 1:
+            raise row.error("meetings", f"each meeting lasts a whole number of periods, found {length!r}")
+        if int(length) > clock.per_day:
+            raise row.error("meetings", f"a meeting of {length} periods is longer than the day")
+    return tuple(int(length) for length in lengths)
+
+
+def _section(row: _Row, column: str, ref: str, sections: dict[str, SectionRecord]) -> str:
+    if ref not in sections:
+        raise row.error(column, f"unknown section {ref!r} (write the course code, a space, the section)")
+    return sections[ref].ref
+
+
+def _read_cohorts(root: Path, sections: dict[str, SectionRecord]) -> tuple[CohortRecord, ...]:
+    cohorts: dict[tuple[str, int], CohortRecord] = {}
+    for row in _rows(root, COHORTS):
+        programme, year = row.text("programme", required=True), row.whole("year")
+        if (programme, year) in cohorts:
+            raise row.error("year", f"{programme} year {year} is listed twice")
+        members = tuple(_section(row, "sections", ref, sections) for ref in row.items("sections"))
+        cohorts[programme, year] = CohortRecord(programme, year, members)
+    return tuple(cohorts.values())
+
+
+def _student(row: _Row, programmes: set[tuple[str, int]]) -> Student:
+    programme = row.text("programme")
+    year = row.whole("year") if row.text("year") else None
+    if programme and year is not None and (programme, year) not in programmes:
+        raise row.error("programme", f"no cohort of {programme} year {year} in cohorts.csv")
+    return Student(row.text("student"), programme, year)
+
+
+def _read_registrations(
+    root: Path, students: dict[str, Student], sections: dict[str, SectionRecord]
+) -> tuple[Registration, ...]:
+    registrations: list[Registration] = []
+    seen: set[tuple[str, str]] = set()
+    for row in _rows(root, REGISTRATIONS):
+        name = row.text("student", required=True)
+        if name not in students:
+            raise row.error("student", f"unknown student {name!r}")
+        section = _section(row, "section", row.text("section", required=True), sections)
+        if (name, section) in seen:
+            raise row.error("section", f"{name} is registered on {section} twice")
+        seen.add((name, section))
+        registrations.append(Registration(students[name].id, section))
+    return tuple(registrations)
+
+
+def _read_relations(root: Path, sections: dict[str, SectionRecord]) -> tuple[Relation, ...]:
+    relations: list[Relation] = []
+    for row in _rows(root, RELATIONS):
+        first = _section(row, "first", row.text("first", required=True), sections)
+        second = _section(row, "second", row.text("second", required=True), sections)
+        word = row.text("relation", required=True).lower()
+        if word not in _RELATIONS:
+            raise row.error("relation", f"must be one of {', '.join(_RELATIONS)}, found {word!r}")
+        if first == second:
+            raise row.error("second", f"{first} cannot be related to itself")
+        relations.append(Relation(first, _RELATIONS[word], second))
+    return tuple(relations)
+
+
+def lesson_problem(data: RegistrarData, name: str) -> lessons.LessonProblem:
+    """The lesson model of checked records; indices follow file order."""
+    try:
+        return _lesson_problem(data, name)
+    except (KeyError, ValueError) as err:
+        reason = (
+            validation_reason(err) if isinstance(err, ValidationError) else f"inconsistent records: {err}"
+        )
+        raise DatasetError(name, None, reason) from None
+
+
+def _lesson_problem(data: RegistrarData, name: str) -> lessons.LessonProblem:
+    clock = _Clock(data.calendar)
+    periods = data.calendar.periods
+    grid = lessons.TimeGrid(
+        days=data.calendar.days,
+        periods_per_day=len(periods),
+        period_starts=tuple(period.start for period in periods),
+        breaks_after=frozenset(index for index, period in enumerate(periods) if period.lunch_after),
+    )
+    teacher_index = {teacher.name: index for index, teacher in enumerate(data.teachers)}
+    section_index = {section.ref: index for index, section in enumerate(data.sections)}
+    student_index = {student.id: index for index, student in enumerate(data.students)}
+    registered = Counter(registration.section for registration in data.registrations)
+    every_slot = frozenset(range(clock.slot_count))
+    registrations: dict[int, list[int]] = {}
+    for registration in data.registrations:
+        student = student_index[registration.student]
+        registrations.setdefault(student, []).append(section_index[registration.section])
+    return lessons.LessonProblem(
+        name=name,
+        grid=grid,
+        rooms=tuple(
+            lessons.LessonRoom(
+                index=index,
+                name=room.name,
+                capacity=room.capacity,
+                building=room.building,
+                kind=room.kind,
+                features=frozenset(room.features),
+                unavailable=clock.all(room.unavailable),
+            )
+            for index, room in enumerate(data.rooms)
+        ),
+        teachers=tuple(
+            lessons.Teacher(
+                index=index,
+                name=teacher.name,
+                unavailable=clock.all(teacher.unavailable),
+                preferences=clock.wishes(teacher.preferences),
+                languages=frozenset(teacher.languages),
+            )
+            for index, teacher in enumerate(data.teachers)
+        ),
+        sections=tuple(
+            lessons.Section(
+                index=index,
+                name=section.ref,
+                course=section.course,
+                component=section.component,
+                teachers=tuple(teacher_index[teacher] for teacher in section.teachers),
+                size=registered[section.ref] if data.registrations else section.size_limit,
+                meetings=section.meetings,
+                room_kind=section.room_kind or None,
+                features=frozenset(section.features),
+                forbidden_slots=every_slot - clock.all(section.allowed_times)
+                if section.allowed_times
+                else frozenset(),
+                language=section.language or None,
+            )
+            for index, section in enumerate(data.sections)
+        ),
+        cohorts=tuple(
+            lessons.Cohort(
+                index=index,
+                name=f"{cohort.programme} {cohort.year}",
+                sections=tuple(section_index[ref] for ref in cohort.sections),
+            )
+            for index, cohort in enumerate(data.cohorts)
+        ),
+        registrations={student: tuple(sections) for student, sections in registrations.items()},
+        relations=tuple(
+            lessons.SectionConstraint(
+                first=section_index[relation.first],
+                relation=relation.relation,
+                second=section_index[relation.second],
+            )
+            for relation in data.relations
+        ),
+        scoring=lessons.LessonScoring.REGISTRAR,
+    )
+
+
+def write_registrar(data: RegistrarData, folder: PathLike) -> None:
+    """Write the records as a registrar CSV folder (created if missing), one file per kind."""
+    root = Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    calendar = [("day", day, "", "") for day in data.calendar.days] + [
+        ("period", period.name, period.start, "yes" if period.lunch_after else "")
+        for period in data.calendar.periods
+    ]
+    tables: list[tuple[_Spec, Sequence[Sequence[object]]]] = [
+        (CALENDAR, calendar),
+        (DEPARTMENTS, [(d.name, d.faculty) for d in data.departments]),
+        (BUILDINGS, [(b.name, b.campus) for b in data.buildings]),
+        (
+            ROOMS,
+            [
+                (r.name, r.building, r.capacity, r.kind, _list(r.features), _list(r.unavailable))
+                for r in data.rooms
+            ],
+        ),
+        (
+            TEACHERS,
+            [
+                (
+                    t.name,
+                    t.department,
+                    _list(t.languages),
+                    _list(t.unavailable),
+                    _list(tuple(f"{time}: {wish}" for time, wish in t.preferences)),
+                )
+                for t in data.teachers
+            ],
+        ),
+        (COURSES, [(c.code, c.title, c.credits, c.department) for c in data.courses]),
+        (
+            SECTIONS,
+            [
+                (
+                    s.course,
+                    s.name,
+                    s.component,
+                    s.size_limit,
+                    _list(tuple(str(length) for length in s.meetings)),
+                    _list(s.teachers),
+                    s.language,
+                    s.room_kind,
+                    _list(s.features),
+                    _list(s.allowed_times),
+                )
+                for s in data.sections
+            ],
+        ),
+        (COHORTS, [(c.programme, c.year, _list(c.sections)) for c in data.cohorts]),
+        (STUDENTS, [(s.id, s.programme, "" if s.year is None else s.year) for s in data.students]),
+        (REGISTRATIONS, [(r.student, r.section) for r in data.registrations]),
+        (RELATIONS, [(r.first, r.relation.value, r.second) for r in data.relations]),
+    ]
+    for spec, rows in tables:
+        with (root / spec.file).open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow(spec.columns)
+            writer.writerows(rows)
+
+
+def _list(items: tuple[str, ...]) -> str:
+    return ";".join(items)
