@@ -1,0 +1,124 @@
+"""The registrar's records as the office keeps them: names, not indices, one class per CSV file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.lessons import Preference, SectionRelation
+
+COMPONENTS = ("lecture", "practice", "lab")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    name: str  # the label staff use in times, usually 1, 2, ...
+    start: str  # "08:30"
+    lunch_after: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    days: tuple[str, ...]
+    periods: tuple[Period, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    name: str
+    faculty: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Building:
+    name: str
+    campus: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    name: str
+    building: str
+    capacity: int
+    kind: str
+    features: tuple[str, ...] = ()
+    unavailable: tuple[str, ...] = ()  # times as staff write them: "Sat", "Wed 9-12"
+
+
+@dataclass(frozen=True, slots=True)
+class TeacherRecord:
+    name: str
+    department: str = ""
+    languages: tuple[str, ...] = ()
+    unavailable: tuple[str, ...] = ()
+    preferences: tuple[tuple[str, Preference], ...] = ()  # (time, wish)
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    code: str
+    title: str
+    credits: int
+    department: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRecord:
+    course: str
+    name: str
+    component: str
+    size_limit: int
+    meetings: tuple[int, ...]  # length in periods of each weekly meeting
+    teachers: tuple[str, ...] = ()
+    language: str = ""
+    room_kind: str = ""
+    features: tuple[str, ...] = ()
+    allowed_times: tuple[str, ...] = ()  # empty: any time
+
+    @property
+    def ref(self) -> str:
+        """How the other files name the section: course code, a space, section name."""
+        return f"{self.course} {self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class CohortRecord:
+    programme: str
+    year: int
+    sections: tuple[str, ...]  # section refs
+
+
+@dataclass(frozen=True, slots=True)
+class Student:
+    id: str
+    programme: str = ""
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    student: str
+    section: str  # section ref
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    first: str
+    relation: SectionRelation
+    second: str
+
+
+@dataclass(frozen=True)
+class RegistrarData:
+    """One semester's records, in file order."""
+
+    calendar: Calendar
+    departments: tuple[Department, ...]
+    buildings: tuple[Building, ...]
+    rooms: tuple[Room, ...]
+    teachers: tuple[TeacherRecord, ...]
+    courses: tuple[Course, ...]
+    sections: tuple[SectionRecord, ...]
+    cohorts: tuple[CohortRecord, ...] = ()
+    students: tuple[Student, ...] = ()
+    registrations: tuple[Registration, ...] = ()
+    relations: tuple[Relation, ...] = ()
