@@ -466,6 +466,7 @@ def _lesson_problem(data: RegistrarData, name: str) -> lessons.LessonProblem:
         days=data.calendar.days,
         periods_per_day=len(periods),
         period_starts=tuple(period.start for period in periods),
+        period_names=tuple(period.name for period in periods),
         breaks_after=frozenset(index for index, period in enumerate(periods) if period.lunch_after),
     )
     teacher_index = {teacher.name: index for index, teacher in enumerate(data.teachers)}
@@ -493,14 +494,7 @@ def _lesson_problem(data: RegistrarData, name: str) -> lessons.LessonProblem:
             for index, room in enumerate(data.rooms)
         ),
         teachers=tuple(
-            lessons.Teacher(
-                index=index,
-                name=teacher.name,
-                unavailable=clock.all(teacher.unavailable),
-                preferences=clock.wishes(teacher.preferences),
-                languages=frozenset(teacher.languages),
-            )
-            for index, teacher in enumerate(data.teachers)
+            _model_teacher(index, teacher, clock, every_slot) for index, teacher in enumerate(data.teachers)
         ),
         sections=tuple(
             lessons.Section(
@@ -538,6 +532,28 @@ def _lesson_problem(data: RegistrarData, name: str) -> lessons.LessonProblem:
             for relation in data.relations
         ),
         scoring=lessons.LessonScoring.REGISTRAR,
+        student_names=tuple(student.id for student in data.students),
+    )
+
+
+def _model_teacher(
+    index: int, teacher: TeacherRecord, clock: _Clock, every_slot: frozenset[int]
+) -> lessons.Teacher:
+    """Prohibited times are unavailable ones; with required times, every other time is unavailable."""
+    wishes = clock.wishes(teacher.preferences)
+    required = {slot for slot, wish in wishes.items() if wish is Preference.REQUIRED}
+    prohibited = {slot for slot, wish in wishes.items() if wish is Preference.PROHIBITED}
+    unavailable = clock.all(teacher.unavailable) | prohibited | (every_slot - required if required else set())
+    return lessons.Teacher(
+        index=index,
+        name=teacher.name,
+        unavailable=frozenset(unavailable),
+        preferences={
+            slot: wish
+            for slot, wish in wishes.items()
+            if wish not in (Preference.REQUIRED, Preference.PROHIBITED)
+        },
+        languages=frozenset(teacher.languages),
     )
 
 

@@ -34,6 +34,9 @@ class TimeGrid(Frozen):
     days: tuple[str, ...] = Field(min_length=1)
     periods_per_day: int = Field(ge=1)
     period_starts: tuple[str, ...] = Field(default=(), description="'08:30' per period, when known")
+    period_names: tuple[str, ...] = Field(
+        default=(), description="labels staff use ('1', '2'...), when known"
+    )
     breaks_after: frozenset[int] = Field(
         default=frozenset(), description="periods of the day after which a meeting may not run on (lunch)"
     )
@@ -47,6 +50,9 @@ class TimeGrid(Frozen):
 
     def period_of(self, slot: int) -> int:
         return slot % self.periods_per_day
+
+    def period_name(self, period: int) -> str:
+        return self.period_names[period] if period < len(self.period_names) else str(period + 1)
 
     def slot(self, day: int, period: int) -> int:
         return day * self.periods_per_day + period
@@ -144,6 +150,10 @@ class LessonProblem(Frozen):
     )
     relations: tuple[SectionConstraint, ...] = ()
     scoring: LessonScoring = LessonScoring.REGISTRAR
+    student_names: tuple[str, ...] = Field(default=(), description="per student index, the ID staff use")
+
+    def student_name(self, student: int) -> str:
+        return self.student_names[student] if student < len(self.student_names) else str(student)
 
     @model_validator(mode="after")
     def _indices_consistent(self) -> LessonProblem:

@@ -7,9 +7,15 @@ from types import ModuleType
 from constraints.base import score
 from constraints.lessons import (
     availability,
+    building_changes,
     cohort_clash,
     curriculum_compactness,
+    different_days,
+    early_late,
+    long_days,
+    lunch_break,
     min_working_days,
+    oversized_rooms,
     pe_availability,
     pe_distance,
     pe_last_slot,
@@ -23,7 +29,14 @@ from constraints.lessons import (
     room_capacity,
     room_clash,
     room_stability,
+    seating,
+    section_relations,
+    spread,
+    student_clash,
+    student_windows,
     teacher_clash,
+    teacher_preferences,
+    teacher_windows,
 )
 from models import Evaluation, LessonProblem, LessonScoring, LessonSolution, Scenario
 
@@ -51,6 +64,27 @@ _UNITS_BY_SCORING: dict[LessonScoring, tuple[ModuleType, ...]] = {
         pe_last_slot,
         pe_three_in_a_row,
         pe_single_class,
+    ),
+    LessonScoring.REGISTRAR: (
+        placement,
+        room_clash,
+        teacher_clash,
+        cohort_clash,
+        student_clash,
+        availability,
+        seating,
+        different_days,
+        section_relations,
+        student_windows,
+        teacher_windows,
+        long_days,
+        lunch_break,
+        teacher_preferences,
+        early_late,
+        spread,
+        oversized_rooms,
+        building_changes,
+        room_stability,
     ),
 }
 

@@ -3,7 +3,8 @@
 Meetings with the fewest places go first, each into the free place that costs least (seats
 short, a room its section does not use yet); a meeting with no free place takes the place whose
 blocking meetings are fewest and least often moved, and those go back to the queue (as for
-exams, and as UniTime constructs). Pins are placed first and never moved.
+exams, and as UniTime constructs). Pins are placed first and never moved. Under the registrar's
+rules a section's meetings hold its day, and related sections block each other's wrong places.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from models import LessonProblem, LessonScoring, LessonSolution
+from constraints.lessons.section_relations import broken, meeting_pairs
+from constraints.lessons.timetable import Placed
+from models import LessonProblem, LessonScoring, LessonSolution, SectionRelation
 
 EVICTIONS_PER_MEETING = 300
 
@@ -33,15 +36,16 @@ def static_places(problem: LessonProblem) -> list[list[tuple[int, int]]]:
             and section.features <= room.features
             and (not capacity_is_hard or room.capacity >= section.size)
         ]
+        closed = section.forbidden_slots.union(*(problem.teachers[t].unavailable for t in section.teachers))
         here: list[tuple[int, int]] = []
         for start in range(grid.slot_count):
             slots = range(start, start + meeting.length)
-            if not grid.fits(start, meeting.length) or any(slot in section.forbidden_slots for slot in slots):
-                continue
-            if any(slot in problem.teachers[t].unavailable for t in section.teachers for slot in slots):
+            if not grid.fits(start, meeting.length) or not closed.isdisjoint(slots):
                 continue
             here.extend(
-                (start, room.index) for room in rooms if not any(s in room.unavailable for s in slots)
+                (start, room.index)
+                for room in rooms
+                if not room.unavailable or room.unavailable.isdisjoint(slots)
             )
         places.append(here)
     return places
@@ -84,29 +88,74 @@ def first_timetable(
         for member in set(cohort.sections):
             cohorts_of[member].append(cohort.index)
     sharing = _students_sharing(problem)
+    apart = problem.scoring is LessonScoring.REGISTRAR  # a section's meetings on different days
+    partners = _partners(problem)
+    hints = [
+        {room: _soft_hint(problem, meeting, room) for room in {room for _, room in places[meeting]}}
+        for meeting in range(len(problem.meetings))
+    ]
+    places_by_start: list[dict[int, list[int]]] = []  # rooms best hint first, ties in random order
+    for meeting, here in enumerate(places):
+        order = list(hints[meeting])
+        rng.shuffle(order)
+        order.sort(key=hints[meeting].__getitem__)
+        rank = {room: position for position, room in enumerate(order)}
+        by_start: dict[int, list[int]] = {}
+        for start, room in sorted(here, key=lambda place: (place[0], rank[place[1]])):
+            by_start.setdefault(start, []).append(room)
+        places_by_start.append(by_start)
 
-    def keys(meeting: int, start: int, room: int) -> list[tuple[str, int, int]]:
+    def time_keys(meeting: int, start: int) -> list[tuple[str, int, int]]:
+        """What a meeting at this start needs free, its room aside."""
         section = problem.meetings[meeting].section
         slots = range(start, start + problem.meetings[meeting].length)
-        owners = [("room", room), ("section", section)]
+        owners = [("section", section)]
         owners += [("teacher", teacher) for teacher in problem.sections[section].teachers]
         owners += [("cohort", cohort) for cohort in cohorts_of[section]]
         owners += [("students", other) for other in sharing[section]]  # sections sharing students
-        return [(kind, owner, slot) for kind, owner in owners for slot in slots]
+        found = [(kind, owner, slot) for kind, owner in owners for slot in slots]
+        if apart:
+            found.append(("day", section, problem.grid.day_of(start)))
+        return found
+
+    def own_keys(meeting: int, place: tuple[int, int]) -> list[tuple[str, int, int]]:
+        found = _own_keys(problem, meeting, place, cohorts_of)
+        if apart:
+            found.append(("day", problem.meetings[meeting].section, problem.grid.day_of(place[0])))
+        return found
+
+    def time_blocking(meeting: int, start: int) -> set[int]:
+        """The meetings in the way of this start: sharing a resource, or breaking a relation."""
+        found = board.blocking(time_keys(meeting, start))
+        here = _placed(problem, meeting, (start, 0))
+        for partner, relation, first in partners[meeting]:
+            if partner in place_of:
+                there = _placed(problem, partner, place_of[partner])
+                if broken(relation, *((here, there) if first else (there, here))):
+                    found.add(partner)
+        found.discard(meeting)
+        return found
+
+    def room_blocking(meeting: int, start: int, room: int) -> set[int]:
+        slots = range(start, start + problem.meetings[meeting].length)
+        return board.blocking([("room", room, slot) for slot in slots]) - {meeting}
 
     board = _Board()
+    holders = board.holders
     place_of: dict[int, tuple[int, int]] = {}
 
     def put(meeting: int, place: tuple[int, int]) -> None:
         place_of[meeting] = place
-        board.add(_own_keys(problem, meeting, place, cohorts_of), meeting)
+        board.add(own_keys(meeting, place), meeting)
 
     def lift(meeting: int) -> None:
-        board.remove(_own_keys(problem, meeting, place_of.pop(meeting), cohorts_of), meeting)
+        board.remove(own_keys(meeting, place_of.pop(meeting)), meeting)
 
-    for meeting, (start, room) in pins.items():
-        pinned = [p for p in places[meeting] if p[0] == start and room in (None, p[1])]
-        open_places = [p for p in pinned if not board.blocking(keys(meeting, *p))]
+    for meeting, (pinned_start, pinned_room) in pins.items():
+        pinned = [p for p in places[meeting] if p[0] == pinned_start and pinned_room in (None, p[1])]
+        open_places = [
+            p for p in pinned if not time_blocking(meeting, p[0]) and not room_blocking(meeting, *p)
+        ]
         if not open_places:
             return None  # pins that collide or name an impossible place
         put(meeting, open_places[0])
@@ -119,13 +168,28 @@ def first_timetable(
         if not places[meeting]:
             return None
         best: tuple[float, float, tuple[int, int], set[int]] | None = None
-        for place in places[meeting]:
-            blocking = board.blocking(keys(meeting, *place))
-            if any(other in pins for other in blocking):
+        for start, rooms in places_by_start[meeting].items():
+            in_time = time_blocking(meeting, start)
+            if any(other in pins for other in in_time):
                 continue
-            weight = sum(1 + moved[other] for other in blocking) + _soft_hint(problem, meeting, place)
-            if best is None or (weight, rng.random()) < best[:2]:
-                best = (weight, rng.random(), place, blocking)
+            time_weight = sum(1 + moved[other] for other in in_time)
+            if best is not None and time_weight > best[0]:
+                continue  # rooms only add to it
+            slots = range(start, start + problem.meetings[meeting].length)
+            # rooms come best hint first, and an open room beats every taken one
+            open_room = next((r for r in rooms if not any(holders.get(("room", r, t)) for t in slots)), None)
+            if open_room is not None:
+                weight = time_weight + hints[meeting][open_room]
+                if best is None or (weight, rng.random()) < best[:2]:
+                    best = (weight, rng.random(), (start, open_room), in_time)
+                continue
+            for room in rooms:
+                blocking = in_time | room_blocking(meeting, start, room)
+                if any(other in pins for other in blocking):
+                    continue
+                weight = sum(1 + moved[other] for other in blocking) + hints[meeting][room]
+                if best is None or (weight, rng.random()) < best[:2]:
+                    best = (weight, rng.random(), (start, room), blocking)
         if best is None:
             return None
         _, _, place, blocking = best
@@ -138,9 +202,11 @@ def first_timetable(
             moved[other] += 1
             heapq.heappush(queue, (len(places[other]), rng.random(), other))
         put(meeting, place)
-    starts = tuple(place_of[m][0] for m in range(len(problem.meetings)))
-    rooms = tuple(place_of[m][1] for m in range(len(problem.meetings)))
-    return LessonSolution(problem_name=problem.name, starts=starts, rooms=rooms)
+    return LessonSolution(
+        problem_name=problem.name,
+        starts=tuple(place_of[m][0] for m in range(len(problem.meetings))),
+        rooms=tuple(place_of[m][1] for m in range(len(problem.meetings))),
+    )
 
 
 def _own_keys(
@@ -156,6 +222,22 @@ def _own_keys(
     return [(kind, owner, slot) for kind, owner in owners for slot in slots]
 
 
+def _placed(problem: LessonProblem, meeting: int, place: tuple[int, int]) -> Placed:
+    start, room = place
+    section = problem.meetings[meeting].section
+    return Placed(meeting, section, start, room, range(start, start + problem.meetings[meeting].length))
+
+
+def _partners(problem: LessonProblem) -> list[list[tuple[int, SectionRelation, bool]]]:
+    """Per meeting: the meetings a section relation ties it to, how, and whether it comes first."""
+    partners: list[list[tuple[int, SectionRelation, bool]]] = [[] for _ in problem.meetings]
+    for relation in problem.relations:
+        for a, b in meeting_pairs(problem, relation):
+            partners[a].append((b, relation.relation, True))
+            partners[b].append((a, relation.relation, False))
+    return partners
+
+
 def _students_sharing(problem: LessonProblem) -> list[set[int]]:
     """Per section, the other sections some registered student also takes."""
     sharing: list[set[int]] = [set() for _ in problem.sections]
@@ -166,8 +248,10 @@ def _students_sharing(problem: LessonProblem) -> list[set[int]]:
     return sharing
 
 
-def _soft_hint(problem: LessonProblem, meeting: int, place: tuple[int, int]) -> float:
-    """A small tie-break towards rooms that seat everyone (below one blocking meeting)."""
+def _soft_hint(problem: LessonProblem, meeting: int, room: int) -> float:
+    """A tie-break below one blocking meeting: rooms that seat everyone, then the snuggest."""
     section = problem.sections[problem.meetings[meeting].section]
-    short = max(0, section.size - problem.rooms[place[1]].capacity)
-    return min(0.9, short / (section.size + 1))
+    capacity = problem.rooms[room].capacity
+    short = max(0, section.size - capacity)
+    spare = max(0, capacity - section.size) / (capacity + 1)
+    return min(0.9, short / (section.size + 1) + 0.05 * spare)
