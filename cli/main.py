@@ -101,18 +101,23 @@ def lessons() -> None:
     """Lesson timetables: a start and a room for every weekly meeting of every section."""
 
 
-LESSON_FORMATS = click.Choice(["ctt", "ectt", "tim"])
+LESSON_FORMATS = click.Choice(["ctt", "ectt", "tim", "registrar"])
+LESSON_FORMAT_HELP = "Guessed from the path if omitted (a folder is registrar data)."
 
 
 @lessons.command("solve")
 @click.argument("instance", type=click.Path(path_type=Path))
-@click.option("--format", "file_format", type=LESSON_FORMATS, help="Guessed from the file name if omitted.")
+@click.option("--format", "file_format", type=LESSON_FORMATS, help=LESSON_FORMAT_HELP)
 @click.option(
     "--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds."
 )
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT workers [all cores].")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--output", type=click.Path(path_type=Path), help="Write the timetable in the official format.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the timetable in the official format; for registrar data, a folder of timetable files.",
+)
 @click.option("--json", "json_report", type=click.Path(path_type=Path), help="Write the solve report.")
 def lessons_solve(
     instance: Path,
@@ -125,11 +130,12 @@ def lessons_solve(
 ) -> None:
     """Timetable the meetings of INSTANCE and print the score breakdown."""
     from datasets.lessons_io import read_lesson_problem, write_lesson_solution
+    from datasets.registrar_timetable import FILES as TIMETABLE_FILES
     from models import LessonScoring
     from solver.lessons.solve import solve_lessons
 
     problem = _read(lambda: read_lesson_problem(instance, file_format))
-    if problem.scoring is not LessonScoring.UD2:
+    if problem.scoring is LessonScoring.POST_ENROLMENT:
         console.print(
             "[red]error:[/] solving post-enrolment (.tim) instances is not built yet; "
             "`registrar lessons check` scores their timetables",
@@ -151,7 +157,10 @@ def lessons_solve(
         json_report.write_text(outcome.report.model_dump_json(indent=2))
     if output is not None and outcome.solution is not None:
         write_lesson_solution(outcome.solution, problem, output)
-        console.print(f"timetable written to {output}")
+        if problem.scoring is LessonScoring.REGISTRAR:
+            console.print(f"timetable written to {output}/ ({', '.join(TIMETABLE_FILES)})", soft_wrap=True)
+        else:
+            console.print(f"timetable written to {output}")
     if outcome.solution is None:
         sys.exit(1)
 
@@ -159,9 +168,12 @@ def lessons_solve(
 @lessons.command("check")
 @click.argument("instance", type=click.Path(path_type=Path))
 @click.argument("solution", type=click.Path(path_type=Path))
-@click.option("--format", "file_format", type=LESSON_FORMATS, help="Guessed from the file name if omitted.")
+@click.option("--format", "file_format", type=LESSON_FORMATS, help=LESSON_FORMAT_HELP)
 def lessons_check(instance: Path, solution: Path, file_format: str | None) -> None:
-    """Score SOLUTION against INSTANCE by the official rules; exit 1 when it is infeasible."""
+    """Score SOLUTION against INSTANCE by the official rules; exit 1 when it is infeasible.
+
+    For registrar data (INSTANCE a folder), SOLUTION is a timetable.csv or the folder holding it.
+    """
     from constraints.lessons import evaluate
     from datasets.lessons_io import read_lesson_problem, read_lesson_solution
 
