@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TIME_LIMIT ?= 30
 
-.PHONY: install run test lint bench bench-exams clean
+.PHONY: install run test lint bench bench-exams bench-lessons clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-bench: bench-exams
+bench: bench-exams bench-lessons
 
 bench-exams: $(STAMP)
 	$(BIN)/python -m benchmarks.exams --time-limits 60 300 --workers 2
+
+bench-lessons: $(STAMP)
+	$(BIN)/python -m benchmarks.lessons --time-limits 60 300 --workers 2 --families cbctt pe semester
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -7,23 +7,26 @@ and seed; a new run replaces the old row) and `exams.md` is rewritten from it ea
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
-import multiprocessing
-import os
-import platform
-import resource
-import subprocess
-from importlib.metadata import version
 from pathlib import Path
-
-import psutil
 
 from benchmarks.reference import (
     ITC2007_LATER_AVERAGE,
     ITC2007_PUBLISHED_BEST,
     ITC2007_UNITIME,
     TORONTO_PUBLISHED_BEST,
+)
+from benchmarks.runs import (
+    Column,
+    Key,
+    Row,
+    load_rows,
+    machine_lines,
+    number,
+    row_key,
+    run_isolated,
+    stamp,
+    table,
+    write_csv,
 )
 from datasets import BUNDLED_ITC2007, BUNDLED_TORONTO, bundled_instance, read_exam_problem
 
@@ -53,37 +56,8 @@ FIELDS = [
 ]
 
 
-def machine() -> str:
-    memory = psutil.virtual_memory().total / 2**30
-    cpu = _cpu_name()
-    python = platform.python_version()
-    return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {python}, OR-Tools {version('ortools')}"
-
-
-def code_version() -> str:
-    """The commit measured, marked when the working tree differs from it (results aside)."""
-    here = Path(__file__).resolve().parent.parent
-
-    def git(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["git", *args], cwd=here, capture_output=True, text=True, check=False)
-
-    commit = git("rev-parse", "--short", "HEAD").stdout.strip() or "unknown"
-    changed = git("status", "--porcelain", "--", ".", ":!benchmarks/results").stdout.strip()
-    return f"{commit}+changes" if changed else commit
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _run(name: str, time_limit: float, workers: int, seed: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    """Solve one instance in a fresh process so its peak memory is its own."""
+def _run(name: str, time_limit: float, workers: int, seed: int) -> Row:
+    """Solve one instance (called in a fresh process, so its peak memory is its own)."""
     from models import SolveParameters
     from solver.exams.solve import solve_exams
 
@@ -92,41 +66,30 @@ def _run(name: str, time_limit: float, workers: int, seed: int, queue: multiproc
     outcome = solve_exams(problem, parameters)
     report = outcome.report
     evaluation = outcome.evaluation
-    queue.put(
-        {
-            "feasible": evaluation is not None and evaluation.feasible,
-            "cost": evaluation.total if evaluation else None,
-            "normalised": evaluation.normalised_total if evaluation else None,
-            "bound": report.best_bound,
-            "gap": report.gap,
-            "first_feasible_s": report.time_to_first_feasible,
-            "best_at_s": report.time_to_best,
-            "lns_steps": report.lns_steps,
-            "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        }
-    )
+    return {
+        "feasible": evaluation is not None and evaluation.feasible,
+        "cost": evaluation.total if evaluation else None,
+        "normalised": evaluation.normalised_total if evaluation else None,
+        "bound": report.best_bound,
+        "gap": report.gap,
+        "first_feasible_s": report.time_to_first_feasible,
+        "best_at_s": report.time_to_best,
+        "lns_steps": report.lns_steps,
+    }
 
 
-def run_one(name: str, time_limit: float, workers: int, seed: int) -> dict[str, object]:
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=_run, args=(name, time_limit, workers, seed, queue))
-    process.start()
-    try:
-        result = queue.get(timeout=time_limit * 3 + 120)
-    except Exception:  # noqa: BLE001 - a crashed or hung run is recorded as such
+def run_one(name: str, time_limit: float, workers: int, seed: int) -> Row:
+    result = run_isolated(_run, (name, time_limit, workers, seed), timeout=time_limit * 3 + 120)
+    if "error" in result:  # a crashed or hung run is recorded as such
         result = {"feasible": False}
-    process.join(timeout=30)
     family = "itc2007" if name in BUNDLED_ITC2007 else "toronto"
-    row: dict[str, object] = {
+    row: Row = {
         "instance": name,
         "family": family,
         "time_limit": time_limit,
         "workers": workers,
         "seed": seed,
-        "date": dt.datetime.now().isoformat(timespec="seconds"),
-        "commit": code_version(),
-        "machine": machine(),
+        **stamp(),
         **result,
     }
     published: float
@@ -145,40 +108,11 @@ def run_one(name: str, time_limit: float, workers: int, seed: int) -> dict[str, 
     return row
 
 
-Row = dict[str, object]
-Key = tuple[str, float, int, int]
-
-
-def _key(row: Row) -> Key:
-    return (
-        str(row["instance"]),
-        _number(row["time_limit"]),
-        int(_number(row["workers"])),
-        int(_number(row["seed"])),
-    )
-
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, int | float | str) else 0.0
-
-
-def load_rows(path: Path) -> dict[Key, Row]:
-    if not path.exists():
-        return {}
-    with path.open() as handle:
-        return {_key(row): dict(row) for row in csv.DictReader(handle)}
-
-
 def save(rows: dict[Key, Row], directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
     ordered = sorted(
-        rows.values(), key=lambda r: (str(r["family"]), _order(str(r["instance"])), _number(r["time_limit"]))
+        rows.values(), key=lambda r: (str(r["family"]), _order(str(r["instance"])), number(r["time_limit"]))
     )
-    with (directory / "exams.csv").open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIELDS)
-        writer.writeheader()
-        for row in ordered:
-            writer.writerow({field: row.get(field, "") for field in FIELDS})
+    write_csv(directory / "exams.csv", FIELDS, ordered)
     (directory / "exams.md").write_text(markdown(ordered))
 
 
@@ -187,18 +121,7 @@ def _order(name: str) -> int:
     return names.index(name) if name in names else len(names)
 
 
-def _fmt(value: object, digits: int = 1) -> str:
-    if value in (None, ""):
-        return "–"
-    try:
-        number: float = _number(value) if not isinstance(value, str) else float(value)
-    except ValueError:
-        return str(value)
-    return f"{number:.{digits}f}"
-
-
-# (header, field, digits) of each table's columns; digits None means the raw value
-ITC_COLUMNS: list[tuple[str, str, int | None]] = [
+ITC_COLUMNS: list[Column] = [
     ("set", "instance", None),
     ("limit s", "time_limit", 0),
     ("workers", "workers", None),
@@ -219,7 +142,7 @@ ITC_COLUMNS: list[tuple[str, str, int | None]] = [
     ("date", "date", None),
     ("commit", "commit", None),
 ]
-TORONTO_COLUMNS: list[tuple[str, str, int | None]] = [
+TORONTO_COLUMNS: list[Column] = [
     ("instance", "instance", None),
     ("limit s", "time_limit", 0),
     ("workers", "workers", None),
@@ -238,17 +161,8 @@ TORONTO_COLUMNS: list[tuple[str, str, int | None]] = [
 ]
 
 
-def _table(rows: list[Row], columns: list[tuple[str, str, int | None]]) -> list[str]:
-    lines = ["| " + " | ".join(header for header, _, _ in columns) + " |", "|" + "---|" * len(columns)]
-    for row in rows:
-        cells = [
-            str(row.get(field, "")).replace("exam_comp_", "")
-            if digits is None
-            else _fmt(row.get(field), digits)
-            for _, field, digits in columns
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
+def _table(rows: list[Row], columns: list[Column]) -> list[str]:
+    return table(rows, columns, lambda text: text.replace("exam_comp_", ""))
 
 
 def markdown(rows: list[Row]) -> str:
@@ -262,7 +176,7 @@ def markdown(rows: list[Row]) -> str:
         "lower (Bykov & Petrovic 2013 shown), so a ratio below 1 to the 2008 value is not a record.",
         "",
     ]
-    lines += [f"Machine: {m}" for m in sorted({str(r.get("machine")) for r in rows})] + [""]
+    lines += machine_lines(rows)
     itc = [
         {**r, "later_average": ITC2007_LATER_AVERAGE.get(str(r["instance"]))}
         for r in rows
@@ -297,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
     for time_limit in args.time_limits:
         for name in names:
             row = run_one(name, time_limit, args.workers, args.seed)
-            rows[_key(row)] = row
+            rows[row_key(row)] = row
             save(rows, args.results)
             print(
                 f"{name:16s} {time_limit:5.0f}s feasible={row.get('feasible')} cost={row.get('cost')} "

@@ -1,4 +1,4 @@
-"""Published values the exam benchmarks are compared with (from the datasets' SOURCE.md files)."""
+"""Published values the benchmarks are compared with (from the datasets' SOURCE.md files)."""
 
 from __future__ import annotations
 
@@ -65,4 +65,58 @@ TORONTO_PUBLISHED_BEST = {
     "uta-s-92": 3.01,
     "ute-s-92": 24.77,
     "yor-f-83": 34.44,
+}
+
+# CB-CTT (ITC 2007 track 3, UD2 scoring), comp01-comp21: (best-known upper bound, best published
+# lower bound) as transcribed in ../shared/datasets/itc2007_ctt/SOURCE.md from Bettinelli,
+# Cacchiani, Roberti & Toth, "An overview of curriculum-based course timetabling", TOP 23 (2015):
+# UB is the CB-CTT site's WBest at the time (equal to the LB where the optimum is proven); LB is
+# the highest of Table 1, or the site's value the paper quotes in §3.8 (comp05 211, comp09 96,
+# comp18 61, comp19 57, comp21 74). Later improvements may exist.
+CBCTT_BEST_KNOWN: dict[str, tuple[int, int]] = {
+    "comp01": (5, 5),
+    "comp02": (24, 16),
+    "comp03": (64, 52),
+    "comp04": (35, 35),
+    "comp05": (284, 211),
+    "comp06": (27, 27),
+    "comp07": (6, 6),
+    "comp08": (37, 37),
+    "comp09": (96, 96),
+    "comp10": (4, 4),
+    "comp11": (0, 0),
+    "comp12": (298, 109),
+    "comp13": (59, 59),
+    "comp14": (51, 51),
+    "comp15": (64, 52),
+    "comp16": (18, 18),
+    "comp17": (56, 56),
+    "comp18": (61, 61),
+    "comp19": (57, 57),
+    "comp20": (4, 4),
+    "comp21": (74, 74),
+}
+
+# UniTime's course timetabling solver on comp01-comp07 at 60 s, as given in the lesson issue;
+# keyed by time limit in seconds like ITC2007_UNITIME. (The single 60 s runs bundled in
+# datasets/instances/cbctt/reference_solutions score 5, 111, 98, 50, 370, 76 and 66.)
+CBCTT_UNITIME: dict[int, dict[str, int]] = {
+    60: {
+        "comp01": 5,
+        "comp02": 60,
+        "comp03": 81,
+        "comp04": 42,
+        "comp05": 366,
+        "comp06": 54,
+        "comp07": 20,
+    },
+}
+
+# ITC 2007 post-enrolment track, instances 1-16: the lowest soft cost (at distance to feasibility
+# 0) among the five finalists' best of 10 organiser runs, Müller's ITC 2007 solver description,
+# Table 3 (the "min" column of ../shared/datasets/itc2007_pe/SOURCE.md). 0 is the trivial lower
+# bound; no later best-known values or non-trivial bounds were found.
+PE_PUBLISHED_BEST: dict[str, int] = {
+    f"comp-2007-2-{number}": cost
+    for number, cost in enumerate((15, 0, 164, 239, 5, 0, 0, 0, 0, 0, 178, 32, 0, 0, 0, 1), start=1)
 }

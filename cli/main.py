@@ -119,6 +119,11 @@ LESSON_FORMAT_HELP = "Guessed from the path if omitted (a folder is registrar da
     help="Write the timetable in the official format; for registrar data, a folder of timetable files.",
 )
 @click.option("--json", "json_report", type=click.Path(path_type=Path), help="Write the solve report.")
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="When no timetable keeps every hard rule, write the draft breaking the fewest (exit 1).",
+)
 def lessons_solve(
     instance: Path,
     file_format: str | None,
@@ -127,6 +132,7 @@ def lessons_solve(
     seed: int,
     output: Path | None,
     json_report: Path | None,
+    draft: bool,
 ) -> None:
     """Timetable the meetings of INSTANCE and print the score breakdown."""
     from datasets.lessons_io import read_lesson_problem, write_lesson_solution
@@ -135,13 +141,6 @@ def lessons_solve(
     from solver.lessons.solve import solve_lessons
 
     problem = _read(lambda: read_lesson_problem(instance, file_format))
-    if problem.scoring is LessonScoring.POST_ENROLMENT:
-        console.print(
-            "[red]error:[/] solving post-enrolment (.tim) instances is not built yet; "
-            "`registrar lessons check` scores their timetables",
-            soft_wrap=True,
-        )
-        sys.exit(2)
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     console.print(
         f"[bold]{problem.name}[/]: {len(problem.sections)} sections, {len(problem.meetings)} meetings, "
@@ -149,7 +148,7 @@ def lessons_solve(
         f"{time_limit:g} s on {parameters.workers} workers, seed {seed}"
     )
     with progress_display(time_limit) as listener:
-        outcome = solve_lessons(problem, parameters, listener=listener)
+        outcome = solve_lessons(problem, parameters, listener=listener, draft=draft)
     print_report(outcome.report)
     if outcome.evaluation is not None:
         print_evaluation(problem, outcome.evaluation)
@@ -157,12 +156,13 @@ def lessons_solve(
         json_report.write_text(outcome.report.model_dump_json(indent=2))
     if output is not None and outcome.solution is not None:
         write_lesson_solution(outcome.solution, problem, output)
+        what = "timetable" if outcome.evaluation is None or outcome.evaluation.feasible else "draft timetable"
         if problem.scoring is LessonScoring.REGISTRAR:
-            console.print(f"timetable written to {output}/ ({', '.join(TIMETABLE_FILES)})", soft_wrap=True)
+            console.print(f"{what} written to {output}/ ({', '.join(TIMETABLE_FILES)})", soft_wrap=True)
         else:
-            console.print(f"timetable written to {output}")
-    if outcome.solution is None:
-        sys.exit(1)
+            console.print(f"{what} written to {output}")
+    if outcome.evaluation is None or not outcome.evaluation.feasible:
+        sys.exit(1)  # nothing found, or a timetable leaving events out
 
 
 @lessons.command("check")

@@ -87,6 +87,13 @@ def test_the_command_line_solves_and_checks(tmp_path: Path) -> None:
     assert checked.exit_code == 0 and re.search(rf"total\W+{objective}\b", checked.output)
 
 
-def test_the_command_line_says_what_is_not_built_yet() -> None:
-    result = CliRunner().invoke(main, ["lessons", "solve", str(bundled_post_enrolment("comp-2007-2-1"))])
-    assert result.exit_code == 2 and "not built yet" in result.output
+def test_a_post_enrolment_instance_is_solved_and_its_timetable_checks(tmp_path: Path) -> None:
+    runner = CliRunner()
+    instance = str(bundled_post_enrolment("comp-2007-2-3"))
+    timetable, report = tmp_path / "comp3.sln", tmp_path / "report.json"
+    args = ["lessons", "solve", instance, "--time-limit", "6", "--workers", "1"]
+    result = runner.invoke(main, [*args, "--output", str(timetable), "--json", str(report)])
+    assert result.exit_code == 0, result.output
+    objective = json.loads(report.read_text())["objective"]
+    checked = runner.invoke(main, ["lessons", "check", instance, str(timetable)])
+    assert checked.exit_code == 0 and re.search(rf"total\W+{objective}\b", checked.output), checked.output

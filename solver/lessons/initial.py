@@ -77,8 +77,10 @@ def first_timetable(
     pins: dict[int, tuple[int, int | None]] | None = None,
     seed: int = 0,
     time_budget: float = 10.0,
+    partial: bool = False,
 ) -> LessonSolution | None:
-    """A timetable breaking no hard rule, or None if the search ran out of budget."""
+    """A timetable breaking no hard rule, or None if the search ran out of budget; with `partial`,
+    the timetable leaving out the fewest students' meetings (their meetings unplaced) instead."""
     deadline = time.monotonic() + time_budget
     rng = random.Random(seed)
     pins = pins or {}
@@ -87,7 +89,7 @@ def first_timetable(
     for cohort in problem.cohorts:
         for member in set(cohort.sections):
             cohorts_of[member].append(cohort.index)
-    sharing = _students_sharing(problem)
+    sharing = students_sharing(problem)
     apart = problem.scoring is LessonScoring.REGISTRAR  # a section's meetings on different days
     partners = _partners(problem)
     hints = [
@@ -144,12 +146,27 @@ def first_timetable(
     holders = board.holders
     place_of: dict[int, tuple[int, int]] = {}
 
+    # what leaving a meeting out costs: its students, and one so that empty events count too
+    out_cost = [len(problem.students_of[m.section]) + 1 for m in problem.meetings]
+    placed_worth = 0
+    best_partial: dict[int, tuple[int, int]] = {}
+    best_worth = -1
+
     def put(meeting: int, place: tuple[int, int]) -> None:
+        nonlocal placed_worth
         place_of[meeting] = place
         board.add(own_keys(meeting, place), meeting)
+        placed_worth += out_cost[meeting]
 
     def lift(meeting: int) -> None:
+        nonlocal placed_worth
         board.remove(own_keys(meeting, place_of.pop(meeting)), meeting)
+        placed_worth -= out_cost[meeting]
+
+    def give_up() -> LessonSolution | None:
+        if not partial:
+            return None
+        return _timetable(problem, best_partial if best_worth > placed_worth else place_of)
 
     for meeting, (pinned_start, pinned_room) in pins.items():
         pinned = [p for p in places[meeting] if p[0] == pinned_start and pinned_room in (None, p[1])]
@@ -166,6 +183,8 @@ def first_timetable(
     while queue:
         _, _, meeting = heapq.heappop(queue)
         if not places[meeting]:
+            if partial:
+                continue  # it stays out
             return None
         best: tuple[float, float, tuple[int, int], set[int]] | None = None
         for start, rooms in places_by_start[meeting].items():
@@ -191,21 +210,31 @@ def first_timetable(
                 if best is None or (weight, rng.random()) < best[:2]:
                     best = (weight, rng.random(), (start, room), blocking)
         if best is None:
+            if partial:
+                continue  # only pins are in its way: it stays out
             return None
         _, _, place, blocking = best
         if blocking:
             budget -= len(blocking)
             if budget < 0 or time.monotonic() > deadline:
-                return None
+                return give_up()
         for other in blocking:
             lift(other)
             moved[other] += 1
             heapq.heappush(queue, (len(places[other]), rng.random(), other))
         put(meeting, place)
+        if partial and placed_worth > best_worth:
+            best_worth, best_partial = placed_worth, dict(place_of)
+    return _timetable(problem, place_of)
+
+
+def _timetable(problem: LessonProblem, place_of: dict[int, tuple[int, int]]) -> LessonSolution:
+    """The timetable of these places; meetings without one are unplaced."""
+    count = len(problem.meetings)
     return LessonSolution(
         problem_name=problem.name,
-        starts=tuple(place_of[m][0] for m in range(len(problem.meetings))),
-        rooms=tuple(place_of[m][1] for m in range(len(problem.meetings))),
+        starts=tuple(place_of[m][0] if m in place_of else None for m in range(count)),
+        rooms=tuple(place_of[m][1] if m in place_of else None for m in range(count)),
     )
 
 
@@ -238,7 +267,7 @@ def _partners(problem: LessonProblem) -> list[list[tuple[int, SectionRelation, b
     return partners
 
 
-def _students_sharing(problem: LessonProblem) -> list[set[int]]:
+def students_sharing(problem: LessonProblem) -> list[set[int]]:
     """Per section, the other sections some registered student also takes."""
     sharing: list[set[int]] = [set() for _ in problem.sections]
     for registered in problem.registrations.values():

@@ -28,8 +28,11 @@ class LessonCpModel:
         free: Iterable[int],
         current: LessonSolution | None = None,
         pins: dict[int, tuple[int, int | None]] | None = None,
+        may_leave_out: bool = False,
     ) -> None:
         self.model = cp_model.CpModel()
+        self.may_leave_out = may_leave_out
+        self.left_out: dict[int, cp_model.IntVar] = {}  # with may_leave_out: meeting -> unplaced
         self.problem = problem
         self._free = sorted(set(free))
         self._free_set = frozenset(self._free)
@@ -152,7 +155,10 @@ class LessonCpModel:
                 model.add(sum(here) == starts[start])
         self._placements[meeting] = placements
         self._starts[meeting] = starts
-        if not starts:
+        if self.may_leave_out:
+            self.left_out[meeting] = model.new_bool_var(f"left_out[{meeting}]")
+            model.add_exactly_one([*starts.values(), self.left_out[meeting]])
+        elif not starts:
             self.unplaceable.append(meeting)
             model.add_bool_or([])  # no place at all: the model is infeasible, as it should be
         else:
@@ -163,13 +169,18 @@ class LessonCpModel:
         self.objective_terms = post_units(self, units, weights)
 
     def decision_variables(self) -> list[cp_model.IntVar]:
-        return [literal for meeting in self._free for literal in self._placements[meeting].values()]
+        return [
+            *self.left_out.values(),
+            *(literal for meeting in self._free for literal in self._placements[meeting].values()),
+        ]
 
     def hint(self, solution: LessonSolution) -> None:
         for meeting in self._free:
             place = (solution.starts[meeting], solution.rooms[meeting])
             for key, literal in self._placements[meeting].items():
                 self.model.add_hint(literal, key == place)
+            if meeting in self.left_out:
+                self.model.add_hint(self.left_out[meeting], place not in self._placements[meeting])
 
     def decode(self, values: dict[int, int]) -> LessonSolution:
         """The timetable with the free meetings where the model put them."""
@@ -177,6 +188,9 @@ class LessonCpModel:
         starts: list[int | None] = list(self._current.starts) if self._current else [None] * count
         rooms: list[int | None] = list(self._current.rooms) if self._current else [None] * count
         for meeting in self._free:
+            if meeting in self.left_out and values[self.left_out[meeting].index] == 1:
+                starts[meeting], rooms[meeting] = None, None
+                continue
             start, room = next(p for p, lit in self._placements[meeting].items() if values[lit.index] == 1)
             starts[meeting], rooms[meeting] = start, room
         return LessonSolution(problem_name=self.problem.name, starts=tuple(starts), rooms=tuple(rooms))
