@@ -58,7 +58,7 @@ DEPARTMENTS = _Spec("departments.csv", ("name",), ("faculty",), optional_file=Tr
 BUILDINGS = _Spec("buildings.csv", ("name",), ("campus",))
 ROOMS = _Spec("rooms.csv", ("name", "building", "capacity", "kind"), ("features", "unavailable"))
 TEACHERS = _Spec("teachers.csv", ("name",), ("department", "languages", "unavailable", "preferences"))
-COURSES = _Spec("courses.csv", ("code", "title", "credits"), ("department",))
+COURSES = _Spec("courses.csv", ("code", "title", "credits"), ("department", "campus"))
 SECTIONS = _Spec(
     "sections.csv",
     ("course", "section", "component", "size_limit", "meetings"),
@@ -204,7 +204,8 @@ def read_records(folder: PathLike) -> RegistrarData:
     buildings = _unique(root, BUILDINGS, "name", lambda row: Building(row.text("name"), row.text("campus")))
     rooms = _unique(root, ROOMS, "name", lambda row: _room(row, buildings, clock))
     teachers = _unique(root, TEACHERS, "name", lambda row: _teacher(row, departments, clock))
-    courses = _unique(root, COURSES, "code", lambda row: _course(row, departments))
+    campuses = {building.campus for building in buildings.values() if building.campus}
+    courses = _unique(root, COURSES, "code", lambda row: _course(row, departments, campuses))
     sections = _read_sections(root, clock, rooms, teachers, courses)
     cohorts = _read_cohorts(root, sections)
     programmes = {(cohort.programme, cohort.year) for cohort in cohorts}
@@ -321,7 +322,7 @@ def _teacher(row: _Row, departments: dict[str, Department], clock: _Clock) -> Te
     )
 
 
-def _course(row: _Row, departments: dict[str, Department]) -> Course:
+def _course(row: _Row, departments: dict[str, Department], campuses: set[str]) -> Course:
     code = row.text("code")
     if any(mark.isspace() or mark == ";" for mark in code):
         raise row.error("code", f"{code!r} may not contain spaces or ;")
@@ -330,6 +331,9 @@ def _course(row: _Row, departments: dict[str, Department]) -> Course:
         title=row.text("title", required=True),
         credits=row.whole("credits"),
         department=_known(row, "department", row.text("department"), departments, "department"),
+        campus=_known(
+            row, "campus", row.text("campus"), dict.fromkeys(campuses), "campus (of buildings.csv)"
+        ),
     )
 
 
@@ -470,6 +474,8 @@ def _lesson_problem(data: RegistrarData, name: str) -> lessons.LessonProblem:
         breaks_after=frozenset(index for index, period in enumerate(periods) if period.lunch_after),
     )
     teacher_index = {teacher.name: index for index, teacher in enumerate(data.teachers)}
+    campus_of = {building.name: building.campus for building in data.buildings}
+    course_campus = {course.code: course.campus for course in data.courses}
     section_index = {section.ref: index for index, section in enumerate(data.sections)}
     student_index = {student.id: index for index, student in enumerate(data.students)}
     registered = Counter(registration.section for registration in data.registrations)
@@ -487,6 +493,7 @@ def _lesson_problem(data: RegistrarData, name: str) -> lessons.LessonProblem:
                 name=room.name,
                 capacity=room.capacity,
                 building=room.building,
+                campus=campus_of[room.building],
                 kind=room.kind,
                 features=frozenset(room.features),
                 unavailable=clock.all(room.unavailable),
@@ -501,6 +508,7 @@ def _lesson_problem(data: RegistrarData, name: str) -> lessons.LessonProblem:
                 index=index,
                 name=section.ref,
                 course=section.course,
+                campus=course_campus[section.course],
                 component=section.component,
                 teachers=tuple(teacher_index[teacher] for teacher in section.teachers),
                 size=registered[section.ref] if data.registrations else section.size_limit,
@@ -589,7 +597,7 @@ def write_registrar(data: RegistrarData, folder: PathLike) -> None:
                 for t in data.teachers
             ],
         ),
-        (COURSES, [(c.code, c.title, c.credits, c.department) for c in data.courses]),
+        (COURSES, [(c.code, c.title, c.credits, c.department, c.campus) for c in data.courses]),
         (
             SECTIONS,
             [

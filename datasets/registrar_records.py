@@ -59,6 +59,7 @@ class Course:
     title: str
     credits: int
     department: str = ""
+    campus: str = ""  # its sections use rooms of this campus only; empty: any campus
 
 
 @dataclass(frozen=True, slots=True)

@@ -350,7 +350,11 @@ class _Campus:
         practice = not practice_only and (lab is None or self.rng.random() < 0.5)
         credits = 5 if title in GENERAL else self.rng.choice((5, 6))
         course = Course(
-            f"{code}-{self.tag}" if self.tag else code, title, credits, self.named(department.name)
+            f"{code}-{self.tag}" if self.tag else code,
+            title,
+            credits,
+            self.named(department.name),
+            self.campus,
         )
         return _Offering(course, department, practice, lab, practice_only, language)
 

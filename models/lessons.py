@@ -72,6 +72,7 @@ class LessonRoom(Frozen):
     name: str
     capacity: int = Field(ge=0)
     building: str = ""
+    campus: str = ""
     kind: str = Field(default="", description="lecture hall, classroom, computer lab, ...")
     features: frozenset[str] = frozenset()
     unavailable: frozenset[int] = Field(default=frozenset(), description="slots")
@@ -101,6 +102,7 @@ class Section(Frozen):
     unsuitable_rooms: frozenset[int] = frozenset()
     forbidden_slots: frozenset[int] = frozenset()
     language: str | None = None
+    campus: str = Field(default="", description="when set, only rooms of this campus will do")
 
 
 class Cohort(Frozen):

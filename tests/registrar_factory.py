@@ -23,7 +23,7 @@ from models import (
     Teacher,
     TimeGrid,
 )
-from solver.lessons.initial import static_places
+from solver.lessons.initial import place_pairs, static_places
 
 STARTS = ("08:00", "09:00", "12:00", "13:00", "18:00")
 WISHES = (
@@ -120,8 +120,9 @@ def random_timetable(problem: LessonProblem, seed: int) -> LessonSolution:
             fitting = [s for s in range(grid.slot_count) if grid.fits(s, meeting.length)]
             start, room = rng.choice(fitting), rng.randrange(len(problem.rooms))
         else:
-            clear = [p for p in places[meeting.index] if used.isdisjoint(range(p[0], p[0] + meeting.length))]
-            start, room = rng.choice(clear if style == "apart" and clear else places[meeting.index])
+            offered = place_pairs(places[meeting.index])
+            clear = [p for p in offered if used.isdisjoint(range(p[0], p[0] + meeting.length))]
+            start, room = rng.choice(clear if style == "apart" and clear else offered)
         used.update(range(start, start + meeting.length))
         starts.append(start)
         rooms.append(room)
@@ -132,5 +133,6 @@ def offered(problem: LessonProblem, solution: LessonSolution) -> bool:
     """Whether every meeting is at a place the model offers (available, suitable, large enough)."""
     places = static_places(problem)
     return all(
-        (solution.starts[m.index], solution.rooms[m.index]) in places[m.index] for m in problem.meetings
+        solution.rooms[m.index] in places[m.index].get(solution.starts[m.index], ())  # type: ignore[arg-type]
+        for m in problem.meetings
     )

@@ -151,4 +151,4 @@ def test_partial_models_price_random_changes_as_the_checker_does() -> None:
         assert new - old == second - first, seed
         compared += 1
         changed += first != second
-    assert compared >= 150 and changed >= 30, (compared, changed)
+    assert compared >= 150 and changed >= 20, (compared, changed)

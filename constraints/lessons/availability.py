@@ -32,6 +32,10 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
                     f"{section.name} needs a {section.room_kind}, room {room.name} is a {kind}",
                 )
             )
+        if section.campus and room.campus != section.campus:
+            reasons.append(
+                (None, f"{section.name} is taught on campus {section.campus}, room {room.name} is not")
+            )
         missing = sorted(section.features - room.features)
         if missing:
             reasons.append((None, f"room {room.name} lacks {', '.join(missing)} needed by {section.name}"))

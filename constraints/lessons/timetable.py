@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models import LessonProblem, LessonSolution
+from models import LessonProblem, LessonRoom, LessonScoring, LessonSolution, Section
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,18 @@ def placed_meetings(problem: LessonProblem, solution: LessonSolution) -> list[Pl
             continue
         placed.append(Placed(position, meeting.section, start, room, range(start, start + meeting.length)))
     return placed
+
+
+def suits(problem: LessonProblem, section: Section, room: LessonRoom) -> bool:
+    """Whether the room is one the section may use: kind, features, campus, and (unless seats
+    short are only a soft cost, as in CB-CTT) its size."""
+    return (
+        room.index not in section.unsuitable_rooms
+        and (not section.room_kind or room.kind == section.room_kind)
+        and section.features <= room.features
+        and (not section.campus or room.campus == section.campus)
+        and (problem.scoring is LessonScoring.UD2 or room.capacity >= section.size)
+    )
 
 
 def crowding(groups: dict[tuple[int, int], list[int]]) -> list[tuple[tuple[int, int], list[int]]]:

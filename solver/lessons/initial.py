@@ -15,40 +15,55 @@ import time
 from dataclasses import dataclass, field
 
 from constraints.lessons.section_relations import broken, meeting_pairs
-from constraints.lessons.timetable import Placed
-from models import LessonProblem, LessonScoring, LessonSolution, SectionRelation
+from constraints.lessons.timetable import Placed, suits
+from models import LessonProblem, LessonRoom, LessonScoring, LessonSolution, Section, SectionRelation
 
 EVICTIONS_PER_MEETING = 300
 
 
-def static_places(problem: LessonProblem) -> list[list[tuple[int, int]]]:
-    """Per meeting, every (start, room) allowed by the grid, availabilities and suitability."""
+Places = dict[int, list[int]]  # start -> the rooms open then, snuggest first
+
+
+def static_places(problem: LessonProblem) -> list[Places]:
+    """Per meeting, every start allowed by the grid and availabilities, with the suitable rooms
+    free then. Sections alike share their room lists (large semesters have many places)."""
     grid = problem.grid
-    capacity_is_hard = problem.scoring is not LessonScoring.UD2
-    places = []
+    suitable_of: dict[int, tuple[int, ...]] = {}  # section -> its rooms, snuggest first
+    open_rooms: dict[tuple[tuple[int, ...], int, int], list[int]] = {}  # (rooms, start, length) -> open
+    places: list[Places] = []
     for meeting in problem.meetings:
         section = problem.sections[meeting.section]
-        rooms = [
-            room
-            for room in problem.rooms
-            if room.index not in section.unsuitable_rooms
-            and (not section.room_kind or room.kind == section.room_kind)
-            and section.features <= room.features
-            and (not capacity_is_hard or room.capacity >= section.size)
-        ]
+        if section.index not in suitable_of:
+            suitable = sorted(
+                (room for room in problem.rooms if suits(problem, section, room)),
+                key=lambda room: (_soft_hint(section, room), room.index),
+            )
+            suitable_of[section.index] = tuple(room.index for room in suitable)
+        suitable_rooms = suitable_of[section.index]
         closed = section.forbidden_slots.union(*(problem.teachers[t].unavailable for t in section.teachers))
-        here: list[tuple[int, int]] = []
+        here: Places = {}
         for start in range(grid.slot_count):
             slots = range(start, start + meeting.length)
             if not grid.fits(start, meeting.length) or not closed.isdisjoint(slots):
                 continue
-            here.extend(
-                (start, room.index)
-                for room in rooms
-                if not room.unavailable or room.unavailable.isdisjoint(slots)
-            )
+            key = (suitable_rooms, start, meeting.length)
+            if key not in open_rooms:
+                open_rooms[key] = [
+                    room for room in suitable_rooms if problem.rooms[room].unavailable.isdisjoint(slots)
+                ]
+            if open_rooms[key]:
+                here[start] = open_rooms[key]
         places.append(here)
     return places
+
+
+def place_count(places: Places) -> int:
+    return sum(len(rooms) for rooms in places.values())
+
+
+def place_pairs(places: Places) -> list[tuple[int, int]]:
+    """Every (start, room) of a meeting's places."""
+    return [(start, room) for start, rooms in places.items() for room in rooms]
 
 
 @dataclass
@@ -92,20 +107,10 @@ def first_timetable(
     sharing = students_sharing(problem)
     apart = problem.scoring is LessonScoring.REGISTRAR  # a section's meetings on different days
     partners = _partners(problem)
-    hints = [
-        {room: _soft_hint(problem, meeting, room) for room in {room for _, room in places[meeting]}}
-        for meeting in range(len(problem.meetings))
-    ]
-    places_by_start: list[dict[int, list[int]]] = []  # rooms best hint first, ties in random order
-    for meeting, here in enumerate(places):
-        order = list(hints[meeting])
-        rng.shuffle(order)
-        order.sort(key=hints[meeting].__getitem__)
-        rank = {room: position for position, room in enumerate(order)}
-        by_start: dict[int, list[int]] = {}
-        for start, room in sorted(here, key=lambda place: (place[0], rank[place[1]])):
-            by_start.setdefault(start, []).append(room)
-        places_by_start.append(by_start)
+    sizes = [place_count(here) for here in places]
+
+    def section_of(meeting: int) -> Section:
+        return problem.sections[problem.meetings[meeting].section]
 
     def time_keys(meeting: int, start: int) -> list[tuple[str, int, int]]:
         """What a meeting at this start needs free, its room aside."""
@@ -169,7 +174,11 @@ def first_timetable(
         return _timetable(problem, best_partial if best_worth > placed_worth else place_of)
 
     for meeting, (pinned_start, pinned_room) in pins.items():
-        pinned = [p for p in places[meeting] if p[0] == pinned_start and pinned_room in (None, p[1])]
+        pinned = [
+            (pinned_start, room)
+            for room in places[meeting].get(pinned_start, [])
+            if pinned_room in (None, room)
+        ]
         open_places = [
             p for p in pinned if not time_blocking(meeting, p[0]) and not room_blocking(meeting, *p)
         ]
@@ -177,7 +186,7 @@ def first_timetable(
             return None  # pins that collide or name an impossible place
         put(meeting, open_places[0])
     moved = [0] * len(problem.meetings)
-    queue = [(len(places[m]), rng.random(), m) for m in range(len(problem.meetings)) if m not in pins]
+    queue = [(sizes[m], rng.random(), m) for m in range(len(problem.meetings)) if m not in pins]
     heapq.heapify(queue)
     budget = EVICTIONS_PER_MEETING * len(problem.meetings)
     while queue:
@@ -187,7 +196,7 @@ def first_timetable(
                 continue  # it stays out
             return None
         best: tuple[float, float, tuple[int, int], set[int]] | None = None
-        for start, rooms in places_by_start[meeting].items():
+        for start, rooms in places[meeting].items():
             in_time = time_blocking(meeting, start)
             if any(other in pins for other in in_time):
                 continue
@@ -198,7 +207,7 @@ def first_timetable(
             # rooms come best hint first, and an open room beats every taken one
             open_room = next((r for r in rooms if not any(holders.get(("room", r, t)) for t in slots)), None)
             if open_room is not None:
-                weight = time_weight + hints[meeting][open_room]
+                weight = time_weight + _soft_hint(section_of(meeting), problem.rooms[open_room])
                 if best is None or (weight, rng.random()) < best[:2]:
                     best = (weight, rng.random(), (start, open_room), in_time)
                 continue
@@ -206,7 +215,8 @@ def first_timetable(
                 blocking = in_time | room_blocking(meeting, start, room)
                 if any(other in pins for other in blocking):
                     continue
-                weight = sum(1 + moved[other] for other in blocking) + hints[meeting][room]
+                weight = sum(1 + moved[other] for other in blocking)
+                weight += _soft_hint(section_of(meeting), problem.rooms[room])
                 if best is None or (weight, rng.random()) < best[:2]:
                     best = (weight, rng.random(), (start, room), blocking)
         if best is None:
@@ -221,7 +231,7 @@ def first_timetable(
         for other in blocking:
             lift(other)
             moved[other] += 1
-            heapq.heappush(queue, (len(places[other]), rng.random(), other))
+            heapq.heappush(queue, (sizes[other], rng.random(), other))
         put(meeting, place)
         if partial and placed_worth > best_worth:
             best_worth, best_partial = placed_worth, dict(place_of)
@@ -277,10 +287,9 @@ def students_sharing(problem: LessonProblem) -> list[set[int]]:
     return sharing
 
 
-def _soft_hint(problem: LessonProblem, meeting: int, room: int) -> float:
+def _soft_hint(section: Section, room: LessonRoom) -> float:
     """A tie-break below one blocking meeting: rooms that seat everyone, then the snuggest."""
-    section = problem.sections[problem.meetings[meeting].section]
-    capacity = problem.rooms[room].capacity
+    capacity = room.capacity
     short = max(0, section.size - capacity)
     spare = max(0, capacity - section.size) / (capacity + 1)
     return min(0.9, short / (section.size + 1) + 0.05 * spare)

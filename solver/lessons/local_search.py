@@ -12,7 +12,7 @@ import random
 
 from models import LessonProblem, LessonScoring, LessonSolution
 from solver.late_acceptance import HISTORY, climb
-from solver.lessons.initial import static_places
+from solver.lessons.initial import place_pairs, static_places
 
 KEEP_ROOM = 0.5  # share of moves that change only the time, in the same room (room stability)
 
@@ -27,7 +27,7 @@ class LessonLocalSearch:
             raise ValueError("the lesson local search prices UD2 timetables only")
         self.problem = problem
         self.rng = random.Random(seed)
-        self.places = static_places(problem)
+        self.places = [place_pairs(places) for places in static_places(problem)]
         self.place_sets = [set(places) for places in self.places]
         self.starts_in_room: list[dict[int, list[int]]] = []
         for places in self.places:

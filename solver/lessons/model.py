@@ -14,8 +14,8 @@ from types import ModuleType
 
 from ortools.sat.python import cp_model
 
-from constraints.lessons.timetable import Placed, placed_meetings
-from models import LessonProblem, LessonScoring, LessonSolution
+from constraints.lessons.timetable import Placed, placed_meetings, suits
+from models import LessonProblem, LessonSolution
 from solver.engine import post_units
 
 
@@ -87,17 +87,8 @@ class LessonCpModel:
     # --- building -------------------------------------------------------------------------
 
     def _rooms_for(self, section: int) -> list[int]:
-        problem = self.problem
-        wanted = problem.sections[section]
-        capacity_is_hard = problem.scoring is not LessonScoring.UD2
-        return [
-            room.index
-            for room in problem.rooms
-            if room.index not in wanted.unsuitable_rooms
-            and (not wanted.room_kind or room.kind == wanted.room_kind)
-            and wanted.features <= room.features
-            and (not capacity_is_hard or room.capacity >= wanted.size)
-        ]
+        wanted = self.problem.sections[section]
+        return [room.index for room in self.problem.rooms if suits(self.problem, wanted, room)]
 
     def _starts_for(self, meeting: int) -> list[int]:
         problem = self.problem

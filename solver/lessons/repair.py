@@ -52,7 +52,7 @@ def repair(
         free = {target, *rng.sample(missing, min(3, len(missing)))}
         # the meetings of a few slots the target may take (they hold its students and rooms),
         # then meetings sharing its students
-        open_slots = sorted({start for start, _ in places[target]})
+        open_slots = sorted(places[target])
         slots = set(rng.sample(open_slots, min(2, len(open_slots)))) if open_slots else set()
         others = [m for m in movable if current.starts[m] in slots] if rng.random() < 0.5 else []
         rng.shuffle(others)

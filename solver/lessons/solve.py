@@ -21,10 +21,12 @@ from models import (
 )
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model
 from solver.late_acceptance import LocalBursts
+from solver.lessons.explain import Draft, best_draft, find_conflicts, static_findings
 from solver.lessons.initial import first_timetable
 from solver.lessons.local_search import LessonLocalSearch
 from solver.lessons.model import LessonCpModel
 from solver.lessons.neighbourhoods import LessonKind, LessonNeighbourhoods
+from solver.lessons.repair import left_out, repair
 from solver.lns import LnsSettings, StepResult, run_lns
 
 
@@ -122,8 +124,15 @@ def solve_lessons(
     scenario: Scenario | None = None,
     listener: ProgressListener | None = None,
     should_stop: Callable[[], bool] | None = None,
+    draft: bool = False,
 ) -> LessonOutcome:
-    """The whole pipeline for one lesson problem."""
+    """The whole pipeline for one lesson problem.
+
+    Under the registrar's rules an impossible semester is explained: counting arguments first
+    (they stop the solve at once), then, when no first timetable is found, the rules CP-SAT finds
+    in conflict. With `draft`, a semester without a timetable still gets the draft breaking the
+    fewest hard rules, returned with its (infeasible) evaluation.
+    """
     scenario = scenario or Scenario()
     clock = Clock(parameters.time_limit)
     report = SolveReport(
@@ -136,10 +145,52 @@ def solve_lessons(
         if listener is not None:
             listener(point)
 
-    current = first_timetable(problem, search.pins, parameters.seed, time_budget=clock.remaining() / 2)
+    registrar = problem.scoring is LessonScoring.REGISTRAR
+    findings = static_findings(problem, search.pins) if registrar else []
+    if findings:  # each a proof: no search can help
+        report.status = SolveStatus.INFEASIBLE
+        report.explanation = findings
+        return _without_timetable(problem, scenario, parameters, search, clock, report, draft)
+
+    # post-enrolment timetables may leave events out (ranked by distance to feasibility first)
+    partial = problem.scoring is LessonScoring.POST_ENROLMENT
+    current = first_timetable(
+        problem,
+        search.pins,
+        parameters.seed,
+        time_budget=min(10.0, clock.remaining() / 4) if partial else clock.remaining() / 2,
+        partial=partial,
+    )
+    if current is not None and left_out(current):
+        hard = [unit for unit in search.units if unit.HARD]
+        current = repair(
+            problem, current, hard, search.pins, clock, 0.8 * clock.limit, parameters.seed, parameters.workers
+        )
+        missing = left_out(current)
+        if missing:
+            evaluation = lesson_rules.evaluate(problem, current, scenario)
+            report.explanation = [
+                f"{len(missing)} events could not be placed in the time given; the best timetable "
+                f"found leaves {evaluation.hard_violations} student attendances out."
+            ]
+            return _finish(report, clock, current, evaluation)
+    if current is None and registrar:
+        conflict = find_conflicts(
+            problem,
+            clock.remaining() * (0.5 if draft else 1.0),
+            search.pins,
+            parameters.workers,
+            parameters.seed,
+        )
+        current = conflict.timetable  # the exact model found one where the first search gave up
+        if conflict.status == "infeasible":
+            report.status = SolveStatus.INFEASIBLE
+            report.explanation = conflict.findings
+        elif current is None:
+            report.explanation = [NOT_FOUND, *conflict.findings]
     if current is None:
-        report.explanation = ["No timetable breaking no hard rule was found in the time given."]
-        return _finish(report, clock, None, None)
+        report.explanation = report.explanation or [NOT_FOUND]
+        return _without_timetable(problem, scenario, parameters, search, clock, report, draft)
     evaluation = lesson_rules.evaluate(problem, current, scenario)
     if not evaluation.feasible:
         raise AssertionError(
@@ -173,6 +224,47 @@ def solve_lessons(
     report.objective = evaluation.total
     report.best_bound = 0
     return _finish(report, clock, current, evaluation)
+
+
+NOT_FOUND = "No timetable breaking no hard rule was found in the time given."
+
+
+def _without_timetable(
+    problem: LessonProblem,
+    scenario: Scenario,
+    parameters: SolveParameters,
+    search: LessonSearch,
+    clock: Clock,
+    report: SolveReport,
+    draft: bool,
+) -> LessonOutcome:
+    """No timetable keeps the hard rules: nothing, or with `draft` the draft breaking fewest."""
+    if not draft or problem.scoring not in (LessonScoring.REGISTRAR, LessonScoring.UD2):
+        return _finish(report, clock, None, None)
+    best = best_draft(problem, clock.remaining(), search.pins, parameters.workers, parameters.seed)
+    evaluation = lesson_rules.evaluate(problem, best.solution, scenario)
+    if evaluation.feasible:  # the draft left nothing out: a timetable after all (not improved)
+        report.status, report.explanation = SolveStatus.FEASIBLE, []
+        report.objective = evaluation.total
+        report.time_to_first_feasible = report.time_to_best = clock.elapsed()
+    else:
+        report.explanation += _draft_words(best)
+    return _finish(report, clock, best.solution, evaluation)
+
+
+def _draft_words(draft: Draft) -> list[str]:
+    """What the draft leaves out, and what is in the way of each meeting left out."""
+    left = sum(start is None for start in draft.solution.starts)
+    meetings = f"{left} meeting" if left == 1 else f"{left} meetings"
+    fewest = (
+        "no timetable breaks fewer"
+        if draft.proven
+        else "the fewest found in the time given, not proven the fewest possible"
+    )
+    return [
+        f"Draft timetable: it leaves out {meetings} and breaks no other hard rule ({fewest}).",
+        *draft.notes,
+    ]
 
 
 def _finish(
