@@ -5,7 +5,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from constraints.exams.wording import counted
-from constraints.lessons.person_days import busy_days, student_pictures, student_sections
+from constraints.lessons.person_days import student_days, student_pictures
 from constraints.lessons.view import LessonModelView
 from models import LessonProblem, LessonSolution, Violation
 
@@ -23,7 +23,7 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
     periods beyond."""
     grid = problem.grid
     violations = []
-    for student, days in busy_days(problem, solution, student_sections(problem)).items():
+    for student, days in student_days(problem, solution).items():
         for day, periods in sorted(days.items()):
             if len(periods) <= DAILY_LIMIT:
                 continue

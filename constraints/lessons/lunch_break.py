@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from constraints.lessons.person_days import all_of, busy_days, student_pictures, student_sections
+from constraints.lessons.person_days import all_of, student_days, student_pictures
 from constraints.lessons.view import LessonModelView
 from models import LessonProblem, LessonSolution, TimeGrid, Violation
 
@@ -50,7 +50,7 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
     )
     violations = []
     names = problem.student_name
-    for student, days in busy_days(problem, solution, student_sections(problem)).items():
+    for student, days in student_days(problem, solution).items():
         for day, periods in sorted(days.items()):
             if not all(period in periods for period in window):
                 continue

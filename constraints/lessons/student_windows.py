@@ -7,11 +7,10 @@ from ortools.sat.python import cp_model
 
 from constraints.exams.wording import counted
 from constraints.lessons.person_days import (
-    busy_days,
     idle_expression,
     idle_periods,
+    student_days,
     student_pictures,
-    student_sections,
 )
 from constraints.lessons.view import LessonModelView
 from models import LessonProblem, LessonSolution, Violation
@@ -28,7 +27,7 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
     """One violation per student and day with idle periods between classes; cost: the idle periods."""
     grid = problem.grid
     violations = []
-    for student, days in busy_days(problem, solution, student_sections(problem)).items():
+    for student, days in student_days(problem, solution).items():
         for day, periods in sorted(days.items()):
             idle = idle_periods(periods)
             if not idle:

@@ -19,6 +19,8 @@ from constraints.lessons.timetable import Placed, suits
 from models import LessonProblem, LessonRoom, LessonScoring, LessonSolution, Section, SectionRelation
 
 EVICTIONS_PER_MEETING = 300
+ROOM_CHAIN_COST = 0.95  # placing by moving others between rooms: dearer than any room hint
+ROOM_CHAIN_DEPTH = 3
 
 
 Places = dict[int, list[int]]  # start -> the rooms open then, snuggest first
@@ -173,6 +175,36 @@ def first_timetable(
             return None
         return _timetable(problem, best_partial if best_worth > placed_worth else place_of)
 
+    def room_chain(start: int, slots: range, rooms: list[int]) -> tuple[int, list[tuple[int, int]]] | None:
+        """A room made free at these slots by moving meetings there into other rooms at the same
+        times, one freeing the next (an augmenting path, as in bipartite matching): the room and
+        the moves, first room's first."""
+        frontier: list[tuple[int, range, int, list[tuple[int, int]]]] = [(r, slots, r, []) for r in rooms]
+        seen = set(rooms)
+        for _ in range(ROOM_CHAIN_DEPTH):
+            deeper = []
+            for room, needed, first, moves in frontier:
+                held = set().union(*(holders.get(("room", room, t), ()) for t in needed))
+                if len(held) != 1:
+                    continue
+                (other,) = held
+                if other in pins:
+                    continue
+                other_start = place_of[other][0]
+                other_slots = range(other_start, other_start + problem.meetings[other].length)
+                for alternative in places[other].get(other_start, ()):
+                    if alternative in seen:
+                        continue
+                    path = [*moves, (other, alternative)]
+                    if not any(holders.get(("room", alternative, t)) for t in other_slots):
+                        return first, path
+                    seen.add(alternative)
+                    deeper.append((alternative, other_slots, first, path))
+            frontier = deeper
+        return None
+
+    chains: dict[tuple[int, int], list[tuple[int, int]]] = {}
+
     for meeting, (pinned_start, pinned_room) in pins.items():
         pinned = [
             (pinned_start, room)
@@ -188,7 +220,8 @@ def first_timetable(
     moved = [0] * len(problem.meetings)
     queue = [(sizes[m], rng.random(), m) for m in range(len(problem.meetings)) if m not in pins]
     heapq.heapify(queue)
-    budget = EVICTIONS_PER_MEETING * len(problem.meetings)
+    # a partial timetable is wanted by a deadline only; a complete one may give up early
+    budget = EVICTIONS_PER_MEETING * len(problem.meetings) if not partial else float("inf")
     while queue:
         _, _, meeting = heapq.heappop(queue)
         if not places[meeting]:
@@ -196,6 +229,7 @@ def first_timetable(
                 continue  # it stays out
             return None
         best: tuple[float, float, tuple[int, int], set[int]] | None = None
+        chains.clear()
         for start, rooms in places[meeting].items():
             in_time = time_blocking(meeting, start)
             if any(other in pins for other in in_time):
@@ -211,6 +245,15 @@ def first_timetable(
                 if best is None or (weight, rng.random()) < best[:2]:
                     best = (weight, rng.random(), (start, open_room), in_time)
                 continue
+            if best is None or time_weight + ROOM_CHAIN_COST < best[0]:
+                chain = room_chain(start, slots, rooms)
+                if chain is not None:
+                    room, moves = chain
+                    weight = time_weight + ROOM_CHAIN_COST
+                    if best is None or (weight, rng.random()) < best[:2]:
+                        best = (weight, rng.random(), (start, room), in_time)
+                        chains[start, room] = moves
+                    continue
             for room in rooms:
                 blocking = in_time | room_blocking(meeting, start, room)
                 if any(other in pins for other in blocking):
@@ -224,6 +267,11 @@ def first_timetable(
                 continue  # only pins are in its way: it stays out
             return None
         _, _, place, blocking = best
+        for other, room in reversed(chains.get(place, [])):  # deepest first: each room is free
+            other_start = place_of[other][0]
+            lift(other)
+            put(other, (other_start, room))
+        chains.clear()
         if blocking:
             budget -= len(blocking)
             if budget < 0 or time.monotonic() > deadline:
