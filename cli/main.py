@@ -12,7 +12,7 @@ from cli.generate import generate
 from datasets import read_exam_problem, read_exam_solution, write_exam_solution
 from datasets.errors import DatasetError
 from datasets.json_io import solution_to_json
-from models import SolveParameters, SolveStatus
+from models import Pin, Scenario, SolveParameters, SolveStatus
 from solver.engine import default_workers
 
 FORMATS = click.Choice(["itc2007", "toronto"])
@@ -124,6 +124,12 @@ LESSON_FORMAT_HELP = "Guessed from the path if omitted (a folder is registrar da
     is_flag=True,
     help="When no timetable keeps every hard rule, write the draft breaking the fewest (exit 1).",
 )
+@click.option(
+    "--pins",
+    type=click.Path(path_type=Path),
+    help="A timetable in the instance's format whose meetings stay where it puts them (an empty "
+    "room: any room at that time).",
+)
 def lessons_solve(
     instance: Path,
     file_format: str | None,
@@ -133,22 +139,33 @@ def lessons_solve(
     output: Path | None,
     json_report: Path | None,
     draft: bool,
+    pins: Path | None,
 ) -> None:
     """Timetable the meetings of INSTANCE and print the score breakdown."""
-    from datasets.lessons_io import read_lesson_problem, write_lesson_solution
+    from datasets.lessons_io import read_lesson_problem, read_lesson_solution, write_lesson_solution
     from datasets.registrar_timetable import FILES as TIMETABLE_FILES
     from models import LessonScoring
     from solver.lessons.solve import solve_lessons
 
     problem = _read(lambda: read_lesson_problem(instance, file_format))
+    scenario = Scenario()
+    if pins is not None:
+        pinned = _read(lambda: read_lesson_solution(pins, problem))
+        scenario = Scenario(
+            pins={
+                meeting: Pin(period=start, room=pinned.rooms[meeting])
+                for meeting, start in enumerate(pinned.starts)
+                if start is not None
+            }
+        )
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     console.print(
         f"[bold]{problem.name}[/]: {len(problem.sections)} sections, {len(problem.meetings)} meetings, "
-        f"{len(problem.rooms)} rooms, {problem.grid.slot_count} slots; "
+        f"{len(problem.rooms)} rooms, {problem.grid.slot_count} slots, {len(scenario.pins)} pinned; "
         f"{time_limit:g} s on {parameters.workers} workers, seed {seed}"
     )
     with progress_display(time_limit) as listener:
-        outcome = solve_lessons(problem, parameters, listener=listener, draft=draft)
+        outcome = solve_lessons(problem, parameters, scenario, listener=listener, draft=draft)
     print_report(outcome.report)
     if outcome.evaluation is not None:
         print_evaluation(problem, outcome.evaluation)

@@ -42,6 +42,7 @@ from datasets.registrar_timetable import (
 )
 from datasets.semester import generate_semester
 from models import LessonProblem, LessonSolution
+from solver.lessons.initial import static_places
 
 AKHMETOVA, PETROV = "Akhmetova Aigerim", "Petrov Sergey"
 
@@ -379,6 +380,31 @@ def test_solve_writes_the_timetable_files_and_check_scores_them(semester: Path, 
     assert "feasible" in checked
     code, again = _run("lessons", "check", "--format", "registrar", str(semester), str(out))
     assert code == 0, again
+
+
+def test_pinned_meetings_stay_where_the_pins_put_them(semester: Path, tmp_path: Path) -> None:
+    problem = read_registrar(semester)
+    places = static_places(problem)
+    # the first meeting of three sections, each at its last possible start, any room
+    chosen = [problem.meetings_of[section][0] for section in (0, 5, 10)]
+    wanted = {meeting: max(places[meeting]) for meeting in chosen}
+    pins = tmp_path / "pins.csv"
+    rows = ["section,meeting,time,room"]
+    for meeting, start in wanted.items():
+        grid, length = problem.grid, problem.meetings[meeting].length
+        day, period = grid.days[grid.day_of(start)], grid.period_of(start)
+        periods = grid.period_name(period) + (
+            f"-{grid.period_name(period + length - 1)}" if length > 1 else ""
+        )
+        rows.append(f"{problem.sections[problem.meetings[meeting].section].name},1,{day} {periods},")
+    pins.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "out"
+    args = ["--time-limit", "5", "--workers", "2", "--pins", str(pins), "--output", str(out)]
+    code, output = _run("lessons", "solve", str(semester), *args)
+    assert code == 0, output
+    assert "3 pinned" in output
+    solved = read_timetable(out, problem)
+    assert {meeting: solved.starts[meeting] for meeting in chosen} == wanted
 
 
 def test_check_names_a_bad_timetable_row(folder: Path, tmp_path: Path) -> None:
