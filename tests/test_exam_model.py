@@ -11,6 +11,7 @@ import constraints.exams as rules
 from constraints.exams import evaluate, units_for
 from models import ExamProblem, ExamSolution, Scoring
 from solver.exams.model import ConflictIndex, ExamCpModel
+from tests.agreement import price_change, units_alone, whole_models
 from tests.exam_factory import random_problem, random_solution
 
 SEEDS = range(60)
@@ -60,38 +61,25 @@ def structurally_possible(problem: ExamProblem, solution: ExamSolution) -> bool:
 
 @pytest.mark.parametrize("scoring", [Scoring.ITC2007, Scoring.TORONTO])
 def test_each_unit_posts_what_its_checker_counts(scoring: Scoring) -> None:
-    compared = 0
-    for seed in SEEDS:
-        problem = random_problem(seed, scoring)
-        solution = random_solution(problem, seed + 1000)
-        if not structurally_possible(problem, solution):
-            continue
-        for unit in units_for(problem):
-            counted = sum(v.cost for v in unit.count(problem, solution))
-            objective = fixed_objective(problem, [unit], {unit.NAME: 1}, solution)
-            if unit.HARD:
-                assert (objective is not None) == (counted == 0), (seed, unit.NAME)
-            else:
-                assert objective == counted, (seed, unit.NAME)
-            compared += 1
+    cases = (
+        (seed, problem, solution)
+        for seed in SEEDS
+        if structurally_possible(
+            problem := random_problem(seed, scoring), solution := random_solution(problem, seed + 1000)
+        )
+    )
+    compared, _ = units_alone(cases, units_for, fixed_objective)
     assert compared > 100
 
 
 @pytest.mark.parametrize("scoring", [Scoring.ITC2007, Scoring.TORONTO])
 def test_whole_model_objective_equals_the_checker_total(scoring: Scoring) -> None:
-    compared = 0
-    for seed in SEEDS:
-        problem = random_problem(seed, scoring)
-        solution = random_solution(problem, seed + 2000)
-        evaluation = evaluate(problem, solution)
-        units = units_for(problem)
-        weights = {unit.NAME: unit.weight(problem) for unit in units}
-        objective = fixed_objective(problem, units, weights, solution)
-        if evaluation.feasible:
-            assert objective == evaluation.total, seed
-            compared += 1
-        else:
-            assert objective is None, seed
+    cases = (
+        (seed, problem, random_solution(problem, seed + 2000))
+        for seed in SEEDS
+        for problem in [random_problem(seed, scoring)]
+    )
+    compared, _, _ = whole_models(cases, units_for, evaluate, fixed_objective)
     assert compared >= 5
 
 
@@ -111,15 +99,10 @@ def test_a_partial_model_prices_a_change_as_the_checker_does() -> None:
             ),
             rooms=tuple(moved.rooms[e] if e in free else before.rooms[e] for e in range(len(problem.exams))),
         )
-        first, second = evaluate(problem, before), evaluate(problem, after)
-        if not (first.feasible and second.feasible):
+        if not (evaluate(problem, before).feasible and evaluate(problem, after).feasible):
             continue
-        units = units_for(problem)
-        weights = {unit.NAME: unit.weight(problem) for unit in units}
-        old = fixed_objective(problem, units, weights, before, free, before)
-        new = fixed_objective(problem, units, weights, after, free, before)
-        assert old is not None and new is not None, seed
-        assert new - old == second.total - first.total, seed
+        changed = price_change(seed, problem, before, after, free, units_for, evaluate, fixed_objective)
+        assert changed is not None, seed
         compared += 1
     assert compared >= 10
 

@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 from constraints.lessons import evaluate, units_for
 from models import LessonProblem, LessonSolution
 from solver.lessons.model import LessonCpModel
+from tests.agreement import price_change, units_alone, whole_models
 from tests.lesson_factory import random_lessons, random_timetable
 
 SEEDS = range(250)
@@ -55,38 +56,33 @@ def offered(problem: LessonProblem, solution: LessonSolution) -> bool:
     return True
 
 
+def mixed(before: LessonSolution, moved: LessonSolution, free: set[int]) -> LessonSolution:
+    """`before` with the `free` meetings where `moved` has them."""
+    count = len(before.starts)
+    return LessonSolution(
+        problem_name=before.problem_name,
+        starts=tuple(moved.starts[m] if m in free else before.starts[m] for m in range(count)),
+        rooms=tuple(moved.rooms[m] if m in free else before.rooms[m] for m in range(count)),
+    )
+
+
 def test_each_unit_posts_what_its_checker_counts() -> None:
-    compared = 0
-    for seed in SEEDS:
-        problem = random_lessons(seed)
-        solution = random_timetable(problem, seed + 1000)
-        if not offered(problem, solution):
-            continue
-        for unit in units_for(problem):
-            counted = sum(v.cost for v in unit.count(problem, solution))
-            objective = fixed_objective(problem, [unit], {unit.NAME: 1}, solution)
-            if unit.HARD:
-                assert (objective is not None) == (counted == 0), (seed, unit.NAME)
-            else:
-                assert objective == counted, (seed, unit.NAME)
-            compared += 1
+    cases = (
+        (seed, problem, solution)
+        for seed in SEEDS
+        if offered(problem := random_lessons(seed), solution := random_timetable(problem, seed + 1000))
+    )
+    compared, _ = units_alone(cases, units_for, fixed_objective)
     assert compared > 250
 
 
 def test_whole_model_objective_equals_the_checker_total() -> None:
-    compared = 0
-    for seed in range(300):
-        problem = random_lessons(seed)
-        solution = random_timetable(problem, seed + 2000)
-        evaluation = evaluate(problem, solution)
-        units = units_for(problem)
-        weights = {unit.NAME: unit.weight(problem) for unit in units}
-        objective = fixed_objective(problem, units, weights, solution)
-        if evaluation.feasible:
-            assert objective == evaluation.total, seed
-            compared += 1
-        else:
-            assert objective is None, seed
+    cases = (
+        (seed, problem, random_timetable(problem, seed + 2000))
+        for seed in range(300)
+        for problem in [random_lessons(seed)]
+    )
+    compared, _, _ = whole_models(cases, units_for, evaluate, fixed_objective)
     assert compared >= 10
 
 
@@ -100,20 +96,10 @@ def test_a_partial_model_prices_a_change_as_the_checker_does() -> None:
         if count < 2 or not evaluate(problem, before).feasible:
             continue
         free = set(rng.sample(range(count), rng.randint(1, count - 1)))
-        moved = random_timetable(problem, seed + 4000)
-        after = LessonSolution(
-            problem_name=problem.name,
-            starts=tuple(moved.starts[m] if m in free else before.starts[m] for m in range(count)),
-            rooms=tuple(moved.rooms[m] if m in free else before.rooms[m] for m in range(count)),
-        )
-        second = evaluate(problem, after)
-        if not second.feasible:
+        after = mixed(before, random_timetable(problem, seed + 4000), free)
+        if not evaluate(problem, after).feasible:
             continue
-        units = units_for(problem)
-        weights = {unit.NAME: unit.weight(problem) for unit in units}
-        old = fixed_objective(problem, units, weights, before, free, before)
-        new = fixed_objective(problem, units, weights, after, free, before)
-        assert old is not None and new is not None, seed
-        assert new - old == second.total - evaluate(problem, before).total, seed
+        changed = price_change(seed, problem, before, after, free, units_for, evaluate, fixed_objective)
+        assert changed is not None, seed
         compared += 1
     assert compared >= 10

@@ -28,7 +28,8 @@ from models import (
     SectionRelation,
     TimeGrid,
 )
-from tests.test_lesson_model import fixed_objective
+from tests.agreement import price_change, units_alone, whole_models
+from tests.test_lesson_model import fixed_objective, mixed
 
 # Two days of four timeslots: runs of three, last timeslots and single classes all occur.
 GRID = TimeGrid(days=("day 0", "day 1"), periods_per_day=4)
@@ -141,25 +142,15 @@ def breaks_hard_rules(evaluation: Evaluation) -> bool:
 
 
 def test_each_unit_posts_what_its_checker_counts() -> None:
-    compared = 0
-    nonzero: Counter[str] = Counter()  # per unit: the timetables it finds fault with
-    for seed in range(500):
-        problem = random_post_enrolment(seed)
-        solution = random_timetable(problem, seed + 1000)
-        if not offered(problem, solution):
-            continue
-        for unit in units_for(problem):
-            counted = sum(v.cost for v in unit.count(problem, solution))
-            objective = fixed_objective(problem, [unit], {unit.NAME: 1}, solution)
-            if unit.HARD:
-                assert (objective is not None) == (counted == 0), (seed, unit.NAME)
-            else:
-                assert objective == counted, (seed, unit.NAME)
-            compared += 1
-            nonzero[unit.NAME] += counted > 0
+    cases = (
+        (seed, problem, solution)
+        for seed in range(500)
+        if offered(problem := random_post_enrolment(seed), solution := random_timetable(problem, seed + 1000))
+    )
+    compared, faulted = units_alone(cases, units_for, fixed_objective)
     assert compared > 1500
     # the timetables offered always suit the rooms and times, are complete, and break the others
-    faulted = [
+    others = [
         pe_student_clash,
         pe_room_clash,
         pe_precedence,
@@ -167,26 +158,16 @@ def test_each_unit_posts_what_its_checker_counts() -> None:
         pe_three_in_a_row,
         pe_single_class,
     ]
-    assert all(nonzero[unit.NAME] >= 25 for unit in faulted), nonzero
+    assert all(faulted[unit.NAME] >= 25 for unit in others), faulted
 
 
 def test_whole_model_objective_equals_the_checker_total() -> None:
-    compared, refused = 0, 0
-    priced: Counter[str] = Counter()
-    for seed in range(1000):
-        problem = random_post_enrolment(seed)
-        solution = random_timetable(problem, seed + 2000)
-        evaluation = evaluate(problem, solution)
-        units = units_for(problem)
-        weights = {unit.NAME: unit.weight(problem) for unit in units}
-        objective = fixed_objective(problem, units, weights, solution)
-        if evaluation.feasible:
-            assert objective == evaluation.total, seed
-            compared += 1
-            priced.update(score.name for score in evaluation.scores if not score.hard and score.penalty)
-        else:
-            assert objective is None, seed
-            refused += 1
+    cases = (
+        (seed, problem, random_timetable(problem, seed + 2000))
+        for seed in range(1000)
+        for problem in [random_post_enrolment(seed)]
+    )
+    compared, refused, priced = whole_models(cases, units_for, evaluate, fixed_objective)
     assert compared >= 120 and refused >= 500
     assert all(priced[unit.NAME] >= 25 for unit in SOFT), priced
 
@@ -202,31 +183,17 @@ def test_a_partial_model_prices_a_change_as_the_checker_does() -> None:
         if breaks_hard_rules(evaluate(problem, before)):
             continue
         free = set(rng.sample(range(count), rng.randint(1, count - 1)))
-        moved = random_timetable(problem, seed + 4000)
-        after = LessonSolution(
-            problem_name=problem.name,
-            starts=tuple(moved.starts[m] if m in free else before.starts[m] for m in range(count)),
-            rooms=tuple(moved.rooms[m] if m in free else before.rooms[m] for m in range(count)),
-        )
+        after = mixed(before, random_timetable(problem, seed + 4000), free)
         if rng.random() < 0.3:  # an event left out stays out (a fixed one), and costs nothing
             left_out = rng.choice(sorted(set(range(count)) - free))
             before, after = leave_out(before, left_out), leave_out(after, left_out)
-        units = units_for(problem)
-        weights = {unit.NAME: unit.weight(problem) for unit in units}
-        old = fixed_objective(problem, units, weights, before, free, before)
-        new = fixed_objective(problem, units, weights, after, free, before)
-        assert old is not None, seed
-        second = evaluate(problem, after)
-        if breaks_hard_rules(second):
-            assert new is None, seed
-            refused += 1
-            continue
-        first = evaluate(problem, before)
-        assert new is not None, seed
-        assert new - old == second.total - first.total, seed
-        compared += 1
-        changed.update(
-            a.name for a, b in zip(first.scores, second.scores, strict=True) if a.penalty != b.penalty
+        names = price_change(
+            seed, problem, before, after, free, units_for, evaluate, fixed_objective, breaks_hard_rules
         )
+        if names is None:
+            refused += 1
+        else:
+            compared += 1
+            changed.update(names)
     assert compared >= 200 and refused >= 150
     assert all(changed[unit.NAME] >= 25 for unit in SOFT), changed
