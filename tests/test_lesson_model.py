@@ -103,3 +103,30 @@ def test_a_partial_model_prices_a_change_as_the_checker_does() -> None:
         assert changed is not None, seed
         compared += 1
     assert compared >= 10
+
+
+def test_alike_meetings_in_order_score_the_same_and_the_ordered_model_accepts_them() -> None:
+    """Ordering a section's interchangeable meetings changes no score, and the model that orders
+    them still takes the timetable (at the same price)."""
+    compared = 0
+    for seed in range(1500):
+        problem = random_lessons(seed)
+        solution = random_timetable(problem, seed + 5000)
+        if not offered(problem, solution) or not evaluate(problem, solution).feasible:
+            continue
+        units = units_for(problem)
+        weights = {unit.NAME: unit.weight(problem) for unit in units}
+        exact = LessonCpModel(problem, range(len(problem.meetings)))
+        exact.post(units, weights)
+        ordered = exact.order_alike(solution)
+        assert evaluate(problem, ordered).total == evaluate(problem, solution).total, seed
+        for meeting in range(len(problem.meetings)):
+            target = (ordered.starts[meeting], ordered.rooms[meeting])
+            for key, literal in exact.placement_literals(meeting).items():
+                exact.model.add(literal == int(key == target))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        assert solver.solve(exact.model) == cp_model.OPTIMAL, seed
+        assert solver.objective_value == evaluate(problem, solution).total, seed
+        compared += 1
+    assert compared >= 10

@@ -15,7 +15,7 @@ from types import ModuleType
 from ortools.sat.python import cp_model
 
 from constraints.lessons.timetable import Placed, placed_meetings, suits
-from models import LessonProblem, LessonSolution
+from models import LessonProblem, LessonSolution, SectionRelation
 from solver.engine import post_units
 
 
@@ -154,6 +154,37 @@ class LessonCpModel:
             model.add_bool_or([])  # no place at all: the model is infeasible, as it should be
         else:
             model.add_exactly_one(starts.values())
+
+    def order_alike(self, current: LessonSolution) -> LessonSolution:
+        """Free meetings of one section and length are interchangeable: have them start in index
+        order (a step otherwise searches every permutation of them), and return `current` with
+        their places so ordered. Sections in a same-time relation pair meetings by number: left be."""
+        problem = self.problem
+        paired = {
+            side
+            for relation in problem.relations
+            if relation.relation is SectionRelation.SAME_TIME
+            for side in (relation.first, relation.second)
+        }
+        groups: dict[tuple[int, int], list[int]] = {}
+        for meeting in self._free:
+            section, length = problem.meetings[meeting].section, problem.meetings[meeting].length
+            if meeting not in self._pins and section not in paired and current.starts[meeting] is not None:
+                groups.setdefault((section, length), []).append(meeting)
+        starts, rooms = list(current.starts), list(current.rooms)
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            places = sorted((starts[m], rooms[m]) for m in group)  # type: ignore[type-var]
+            for meeting, (start, room) in zip(group, places, strict=True):
+                starts[meeting], rooms[meeting] = start, room
+            for earlier, later in zip(group, group[1:], strict=False):
+                self.model.add(self._start_of(earlier) <= self._start_of(later))
+        return LessonSolution(problem_name=current.problem_name, starts=tuple(starts), rooms=tuple(rooms))
+
+    def _start_of(self, meeting: int) -> cp_model.LinearExprT:
+        starts = self._starts[meeting]
+        return cp_model.LinearExpr.weighted_sum(list(starts.values()), list(starts))
 
     def post(self, units: Iterable[ModuleType], weights: dict[str, int]) -> None:
         """Add every unit's rule; soft ones enter the objective with their weight."""

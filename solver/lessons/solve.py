@@ -98,6 +98,7 @@ class LessonSearch:
         self.largest_model = max(self.largest_model, model_size(exact.model))
         if exact.unplaceable:
             return StepResult(None, None, False)
+        current = exact.order_alike(current)  # the same timetable, alike meetings in order
         exact.hint(current)
         before = complete_hint(exact.model, time_limit, exact_penalties=False)
         if before is None:
