@@ -47,7 +47,7 @@ def test_the_local_search_prices_as_the_checker_does(name: str) -> None:
     assert local.moves > 1000
 
 
-def test_the_lns_improves_comp01_and_reports_the_checker_total() -> None:
+def test_annealing_then_lns_improve_comp01_and_report_the_checker_total() -> None:
     problem = read_cbctt(bundled_cbctt("comp01"))
     seen = []
     outcome = solve_lessons(problem, SolveParameters(time_limit=8, workers=1, seed=1), listener=seen.append)
@@ -55,7 +55,8 @@ def test_the_lns_improves_comp01_and_reports_the_checker_total() -> None:
     assert outcome.report.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
     assert outcome.report.objective == evaluate(problem, outcome.solution).total == outcome.evaluation.total
     assert seen[0].note == "first" and seen[-1].objective == outcome.report.objective < seen[0].objective
-    assert outcome.report.lns_steps > 0 and outcome.report.variables > 0
+    assert outcome.report.steps_by_kind["annealing"]["steps"] > 100_000 and outcome.report.lns_steps > 0
+    assert {point.note for point in seen} >= {"first", "annealing"}
 
 
 def test_pins_are_kept() -> None:

@@ -21,6 +21,7 @@ from models import (
 )
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model
 from solver.late_acceptance import LocalBursts
+from solver.lessons.annealing import LessonAnnealer, applies
 from solver.lessons.explain import Draft, best_draft, find_conflicts, static_findings
 from solver.lessons.initial import first_timetable
 from solver.lessons.local_search import LessonLocalSearch
@@ -30,6 +31,7 @@ from solver.lessons.repair import left_out, repair
 from solver.lns import LnsSettings, StepResult, run_lns
 
 CHECK_EVERY = 10  # CP-SAT steps between checker re-scorings during the search
+ANNEAL_SHARE = 0.9  # of the time left after the first timetable, for annealing (UD2); LNS polishes
 
 
 @dataclass
@@ -59,6 +61,8 @@ class LessonSearch:
             else None
         )
         self.bursts = LocalBursts(self.local, self.score, self.local.rng.seed) if self.local else None
+        pinned = frozenset(self.pins)
+        self.annealer = LessonAnnealer(problem, self.weights, pinned) if applies(problem) else None
         self._kinds = LessonNeighbourhoods(problem, frozenset(self.pins)).kinds(self.local is not None)
         self._local_kinds = {kind.name for kind in self._kinds if kind.local}
         self._rooms_only = {kind.name for kind in self._kinds if kind.rooms_only}
@@ -222,6 +226,11 @@ def solve_lessons(
         )
     report.time_to_first_feasible = clock.elapsed()
     notify(ProgressPoint(elapsed=clock.elapsed(), objective=evaluation.total, bound=0, note="first"))
+    report.time_to_best = report.time_to_first_feasible
+    if parameters.use_lns and search.annealer is not None:
+        current, evaluation = _anneal(
+            search, current, evaluation, clock, parameters.seed, notify, report, should_stop
+        )
     if parameters.use_lns:
         outcome = run_lns(
             search,
@@ -235,19 +244,51 @@ def solve_lessons(
         )
         current = outcome.best
         report.lns_steps = outcome.steps
-        report.steps_by_kind = {name: vars(use) for name, use in outcome.per_kind.items()}
+        report.steps_by_kind |= {name: vars(use) for name, use in outcome.per_kind.items()}
         report.variables, report.constraints = search.largest_model
-        report.time_to_best = outcome.time_to_best
+        if outcome.improvements:
+            report.time_to_best = outcome.time_to_best
         final = lesson_rules.evaluate(problem, current, scenario)
         if final.total != outcome.cost or not final.feasible:
             raise AssertionError(f"LNS tracked cost {outcome.cost} but the checker says {final.total}")
         evaluation = final
-    else:
-        report.time_to_best = report.time_to_first_feasible
     report.status = SolveStatus.OPTIMAL if evaluation.total == 0 else SolveStatus.FEASIBLE
     report.objective = evaluation.total
     report.best_bound = 0
     return _finish(report, clock, current, evaluation)
+
+
+def _anneal(
+    search: LessonSearch,
+    current: LessonSolution,
+    evaluation: Evaluation,
+    clock: Clock,
+    seed: int,
+    notify: Callable[[ProgressPoint], None],
+    report: SolveReport,
+    should_stop: Callable[[], bool] | None,
+) -> tuple[LessonSolution, Evaluation]:
+    """Most of the time left goes to simulated annealing; its best timetable must score as tracked."""
+    assert search.annealer is not None
+    started = clock.elapsed()
+
+    def improved(cost: int) -> None:
+        report.time_to_best = clock.elapsed()
+        notify(ProgressPoint(elapsed=clock.elapsed(), objective=cost, bound=0, note="annealing"))
+
+    limit = ANNEAL_SHARE * clock.remaining()
+    run = search.annealer.run(
+        current, evaluation.total, limit, seed, improved, should_stop=should_stop, chains=search.workers
+    )
+    checked = lesson_rules.evaluate(search.problem, run.solution, search.scenario)
+    if checked.total != run.cost or not checked.feasible:
+        raise AssertionError(f"annealing tracked cost {run.cost} but the checker says {checked.total}")
+    report.steps_by_kind["annealing"] = {
+        "steps": run.moves,
+        "improvements": run.improvements,
+        "seconds": round(clock.elapsed() - started, 2),
+    }
+    return run.solution, checked
 
 
 NOT_FOUND = "No timetable breaking no hard rule was found in the time given."

@@ -1,0 +1,417 @@
+"""Simulated annealing for UD2 timetables (CB-CTT), compiled with numba.
+
+The strongest known method for curriculum-based course timetabling is simulated annealing over
+two moves, a lecture to another period and room and two lectures swapping places (Bellio,
+Ceschia, Di Gaspero and Schaerf 2016); it wants hundreds of millions of moves, hence compiled
+code. Every move keeps every hard rule: a course, a teacher and a curriculum each hold at most
+one lecture per period (conflict groups), and a lecture takes only the places its static
+availability allows. A move is priced from counts per course, group and slot; the best
+timetable is re-scored by the checker and the two costs must agree.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from models import LessonProblem, LessonScoring, LessonSolution
+from solver.lessons.initial import place_pairs, static_places
+
+KEEP_ROOM = 0.5  # share of moves that change only the period, in the same room (room stability)
+T_START = 2.0  # temperatures in UD2 cost units: one student short of a seat costs 1
+T_END = 0.03
+CHUNK_SECONDS = 0.05  # one compiled call between looks at the clock
+
+
+@dataclass
+class AnnealingRun:
+    solution: LessonSolution
+    cost: int
+    moves: int
+    improvements: int  # times a new best was found
+    last: LessonSolution  # where the walk ended, and its tracked cost
+    last_cost: int
+
+
+class LessonAnnealer:
+    """A UD2 problem as flat arrays for the compiled move loop."""
+
+    def __init__(self, problem: LessonProblem, weights: dict[str, int], pins: frozenset[int]) -> None:
+        if not applies(problem):
+            raise ValueError("the annealer prices UD2 timetables of one-period lectures only")
+        self.problem = problem
+        grid = problem.grid
+        self.slots, self.rooms = grid.slot_count, len(problem.rooms)
+        meetings = problem.meetings
+        self.course_of = np.array([m.section for m in meetings], dtype=np.int64)
+        self.pinned = np.array([m.index in pins for m in meetings], dtype=np.bool_)
+        places = [place_pairs(p) for p in static_places(problem)]
+        self.allowed = np.zeros((len(meetings), self.slots * self.rooms), dtype=np.bool_)
+        pointer, flat = [0], []
+        for meeting, pairs in enumerate(places):
+            for start, room in pairs:
+                self.allowed[meeting, start * self.rooms + room] = True
+                flat.append(start * self.rooms + room)
+            pointer.append(len(flat))
+        self.place_pointer = np.array(pointer, dtype=np.int64)
+        self.place_list = np.array(flat, dtype=np.int64)
+        self.movable = np.array(
+            [m for m in range(len(meetings)) if m not in pins and len(places[m]) > 1], dtype=np.int64
+        )
+        # conflict groups: each course, then each teacher, then each curriculum (cohort)
+        sections = len(problem.sections)
+        teacher_base, cohort_base = sections, sections + len(problem.teachers)
+        groups: list[set[int]] = [
+            {s.index} | {teacher_base + t for t in s.teachers} for s in problem.sections
+        ]
+        curricula: list[set[int]] = [set() for _ in problem.sections]
+        for cohort in problem.cohorts:
+            for member in set(cohort.sections):
+                groups[member].add(cohort_base + cohort.index)
+                curricula[member].add(cohort_base + cohort.index)
+        self.group_count_rows = cohort_base + len(problem.cohorts)
+        self.group_pointer, self.group_list = _csr(groups)
+        self.curriculum_pointer, self.curriculum_list = _csr(curricula)
+        self.most_curricula = max((len(row) for row in curricula), default=0)
+        self.size = np.array([s.size for s in problem.sections], dtype=np.int64)
+        self.min_days = np.array([s.min_days for s in problem.sections], dtype=np.int64)
+        self.capacity = np.array([r.capacity for r in problem.rooms], dtype=np.int64)
+        self.weights = np.array(
+            [
+                weights.get("room capacity", 0),
+                weights.get("min working days", 0),
+                weights.get("curriculum compactness", 0),
+                weights.get("room stability", 0),
+            ],
+            dtype=np.int64,
+        )
+
+    def run(
+        self,
+        solution: LessonSolution,
+        cost: int,
+        time_limit: float,
+        seed: int,
+        improved: Callable[[int], None] | None = None,
+        temperatures: tuple[float, float] = (T_START, T_END),
+        should_stop: Callable[[], bool] | None = None,
+        chains: int = 1,
+    ) -> AnnealingRun:
+        """Anneal from `solution` (feasible, of checker cost `cost`) for `time_limit` seconds,
+        cooling geometrically with the time spent; the best timetable seen and its cost. With
+        several chains, each walks on its own thread (the compiled loop frees the GIL) from the
+        same start with its own seed, and the best of all wins."""
+        walks = [_Walk(self, solution, cost, seed + k) for k in range(max(1, chains))]
+        lock = threading.Lock()
+        best = [cost]
+        started = time.monotonic()
+
+        def anneal(walk: _Walk) -> None:
+            while len(self.movable) and walk.cost > 0:
+                elapsed = time.monotonic() - started
+                if elapsed >= time_limit or (should_stop is not None and should_stop()):
+                    break
+                hot, cold = temperatures
+                walk.step(hot * (cold / hot) ** (elapsed / time_limit))
+                with lock:
+                    if walk.best < best[0]:
+                        best[0] = walk.best
+                        if improved is not None:
+                            improved(walk.best)
+
+        if len(walks) == 1:
+            anneal(walks[0])
+        else:
+            threads = [threading.Thread(target=anneal, args=(walk,)) for walk in walks]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        winner = min(walks, key=lambda walk: walk.best)
+        return AnnealingRun(
+            self._solution(winner.best_period, winner.best_room),
+            winner.best,
+            sum(walk.moves for walk in walks),
+            sum(walk.improvements for walk in walks),
+            self._solution(winner.period, winner.room),
+            winner.cost,
+        )
+
+    def _solution(self, period: np.ndarray, room: np.ndarray) -> LessonSolution:
+        return LessonSolution(
+            problem_name=self.problem.name,
+            starts=tuple(int(p) for p in period),
+            rooms=tuple(int(r) for r in room),
+        )
+
+
+class _Walk:
+    """One annealing chain: the timetable as counts, the best seen, and the moves made."""
+
+    def __init__(self, annealer: LessonAnnealer, solution: LessonSolution, cost: int, seed: int) -> None:
+        problem, grid = annealer.problem, annealer.problem.grid
+        sections, rooms = len(problem.sections), annealer.rooms
+        self.period = np.array(solution.starts, dtype=np.int64)
+        self.room = np.array(solution.rooms, dtype=np.int64)
+        occupant = np.full(annealer.slots * rooms, -1, dtype=np.int64)
+        group_count = np.zeros((annealer.group_count_rows, annealer.slots), dtype=np.int64)
+        course_day = np.zeros((sections, len(grid.days)), dtype=np.int64)
+        course_room = np.zeros((sections, rooms), dtype=np.int64)
+        days_used = np.zeros(sections, dtype=np.int64)
+        rooms_used = np.zeros(sections, dtype=np.int64)
+        self.state = (
+            self.period,
+            self.room,
+            occupant,
+            group_count,
+            course_day,
+            course_room,
+            days_used,
+            rooms_used,
+        )
+        self.static = (
+            annealer.course_of,
+            annealer.pinned,
+            annealer.allowed,
+            annealer.place_pointer,
+            annealer.place_list,
+            annealer.movable,
+            annealer.group_pointer,
+            annealer.group_list,
+            annealer.curriculum_pointer,
+            annealer.curriculum_list,
+            annealer.size,
+            annealer.min_days,
+            annealer.capacity,
+            annealer.weights,
+            annealer.slots,
+            rooms,
+            grid.periods_per_day,
+        )
+        by_group = (
+            annealer.course_of,
+            annealer.group_pointer,
+            annealer.group_list,
+            annealer.slots,
+            grid.periods_per_day,
+        )
+        for meeting in range(len(problem.meetings)):
+            _place(meeting, self.period[meeting], self.room[meeting], 1, *self.state, *by_group)
+        self.best_period, self.best_room = self.period.copy(), self.room.copy()
+        self.cohorts = np.empty(2 * max(1, annealer.most_curricula), dtype=np.int64)
+        self.cost = self.best = cost
+        self.moves = self.improvements = 0
+        self.chunk = 20_000
+        self.seed = seed
+
+    def step(self, temperature: float) -> None:
+        """One compiled chunk of moves at `temperature`, sized to take about CHUNK_SECONDS."""
+        before = time.monotonic()
+        self.cost, best = _anneal(
+            self.chunk,
+            temperature,
+            self.cost,
+            self.best,
+            self.best_period,
+            self.best_room,
+            KEEP_ROOM,
+            self.cohorts,
+            self.state,
+            self.static,
+            self.seed + self.moves,
+        )
+        took = max(time.monotonic() - before, 1e-4)
+        self.moves += self.chunk
+        self.chunk = max(1_000, min(2_000_000, int(self.chunk * CHUNK_SECONDS / took)))
+        if best < self.best:
+            self.best, self.improvements = best, self.improvements + 1
+
+
+def applies(problem: LessonProblem) -> bool:
+    return problem.scoring is LessonScoring.UD2 and all(m.length == 1 for m in problem.meetings)
+
+
+def _csr(rows: list[set[int]]) -> tuple[np.ndarray, np.ndarray]:
+    pointer, flat = [0], []
+    for row in rows:
+        flat.extend(sorted(row))
+        pointer.append(len(flat))
+    return np.array(pointer, dtype=np.int64), np.array(flat, dtype=np.int64)
+
+
+@njit(cache=True, nogil=True)
+def _place(
+    m, p, r, sign,
+    period, room, occupant, group_count, course_day, course_room, days_used, rooms_used,
+    course_of, group_pointer, group_list, slots, per_day,
+):  # fmt: skip
+    """Add (sign 1) or lift (sign -1) meeting m at period p in room r."""
+    c = course_of[m]
+    for k in range(group_pointer[c], group_pointer[c + 1]):
+        group_count[group_list[k], p] += sign
+    d = p // per_day
+    if sign > 0:
+        if course_day[c, d] == 0:
+            days_used[c] += 1
+        course_day[c, d] += 1
+        if course_room[c, r] == 0:
+            rooms_used[c] += 1
+        course_room[c, r] += 1
+        occupant[r * slots + p] = m
+        period[m] = p
+        room[m] = r
+    else:
+        course_day[c, d] -= 1
+        if course_day[c, d] == 0:
+            days_used[c] -= 1
+        course_room[c, r] -= 1
+        if course_room[c, r] == 0:
+            rooms_used[c] -= 1
+        occupant[r * slots + p] = -1
+
+
+@njit(cache=True, nogil=True)
+def _member(g, c, group_pointer, group_list):
+    for k in range(group_pointer[c], group_pointer[c + 1]):  # noqa: SIM110 - compiled loop
+        if group_list[k] == g:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _fits(c, p, other, other_course, group_count, group_pointer, group_list):
+    """No conflict group of course c holds a lecture at p, but for `other` (leaving p)."""
+    for k in range(group_pointer[c], group_pointer[c + 1]):
+        g = group_list[k]
+        held = group_count[g, p]
+        if other >= 0 and _member(g, other_course, group_pointer, group_list):
+            held -= 1
+        if held > 0:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _add_new(buffer, n, value):
+    """`value` appended to the first n entries of `buffer` unless there; the new count."""
+    for j in range(n):
+        if buffer[j] == value:
+            return n
+    buffer[n] = value
+    return n + 1
+
+
+@njit(cache=True, nogil=True)
+def _isolated(group_count, g, s, per_day):
+    held = group_count[g, s]
+    if held == 0:
+        return 0
+    q = s % per_day
+    if q > 0 and group_count[g, s - 1] > 0:
+        return 0
+    if q < per_day - 1 and group_count[g, s + 1] > 0:
+        return 0
+    return held
+
+
+@njit(cache=True, nogil=True)
+def _local_cost(
+    c1, c2, m1, r1, m2, r2, around, n_around, cohorts, n_cohorts, group_count,
+    days_used, rooms_used, size, min_days, capacity, weights, per_day,
+):  # fmt: skip
+    """What a move of meetings m1 (course c1, to room r1) and m2 (c2, r2; -1 if none) may change."""
+    total = 0
+    for c in (c1, c2):
+        if c >= 0:
+            total += weights[1] * max(0, min_days[c] - days_used[c]) + weights[3] * max(0, rooms_used[c] - 1)
+    total += weights[0] * max(0, size[c1] - capacity[r1])
+    if m2 >= 0:
+        total += weights[0] * max(0, size[c2] - capacity[r2])
+    for i in range(n_cohorts):
+        for j in range(n_around):
+            total += weights[2] * _isolated(group_count, cohorts[i], around[j], per_day)
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _anneal(
+    iterations, temperature, cost, best, best_period, best_room, keep_room, cohorts, state, static, seed
+):
+    """`iterations` move proposals at one temperature; the current cost and the best seen (the
+    best timetable is copied into best_period/best_room whenever it improves). `cohorts` is
+    scratch room for the curricula of two courses."""
+    period, room, occupant, group_count, course_day, course_room, days_used, rooms_used = state
+    (
+        course_of, pinned, allowed, place_pointer, place_list, movable, group_pointer, group_list,
+        curriculum_pointer, curriculum_list, size, min_days, capacity, weights, slots, rooms, per_day,
+    ) = static  # fmt: skip
+    by_group = (course_of, group_pointer, group_list, slots, per_day)
+    np.random.seed(seed)  # numba keeps one generator per thread
+    around = np.empty(6, dtype=np.int64)
+    for _ in range(iterations):
+        m = movable[np.random.randint(len(movable))]
+        c1 = course_of[m]
+        p1, r1 = period[m], room[m]
+        if np.random.random() < keep_room:
+            p2, r2 = np.random.randint(slots), r1
+            if not allowed[m, p2 * rooms + r2]:
+                continue
+        else:
+            place = place_list[np.random.randint(place_pointer[m], place_pointer[m + 1])]
+            p2, r2 = place // rooms, place % rooms
+        if p2 == p1 and r2 == r1:
+            continue
+        o = occupant[r2 * slots + p2]
+        c2 = -1
+        if o >= 0:
+            c2 = course_of[o]
+            if pinned[o] or c2 == c1 or not allowed[o, p1 * rooms + r1]:
+                continue
+        if p2 != p1:
+            if not _fits(c1, p2, o, c2, group_count, group_pointer, group_list):
+                continue
+            if o >= 0 and not _fits(c2, p1, m, c1, group_count, group_pointer, group_list):
+                continue
+        # the curricula and slots whose isolated lectures the move may change
+        n_around, n_cohorts = 0, 0
+        if p2 != p1:
+            for s in (p1 - 1, p1, p1 + 1, p2 - 1, p2, p2 + 1):
+                if 0 <= s < slots:
+                    n_around = _add_new(around, n_around, s)
+            for c in (c1, c2):
+                if c >= 0:
+                    for k in range(curriculum_pointer[c], curriculum_pointer[c + 1]):
+                        n_cohorts = _add_new(cohorts, n_cohorts, curriculum_list[k])
+        before = _local_cost(
+            c1, c2, m, r1, o, r2, around, n_around, cohorts, n_cohorts, group_count,
+            days_used, rooms_used, size, min_days, capacity, weights, per_day,
+        )  # fmt: skip
+        _place(m, p1, r1, -1, *state, *by_group)
+        if o >= 0:
+            _place(o, p2, r2, -1, *state, *by_group)
+            _place(o, p1, r1, 1, *state, *by_group)
+        _place(m, p2, r2, 1, *state, *by_group)
+        after = _local_cost(
+            c1, c2, m, r2, o, r1, around, n_around, cohorts, n_cohorts, group_count,
+            days_used, rooms_used, size, min_days, capacity, weights, per_day,
+        )  # fmt: skip
+        delta = after - before
+        if delta <= 0 or np.random.random() < math.exp(-delta / temperature):
+            cost += delta
+            if cost < best:
+                best = cost
+                best_period[:] = period
+                best_room[:] = room
+            continue
+        _place(m, p2, r2, -1, *state, *by_group)
+        if o >= 0:
+            _place(o, p1, r1, -1, *state, *by_group)
+            _place(o, p2, r2, 1, *state, *by_group)
+        _place(m, p1, r1, 1, *state, *by_group)
+    return cost, best

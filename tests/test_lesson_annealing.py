@@ -1,0 +1,91 @@
+"""The compiled annealing of UD2 timetables: every move keeps the hard rules, its tracked cost is
+the checker's, pins stay, and it improves a first timetable."""
+
+from __future__ import annotations
+
+import pytest
+
+from constraints.lessons import evaluate, units_for
+from datasets.cbctt import bundled_cbctt, read_cbctt
+from models import LessonProblem, LessonSolution
+from solver.lessons.annealing import LessonAnnealer, applies
+from solver.lessons.initial import first_timetable
+from tests.lesson_factory import random_lessons
+
+
+def soft_weights(problem: LessonProblem) -> dict[str, int]:
+    return {unit.NAME: unit.weight(problem) for unit in units_for(problem) if not unit.HARD}
+
+
+def one_period_lessons(seed: int) -> LessonProblem:
+    """The factory's small UD2 problems with every meeting one period long (CB-CTT lectures)."""
+    problem = random_lessons(seed)
+    sections = tuple(s.model_copy(update={"meetings": (1,) * len(s.meetings)}) for s in problem.sections)
+    return LessonProblem(**{**dict(problem), "sections": sections})
+
+
+def start(problem: LessonProblem, seed: int) -> tuple[LessonSolution, int] | None:
+    timetable = first_timetable(problem, seed=seed, time_budget=5)
+    if timetable is None or any(s is None for s in timetable.starts):
+        return None
+    evaluation = evaluate(problem, timetable)
+    assert evaluation.feasible
+    return timetable, evaluation.total
+
+
+@pytest.mark.parametrize("name", ["comp01", "comp05", "comp07"])
+def test_hot_and_cold_walks_are_priced_as_the_checker_does(name: str) -> None:
+    problem = read_cbctt(bundled_cbctt(name))
+    begun = start(problem, seed=1)
+    assert begun is not None
+    timetable, cost = begun
+    annealer = LessonAnnealer(problem, soft_weights(problem), frozenset())
+    # a hot walk accepts most moves, a cold one few: both end where the checker agrees
+    for temperatures in ((50.0, 20.0), (1.0, 0.05)):
+        run = annealer.run(timetable, cost, 1.0, seed=3, temperatures=temperatures)
+        assert run.moves > 10_000
+        for solution, tracked in ((run.solution, run.cost), (run.last, run.last_cost)):
+            evaluation = evaluate(problem, solution)
+            assert evaluation.feasible, evaluation.violations(hard=True)[:3]
+            assert evaluation.total == tracked
+        assert run.cost <= cost and run.cost <= run.last_cost
+        timetable, cost = run.last, run.last_cost
+
+
+def test_small_problems_every_soft_rule_tracked_exactly() -> None:
+    checked = 0
+    for seed in range(40):
+        problem = one_period_lessons(seed)
+        begun = start(problem, seed)
+        if begun is None or not applies(problem):
+            continue
+        timetable, cost = begun
+        annealer = LessonAnnealer(problem, soft_weights(problem), frozenset())
+        run = annealer.run(timetable, cost, 0.05, seed=seed, temperatures=(5.0, 1.0))
+        assert evaluate(problem, run.last).total == run.last_cost
+        assert evaluate(problem, run.solution).total == run.cost
+        assert evaluate(problem, run.last).feasible
+        checked += 1
+    assert checked >= 20
+
+
+def test_pinned_lectures_stay_and_the_cost_falls() -> None:
+    problem = read_cbctt(bundled_cbctt("comp01"))
+    begun = start(problem, seed=2)
+    assert begun is not None
+    timetable, cost = begun
+    pins = frozenset({0, 40, 90})
+    run = LessonAnnealer(problem, soft_weights(problem), pins).run(timetable, cost, 2.0, seed=1)
+    for meeting in pins:
+        assert run.solution.starts[meeting] == timetable.starts[meeting]
+        assert run.solution.rooms[meeting] == timetable.rooms[meeting]
+    assert run.cost < cost and run.improvements > 0
+
+
+def test_it_refuses_what_it_cannot_price() -> None:
+    problem = random_lessons(1)
+    two_periods = problem.sections[0].model_copy(update={"meetings": (2,)})
+    longer = LessonProblem(**{**dict(problem), "sections": (two_periods, *problem.sections[1:])})
+    assert not applies(longer)
+    with pytest.raises(ValueError, match="one-period"):
+        LessonAnnealer(longer, soft_weights(longer), frozenset())
