@@ -22,6 +22,8 @@ from models import (
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model
 from solver.late_acceptance import LocalBursts
 from solver.lessons.annealing import LessonAnnealer, applies
+from solver.lessons.ejection import EjectionSearch
+from solver.lessons.ejection import applies as ejection_applies
 from solver.lessons.explain import Draft, best_draft, find_conflicts, static_findings
 from solver.lessons.initial import first_timetable
 from solver.lessons.local_search import LessonLocalSearch
@@ -31,6 +33,7 @@ from solver.lessons.repair import left_out, repair
 from solver.lns import LnsSettings, StepResult, run_lns
 
 CHECK_EVERY = 10  # CP-SAT steps between checker re-scorings during the search
+EJECT_SHARE = 0.6  # of the time left after a partial post-enrolment start, to place the rest
 ANNEAL_SHARE = 0.9  # of the time left after the first timetable, for annealing (UD2); LNS polishes
 
 
@@ -182,13 +185,22 @@ def solve_lessons(
 
     # post-enrolment timetables may leave events out (ranked by distance to feasibility first)
     partial = problem.scoring is LessonScoring.POST_ENROLMENT
-    current = first_timetable(
-        problem,
-        search.pins,
-        parameters.seed,
-        time_budget=clock.remaining() / 3 if partial else clock.remaining() / 2,
-        partial=partial,
-    )
+    ejection = EjectionSearch(problem, frozenset(search.pins)) if ejection_applies(problem) else None
+    budget = clock.remaining() / 2
+    if partial:  # the forward search's partial timetable is a start for the ejection search
+        budget = clock.remaining() / (10 if ejection else 3)
+    current = first_timetable(problem, search.pins, parameters.seed, time_budget=budget, partial=partial)
+    if current is not None and left_out(current) and ejection is not None:
+        run = ejection.run(current, EJECT_SHARE * clock.remaining(), parameters.seed)
+        current = run.solution
+        notify(
+            ProgressPoint(
+                elapsed=clock.elapsed(),
+                objective=run.cost,
+                bound=0,
+                note=f"ejection search: {len(left_out(current))} events left out",
+            )
+        )
     if current is not None and left_out(current):
         hard = [unit for unit in search.units if unit.HARD]
         current = repair(
