@@ -24,7 +24,7 @@ from models import LessonProblem, LessonScoring, LessonSolution
 from solver.lessons.initial import place_pairs, static_places
 
 KEEP_ROOM = 0.5  # share of moves that change only the period, in the same room (room stability)
-T_START = 2.0  # temperatures in UD2 cost units: one student short of a seat costs 1
+T_START = 5.0  # temperatures in UD2 cost units (a student short of a seat costs 1); see findings
 T_END = 0.03
 CHUNK_SECONDS = 0.05  # one compiled call between looks at the clock
 
