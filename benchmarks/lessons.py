@@ -141,6 +141,28 @@ def _run(name: str, time_limit: float, workers: int, seed: int) -> Row:
     return row
 
 
+def compile_move_loops() -> None:
+    """Compile the numba move loops (annealing, ejection) into their on-disk cache, so that no
+    measured run's time limit pays the 10-20 s a fresh checkout needs once."""
+    from constraints.lessons import evaluate
+    from models import LessonSolution
+    from solver.lessons.annealing import LessonAnnealer
+    from solver.lessons.ejection import EjectionSearch
+    from solver.lessons.initial import first_timetable
+
+    lectures = read_cbctt(bundled_cbctt("comp01"))
+    start = first_timetable(lectures, seed=0)
+    assert start is not None
+    cost = evaluate(lectures, start).total
+    assert cost > 0  # else the loop would not run
+    LessonAnnealer(lectures, {"room capacity": 1}, frozenset()).run(start, cost, 0.01, seed=0)
+    events = read_post_enrolment(bundled_post_enrolment("comp-2007-2-1"))
+    nothing = (None,) * len(events.meetings)
+    EjectionSearch(events, frozenset()).run(
+        LessonSolution(problem_name=events.name, starts=nothing, rooms=nothing), 0.01, seed=0
+    )
+
+
 def _short(text: str, most: int = 200) -> str:
     """A note short enough for a table cell."""
     text = " ".join(text.split())
@@ -273,7 +295,8 @@ def markdown(rows: list[Row]) -> str:
         "cost is the independent checker's score of the reported timetable, and peak MB the run's",
         "process (reading or generating the problem included). Bound is the engine's proven lower",
         "bound: the lesson path proves none beyond 0, so the gap says nothing yet. A run that finds",
-        "no timetable, fails or is stopped is kept as a row with feasible False and a note.",
+        "no timetable, fails or is stopped is kept as a row with feasible False and a note. The",
+        "numba move loops are compiled once before the first run (a fresh install pays 10-20 s once).",
         "",
     ]
     lines += machine_lines(rows)
@@ -341,6 +364,7 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(f"unknown instances: {', '.join(unknown)}")
         names = [n for n in names if n in args.instances]
     rows = load_rows(args.results / "lessons.csv")
+    compile_move_loops()
     for time_limit in args.time_limits:
         for name in names:
             row = run_one(name, time_limit, args.workers, args.seed, args.memory_limit)
