@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from cli.database import database
 from cli.display import console, print_evaluation, print_report, progress_display
 from cli.generate import generate
 from datasets import read_exam_problem, read_exam_solution, write_exam_solution
@@ -212,6 +213,7 @@ def _read(load):  # type: ignore[no-untyped-def]
 
 
 main.add_command(generate)
+main.add_command(database)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,62 @@
+"""`registrar db`: the service's database (DATABASE_URL, else a SQLite file here)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from cli.display import console
+from datasets.errors import DatasetError
+from datasets.registrar_csv import read_records
+from service.storage.database import Database, database_url
+from service.storage.records import StorageError, store_semester
+
+
+@click.group("db")
+def database() -> None:
+    """The registrar's records database: migrations and whole-semester loads."""
+
+
+@database.command("upgrade")
+def upgrade() -> None:
+    """Apply the schema migrations (safe to repeat)."""
+    url = database_url()
+    Database(url).upgrade()
+    console.print(f"database {_shown(url)} is up to date")
+
+
+@database.command("load")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--semester", required=True, help="Name of the new semester, e.g. '2026 autumn'.")
+def load(folder: Path, semester: str) -> None:
+    """Store a folder of the registrar's CSV files as a new semester, all or nothing."""
+    try:
+        data = read_records(folder)
+    except DatasetError as error:
+        console.print(f"[red]error:[/] {error}", soft_wrap=True)
+        sys.exit(2)
+    url = database_url()
+    db = Database(url)
+    db.upgrade()
+    try:
+        with db.transaction() as session:
+            store_semester(session, data, semester)
+    except (StorageError, SQLAlchemyError) as error:
+        console.print(f"[red]error:[/] nothing stored: {error}", soft_wrap=True)
+        sys.exit(2)
+    console.print(
+        f"semester {semester!r}: {len(data.sections):,} sections, {len(data.students):,} students, "
+        f"{len(data.registrations):,} registrations stored in {_shown(url)}"
+    )
+
+
+def _shown(url: str) -> str:
+    """The URL without its password."""
+    head, at, tail = url.rpartition("@")
+    if not at or ":" not in head.split("//", 1)[-1]:
+        return url
+    scheme, _, credentials = head.partition("//")
+    return f"{scheme}//{credentials.split(':', 1)[0]}:***@{tail}"

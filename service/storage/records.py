@@ -1,0 +1,283 @@
+"""A semester's records between the database and the engine's `RegistrarData`.
+
+`store_semester` writes a whole semester (the demo load, a folder of the registrar's CSV files)
+in the caller's transaction; records that outlive a semester (rooms, teachers, courses,
+students, ...) are matched by name and updated, never duplicated. `load_semester` reads one
+semester back in the order it was stored, so a round trip gives equal records and equal
+timetabling problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, selectinload
+
+from datasets import registrar_records as records
+from models.lessons import Preference
+from models.lessons import SectionRelation as Relation
+from service.storage import schema
+
+Row = TypeVar("Row", bound=schema.Base)
+
+
+class StorageError(ValueError):
+    """A request the stored records cannot take, said in the registrar's words."""
+
+
+def store_semester(
+    session: Session,
+    data: records.RegistrarData,
+    name: str,
+    starts_on: dt.date | None = None,
+    teaching_weeks: int = 15,
+) -> schema.Semester:
+    if session.scalar(select(schema.Semester).where(schema.Semester.name == name)) is not None:
+        raise StorageError(f"Semester {name!r} already exists; import its records one kind at a time instead")
+    semester = schema.Semester(
+        name=name, starts_on=starts_on, teaching_weeks=teaching_weeks, days=list(data.calendar.days)
+    )
+    semester.periods = [
+        schema.CalendarPeriod(position=i, name=p.name, start=p.start, lunch_after=p.lunch_after)
+        for i, p in enumerate(data.calendar.periods)
+    ]
+    session.add(semester)
+    named = {t.department for t in data.teachers} | {c.department for c in data.courses}
+    departments = _by_key(
+        session,
+        schema.Department,
+        "name",
+        [
+            *data.departments,
+            *(records.Department(n) for n in sorted(named - {d.name for d in data.departments}) if n),
+        ],
+        _department,
+    )
+    buildings = _by_key(session, schema.Building, "name", data.buildings, _building)
+    _by_key(session, schema.Room, "name", data.rooms, lambda row, r: _room(row, r, buildings))
+    teachers = _by_key(
+        session, schema.Teacher, "name", data.teachers, lambda row, t: _teacher(row, t, departments)
+    )
+    courses = _by_key(
+        session, schema.Course, "code", data.courses, lambda row, c: _course(row, c, departments)
+    )
+    unlisted = dict.fromkeys(r.student for r in data.registrations).keys() - {s.id for s in data.students}
+    students = _by_key(
+        session,
+        schema.Student,
+        "number",
+        [*data.students, *(records.Student(number) for number in sorted(unlisted))],
+        _student,
+        key=lambda s: s.id,
+    )
+    session.flush()
+    sections: dict[str, schema.Section] = {}
+    for record in data.sections:
+        section = schema.Section(
+            semester=semester,
+            course=courses[record.course],
+            name=record.name,
+            component=record.component,
+            size_limit=record.size_limit,
+            meetings=list(record.meetings),
+            language=record.language,
+            room_kind=record.room_kind,
+            features=list(record.features),
+            allowed_times=list(record.allowed_times),
+        )
+        section.teachers = [
+            schema.SectionTeacher(teacher=teachers[name], position=i)
+            for i, name in enumerate(record.teachers)
+        ]
+        sections[record.ref] = section
+    session.add_all(sections.values())
+    for cohort in data.cohorts:
+        row = schema.Cohort(semester=semester, programme=cohort.programme, year=cohort.year)
+        row.sections = [
+            schema.CohortSection(section=sections[ref], position=i) for i, ref in enumerate(cohort.sections)
+        ]
+        session.add(row)
+    for relation in data.relations:
+        session.add(
+            schema.SectionRelation(
+                first=sections[relation.first],
+                relation=relation.relation.value,
+                second=sections[relation.second],
+            )
+        )
+    session.flush()
+    if data.registrations:  # tens of thousands: one bulk insert
+        session.execute(
+            insert(schema.Registration),
+            [
+                {
+                    "student_id": students[r.student].id,
+                    "section_id": sections[r.section].id,
+                    "position": i,
+                }
+                for i, r in enumerate(data.registrations)
+            ],
+        )
+    return semester
+
+
+def load_semester(session: Session, name: str) -> records.RegistrarData:
+    semester = session.scalar(
+        select(schema.Semester)
+        .where(schema.Semester.name == name)
+        .options(selectinload(schema.Semester.periods))
+    )
+    if semester is None:
+        known = (
+            ", ".join(session.scalars(select(schema.Semester.name).order_by(schema.Semester.id))) or "none"
+        )
+        raise StorageError(f"No semester {name!r} (stored: {known})")
+    sections = session.scalars(
+        select(schema.Section)
+        .where(schema.Section.semester_id == semester.id)
+        .order_by(schema.Section.id)
+        .options(
+            selectinload(schema.Section.course),
+            selectinload(schema.Section.teachers).selectinload(schema.SectionTeacher.teacher),
+        )
+    ).all()
+    ref = {section.id: f"{section.course.code} {section.name}" for section in sections}
+    cohorts = session.scalars(
+        select(schema.Cohort)
+        .where(schema.Cohort.semester_id == semester.id)
+        .order_by(schema.Cohort.id)
+        .options(selectinload(schema.Cohort.sections))
+    ).all()
+    registrations = session.execute(
+        select(schema.Student.number, schema.Registration.section_id)
+        .join(schema.Registration.student)
+        .join(schema.Registration.section)
+        .where(schema.Section.semester_id == semester.id)
+        .order_by(schema.Registration.position, schema.Registration.id)
+    ).all()
+    relations = session.scalars(
+        select(schema.SectionRelation)
+        .join(schema.SectionRelation.first)
+        .where(schema.Section.semester_id == semester.id)
+        .order_by(schema.SectionRelation.id)
+    ).all()
+    return records.RegistrarData(
+        calendar=records.Calendar(
+            days=tuple(semester.days),
+            periods=tuple(records.Period(p.name, p.start, p.lunch_after) for p in semester.periods),
+        ),
+        departments=tuple(records.Department(d.name, d.faculty) for d in _all(session, schema.Department)),
+        buildings=tuple(records.Building(b.name, b.campus) for b in _all(session, schema.Building)),
+        rooms=tuple(
+            records.Room(r.name, r.building.name, r.capacity, r.kind, tuple(r.features), tuple(r.unavailable))
+            for r in _all(session, schema.Room, schema.Room.building)
+        ),
+        teachers=tuple(
+            records.TeacherRecord(
+                t.name,
+                t.department.name if t.department else "",
+                tuple(t.languages),
+                tuple(t.unavailable),
+                tuple((time, Preference(wish)) for time, wish in t.preferences),
+            )
+            for t in _all(session, schema.Teacher, schema.Teacher.department)
+        ),
+        courses=tuple(
+            records.Course(c.code, c.title, c.credits, c.department.name if c.department else "", c.campus)
+            for c in _all(session, schema.Course, schema.Course.department)
+        ),
+        sections=tuple(
+            records.SectionRecord(
+                course=s.course.code,
+                name=s.name,
+                component=s.component,
+                size_limit=s.size_limit,
+                meetings=tuple(s.meetings),
+                teachers=tuple(t.teacher.name for t in s.teachers),
+                language=s.language,
+                room_kind=s.room_kind,
+                features=tuple(s.features),
+                allowed_times=tuple(s.allowed_times),
+            )
+            for s in sections
+        ),
+        cohorts=tuple(
+            records.CohortRecord(c.programme, c.year, tuple(ref[m.section_id] for m in c.sections))
+            for c in cohorts
+        ),
+        students=tuple(records.Student(s.number, s.programme, s.year) for s in _all(session, schema.Student)),
+        registrations=tuple(records.Registration(number, ref[section]) for number, section in registrations),
+        relations=tuple(
+            records.Relation(ref[r.first_id], Relation(r.relation), ref[r.second_id]) for r in relations
+        ),
+    )
+
+
+def _all(session: Session, table: type[Row], *loaded: object) -> list[Row]:
+    query = select(table).order_by(table.id)  # type: ignore[attr-defined]
+    for relationship in loaded:
+        query = query.options(selectinload(relationship))  # type: ignore[arg-type]
+    return list(session.scalars(query))
+
+
+Record = TypeVar("Record")
+
+
+def _by_key(
+    session: Session,
+    table: type[Row],
+    column: str,
+    items: Iterable[Record],
+    fill: Callable[[Row, Record], None],
+    key: Callable[[Record], str] | None = None,
+) -> dict[str, Row]:
+    """Each record's row, matched on `column` (its natural key) and updated, or added."""
+    items = list(items)
+    keys = [key(item) if key else getattr(item, column) for item in items]
+    existing = {
+        getattr(row, column): row
+        for row in session.scalars(select(table).where(getattr(table, column).in_(keys)))
+    }
+    rows: dict[str, Row] = {}
+    for item, name in zip(items, keys, strict=True):
+        row = existing.get(name)
+        if row is None:
+            row = table(**{column: name})
+            session.add(row)
+        fill(row, item)
+        rows[name] = row
+    return rows
+
+
+def _department(row: schema.Department, record: records.Department) -> None:
+    row.faculty = record.faculty
+
+
+def _building(row: schema.Building, record: records.Building) -> None:
+    row.campus = record.campus
+
+
+def _room(row: schema.Room, record: records.Room, buildings: dict[str, schema.Building]) -> None:
+    row.building = buildings[record.building]
+    row.capacity, row.kind = record.capacity, record.kind
+    row.features, row.unavailable = list(record.features), list(record.unavailable)
+
+
+def _teacher(
+    row: schema.Teacher, record: records.TeacherRecord, departments: dict[str, schema.Department]
+) -> None:
+    row.department = departments[record.department] if record.department else None
+    row.languages, row.unavailable = list(record.languages), list(record.unavailable)
+    row.preferences = [[time, wish.value] for time, wish in record.preferences]
+
+
+def _course(row: schema.Course, record: records.Course, departments: dict[str, schema.Department]) -> None:
+    row.title, row.credits, row.campus = record.title, record.credits, record.campus
+    row.department = departments[record.department] if record.department else None
+
+
+def _student(row: schema.Student, record: records.Student) -> None:
+    row.programme, row.year = record.programme, record.year

@@ -1,0 +1,194 @@
+"""The registrar's records as database tables (SQLAlchemy 2).
+
+Rooms, buildings, departments, teachers, courses and students outlive a semester; sections,
+their teachers, cohorts, registrations and section relations belong to one semester, as does
+the week grid (days and periods) they are timetabled on. Lists that are only ever read whole
+(a room's features, a teacher's unavailable times as staff write them) are JSON columns; every
+reference between records is a foreign key, so no record can name one that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, MetaData, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAME = 200  # longest name or code kept
+
+# constraint names fixed, so migrations name them the same on SQLite and PostgreSQL
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {list[str]: JSON, list[int]: JSON, list[list[str]]: JSON}
+
+
+class Semester(Base):
+    __tablename__ = "semester"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME), unique=True)
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    teaching_weeks: Mapped[int] = mapped_column(default=15)
+    exams_from: Mapped[dt.date | None] = mapped_column(Date)
+    exams_to: Mapped[dt.date | None] = mapped_column(Date)
+    days: Mapped[list[str]] = mapped_column(default=list)  # "Mon", "Tue", ...
+    periods: Mapped[list[CalendarPeriod]] = relationship(
+        back_populates="semester", order_by="CalendarPeriod.position", cascade="all, delete-orphan"
+    )
+    __table_args__ = (CheckConstraint("teaching_weeks >= 1", name="teaching_weeks"),)
+
+
+class CalendarPeriod(Base):
+    __tablename__ = "calendar_period"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    semester_id: Mapped[int] = mapped_column(ForeignKey("semester.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(NAME))
+    start: Mapped[str] = mapped_column(String(5))  # "08:30"
+    lunch_after: Mapped[bool] = mapped_column(default=False)
+    semester: Mapped[Semester] = relationship(back_populates="periods")
+    __table_args__ = (UniqueConstraint("semester_id", "position"),)
+
+
+class Department(Base):
+    __tablename__ = "department"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME), unique=True)
+    faculty: Mapped[str] = mapped_column(String(NAME), default="")
+
+
+class Building(Base):
+    __tablename__ = "building"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME), unique=True)
+    campus: Mapped[str] = mapped_column(String(NAME), default="")
+
+
+class Room(Base):
+    __tablename__ = "room"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME), unique=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("building.id"))
+    capacity: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(NAME))
+    features: Mapped[list[str]] = mapped_column(default=list)
+    unavailable: Mapped[list[str]] = mapped_column(default=list)  # "Sat", "Wed 9-12"
+    building: Mapped[Building] = relationship()
+    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity"),)
+
+
+class Teacher(Base):
+    __tablename__ = "teacher"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME), unique=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    languages: Mapped[list[str]] = mapped_column(default=list)
+    unavailable: Mapped[list[str]] = mapped_column(default=list)
+    preferences: Mapped[list[list[str]]] = mapped_column(default=list)  # [time, wish]
+    department: Mapped[Department | None] = relationship()
+
+
+class Course(Base):
+    __tablename__ = "course"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(NAME), unique=True)
+    title: Mapped[str] = mapped_column(String(NAME))
+    credits: Mapped[int]
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    campus: Mapped[str] = mapped_column(String(NAME), default="")
+    department: Mapped[Department | None] = relationship()
+    __table_args__ = (CheckConstraint("credits >= 0", name="credits"),)
+
+
+class Section(Base):
+    __tablename__ = "section"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    semester_id: Mapped[int] = mapped_column(ForeignKey("semester.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
+    name: Mapped[str] = mapped_column(String(NAME))
+    component: Mapped[str] = mapped_column(String(20))
+    size_limit: Mapped[int]
+    meetings: Mapped[list[int]]  # length in periods of each weekly meeting
+    language: Mapped[str] = mapped_column(String(NAME), default="")
+    room_kind: Mapped[str] = mapped_column(String(NAME), default="")
+    features: Mapped[list[str]] = mapped_column(default=list)
+    allowed_times: Mapped[list[str]] = mapped_column(default=list)
+    semester: Mapped[Semester] = relationship()
+    course: Mapped[Course] = relationship()
+    teachers: Mapped[list[SectionTeacher]] = relationship(
+        order_by="SectionTeacher.position", cascade="all, delete-orphan"
+    )
+    __table_args__ = (
+        UniqueConstraint("semester_id", "course_id", "name"),
+        CheckConstraint("size_limit >= 0", name="size_limit"),
+    )
+
+
+class SectionTeacher(Base):
+    __tablename__ = "section_teacher"
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"), primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("teacher.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+    teacher: Mapped[Teacher] = relationship()
+
+
+class Cohort(Base):
+    __tablename__ = "cohort"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    semester_id: Mapped[int] = mapped_column(ForeignKey("semester.id", ondelete="CASCADE"))
+    programme: Mapped[str] = mapped_column(String(NAME))
+    year: Mapped[int]
+    semester: Mapped[Semester] = relationship()
+    sections: Mapped[list[CohortSection]] = relationship(
+        order_by="CohortSection.position", cascade="all, delete-orphan"
+    )
+    __table_args__ = (UniqueConstraint("semester_id", "programme", "year"),)
+
+
+class CohortSection(Base):
+    __tablename__ = "cohort_section"
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+    section: Mapped[Section] = relationship()
+
+
+class Student(Base):
+    """A student; name and e-mail are personal data, shown to the office only."""
+
+    __tablename__ = "student"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(NAME), unique=True)  # the ID staff use
+    programme: Mapped[str] = mapped_column(String(NAME), default="")
+    year: Mapped[int | None]
+    full_name: Mapped[str] = mapped_column(String(NAME), default="")
+    email: Mapped[str] = mapped_column(String(NAME), default="")
+
+
+class Registration(Base):
+    __tablename__ = "registration"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)  # file order, kept for exact round trips
+    student: Mapped[Student] = relationship()
+    section: Mapped[Section] = relationship()
+    __table_args__ = (UniqueConstraint("student_id", "section_id"),)
+
+
+class SectionRelation(Base):
+    __tablename__ = "section_relation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"))
+    relation: Mapped[str] = mapped_column(String(20))  # "same time", "avoid", "before"
+    second_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"))
+    first: Mapped[Section] = relationship(foreign_keys=[first_id])
+    second: Mapped[Section] = relationship(foreign_keys=[second_id])
