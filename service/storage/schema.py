@@ -10,8 +10,19 @@ reference between records is a foreign key, so no record can name one that does 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAME = 200  # longest name or code kept
@@ -28,7 +39,14 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {list[str]: JSON, list[int]: JSON, list[list[str]]: JSON}
+    type_annotation_map = {
+        list[str]: JSON,
+        list[int]: JSON,
+        list[list[str]]: JSON,
+        dict[str, Any]: JSON,
+        list[dict[str, Any]]: JSON,
+        dt.datetime: DateTime(timezone=True),
+    }
 
 
 class Semester(Base):
@@ -192,3 +210,44 @@ class SectionRelation(Base):
     second_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"))
     first: Mapped[Section] = relationship(foreign_keys=[first_id])
     second: Mapped[Section] = relationship(foreign_keys=[second_id])
+
+
+class RunStatus:
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHED = "finished"  # a solve that ended by itself, with or without a timetable
+    CANCELLED = "cancelled"  # stopped on request; keeps its best timetable so far
+    FAILED = "failed"  # the solve raised or its worker died; `error` says why
+    UNFINISHED = (QUEUED, RUNNING)
+
+
+class Run(Base):
+    """One solver run: what was asked, how far it got, and what it found."""
+
+    __tablename__ = "run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "lessons", ...
+    semester_id: Mapped[int] = mapped_column(ForeignKey("semester.id", ondelete="CASCADE"))
+    scenario: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    time_limit: Mapped[float]
+    workers: Mapped[int]
+    seed: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.QUEUED, index=True)
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    attempts: Mapped[int] = mapped_column(default=0)  # times a worker started it
+    created_at: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    elapsed: Mapped[float | None]
+    objective: Mapped[int | None]
+    bound: Mapped[int | None]
+    progress: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    solution: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    evaluation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str] = mapped_column(Text, default="")
+    semester: Mapped[Semester] = relationship()
+    __table_args__ = (
+        CheckConstraint("time_limit > 0", name="time_limit"),
+        CheckConstraint("workers >= 1", name="workers"),
+    )

@@ -1,0 +1,151 @@
+"""The JSON API: semesters and solver runs. Errors are RFC 7807 problem bodies naming the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, url_for
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import NotFound
+
+from models import Scenario, SolveParameters, SolveReport
+from service.context import services
+from service.runs import KINDS, ask_for_run
+from service.storage import schema
+from service.storage.records import StorageError
+from service.storage.schema import RunStatus
+
+api = Blueprint("api", __name__, url_prefix="/api")
+MOST_WORKERS = 64
+LONGEST_RUN = 24 * 3600.0
+
+
+class RunRequest(BaseModel):
+    """What `POST /api/runs` takes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(description=f"one of {', '.join(KINDS)}")
+    semester: str = Field(min_length=1)
+    time_limit: float = Field(default=60.0, gt=0, le=LONGEST_RUN, description="seconds")
+    workers: int = Field(default=2, ge=1, le=MOST_WORKERS)
+    seed: int = 0
+    scenario: Scenario = Field(default_factory=Scenario)
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _invalid(error: ValidationError) -> Response:
+    errors = [
+        {"field": ".".join(str(part) for part in item["loc"]) or "(body)", "message": item["msg"]}
+        for item in error.errors()
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return problem(422, "Invalid request", detail, errors)
+
+
+@api.get("/semesters")
+def semesters() -> Response:
+    with services().database.transaction() as session:
+        counts = dict(
+            session.execute(
+                select(schema.Section.semester_id, func.count()).group_by(schema.Section.semester_id)
+            ).all()
+        )
+        rows = session.scalars(select(schema.Semester).order_by(schema.Semester.id)).all()
+        return jsonify([{"name": s.name, "sections": counts.get(s.id, 0)} for s in rows])
+
+
+@api.post("/runs")
+def start_run() -> Response:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return problem(400, "Bad request", "the body must be a JSON object")
+    try:
+        asked = RunRequest.model_validate(body)
+    except ValidationError as error:
+        return _invalid(error)
+    parameters = SolveParameters(time_limit=asked.time_limit, workers=asked.workers, seed=asked.seed)
+    try:
+        with services().database.transaction() as session:
+            run_id = ask_for_run(session, asked.kind, asked.semester, parameters, asked.scenario).id
+    except StorageError as error:
+        field = "kind" if asked.kind not in KINDS else "semester"
+        return problem(422, "Invalid request", str(error), [{"field": field, "message": str(error)}])
+    services().runs.submit(run_id)
+    response = jsonify({"id": run_id, "status": RunStatus.QUEUED, "href": url_for("api.run", run_id=run_id)})
+    response.status_code = 202
+    response.headers["Location"] = url_for("api.run", run_id=run_id)
+    return response
+
+
+@api.get("/runs")
+def runs() -> Response:
+    with services().database.transaction() as session:
+        rows = session.scalars(select(schema.Run).order_by(schema.Run.id.desc()).limit(200)).all()
+        return jsonify([_summary(run) for run in rows])
+
+
+@api.get("/runs/<int:run_id>")
+def run(run_id: int) -> Response:
+    with services().database.transaction() as session:
+        found = _stored_run(session, run_id)
+        return jsonify(
+            _summary(found)
+            | {
+                "progress": found.progress,
+                "report": found.report,
+                "evaluation": found.evaluation,
+                "scenario": found.scenario,
+            }
+        )
+
+
+@api.post("/runs/<int:run_id>/cancel")
+def cancel_run(run_id: int) -> Response:
+    with services().database.transaction() as session:
+        found = _stored_run(session, run_id)
+        if found.status not in RunStatus.UNFINISHED:
+            return problem(409, "Conflict", f"run {run_id} is already {found.status}")
+        found.cancel_requested = True
+        response = jsonify(_summary(found))
+    response.status_code = 202
+    return response
+
+
+def _stored_run(session: Session, run_id: int) -> schema.Run:
+    found = session.get(schema.Run, run_id)
+    if found is None:
+        raise NotFound(f"no run {run_id}")
+    return found
+
+
+def _summary(run: schema.Run) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "semester": run.semester.name,
+        "status": run.status,
+        "cancel_requested": run.cancel_requested,
+        "time_limit": run.time_limit,
+        "workers": run.workers,
+        "seed": run.seed,
+        "created_at": run.created_at.isoformat(),
+        "started_at": run.started_at.isoformat() if run.started_at else None,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "elapsed": run.elapsed,
+        "objective": run.objective,
+        "bound": run.bound,
+        "gap": SolveReport.relative_gap(run.objective, run.bound),
+        "error": run.error,
+    }

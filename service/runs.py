@@ -1,0 +1,242 @@
+"""Solver runs as background jobs whose whole state lives in the database.
+
+A run is asked for (a row with status `queued`), executed by a worker process that reads the
+semester from the database, solves it, writes its progress (objective, bound, elapsed) as it
+goes and its solution, evaluation and report at the end. Cancelling sets a flag the worker reads
+between search steps; the run then ends `cancelled` keeping the best timetable so far. A worker
+that dies leaves its run `failed` with the reason, and a service that restarts queues again the
+runs it finds `queued` or `running`, so nothing asked for is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datasets.registrar_csv import lesson_problem
+from models import ProgressPoint, Scenario, SolveParameters
+from service.storage import schema
+from service.storage.database import Database
+from service.storage.records import StorageError, load_semester
+from service.storage.schema import RunStatus
+
+log = logging.getLogger(__name__)
+KINDS = ("lessons",)
+PROGRESS_EVERY = 0.5  # seconds between progress writes and cancel checks of a running solve
+PROGRESS_KEPT = 200  # latest progress points kept on the run
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def execute_run(database_url: str, run_id: int) -> str:
+    """Solve one run (in a worker process); returns its final status."""
+    database = Database(database_url)
+    try:
+        return _execute(database, run_id)
+    finally:
+        database.dispose()
+
+
+def _execute(database: Database, run_id: int) -> str:
+    with database.transaction() as session:
+        run = session.get(schema.Run, run_id)
+        if run is None or run.status not in RunStatus.UNFINISHED:
+            return run.status if run else "missing"
+        if run.cancel_requested:
+            run.status, run.finished_at = RunStatus.CANCELLED, now()
+            return run.status
+        run.status, run.started_at, run.attempts = RunStatus.RUNNING, now(), run.attempts + 1
+        run.progress, run.error = [], ""
+        semester, kind = run.semester.name, run.kind
+        scenario = Scenario.model_validate(run.scenario)
+        parameters = SolveParameters(time_limit=run.time_limit, workers=run.workers, seed=run.seed)
+        data = load_semester(session, semester)
+    try:
+        outcome = _solve(database, run_id, kind, semester, data, scenario, parameters)
+    except Exception as error:
+        log.exception("run %s failed", run_id)
+        _fail(database, run_id, f"the solver stopped with an error: {type(error).__name__}: {error}")
+        return RunStatus.FAILED
+    return outcome
+
+
+def _solve(
+    database: Database,
+    run_id: int,
+    kind: str,
+    semester: str,
+    data: Any,
+    scenario: Scenario,
+    parameters: SolveParameters,
+) -> str:
+    from solver.lessons.solve import solve_lessons
+
+    if kind != "lessons":
+        raise ValueError(f"no solver for {kind!r} runs")
+    problem = lesson_problem(data, semester)
+    watcher = _Watcher(database, run_id)
+    outcome = solve_lessons(problem, parameters, scenario, watcher.progress, watcher.should_stop)
+    watcher.flush()
+    report = outcome.report
+    with database.transaction() as session:
+        run = session.get(schema.Run, run_id)
+        assert run is not None
+        run.status = RunStatus.CANCELLED if run.cancel_requested else RunStatus.FINISHED
+        run.finished_at = now()
+        run.elapsed = report.elapsed
+        run.objective, run.bound = report.objective, report.best_bound
+        run.report = report.model_dump(mode="json")
+        run.solution = outcome.solution.model_dump(mode="json") if outcome.solution else None
+        run.evaluation = outcome.evaluation.model_dump(mode="json") if outcome.evaluation else None
+        run.progress = [p.model_dump(mode="json") for p in report.progress[-PROGRESS_KEPT:]]
+        return run.status
+
+
+class _Watcher:
+    """Writes a running solve's progress and reads its cancel flag, at most every PROGRESS_EVERY."""
+
+    def __init__(self, database: Database, run_id: int) -> None:
+        self.database, self.run_id = database, run_id
+        self.points: list[ProgressPoint] = []
+        self.last_write = 0.0
+        self.last_check = 0.0
+        self.cancelled = False
+
+    def progress(self, point: ProgressPoint) -> None:
+        self.points.append(point)
+        if time.monotonic() - self.last_write >= PROGRESS_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        self.last_write = time.monotonic()
+        if not self.points:
+            return
+        latest = self.points[-1]
+        with self.database.transaction() as session:
+            run = session.get(schema.Run, self.run_id)
+            assert run is not None
+            run.progress = [p.model_dump(mode="json") for p in self.points[-PROGRESS_KEPT:]]
+            run.objective, run.bound, run.elapsed = (
+                round(latest.objective),
+                round(latest.bound),
+                latest.elapsed,
+            )
+
+    def should_stop(self) -> bool:
+        if not self.cancelled and time.monotonic() - self.last_check >= PROGRESS_EVERY:
+            self.last_check = time.monotonic()
+            with self.database.transaction() as session:
+                self.cancelled = bool(
+                    session.scalar(select(schema.Run.cancel_requested).where(schema.Run.id == self.run_id))
+                )
+        return self.cancelled
+
+
+def _fail(database: Database, run_id: int, reason: str) -> None:
+    with database.transaction() as session:
+        run = session.get(schema.Run, run_id)
+        if run is not None and run.status in RunStatus.UNFINISHED:
+            run.status, run.finished_at, run.error = RunStatus.FAILED, now(), reason
+
+
+def ask_for_run(
+    session: Session,
+    kind: str,
+    semester: str,
+    parameters: SolveParameters,
+    scenario: Scenario | None = None,
+) -> schema.Run:
+    """A queued run of `kind` on a stored semester (the caller submits it once committed)."""
+    if kind not in KINDS:
+        raise StorageError(f"no {kind!r} runs: the kinds are {', '.join(KINDS)}")
+    stored = session.scalar(select(schema.Semester).where(schema.Semester.name == semester))
+    if stored is None:
+        raise StorageError(f"No semester {semester!r}")
+    run = schema.Run(
+        kind=kind,
+        semester=stored,
+        scenario=(scenario or Scenario()).model_dump(mode="json"),
+        time_limit=parameters.time_limit,
+        workers=parameters.workers,
+        seed=parameters.seed,
+        created_at=now(),
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def local_pool() -> Executor:
+    """One solve at a time by default: each already uses every core it is given."""
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+
+class RunQueue:
+    """Hands runs to an executor (a local process pool, or a Dask cluster) and records how each
+    ended when the executor reports a failure the worker could not record itself."""
+
+    def __init__(self, database: Database, executor_factory: Callable[[], Executor] = local_pool) -> None:
+        self.database = database
+        self.executor_factory = executor_factory
+        self.executor = executor_factory()
+        self.futures: dict[int, Future[str]] = {}
+        self.lock = threading.Lock()
+
+    def submit(self, run_id: int) -> None:
+        with self.lock:
+            try:
+                future = self.executor.submit(execute_run, self.database.url, run_id)
+            except BrokenProcessPool:  # an earlier worker died: a fresh pool for the next runs
+                self.executor = self.executor_factory()
+                future = self.executor.submit(execute_run, self.database.url, run_id)
+            self.futures[run_id] = future
+        future.add_done_callback(lambda done: self._done(run_id, done))
+
+    def _done(self, run_id: int, future: Future[str]) -> None:
+        error = None if future.cancelled() else future.exception()
+        if error is None:
+            return
+        if isinstance(error, BrokenProcessPool):
+            with self.database.transaction() as session:
+                run = session.get(schema.Run, run_id)
+                waiting = run is not None and run.status == RunStatus.QUEUED
+            if waiting:  # it never started: another worker's death broke the pool under it
+                self.submit(run_id)
+                return
+            reason = "the worker process running it died (killed or out of memory)"
+        else:
+            reason = f"the worker could not run it: {type(error).__name__}: {error}"
+        _fail(self.database, run_id, reason)
+
+    def requeue_unfinished(self) -> list[int]:
+        """After a restart: runs left queued or running go back in the queue."""
+        with self.database.transaction() as session:
+            runs = session.scalars(
+                select(schema.Run).where(schema.Run.status.in_(RunStatus.UNFINISHED)).order_by(schema.Run.id)
+            ).all()
+            for run in runs:
+                run.status = RunStatus.QUEUED
+            ids = [run.id for run in runs]
+        for run_id in ids:
+            self.submit(run_id)
+        return ids
+
+    def wait(self, run_id: int, timeout: float | None = None) -> None:
+        future = self.futures.get(run_id)
+        if future is not None:
+            future.exception(timeout=timeout)
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)

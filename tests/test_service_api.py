@@ -1,0 +1,112 @@
+"""The JSON API over runs: 202 at once, progress while it runs, the stored result at the end,
+cancel, and problem bodies (RFC 7807) naming the field for every bad request."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from datasets.semester import generate_semester
+from service.app import create_app
+from service.context import KEY, Services
+from service.storage.database import Database
+from service.storage.records import store_semester
+
+SEMESTER = "2026 autumn"
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    url = f"sqlite:///{tmp_path / 'api.sqlite3'}"
+    database = Database(url)
+    database.upgrade()
+    with database.transaction() as session:
+        store_semester(session, generate_semester(300, 7), SEMESTER)
+    database.dispose()
+    app = create_app(url, instance_path=tmp_path / "instance")
+    yield app
+    registered: Services = app.extensions[KEY]
+    registered.runs.shutdown()
+    registered.database.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def poll(client: FlaskClient, href: str, until: tuple[str, ...], timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(href).get_json()
+        if body["status"] in until:
+            return body
+        time.sleep(0.25)
+    raise AssertionError(f"{href} still {body['status']}")
+
+
+def test_a_run_answers_202_and_finishes_with_its_result(client: FlaskClient) -> None:
+    started = client.post(
+        "/api/runs", json={"kind": "lessons", "semester": SEMESTER, "time_limit": 4, "workers": 1}
+    )
+    assert started.status_code == 202
+    body = started.get_json()
+    assert body["status"] == "queued" and started.headers["Location"] == body["href"]
+    finished = poll(client, body["href"], ("finished", "failed"))
+    assert finished["status"] == "finished", finished["error"]
+    assert finished["objective"] == finished["report"]["objective"] == finished["evaluation"]["total"]
+    assert finished["progress"][0]["note"] == "first" and finished["gap"] is not None
+    assert [run["id"] for run in client.get("/api/runs").get_json()] == [body["id"]]
+    assert client.get("/api/semesters").get_json()[0]["name"] == SEMESTER
+
+
+def test_a_run_is_cancelled_and_keeps_its_best(client: FlaskClient) -> None:
+    body = client.post(
+        "/api/runs", json={"kind": "lessons", "semester": SEMESTER, "time_limit": 120}
+    ).get_json()
+    running = poll(client, body["href"], ("running",))
+    assert running["started_at"] is not None
+    deadline = time.monotonic() + 60
+    while not client.get(body["href"]).get_json()["progress"] and time.monotonic() < deadline:
+        time.sleep(0.25)
+    cancelled = client.post(f"{body['href']}/cancel")
+    assert cancelled.status_code == 202 and cancelled.get_json()["cancel_requested"]
+    ended = poll(client, body["href"], ("cancelled", "finished", "failed"))
+    assert ended["status"] == "cancelled" and ended["objective"] is not None and ended["elapsed"] < 100
+    again = client.post(f"{body['href']}/cancel")
+    assert again.status_code == 409 and "already cancelled" in again.get_json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"kind": "lessons"}, "semester"),
+        ({"kind": "lessons", "semester": SEMESTER, "time_limit": -1}, "time_limit"),
+        ({"kind": "lessons", "semester": SEMESTER, "workers": 0}, "workers"),
+        ({"kind": "lessons", "semester": SEMESTER, "colour": "red"}, "colour"),
+        ({"kind": "timber", "semester": SEMESTER}, "kind"),
+        ({"kind": "lessons", "semester": "1999 spring"}, "semester"),
+        ({"kind": "lessons", "semester": SEMESTER, "scenario": {"weights": {"windows": "many"}}}, "scenario"),
+    ],
+)
+def test_bad_requests_get_a_problem_naming_the_field(client: FlaskClient, payload: dict, field: str) -> None:
+    answer = client.post("/api/runs", json=payload)
+    assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
+    problem = answer.get_json()
+    assert problem["status"] == 422 and any(e["field"].startswith(field) for e in problem["errors"])
+    assert client.get("/api/runs").get_json() == []  # nothing half-written
+
+
+def test_other_errors_are_problems_too(client: FlaskClient) -> None:
+    not_json = client.post("/api/runs", data="kind=lessons", content_type="text/plain")
+    assert not_json.status_code == 400 and not_json.mimetype == "application/problem+json"
+    missing = client.get("/api/runs/999")
+    assert missing.status_code == 404 and missing.get_json()["detail"] == "no run 999"
+    nowhere = client.get("/api/nowhere")
+    assert nowhere.status_code == 404 and nowhere.mimetype == "application/problem+json"
+    assert client.post("/api/runs/999/cancel").status_code == 404
