@@ -25,7 +25,7 @@ def upgrade() -> None:
     """Apply the schema migrations (safe to repeat)."""
     url = database_url()
     Database(url).upgrade()
-    console.print(f"database {_shown(url)} is up to date")
+    console.print(f"database {shown_url(url)} is up to date")
 
 
 @database.command("load")
@@ -49,11 +49,11 @@ def load(folder: Path, semester: str) -> None:
         sys.exit(2)
     console.print(
         f"semester {semester!r}: {len(data.sections):,} sections, {len(data.students):,} students, "
-        f"{len(data.registrations):,} registrations stored in {_shown(url)}"
+        f"{len(data.registrations):,} registrations stored in {shown_url(url)}"
     )
 
 
-def _shown(url: str) -> str:
+def shown_url(url: str) -> str:
     """The URL without its password."""
     head, at, tail = url.rpartition("@")
     if not at or ":" not in head.split("//", 1)[-1]:

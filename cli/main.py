@@ -10,6 +10,7 @@ import click
 from cli.database import database
 from cli.display import console, print_evaluation, print_report, progress_display
 from cli.generate import generate
+from cli.service import demo, serve
 from datasets import read_exam_problem, read_exam_solution, write_exam_solution
 from datasets.errors import DatasetError
 from datasets.json_io import solution_to_json
@@ -214,6 +215,8 @@ def _read(load):  # type: ignore[no-untyped-def]
 
 main.add_command(generate)
 main.add_command(database)
+main.add_command(serve)
+main.add_command(demo)
 
 if __name__ == "__main__":
     main()

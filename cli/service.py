@@ -1,0 +1,61 @@
+"""`registrar serve` and `registrar demo`: the service and its demo data."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlalchemy import select
+
+from cli.database import shown_url
+from cli.display import console
+from datasets.semester import generate_semester
+from service.storage import schema
+from service.storage.database import Database, database_url
+from service.storage.records import store_semester
+
+DEMO_SEMESTER = "Demo semester"
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True, help="Request threads.")
+def serve(host: str, port: int, threads: int) -> None:
+    """Start the registrar's service against DATABASE_URL (default: a SQLite file here)."""
+    from waitress import serve as waitress_serve
+
+    from service.app import create_app
+
+    url = database_url()
+    app = create_app(url)
+    console.print(f"registrar service on http://{host}:{port}/ (database {shown_url(url)}); Ctrl+C stops it")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="registrar")
+
+
+@click.group()
+def demo() -> None:
+    """Demo data for trying the service."""
+
+
+@demo.command("load")
+@click.option("--students", type=click.IntRange(min=1), default=5000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def demo_load(students: int, seed: int) -> None:
+    """Fill an empty database with a generated semester (as `registrar generate semester`)."""
+    url = database_url()
+    database = Database(url)
+    database.upgrade()
+    with database.transaction() as session:
+        stored = list(session.scalars(select(schema.Semester.name)))
+        if stored:
+            console.print(
+                f"[red]error:[/] the database already holds {', '.join(map(repr, stored))}; nothing loaded"
+            )
+            sys.exit(2)
+        data = generate_semester(students, seed)
+        store_semester(session, data, DEMO_SEMESTER)
+    console.print(
+        f"{DEMO_SEMESTER!r}: {len(data.sections):,} sections, {len(data.students):,} students, "
+        f"{len(data.registrations):,} registrations stored in {shown_url(url)}"
+    )

@@ -1,0 +1,64 @@
+"""`registrar demo load` fills an empty database once; `registrar serve` answers on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+
+
+def test_demo_load_fills_an_empty_database_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    runner = CliRunner()
+    first = runner.invoke(main, ["demo", "load", "--students", "150"])
+    assert first.exit_code == 0, first.output
+    assert "'Demo semester'" in first.output and "150 students" in first.output
+    second = runner.invoke(main, ["demo", "load", "--students", "150"])
+    assert second.exit_code == 2 and "already holds 'Demo semester'" in second.output
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_answers_on_loopback(tmp_path: Path) -> None:
+    port = free_port()
+    env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite3'}"}
+    loaded = subprocess.run(
+        [sys.executable, "-m", "cli.main", "demo", "load", "--students", "120"], env=env, capture_output=True
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline, answer = time.monotonic() + 60, None
+        while answer is None and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/semesters", timeout=2) as response:
+                    answer = json.load(response)
+            except OSError:
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                time.sleep(0.3)
+        assert answer == [{"name": "Demo semester", "sections": answer[0]["sections"]}]
+        assert answer[0]["sections"] > 0
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/" in output
