@@ -17,20 +17,20 @@ from werkzeug.exceptions import HTTPException
 
 from service.api import api, problem
 from service.context import KEY, Services
-from service.runs import RunQueue, local_pool
+from service.runs import RunQueue, executor_from_environment
 from service.storage.database import Database, database_url
 
 
 def create_app(
     url: str | None = None,
-    executor_factory: Callable[[], Executor] = local_pool,
+    executor_factory: Callable[[], Executor] | None = None,
     instance_path: Path | None = None,
 ) -> Flask:
     app = Flask(__name__, instance_path=str(instance_path) if instance_path else None)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     database = Database(url or database_url(Path(app.instance_path)))
     database.upgrade()
-    runs = RunQueue(database, executor_factory)
+    runs = RunQueue(database, executor_factory or executor_from_environment())
     app.extensions[KEY] = Services(database, runs)
     runs.requeue_unfinished()
     app.register_blueprint(api)

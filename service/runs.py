@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -183,6 +184,39 @@ def local_pool() -> Executor:
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
 
 
+def dask_cluster(address: str) -> Callable[[], Executor]:
+    """Runs on a Dask distributed cluster (REGISTRAR_DASK_SCHEDULER=tcp://host:port). Its
+    workers must reach the same database; a run is never retried by Dask itself (a worker that
+    dies fails the run, as locally)."""
+
+    def connect() -> Executor:
+        return _DaskExecutor(address)
+
+    return connect
+
+
+class _DaskExecutor(Executor):
+    """A Dask client as a concurrent.futures executor that closes the client on shutdown."""
+
+    def __init__(self, address: str) -> None:
+        from distributed import Client
+
+        self.client = Client(address, set_as_default=False)
+        self.executor = self.client.get_executor(pure=False, retries=0)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return self.executor.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.executor.shutdown(wait=wait)
+        self.client.close()
+
+
+def executor_from_environment() -> Callable[[], Executor]:
+    address = os.environ.get("REGISTRAR_DASK_SCHEDULER", "").strip()
+    return dask_cluster(address) if address else local_pool
+
+
 class RunQueue:
     """Hands runs to an executor (a local process pool, or a Dask cluster) and records how each
     ended when the executor reports a failure the worker could not record itself."""
@@ -208,7 +242,7 @@ class RunQueue:
         error = None if future.cancelled() else future.exception()
         if error is None:
             return
-        if isinstance(error, BrokenProcessPool):
+        if isinstance(error, BrokenProcessPool) or type(error).__name__ == "KilledWorker":
             with self.database.transaction() as session:
                 run = session.get(schema.Run, run_id)
                 waiting = run is not None and run.status == RunStatus.QUEUED

@@ -110,3 +110,31 @@ def test_other_errors_are_problems_too(client: FlaskClient) -> None:
     nowhere = client.get("/api/nowhere")
     assert nowhere.status_code == 404 and nowhere.mimetype == "application/problem+json"
     assert client.post("/api/runs/999/cancel").status_code == 404
+
+
+def test_runs_go_to_a_dask_cluster_when_one_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from distributed import LocalCluster
+
+    url = f"sqlite:///{tmp_path / 'dask.sqlite3'}"
+    database = Database(url)
+    database.upgrade()
+    with database.transaction() as session:
+        store_semester(session, generate_semester(200, 8), SEMESTER)
+    database.dispose()
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        monkeypatch.setenv("REGISTRAR_DASK_SCHEDULER", cluster.scheduler_address)
+        app = create_app(url, instance_path=tmp_path / "instance")
+        try:
+            client = app.test_client()
+            body = client.post(
+                "/api/runs", json={"kind": "lessons", "semester": SEMESTER, "time_limit": 3}
+            ).get_json()
+            finished = poll(client, body["href"], ("finished", "failed"))
+            assert finished["status"] == "finished", finished["error"]
+            assert finished["objective"] == finished["evaluation"]["total"]
+            # it ran on the cluster's worker, not in a local pool
+            assert type(app.extensions[KEY].runs.executor).__name__ == "_DaskExecutor"
+            assert cluster.scheduler.task_prefixes["execute_run"].states["memory"] == 1
+        finally:
+            app.extensions[KEY].runs.shutdown()
+            app.extensions[KEY].database.dispose()
