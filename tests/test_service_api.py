@@ -20,14 +20,19 @@ from service.storage.records import store_semester
 SEMESTER = "2026 autumn"
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    url = f"sqlite:///{tmp_path / 'api.sqlite3'}"
+def database_with_a_semester(path: Path, students: int, seed: int) -> str:
+    url = f"sqlite:///{path}"
     database = Database(url)
     database.upgrade()
     with database.transaction() as session:
-        store_semester(session, generate_semester(300, 7), SEMESTER)
+        store_semester(session, generate_semester(students, seed), SEMESTER)
     database.dispose()
+    return url
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    url = database_with_a_semester(tmp_path / "api.sqlite3", 300, 7)
     app = create_app(url, instance_path=tmp_path / "instance")
     yield app
     registered: Services = app.extensions[KEY]
@@ -115,12 +120,7 @@ def test_other_errors_are_problems_too(client: FlaskClient) -> None:
 def test_runs_go_to_a_dask_cluster_when_one_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from distributed import LocalCluster
 
-    url = f"sqlite:///{tmp_path / 'dask.sqlite3'}"
-    database = Database(url)
-    database.upgrade()
-    with database.transaction() as session:
-        store_semester(session, generate_semester(200, 8), SEMESTER)
-    database.dispose()
+    url = database_with_a_semester(tmp_path / "dask.sqlite3", 200, 8)
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         monkeypatch.setenv("REGISTRAR_DASK_SCHEDULER", cluster.scheduler_address)
         app = create_app(url, instance_path=tmp_path / "instance")
