@@ -119,6 +119,21 @@ def _rows(folder: Path, spec: _Spec) -> Iterator[_Row]:
         raise DatasetError(path, 1, f"empty file: expected the header {','.join(spec.columns)}") from None
     except csv.Error as err:
         raise DatasetError(path, 1, f"bad CSV: {err}") from None
+    _check_header(path, header, spec)
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(header):
+                reason = f"{len(cells)} fields but the header names {len(header)} columns"
+                raise DatasetError(path, reader.line_num, reason)
+            yield _Row(path, reader.line_num, dict(zip(header, cells, strict=False)))
+    except csv.Error as err:
+        raise DatasetError(path, reader.line_num, f"bad CSV: {err}") from None
+
+
+def _check_header(path: Path, header: list[str], spec: _Spec) -> None:
+    """The header names each required column once and no unknown one."""
     repeated = sorted({name for name in header if header.count(name) > 1})
     unknown = [name for name in header if name not in spec.columns]
     missing = [name for name in spec.required if name not in header]
@@ -131,16 +146,6 @@ def _rows(folder: Path, spec: _Spec) -> Iterator[_Row]:
         problems.append(f"unknown column{'s' * (len(unknown) > 1)} {', '.join(unknown)}")
     if problems:
         raise DatasetError(path, 1, f"{'; '.join(problems)} (the columns are {', '.join(spec.columns)})")
-    try:
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(header):
-                reason = f"{len(cells)} fields but the header names {len(header)} columns"
-                raise DatasetError(path, reader.line_num, reason)
-            yield _Row(path, reader.line_num, dict(zip(header, cells, strict=False)))
-    except csv.Error as err:
-        raise DatasetError(path, reader.line_num, f"bad CSV: {err}") from None
 
 
 class _Clock:
@@ -348,40 +353,51 @@ def _read_sections(
     features = {feature for room in rooms.values() for feature in room.features}
     sections: dict[str, SectionRecord] = {}
     for row in _rows(root, SECTIONS):
-        course = _known(row, "course", row.text("course", required=True), courses, "course")
-        name = row.text("section", required=True)
-        if ";" in name:
-            raise row.error("section", f"{name!r} may not contain ;")
-        component = row.text("component", required=True).lower()
-        if component not in COMPONENTS:
-            raise row.error("component", f"must be one of {', '.join(COMPONENTS)}, found {component!r}")
-        language = row.text("language")
-        for teacher in row.items("teachers"):
-            spoken = teachers[_known(row, "teachers", teacher, teachers, "teacher")].languages
-            if language and spoken and language not in spoken:
-                raise row.error("teachers", f"{teacher} does not teach in {language}")
-        room_kind = row.text("room_kind")
-        if room_kind and room_kind not in kinds:
-            raise row.error("room_kind", f"no room is a {room_kind!r}")
-        for feature in row.items("features"):
-            if feature not in features:
-                raise row.error("features", f"no room offers {feature!r}")
-        section = SectionRecord(
-            course=course,
-            name=name,
-            component=component,
-            size_limit=row.whole("size_limit"),
-            meetings=_meetings(row, clock),
-            teachers=row.items("teachers"),
-            language=language,
-            room_kind=room_kind,
-            features=row.items("features"),
-            allowed_times=_times(row, "allowed_times", clock),
-        )
+        section = _section_record(row, clock, kinds, features, teachers, courses)
         if section.ref in sections:
             raise row.error("section", f"{section.ref} is listed twice")
         sections[section.ref] = section
     return sections
+
+
+def _section_record(
+    row: _Row,
+    clock: _Clock,
+    kinds: set[str],
+    features: set[str],
+    teachers: Mapping[str, TeacherRecord],
+    courses: Mapping[str, Course],
+) -> SectionRecord:
+    course = _known(row, "course", row.text("course", required=True), courses, "course")
+    name = row.text("section", required=True)
+    if ";" in name:
+        raise row.error("section", f"{name!r} may not contain ;")
+    component = row.text("component", required=True).lower()
+    if component not in COMPONENTS:
+        raise row.error("component", f"must be one of {', '.join(COMPONENTS)}, found {component!r}")
+    language = row.text("language")
+    for teacher in row.items("teachers"):
+        spoken = teachers[_known(row, "teachers", teacher, teachers, "teacher")].languages
+        if language and spoken and language not in spoken:
+            raise row.error("teachers", f"{teacher} does not teach in {language}")
+    room_kind = row.text("room_kind")
+    if room_kind and room_kind not in kinds:
+        raise row.error("room_kind", f"no room is a {room_kind!r}")
+    for feature in row.items("features"):
+        if feature not in features:
+            raise row.error("features", f"no room offers {feature!r}")
+    return SectionRecord(
+        course=course,
+        name=name,
+        component=component,
+        size_limit=row.whole("size_limit"),
+        meetings=_meetings(row, clock),
+        teachers=row.items("teachers"),
+        language=language,
+        room_kind=room_kind,
+        features=row.items("features"),
+        allowed_times=_times(row, "allowed_times", clock),
+    )
 
 
 def _meetings(row: _Row, clock: _Clock) -> tuple[int, ...]:
@@ -396,7 +412,7 @@ def _meetings(row: _Row, clock: _Clock) -> tuple[int, ...]:
     return tuple(int(length) for length in lengths)
 
 
-def _section(row: _Row, column: str, ref: str, sections: dict[str, SectionRecord]) -> str:
+def _section(row: _Row, column: str, ref: str, sections: Mapping[str, SectionRecord]) -> str:
     if ref not in sections:
         raise row.error(column, f"unknown section {ref!r} (write the course code, a space, the section)")
     return sections[ref].ref
@@ -427,15 +443,24 @@ def _read_registrations(
     registrations: list[Registration] = []
     seen: set[tuple[str, str]] = set()
     for row in _rows(root, REGISTRATIONS):
-        name = row.text("student", required=True)
-        if name not in students:
-            raise row.error("student", f"unknown student {name!r}")
-        section = _section(row, "section", row.text("section", required=True), sections)
-        if (name, section) in seen:
-            raise row.error("section", f"{name} is registered on {section} twice")
-        seen.add((name, section))
-        registrations.append(Registration(students[name].id, section))
+        registrations.append(_registration(row, students, sections, seen))
     return tuple(registrations)
+
+
+def _registration(
+    row: _Row,
+    students: Mapping[str, Student],
+    sections: Mapping[str, SectionRecord],
+    seen: set[tuple[str, str]],
+) -> Registration:
+    name = row.text("student", required=True)
+    if name not in students:
+        raise row.error("student", f"unknown student {name!r}")
+    section = _section(row, "section", row.text("section", required=True), sections)
+    if (name, section) in seen:
+        raise row.error("section", f"{name} is registered on {section} twice")
+    seen.add((name, section))
+    return Registration(students[name].id, section)
 
 
 def _read_relations(root: Path, sections: dict[str, SectionRecord]) -> tuple[Relation, ...]:

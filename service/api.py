@@ -10,16 +10,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
+from datasets.errors import DatasetError
+from datasets.registrar_tables import KINDS as TABLE_KINDS
+from datasets.registrar_tables import Known, TableRejected, read_table, template
 from models import Scenario, SolveParameters, SolveReport
 from service.context import services
 from service.runs import KINDS, ask_for_run
 from service.storage import schema
-from service.storage.records import StorageError
+from service.storage.records import StorageError, load_semester, store_table
 from service.storage.schema import RunStatus
 
 api = Blueprint("api", __name__, url_prefix="/api")
 MOST_WORKERS = 64
 LONGEST_RUN = 24 * 3600.0
+TABLE_FORMATS = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 class RunRequest(BaseModel):
@@ -64,6 +71,47 @@ def semesters() -> Response:
         )
         rows = session.scalars(select(schema.Semester).order_by(schema.Semester.id)).all()
         return jsonify([{"name": s.name, "sections": counts.get(s.id, 0)} for s in rows])
+
+
+@api.get("/templates/<kind>.<file_format>")
+def table_template(kind: str, file_format: str) -> Response:
+    if kind not in TABLE_KINDS or file_format not in TABLE_FORMATS:
+        raise NotFound(
+            f"no template {kind}.{file_format}: the kinds are {', '.join(TABLE_KINDS)}, as csv or xlsx"
+        )
+    response = Response(template(kind, file_format), mimetype=TABLE_FORMATS[file_format])
+    response.headers["Content-Disposition"] = f'attachment; filename="{kind}.{file_format}"'
+    return response
+
+
+@api.post("/semesters/<semester>/imports/<kind>")
+def import_table(semester: str, kind: str) -> Response:
+    """One kind of record from an uploaded CSV or XLSX file: every row lands or none does."""
+    if kind not in TABLE_KINDS:
+        raise NotFound(f"no kind of record {kind!r}: the kinds are {', '.join(TABLE_KINDS)}")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return problem(400, "Bad request", "send the table as the multipart field 'file'")
+    try:
+        with services().database.transaction() as session:
+            known = Known.of(load_semester(session, semester))
+            rows = read_table(kind, upload.filename, upload.read(), known)
+            added, updated = store_table(session, semester, kind, rows)
+    except StorageError as error:
+        raise NotFound(str(error)) from None
+    except TableRejected as rejected:
+        errors = [_row_error(error) for error in rejected.errors]
+        return problem(422, "Rows refused; nothing was imported", str(rejected), errors)
+    except DatasetError as error:
+        return problem(422, "File refused; nothing was imported", str(error), [_row_error(error)])
+    return jsonify({"kind": kind, "rows": len(rows), "added": added, "updated": updated})
+
+
+def _row_error(error: DatasetError) -> dict[str, Any]:
+    """Line, column and reason of a refused row (the reader writes 'column: reason')."""
+    column, colon, reason = error.reason.partition(": ")
+    named = colon and " " not in column
+    return {"row": error.line, "field": column if named else "", "message": reason if named else error.reason}
 
 
 @api.post("/runs")

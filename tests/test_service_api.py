@@ -11,33 +11,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from datasets.semester import generate_semester
 from service.app import create_app
-from service.context import KEY, Services
-from service.storage.database import Database
-from service.storage.records import store_semester
-
-SEMESTER = "2026 autumn"
-
-
-def database_with_a_semester(path: Path, students: int, seed: int) -> str:
-    url = f"sqlite:///{path}"
-    database = Database(url)
-    database.upgrade()
-    with database.transaction() as session:
-        store_semester(session, generate_semester(students, seed), SEMESTER)
-    database.dispose()
-    return url
+from service.context import KEY
+from tests.service_factory import SEMESTER, database_with_a_semester, running_app
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    url = database_with_a_semester(tmp_path / "api.sqlite3", 300, 7)
-    app = create_app(url, instance_path=tmp_path / "instance")
-    yield app
-    registered: Services = app.extensions[KEY]
-    registered.runs.shutdown()
-    registered.database.dispose()
+    with running_app(tmp_path, 300, 7) as app:
+        yield app
 
 
 @pytest.fixture

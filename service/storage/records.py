@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from datasets import registrar_records as records
+from datasets.registrar_tables import TableRecord
 from models.lessons import Preference
 from models.lessons import SectionRelation as Relation
 from service.storage import schema
@@ -281,3 +282,106 @@ def _course(row: schema.Course, record: records.Course, departments: dict[str, s
 
 def _student(row: schema.Student, record: records.Student) -> None:
     row.programme, row.year = record.programme, record.year
+
+
+def store_table(session: Session, semester: str, kind: str, rows: list[TableRecord]) -> tuple[int, int]:
+    """Records of one kind (already checked by `read_table`) into the database: a record whose
+    natural key is stored already is updated, others are added. Sections and registrations go
+    to `semester`. Returns (added, updated); the caller's transaction makes it all or nothing."""
+    stored = _semester(session, semester)
+    if kind == "sections":
+        return _store_sections(session, stored, [r for r in rows if isinstance(r, records.SectionRecord)])
+    if kind == "registrations":
+        return _store_registrations(session, stored, [r for r in rows if isinstance(r, records.Registration)])
+    departments = {d.name: d for d in session.scalars(select(schema.Department))}
+    buildings = {b.name: b for b in session.scalars(select(schema.Building))}
+    tables: dict[str, tuple[type[Any], str, Callable[[Any, Any], None], Callable[[Any], str] | None]] = {
+        "departments": (schema.Department, "name", _department, None),
+        "buildings": (schema.Building, "name", _building, None),
+        "rooms": (schema.Room, "name", lambda row, r: _room(row, r, buildings), None),
+        "teachers": (schema.Teacher, "name", lambda row, t: _teacher(row, t, departments), None),
+        "courses": (schema.Course, "code", lambda row, c: _course(row, c, departments), None),
+        "students": (schema.Student, "number", _student, lambda s: s.id),
+    }
+    table, column, fill, key = tables[kind]
+    before = session.scalar(select(func.count()).select_from(table)) or 0
+    _by_key(session, table, column, rows, fill, key)
+    session.flush()
+    after = session.scalar(select(func.count()).select_from(table)) or 0
+    return after - before, len(rows) - (after - before)
+
+
+def _semester(session: Session, name: str) -> schema.Semester:
+    stored = session.scalar(select(schema.Semester).where(schema.Semester.name == name))
+    if stored is None:
+        known = (
+            ", ".join(session.scalars(select(schema.Semester.name).order_by(schema.Semester.id))) or "none"
+        )
+        raise StorageError(f"No semester {name!r} (stored: {known})")
+    return stored
+
+
+def _store_sections(
+    session: Session, semester: schema.Semester, rows: list[records.SectionRecord]
+) -> tuple[int, int]:
+    courses = {c.code: c for c in session.scalars(select(schema.Course))}
+    teachers = {t.name: t for t in session.scalars(select(schema.Teacher))}
+    existing = {
+        (s.course.code, s.name): s
+        for s in session.scalars(
+            select(schema.Section)
+            .where(schema.Section.semester_id == semester.id)
+            .options(selectinload(schema.Section.course))
+        )
+    }
+    added = 0
+    for record in rows:
+        section = existing.get((record.course, record.name))
+        if section is None:
+            section = schema.Section(semester=semester, course=courses[record.course], name=record.name)
+            session.add(section)
+            added += 1
+        section.component, section.size_limit = record.component, record.size_limit
+        section.meetings, section.language = list(record.meetings), record.language
+        section.room_kind, section.features = record.room_kind, list(record.features)
+        section.allowed_times = list(record.allowed_times)
+        section.teachers = [
+            schema.SectionTeacher(teacher=teachers[name], position=i)
+            for i, name in enumerate(record.teachers)
+        ]
+    session.flush()
+    return added, len(rows) - added
+
+
+def _store_registrations(
+    session: Session, semester: schema.Semester, rows: list[records.Registration]
+) -> tuple[int, int]:
+    students = {
+        number: key for number, key in session.execute(select(schema.Student.number, schema.Student.id))
+    }
+    sections = {
+        f"{code} {name}": section_id
+        for section_id, code, name in session.execute(
+            select(schema.Section.id, schema.Course.code, schema.Section.name)
+            .join(schema.Section.course)
+            .where(schema.Section.semester_id == semester.id)
+        )
+    }
+    stored = {
+        (student, section)
+        for student, section in session.execute(
+            select(schema.Registration.student_id, schema.Registration.section_id).where(
+                schema.Registration.section_id.in_(sections.values())
+            )
+        )
+    }
+    last = session.scalar(select(func.max(schema.Registration.position))) or 0
+    new: list[dict[str, int]] = []
+    for record in rows:
+        pair = (students[record.student], sections[record.section])
+        if pair not in stored:
+            stored.add(pair)
+            new.append({"student_id": pair[0], "section_id": pair[1], "position": last + 1 + len(new)})
+    if new:
+        session.execute(insert(schema.Registration), new)
+    return len(new), 0

@@ -1,0 +1,40 @@
+"""A service on a fresh database holding one generated semester, for the service tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import Flask
+
+from datasets.semester import generate_semester
+from service.app import create_app
+from service.context import KEY, Services
+from service.storage.database import Database
+from service.storage.records import store_semester
+
+SEMESTER = "2026 autumn"
+
+
+def database_with_a_semester(path: Path, students: int, seed: int) -> str:
+    url = f"sqlite:///{path}"
+    database = Database(url)
+    database.upgrade()
+    with database.transaction() as session:
+        store_semester(session, generate_semester(students, seed), SEMESTER)
+    database.dispose()
+    return url
+
+
+@contextmanager
+def running_app(folder: Path, students: int, seed: int) -> Iterator[Flask]:
+    app = create_app(
+        database_with_a_semester(folder / "registrar.sqlite3", students, seed), instance_path=folder
+    )
+    try:
+        yield app
+    finally:
+        registered: Services = app.extensions[KEY]
+        registered.runs.shutdown()
+        registered.database.dispose()

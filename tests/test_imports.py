@@ -1,0 +1,163 @@
+"""Imports of one kind of record from CSV or XLSX: templates to start from, updates and additions
+in one transaction, and every bad row named by line and column with nothing stored."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import Workbook, load_workbook
+
+from datasets.registrar_tables import KINDS
+from service.context import KEY
+from service.storage.records import load_semester
+from tests.service_factory import SEMESTER, running_app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    with running_app(tmp_path, 150, 9) as app:
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def stored(app: Flask):  # type: ignore[no-untyped-def]
+    with app.extensions[KEY].database.transaction() as session:
+        return load_semester(session, SEMESTER)
+
+
+def upload(client: FlaskClient, kind: str, name: str, content: bytes, semester: str = SEMESTER):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/api/semesters/{semester}/imports/{kind}",
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_templates_give_each_kinds_columns_in_csv_and_xlsx(client: FlaskClient, kind: str) -> None:
+    columns = list(KINDS[kind].spec.columns)
+    as_csv = client.get(f"/api/templates/{kind}.csv")
+    assert as_csv.status_code == 200 and as_csv.data.decode().strip().split(",") == columns
+    assert f"{kind}.csv" in as_csv.headers["Content-Disposition"]
+    as_xlsx = client.get(f"/api/templates/{kind}.xlsx")
+    sheet = load_workbook(io.BytesIO(as_xlsx.data)).worksheets[0]
+    assert [cell.value for cell in sheet[1]] == columns
+
+
+def test_rooms_are_updated_and_added(app: Flask, client: FlaskClient) -> None:
+    before = stored(app)
+    first = before.rooms[0]
+    content = (
+        "name,building,capacity,kind,features\n"
+        f"{first.name},{first.building},{first.capacity + 7},{first.kind},projector\n"
+        f"Annex 1,{first.building},24,classroom,\n"
+    ).encode()
+    answer = upload(client, "rooms", "rooms.csv", content)
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json() == {"kind": "rooms", "rows": 2, "added": 1, "updated": 1}
+    rooms = {room.name: room for room in stored(app).rooms}
+    assert rooms[first.name].capacity == first.capacity + 7 and rooms[first.name].features == ("projector",)
+    assert rooms["Annex 1"].capacity == 24 and len(rooms) == len(before.rooms) + 1
+
+
+def test_every_bad_row_is_named_and_nothing_is_stored(app: Flask, client: FlaskClient) -> None:
+    before = stored(app)
+    building = before.rooms[0].building
+    content = (
+        "name,building,capacity,kind\n"
+        f"Good room,{building},30,classroom\n"
+        f"Minus,{building},-5,classroom\n"
+        "Nowhere,Atlantis,30,classroom\n"
+        f"Good room,{building},31,classroom\n"
+        f"No kind,{building},30,\n"
+    ).encode()
+    answer = upload(client, "rooms", "rooms.csv", content)
+    assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
+    errors = answer.get_json()["errors"]
+    assert [(e["row"], e["field"]) for e in errors] == [
+        (3, "capacity"),
+        (4, "building"),
+        (5, ""),
+        (6, "kind"),
+    ]
+    assert (
+        "must not be negative" in errors[0]["message"]
+        and "unknown building 'Atlantis'" in errors[1]["message"]
+    )
+    assert "also on line 2" in errors[2]["message"] and "4 bad rows" in answer.get_json()["detail"]
+    assert stored(app) == before
+
+
+def test_teachers_from_a_workbook(app: Flask, client: FlaskClient) -> None:
+    department = stored(app).teachers[0].department
+    content = xlsx(
+        [
+            ["name", "department", "languages", "unavailable", "preferences"],
+            ["Dr New", department, "English; Kazakh", "Sat", "Mon 1: discouraged"],
+        ]
+    )
+    answer = upload(client, "teachers", "staff.xlsx", content)
+    assert answer.status_code == 200, answer.get_json()
+    teacher = {t.name: t for t in stored(app).teachers}["Dr New"]
+    assert teacher.languages == ("English", "Kazakh") and teacher.unavailable == ("Sat",)
+    assert teacher.preferences[0][0] == "Mon 1" and teacher.preferences[0][1].value == "discouraged"
+
+
+def test_sections_and_registrations_go_to_the_semester(app: Flask, client: FlaskClient) -> None:
+    before = stored(app)
+    course, teacher = before.courses[0].code, before.teachers[0]
+    language = teacher.languages[0] if teacher.languages else ""
+    content = (
+        "course,section,component,size_limit,meetings,teachers,language\n"
+        f"{course},Z9,practice,25,2;1,{teacher.name},{language}\n"
+    ).encode()
+    assert upload(client, "sections", "sections.csv", content).status_code == 200
+    student = before.students[0].id
+    registrations = f"student,section\n{student},{course} Z9\n".encode()
+    answer = upload(client, "registrations", "registrations.csv", registrations)
+    assert answer.get_json()["added"] == 1
+    assert upload(client, "registrations", "registrations.csv", registrations).get_json()["added"] == 0
+    after = stored(app)
+    new = {s.ref: s for s in after.sections}[f"{course} Z9"]
+    assert new.meetings == (2, 1) and new.teachers == (teacher.name,)
+    assert after.registrations[-1].student == student and after.registrations[-1].section == f"{course} Z9"
+    assert len(after.registrations) == len(before.registrations) + 1
+
+
+def test_bad_files_and_requests_are_refused_in_words(client: FlaskClient) -> None:
+    not_a_workbook = upload(client, "rooms", "rooms.xlsx", b"this is not a zip")
+    assert (
+        not_a_workbook.status_code == 422 and "not an Excel workbook" in not_a_workbook.get_json()["detail"]
+    )
+    wrong_header = upload(client, "rooms", "rooms.csv", b"room,seats\nA,3\n")
+    assert (
+        wrong_header.status_code == 422
+        and "missing columns name, building" in wrong_header.get_json()["detail"]
+    )
+    assert upload(client, "rockets", "r.csv", b"name\n").status_code == 404
+    assert upload(client, "rooms", "rooms.csv", b"name\n", semester="1999").status_code == 404
+    no_file = client.post(
+        f"/api/semesters/{SEMESTER}/imports/rooms", data={}, content_type="multipart/form-data"
+    )
+    assert no_file.status_code == 400 and "multipart field 'file'" in no_file.get_json()["detail"]
+    assert client.get("/api/templates/rockets.csv").status_code == 404
