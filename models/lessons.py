@@ -153,6 +153,16 @@ class LessonProblem(Frozen):
     relations: tuple[SectionConstraint, ...] = ()
     scoring: LessonScoring = LessonScoring.REGISTRAR
     student_names: tuple[str, ...] = Field(default=(), description="per student index, the ID staff use")
+    baseline: tuple[tuple[int, int] | None, ...] = Field(
+        default=(),
+        description="a timetable to stay close to (minimal perturbation): per meeting its (start, room)",
+    )
+
+    def replaced(self, **changes: object) -> LessonProblem:
+        """The same problem with some fields changed, validated again (model_copy would keep
+        derived values such as `meetings` computed for the old fields)."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self).model_validate(fields | changes)
 
     def student_name(self, student: int) -> str:
         return self.student_names[student] if student < len(self.student_names) else str(student)
@@ -191,6 +201,9 @@ class LessonProblem(Frozen):
         for relation in self.relations:
             if max(relation.first, relation.second) >= sections:
                 raise ValueError(f"a {relation.relation} relation names a section that does not exist")
+        meetings = sum(len(section.meetings) for section in self.sections)
+        if self.baseline and len(self.baseline) != meetings:
+            raise ValueError(f"the baseline places {len(self.baseline)} meetings, the problem has {meetings}")
         return self
 
     @cached_property

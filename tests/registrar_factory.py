@@ -93,7 +93,7 @@ def random_registrar(seed: int) -> LessonProblem:
         SectionConstraint(first=pair[0], relation=rng.choice(list(SectionRelation)), second=pair[1])
         for pair in (rng.sample(range(section_count), 2) for _ in range(rng.randint(0, 1)))
     )
-    return LessonProblem(
+    problem = LessonProblem(
         name=f"registrar{seed}",
         grid=grid,
         rooms=rooms,
@@ -104,6 +104,14 @@ def random_registrar(seed: int) -> LessonProblem:
         relations=relations,
         scoring=LessonScoring.REGISTRAR,
     )
+    if rng.random() < 0.5:  # a baseline timetable to stay close to, some meetings unknown to it
+        earlier = random_timetable(problem, seed + 77)
+        baseline = tuple(
+            None if rng.random() < 0.1 else (start, room)
+            for start, room in zip(earlier.starts, earlier.rooms, strict=True)
+        )
+        problem = problem.replaced(baseline=baseline)
+    return problem
 
 
 def random_timetable(problem: LessonProblem, seed: int) -> LessonSolution:

@@ -21,7 +21,7 @@ def one_period_lessons(seed: int) -> LessonProblem:
     """The factory's small UD2 problems with every meeting one period long (CB-CTT lectures)."""
     problem = random_lessons(seed)
     sections = tuple(s.model_copy(update={"meetings": (1,) * len(s.meetings)}) for s in problem.sections)
-    return LessonProblem(**{**dict(problem), "sections": sections})
+    return problem.replaced(sections=sections)
 
 
 def start(problem: LessonProblem, seed: int) -> tuple[LessonSolution, int] | None:
@@ -85,7 +85,7 @@ def test_pinned_lectures_stay_and_the_cost_falls() -> None:
 def test_it_refuses_what_it_cannot_price() -> None:
     problem = random_lessons(1)
     two_periods = problem.sections[0].model_copy(update={"meetings": (2,)})
-    longer = LessonProblem(**{**dict(problem), "sections": (two_periods, *problem.sections[1:])})
+    longer = problem.replaced(sections=(two_periods, *problem.sections[1:]))
     assert not applies(longer)
     with pytest.raises(ValueError, match="one-period"):
         LessonAnnealer(longer, soft_weights(longer), frozenset())

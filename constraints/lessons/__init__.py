@@ -7,6 +7,7 @@ from types import ModuleType
 from constraints.base import score
 from constraints.lessons import (
     availability,
+    baseline_moves,
     building_changes,
     cohort_clash,
     curriculum_compactness,
@@ -85,6 +86,7 @@ _UNITS_BY_SCORING: dict[LessonScoring, tuple[ModuleType, ...]] = {
         oversized_rooms,
         building_changes,
         room_stability,
+        baseline_moves,
     ),
 }
 
