@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, request, url_for
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -11,16 +11,21 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
 from datasets.errors import DatasetError
+from datasets.registrar_scenario import ScenarioError, ScenarioRecord
 from datasets.registrar_tables import KINDS as TABLE_KINDS
 from datasets.registrar_tables import Known, TableRejected, read_table, template
-from models import Scenario, SolveParameters, SolveReport
+from models import SolveParameters, SolveReport
+from service.compare import NotComparable, compare_runs
 from service.context import services
 from service.runs import KINDS, ask_for_run
+from service.scenarios import clone_scenario, save_scenario, soft_criteria
 from service.storage import schema
-from service.storage.records import StorageError, load_semester, store_table
+from service.storage.records import StorageError, load_semester, semester_named, store_table
 from service.storage.schema import RunStatus
 
 api = Blueprint("api", __name__, url_prefix="/api")
+Asked = TypeVar("Asked", bound=BaseModel)
+Row = TypeVar("Row", bound=schema.Base)
 MOST_WORKERS = 64
 LONGEST_RUN = 24 * 3600.0
 TABLE_FORMATS = {
@@ -39,7 +44,24 @@ class RunRequest(BaseModel):
     time_limit: float = Field(default=60.0, gt=0, le=LONGEST_RUN, description="seconds")
     workers: int = Field(default=2, ge=1, le=MOST_WORKERS)
     seed: int = 0
-    scenario: Scenario = Field(default_factory=Scenario)
+    scenario: str | None = Field(default=None, description="name of a stored scenario of the semester")
+
+
+class ScenarioRequest(BaseModel):
+    """What `POST /api/semesters/SEMESTER/scenarios` takes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    changes: ScenarioRecord = Field(default_factory=ScenarioRecord)
+    baseline_run: int | None = Field(default=None, description="run whose timetable to stay close to")
+
+
+class CloneRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
 
 
 def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None) -> Response:
@@ -116,25 +138,134 @@ def _row_error(error: DatasetError) -> dict[str, Any]:
 
 @api.post("/runs")
 def start_run() -> Response:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return problem(400, "Bad request", "the body must be a JSON object")
-    try:
-        asked = RunRequest.model_validate(body)
-    except ValidationError as error:
-        return _invalid(error)
+    asked = _body(RunRequest)
     parameters = SolveParameters(time_limit=asked.time_limit, workers=asked.workers, seed=asked.seed)
     try:
         with services().database.transaction() as session:
             run_id = ask_for_run(session, asked.kind, asked.semester, parameters, asked.scenario).id
     except StorageError as error:
-        field = "kind" if asked.kind not in KINDS else "semester"
+        field = "kind" if asked.kind not in KINDS else "scenario" if "scenario" in str(error) else "semester"
         return problem(422, "Invalid request", str(error), [{"field": field, "message": str(error)}])
     services().runs.submit(run_id)
     response = jsonify({"id": run_id, "status": RunStatus.QUEUED, "href": url_for("api.run", run_id=run_id)})
     response.status_code = 202
     response.headers["Location"] = url_for("api.run", run_id=run_id)
     return response
+
+
+@api.get("/criteria")
+def criteria() -> Response:
+    """The soft criteria a scenario may reweigh or switch off, with their default weights."""
+    return jsonify([{"criterion": name, "weight": weight} for name, weight in soft_criteria().items()])
+
+
+@api.get("/semesters/<semester>/scenarios")
+def scenarios(semester: str) -> Response:
+    with services().database.transaction() as session:
+        stored = _semester_or_404(session, semester)
+        rows = session.scalars(
+            select(schema.Scenario)
+            .where(schema.Scenario.semester_id == stored.id)
+            .order_by(schema.Scenario.id)
+        ).all()
+        return jsonify([_scenario(row) for row in rows])
+
+
+@api.post("/semesters/<semester>/scenarios")
+def create_scenario(semester: str) -> Response:
+    asked = _body(ScenarioRequest)
+    with services().database.transaction() as session:
+        _semester_or_404(session, semester)
+        created = save_scenario(
+            session, semester, asked.name, asked.changes, asked.description, asked.baseline_run
+        )
+        return _created(_scenario(created))
+
+
+@api.get("/scenarios/<int:scenario_id>")
+def scenario(scenario_id: int) -> Response:
+    with services().database.transaction() as session:
+        return jsonify(_scenario(_stored(session, schema.Scenario, scenario_id, "scenario")))
+
+
+@api.post("/scenarios/<int:scenario_id>/clone")
+def clone(scenario_id: int) -> Response:
+    asked = _body(CloneRequest)
+    with services().database.transaction() as session:
+        _stored(session, schema.Scenario, scenario_id, "scenario")
+        return _created(_scenario(clone_scenario(session, scenario_id, asked.name)))
+
+
+@api.get("/runs/<int:first>/compare/<int:second>")
+def compare(first: int, second: int) -> Response:
+    with services().database.transaction() as session:
+        try:
+            return jsonify(compare_runs(session, first, second))
+        except StorageError as error:
+            raise NotFound(str(error)) from None
+        except NotComparable as error:
+            return problem(409, "Not comparable", str(error))
+
+
+class _Invalid(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def _body(model: type[Asked]) -> Asked:
+    """The request's JSON body as `model`; a 400 or 422 problem otherwise."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise _Invalid(problem(400, "Bad request", "the body must be a JSON object"))
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        raise _Invalid(_invalid(error)) from None
+
+
+@api.errorhandler(_Invalid)
+def _invalid_request(error: _Invalid) -> Response:
+    return error.response
+
+
+@api.errorhandler(ScenarioError)
+def _scenario_problem(error: ScenarioError) -> Response:
+    """Raised inside a transaction, which it rolls back: nothing of the request is stored."""
+    errors = [{"field": field, "message": message} for field, message in error.errors]
+    return problem(422, "The scenario does not fit the semester", str(error), errors)
+
+
+def _created(body: dict[str, Any]) -> Response:
+    response = jsonify(body)
+    response.status_code = 201
+    return response
+
+
+def _semester_or_404(session: Session, name: str) -> schema.Semester:
+    try:
+        return semester_named(session, name)
+    except StorageError as error:
+        raise NotFound(str(error)) from None
+
+
+def _stored(session: Session, table: type[Row], key: int, what: str) -> Row:
+    found = session.get(table, key)
+    if found is None:
+        raise NotFound(f"no {what} {key}")
+    return found
+
+
+def _scenario(row: schema.Scenario) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "semester": row.semester.name,
+        "name": row.name,
+        "description": row.description,
+        "changes": row.changes,
+        "baseline_run": row.baseline_run_id,
+        "cloned_from": row.cloned_from_id,
+        "created_at": row.created_at.isoformat(),
+    }
 
 
 @api.get("/runs")
@@ -172,10 +303,7 @@ def cancel_run(run_id: int) -> Response:
 
 
 def _stored_run(session: Session, run_id: int) -> schema.Run:
-    found = session.get(schema.Run, run_id)
-    if found is None:
-        raise NotFound(f"no run {run_id}")
-    return found
+    return _stored(session, schema.Run, run_id, "run")
 
 
 def _summary(run: schema.Run) -> dict[str, Any]:

@@ -24,11 +24,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from datasets.registrar_csv import lesson_problem
-from models import ProgressPoint, Scenario, SolveParameters
+from datasets.errors import DatasetError
+from datasets.registrar_scenario import ScenarioError
+from models import LessonProblem, ProgressPoint, Scenario, SolveParameters
+from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.database import Database
-from service.storage.records import StorageError, load_semester
+from service.storage.records import StorageError, semester_named
 from service.storage.schema import RunStatus
 
 log = logging.getLogger(__name__)
@@ -60,12 +62,19 @@ def _execute(database: Database, run_id: int) -> str:
             return run.status
         run.status, run.started_at, run.attempts = RunStatus.RUNNING, now(), run.attempts + 1
         run.progress, run.error = [], ""
-        semester, kind = run.semester.name, run.kind
-        scenario = Scenario.model_validate(run.scenario)
+        kind = run.kind
         parameters = SolveParameters(time_limit=run.time_limit, workers=run.workers, seed=run.seed)
-        data = load_semester(session, semester)
+        try:
+            problem, scenario = run_problem(session, run)
+        except (ScenarioError, StorageError, DatasetError) as error:
+            failed = f"the scenario no longer fits the semester: {error}"
+        else:
+            failed = ""
+    if failed:
+        _fail(database, run_id, failed)
+        return RunStatus.FAILED
     try:
-        outcome = _solve(database, run_id, kind, semester, data, scenario, parameters)
+        outcome = _solve(database, run_id, kind, problem, scenario, parameters)
     except Exception as error:
         log.exception("run %s failed", run_id)
         _fail(database, run_id, f"the solver stopped with an error: {type(error).__name__}: {error}")
@@ -77,8 +86,7 @@ def _solve(
     database: Database,
     run_id: int,
     kind: str,
-    semester: str,
-    data: Any,
+    problem: LessonProblem,
     scenario: Scenario,
     parameters: SolveParameters,
 ) -> str:
@@ -86,7 +94,6 @@ def _solve(
 
     if kind != "lessons":
         raise ValueError(f"no solver for {kind!r} runs")
-    problem = lesson_problem(data, semester)
     watcher = _Watcher(database, run_id)
     outcome = solve_lessons(problem, parameters, scenario, watcher.progress, watcher.should_stop)
     watcher.flush()
@@ -157,18 +164,27 @@ def ask_for_run(
     kind: str,
     semester: str,
     parameters: SolveParameters,
-    scenario: Scenario | None = None,
+    scenario: str | None = None,
 ) -> schema.Run:
-    """A queued run of `kind` on a stored semester (the caller submits it once committed)."""
+    """A queued run of `kind` on a stored semester, with a stored scenario's changes or none
+    (the caller submits it once committed)."""
     if kind not in KINDS:
         raise StorageError(f"no {kind!r} runs: the kinds are {', '.join(KINDS)}")
-    stored = session.scalar(select(schema.Semester).where(schema.Semester.name == semester))
-    if stored is None:
-        raise StorageError(f"No semester {semester!r}")
+    stored = semester_named(session, semester)
+    chosen = None
+    if scenario is not None:
+        chosen = session.scalar(
+            select(schema.Scenario).where(
+                schema.Scenario.semester_id == stored.id, schema.Scenario.name == scenario
+            )
+        )
+        if chosen is None:
+            raise StorageError(f"semester {semester!r} has no scenario {scenario!r}")
     run = schema.Run(
         kind=kind,
         semester=stored,
-        scenario=(scenario or Scenario()).model_dump(mode="json"),
+        scenario_id=chosen.id if chosen else None,
+        scenario=chosen.changes if chosen else {},
         time_limit=parameters.time_limit,
         workers=parameters.workers,
         seed=parameters.seed,

@@ -33,7 +33,9 @@ def test_moves_are_counted_per_place_left() -> None:
     assert counted(baseline_moves, problem, swapped) == 0  # the same timetable, meetings traded
     other_room = timetable(problem, [slot(0, 0), slot(2, 0)], [0, 0])
     [violation] = baseline_moves.count(problem, other_room)
-    assert violation.cost == 1 and violation.message == "CHEM110-P1 no longer meets Wed period 0 (08:00) in C7"
+    assert (
+        violation.cost == 1 and violation.message == "CHEM110-P1 no longer meets Wed period 0 (08:00) in C7"
+    )
     both = timetable(problem, [slot(1, 0), slot(3, 0)], [0, 0])
     assert counted(baseline_moves, problem, both) == 2
     left_out = problem.replaced(baseline=((slot(0, 0), 0), None))

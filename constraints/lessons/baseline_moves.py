@@ -1,8 +1,8 @@
 """Minimal perturbation: each meeting no longer where the baseline timetable had it costs one.
 
 A section's meetings are interchangeable, so a section's places are compared as a set: a
-baseline place that none of the section's meetings takes any more is one move (a meeting left
-out is one too). Two meetings of a section trading places move nothing.
+baseline place (start, room and length) that none of the section's meetings takes any more is
+one move (a meeting left out is one too). Two meetings of a section trading places move nothing.
 """
 
 from __future__ import annotations
@@ -21,12 +21,16 @@ def weight(problem: LessonProblem) -> int:
     return 1
 
 
-def baseline_places(problem: LessonProblem) -> dict[int, set[tuple[int, int]]]:
-    """Per section, the (start, room) places the baseline gives its meetings."""
-    places: dict[int, set[tuple[int, int]]] = {}
+Place = tuple[int, int, int]  # start, room, length
+
+
+def baseline_places(problem: LessonProblem) -> dict[int, set[Place]]:
+    """Per section, the places the baseline gives its meetings."""
+    places: dict[int, set[Place]] = {}
     for meeting, place in enumerate(problem.baseline):
         if place is not None:
-            places.setdefault(problem.meetings[meeting].section, set()).add(place)
+            held = problem.meetings[meeting]
+            places.setdefault(held.section, set()).add((*place, held.length))
     return places
 
 
@@ -34,16 +38,16 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
     """One violation per section with moved meetings; cost: its baseline places now empty."""
     if not problem.baseline:
         return []
-    now: dict[int, set[tuple[int, int]]] = {}
+    now: dict[int, set[Place]] = {}
     for item in placed_meetings(problem, solution):
-        now.setdefault(item.section, set()).add((item.start, item.room))
+        now.setdefault(item.section, set()).add((item.start, item.room, len(item.slots)))
     violations = []
     for section, places in sorted(baseline_places(problem).items()):
         left = sorted(places - now.get(section, set()))
         if left:
             name = problem.sections[section].name
             was = ", ".join(
-                f"{slot_name(problem, start)} in {problem.rooms[room].name}" for start, room in left
+                f"{slot_name(problem, start)} in {problem.rooms[room].name}" for start, room, _ in left
             )
             violations.append(
                 Violation(
@@ -51,7 +55,7 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
                     hard=HARD,
                     cost=len(left),
                     sections=(section,),
-                    periods=tuple(start for start, _ in left),
+                    periods=tuple(start for start, _, _ in left),
                     message=f"{name} no longer meets {was}",
                 )
             )
@@ -68,20 +72,22 @@ def post(view: LessonModelView) -> cp_model.LinearExprT:
     free_by_section: dict[int, list[int]] = {}
     for meeting in view.free_meetings():
         free_by_section.setdefault(problem.meetings[meeting].section, []).append(meeting)
-    kept_by_fixed: dict[int, set[tuple[int, int]]] = {}
+    kept_by_fixed: dict[int, set[Place]] = {}
     for item in view.fixed_meetings():
-        if (item.start, item.room) in places.get(item.section, ()):
-            kept_by_fixed.setdefault(item.section, set()).add((item.start, item.room))
+        place = (item.start, item.room, len(item.slots))
+        if place in places.get(item.section, ()):
+            kept_by_fixed.setdefault(item.section, set()).add(place)
     terms: list[cp_model.LinearExprT] = []
     for section, meetings in free_by_section.items():
         open_places = places.get(section, set()) - kept_by_fixed.get(section, set())
         if not open_places:
             continue
-        takers: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+        takers: dict[Place, list[cp_model.IntVar]] = {}
         for meeting in meetings:
-            for place, literal in view.placement_literals(meeting).items():
-                if place in open_places:
-                    takers.setdefault(place, []).append(literal)
+            length = problem.meetings[meeting].length
+            for (start, room), literal in view.placement_literals(meeting).items():
+                if (start, room, length) in open_places:
+                    takers.setdefault((start, room, length), []).append(literal)
         kept = []
         for place, literals in takers.items():
             if len(literals) == 1:

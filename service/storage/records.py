@@ -288,7 +288,7 @@ def store_table(session: Session, semester: str, kind: str, rows: list[TableReco
     """Records of one kind (already checked by `read_table`) into the database: a record whose
     natural key is stored already is updated, others are added. Sections and registrations go
     to `semester`. Returns (added, updated); the caller's transaction makes it all or nothing."""
-    stored = _semester(session, semester)
+    stored = semester_named(session, semester)
     if kind == "sections":
         return _store_sections(session, stored, [r for r in rows if isinstance(r, records.SectionRecord)])
     if kind == "registrations":
@@ -311,7 +311,7 @@ def store_table(session: Session, semester: str, kind: str, rows: list[TableReco
     return after - before, len(rows) - (after - before)
 
 
-def _semester(session: Session, name: str) -> schema.Semester:
+def semester_named(session: Session, name: str) -> schema.Semester:
     stored = session.scalar(select(schema.Semester).where(schema.Semester.name == name))
     if stored is None:
         known = (

@@ -212,6 +212,25 @@ class SectionRelation(Base):
     second: Mapped[Section] = relationship(foreign_keys=[second_id])
 
 
+class Scenario(Base):
+    """Named data a planner runs the semester with (`datasets.registrar_scenario.ScenarioRecord`
+    as JSON) and, for minimal perturbation, the run whose timetable to stay close to."""
+
+    __tablename__ = "scenario"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    semester_id: Mapped[int] = mapped_column(ForeignKey("semester.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(NAME))
+    description: Mapped[str] = mapped_column(Text, default="")
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    baseline_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("run.id", ondelete="SET NULL", use_alter=True)
+    )
+    cloned_from_id: Mapped[int | None] = mapped_column(ForeignKey("scenario.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime]
+    semester: Mapped[Semester] = relationship()
+    __table_args__ = (UniqueConstraint("semester_id", "name"),)
+
+
 class RunStatus:
     QUEUED = "queued"
     RUNNING = "running"
@@ -228,7 +247,8 @@ class Run(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # "lessons", ...
     semester_id: Mapped[int] = mapped_column(ForeignKey("semester.id", ondelete="CASCADE"))
-    scenario: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenario.id", ondelete="SET NULL"))
+    scenario: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the changes as run, kept
     time_limit: Mapped[float]
     workers: Mapped[int]
     seed: Mapped[int] = mapped_column(default=0)

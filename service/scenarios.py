@@ -1,0 +1,89 @@
+"""Scenarios as stored data, and what a run is built from: the semester's records with the
+scenario's changes, its pins and, for minimal perturbation, the baseline run's timetable."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from constraints.lessons import units_for
+from datasets.registrar_scenario import ScenarioError, ScenarioRecord, scenario_problem
+from models import LessonProblem, LessonScoring, LessonSolution, Scenario
+from service.storage import schema
+from service.storage.records import StorageError, load_semester, semester_named
+from service.storage.schema import RunStatus
+
+
+def soft_criteria() -> dict[str, int]:
+    """The registrar's soft criteria a scenario may reweigh or switch off, with their weights."""
+    probe = LessonProblem.model_construct(scoring=LessonScoring.REGISTRAR)
+    return {unit.NAME: unit.weight(probe) for unit in units_for(probe) if not unit.HARD}
+
+
+def save_scenario(
+    session: Session,
+    semester: str,
+    name: str,
+    changes: ScenarioRecord,
+    description: str = "",
+    baseline_run: int | None = None,
+    cloned_from: int | None = None,
+) -> schema.Scenario:
+    """A new named scenario, checked against the semester now (names, times, criteria)."""
+    stored = semester_named(session, semester)
+    if session.scalar(
+        select(schema.Scenario).where(schema.Scenario.semester_id == stored.id, schema.Scenario.name == name)
+    ):
+        raise ScenarioError([("name", f"semester {semester!r} already has a scenario {name!r}")])
+    baseline = _baseline(session, stored, baseline_run)
+    scenario_problem(load_semester(session, semester), changes, semester, soft_criteria(), name, baseline)
+    scenario = schema.Scenario(
+        semester=stored,
+        name=name,
+        description=description,
+        changes=changes.model_dump(mode="json"),
+        baseline_run_id=baseline_run,
+        cloned_from_id=cloned_from,
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    session.add(scenario)
+    session.flush()
+    return scenario
+
+
+def clone_scenario(session: Session, scenario_id: int, name: str) -> schema.Scenario:
+    original = session.get(schema.Scenario, scenario_id)
+    if original is None:
+        raise StorageError(f"no scenario {scenario_id}")
+    return save_scenario(
+        session,
+        original.semester.name,
+        name,
+        ScenarioRecord.model_validate(original.changes),
+        original.description,
+        original.baseline_run_id,
+        cloned_from=original.id,
+    )
+
+
+def run_problem(session: Session, run: schema.Run) -> tuple[LessonProblem, Scenario]:
+    """The problem and engine scenario of a run, from the records and the changes it was asked with."""
+    changes = ScenarioRecord.model_validate(run.scenario)
+    stored = session.get(schema.Scenario, run.scenario_id) if run.scenario_id else None
+    baseline = _baseline(session, run.semester, stored.baseline_run_id if stored else None)
+    name = stored.name if stored else "default"
+    data = load_semester(session, run.semester.name)
+    return scenario_problem(data, changes, run.semester.name, soft_criteria(), name, baseline)
+
+
+def _baseline(session: Session, semester: schema.Semester, run_id: int | None) -> LessonSolution | None:
+    if run_id is None:
+        return None
+    run = session.get(schema.Run, run_id)
+    if run is None or run.semester_id != semester.id:
+        raise ScenarioError([("baseline_run", f"no run {run_id} of semester {semester.name!r}")])
+    if run.solution is None or run.status not in (RunStatus.FINISHED, RunStatus.CANCELLED):
+        raise ScenarioError([("baseline_run", f"run {run_id} has no timetable (it is {run.status})")])
+    return LessonSolution.model_validate(run.solution)
