@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -31,7 +32,13 @@ def upgrade() -> None:
 @database.command("load")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--semester", required=True, help="Name of the new semester, e.g. '2026 autumn'.")
-def load(folder: Path, semester: str) -> None:
+@click.option(
+    "--starts-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the calendar's first day in teaching week 1 (for calendars), e.g. 2026-09-07.",
+)
+@click.option("--teaching-weeks", type=click.IntRange(min=1), default=15, show_default=True)
+def load(folder: Path, semester: str, starts_on: dt.datetime | None, teaching_weeks: int) -> None:
     """Store a folder of the registrar's CSV files as a new semester, all or nothing."""
     try:
         data = read_records(folder)
@@ -43,7 +50,7 @@ def load(folder: Path, semester: str) -> None:
     db.upgrade()
     try:
         with db.transaction() as session:
-            store_semester(session, data, semester)
+            store_semester(session, data, semester, starts_on.date() if starts_on else None, teaching_weeks)
     except (StorageError, SQLAlchemyError) as error:
         console.print(f"[red]error:[/] nothing stored: {error}", soft_wrap=True)
         sys.exit(2)

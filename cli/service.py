@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
@@ -15,6 +16,7 @@ from service.storage.database import Database, database_url
 from service.storage.records import store_semester
 
 DEMO_SEMESTER = "Demo semester"
+DEMO_STARTS_ON = dt.date(2026, 9, 7)  # a Monday: the demo's calendars start there
 
 
 @click.command("serve")
@@ -54,7 +56,7 @@ def demo_load(students: int, seed: int) -> None:
             )
             sys.exit(2)
         data = generate_semester(students, seed)
-        store_semester(session, data, DEMO_SEMESTER)
+        store_semester(session, data, DEMO_SEMESTER, DEMO_STARTS_ON)
     console.print(
         f"{DEMO_SEMESTER!r}: {len(data.sections):,} sections, {len(data.students):,} students, "
         f"{len(data.registrations):,} registrations stored in {shown_url(url)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,10 +14,11 @@ from datasets.errors import DatasetError
 from datasets.registrar_scenario import ScenarioError, ScenarioRecord
 from datasets.registrar_tables import KINDS as TABLE_KINDS
 from datasets.registrar_tables import Known, TableRejected, read_table, template
-from models import SolveParameters, SolveReport
+from models import LessonSolution, SolveParameters, SolveReport
 from service.compare import NotComparable, compare_runs
 from service.context import services
-from service.runs import KINDS, ask_for_run
+from service.publish import as_csv, as_ics, as_xlsx, grid_cells, week
+from service.runs import KINDS, ask_for_run, now
 from service.scenarios import clone_scenario, save_scenario, soft_criteria
 from service.storage import schema
 from service.storage.records import StorageError, load_semester, semester_named, store_table
@@ -28,6 +29,7 @@ Asked = TypeVar("Asked", bound=BaseModel)
 Row = TypeVar("Row", bound=schema.Base)
 MOST_WORKERS = 64
 LONGEST_RUN = 24 * 3600.0
+WEEK_FORMATS = ("html", "ics", "csv", "xlsx")
 TABLE_FORMATS = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -101,9 +103,7 @@ def table_template(kind: str, file_format: str) -> Response:
         raise NotFound(
             f"no template {kind}.{file_format}: the kinds are {', '.join(TABLE_KINDS)}, as csv or xlsx"
         )
-    response = Response(template(kind, file_format), mimetype=TABLE_FORMATS[file_format])
-    response.headers["Content-Disposition"] = f'attachment; filename="{kind}.{file_format}"'
-    return response
+    return _download(template(kind, file_format), TABLE_FORMATS[file_format], f"{kind}.{file_format}")
 
 
 @api.post("/semesters/<semester>/imports/<kind>")
@@ -205,6 +205,95 @@ def compare(first: int, second: int) -> Response:
             raise NotFound(str(error)) from None
         except NotComparable as error:
             return problem(409, "Not comparable", str(error))
+
+
+@api.post("/runs/<int:run_id>/publish")
+def publish(run_id: int) -> Response:
+    """The run's timetable becomes the semester's published one (of its kind)."""
+    with services().database.transaction() as session:
+        run = _stored_run(session, run_id)
+        if run.solution is None or run.evaluation is None or not run.evaluation.get("feasible"):
+            return problem(
+                409, "Conflict", f"run {run_id} has no timetable keeping every hard rule to publish"
+            )
+        for other in session.scalars(
+            select(schema.Run).where(
+                schema.Run.semester_id == run.semester_id,
+                schema.Run.kind == run.kind,
+                schema.Run.published_at.is_not(None),
+            )
+        ):
+            other.published_at = None
+        run.published_at = now()
+        return jsonify(_summary(run))
+
+
+@api.get("/semesters/<semester>/timetable/<whose>/<path:name>.<file_format>")
+def published_week(semester: str, whose: str, name: str, file_format: str) -> Response:
+    """One teacher's, room's, student's or cohort's week of the published timetable (or of the
+    run `?run=ID`) as html, ics, csv or xlsx."""
+    if file_format not in WEEK_FORMATS:
+        raise NotFound(f"no format {file_format!r}: use {', '.join(WEEK_FORMATS)}")
+    with services().database.transaction() as session:
+        stored = _semester_or_404(session, semester)
+        run = _week_run(session, stored, request.args.get("run"))
+        data = load_semester(session, semester)
+        solution = LessonSolution.model_validate(run.solution)
+        try:
+            entries = week(data, solution, whose, name)
+        except LookupError as error:
+            raise NotFound(str(error.args[0])) from None
+        title = f"{name}: {semester}"
+        if file_format == "csv":
+            return _download(as_csv(entries).encode(), "text/csv", f"{name}.csv")
+        if file_format == "xlsx":
+            return _download(as_xlsx(entries, data, title), TABLE_FORMATS["xlsx"], f"{name}.xlsx")
+        if file_format == "ics":
+            if stored.starts_on is None:
+                return problem(
+                    409, "Conflict", f"semester {semester!r} has no start date to put the weeks on"
+                )
+            stamp = run.published_at or run.finished_at or now()
+            ics = as_ics(entries, title, stored.starts_on, stored.teaching_weeks, f"run{run.id}", stamp)
+            return _download(ics, "text/calendar", f"{name}.ics")
+        chosen: dict[str, Any] = {"run": request.args["run"]} if "run" in request.args else {}
+        links = {
+            fmt: url_for(
+                "api.published_week", semester=semester, whose=whose, name=name, file_format=fmt, **chosen
+            )
+            for fmt in WEEK_FORMATS
+        }
+        page = render_template(
+            "week.html",
+            title=title,
+            entries=entries,
+            days=data.calendar.days,
+            rows=list(zip(data.calendar.periods, grid_cells(entries, data), strict=True)),
+            links=links,
+        )
+        return Response(page, mimetype="text/html")
+
+
+def _week_run(session: Session, semester: schema.Semester, asked: str | None) -> schema.Run:
+    if asked is not None:
+        if not asked.isdigit():
+            raise NotFound(f"no run {asked!r}")
+        run = _stored_run(session, int(asked))
+        if run.semester_id != semester.id or run.solution is None:
+            raise NotFound(f"run {asked} has no timetable of {semester.name!r}")
+        return run
+    published = session.scalar(
+        select(schema.Run).where(schema.Run.semester_id == semester.id, schema.Run.published_at.is_not(None))
+    )
+    if published is None:
+        raise NotFound(f"no timetable of {semester.name!r} is published yet")
+    return published
+
+
+def _download(content: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 class _Invalid(Exception):
@@ -324,4 +413,5 @@ def _summary(run: schema.Run) -> dict[str, Any]:
         "bound": run.bound,
         "gap": SolveReport.relative_gap(run.objective, run.bound),
         "error": run.error,
+        "published_at": run.published_at.isoformat() if run.published_at else None,
     }

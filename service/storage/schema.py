@@ -266,6 +266,7 @@ class Run(Base):
     solution: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     evaluation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[dt.datetime | None]  # the semester's published timetable of its kind
     semester: Mapped[Semester] = relationship()
     __table_args__ = (
         CheckConstraint("time_limit > 0", name="time_limit"),
