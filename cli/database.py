@@ -7,13 +7,17 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from cli.display import console
 from datasets.errors import DatasetError
 from datasets.registrar_csv import read_records
+from service.access import add_user, new_token
+from service.storage import schema
 from service.storage.database import Database, database_url
 from service.storage.records import StorageError, store_semester
+from service.storage.schema import Role
 
 
 @click.group("db")
@@ -67,3 +71,38 @@ def shown_url(url: str) -> str:
         return url
     scheme, _, credentials = head.partition("//")
     return f"{scheme}//{credentials.split(':', 1)[0]}:***@{tail}"
+
+
+@click.group("users")
+def users() -> None:
+    """Who may sign in to the service and call its API."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(Role.ALL), required=True)
+@click.password_option(help="Prompted for (twice) when not given.")
+def add(username: str, role: str, password: str) -> None:
+    """Add a user with a role (admin, planner or viewer)."""
+    database = Database(database_url())
+    database.upgrade()
+    try:
+        with database.transaction() as session:
+            add_user(session, username, password, role)
+    except ValueError as error:
+        console.print(f"[red]error:[/] {error}")
+        sys.exit(2)
+    console.print(f"user {username!r} added as {role}")
+
+
+@users.command("token")
+@click.argument("username")
+def token(username: str) -> None:
+    """Print a new API token for the user (the old one stops working)."""
+    database = Database(database_url())
+    with database.transaction() as session:
+        user = session.scalar(select(schema.User).where(schema.User.username == username))
+        if user is None:
+            console.print(f"[red]error:[/] no user {username!r}")
+            sys.exit(2)
+        click.echo(new_token(user))

@@ -8,13 +8,14 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
 
 from datasets.errors import DatasetError
 from datasets.registrar_scenario import ScenarioError, ScenarioRecord
 from datasets.registrar_tables import KINDS as TABLE_KINDS
 from datasets.registrar_tables import Known, TableRejected, read_table, template
 from models import LessonSolution, SolveParameters, SolveReport
+from service.access import add_user, allowed, caller, new_token, requires
 from service.compare import NotComparable, compare_runs
 from service.context import services
 from service.publish import as_csv, as_ics, as_xlsx, grid_cells, week
@@ -22,7 +23,7 @@ from service.runs import KINDS, ask_for_run, now
 from service.scenarios import clone_scenario, save_scenario, soft_criteria
 from service.storage import schema
 from service.storage.records import StorageError, load_semester, semester_named, store_table
-from service.storage.schema import RunStatus
+from service.storage.schema import Role, RunStatus
 
 api = Blueprint("api", __name__, url_prefix="/api")
 Asked = TypeVar("Asked", bound=BaseModel)
@@ -98,6 +99,7 @@ def semesters() -> Response:
 
 
 @api.get("/templates/<kind>.<file_format>")
+@requires(Role.PLANNER)
 def table_template(kind: str, file_format: str) -> Response:
     if kind not in TABLE_KINDS or file_format not in TABLE_FORMATS:
         raise NotFound(
@@ -107,6 +109,7 @@ def table_template(kind: str, file_format: str) -> Response:
 
 
 @api.post("/semesters/<semester>/imports/<kind>")
+@requires(Role.PLANNER)
 def import_table(semester: str, kind: str) -> Response:
     """One kind of record from an uploaded CSV or XLSX file: every row lands or none does."""
     if kind not in TABLE_KINDS:
@@ -137,6 +140,7 @@ def _row_error(error: DatasetError) -> dict[str, Any]:
 
 
 @api.post("/runs")
+@requires(Role.PLANNER)
 def start_run() -> Response:
     asked = _body(RunRequest)
     parameters = SolveParameters(time_limit=asked.time_limit, workers=asked.workers, seed=asked.seed)
@@ -160,6 +164,7 @@ def criteria() -> Response:
 
 
 @api.get("/semesters/<semester>/scenarios")
+@requires(Role.PLANNER)
 def scenarios(semester: str) -> Response:
     with services().database.transaction() as session:
         stored = _semester_or_404(session, semester)
@@ -172,6 +177,7 @@ def scenarios(semester: str) -> Response:
 
 
 @api.post("/semesters/<semester>/scenarios")
+@requires(Role.PLANNER)
 def create_scenario(semester: str) -> Response:
     asked = _body(ScenarioRequest)
     with services().database.transaction() as session:
@@ -183,12 +189,14 @@ def create_scenario(semester: str) -> Response:
 
 
 @api.get("/scenarios/<int:scenario_id>")
+@requires(Role.PLANNER)
 def scenario(scenario_id: int) -> Response:
     with services().database.transaction() as session:
         return jsonify(_scenario(_stored(session, schema.Scenario, scenario_id, "scenario")))
 
 
 @api.post("/scenarios/<int:scenario_id>/clone")
+@requires(Role.PLANNER)
 def clone(scenario_id: int) -> Response:
     asked = _body(CloneRequest)
     with services().database.transaction() as session:
@@ -197,6 +205,7 @@ def clone(scenario_id: int) -> Response:
 
 
 @api.get("/runs/<int:first>/compare/<int:second>")
+@requires(Role.PLANNER)
 def compare(first: int, second: int) -> Response:
     with services().database.transaction() as session:
         try:
@@ -208,6 +217,7 @@ def compare(first: int, second: int) -> Response:
 
 
 @api.post("/runs/<int:run_id>/publish")
+@requires(Role.PLANNER)
 def publish(run_id: int) -> Response:
     """The run's timetable becomes the semester's published one (of its kind)."""
     with services().database.transaction() as session:
@@ -234,6 +244,10 @@ def published_week(semester: str, whose: str, name: str, file_format: str) -> Re
     run `?run=ID`) as html, ics, csv or xlsx."""
     if file_format not in WEEK_FORMATS:
         raise NotFound(f"no format {file_format!r}: use {', '.join(WEEK_FORMATS)}")
+    if (whose == "student" or "run" in request.args) and not allowed(Role.PLANNER):
+        # a student's week is personal data; unpublished runs are the planners' own
+        what = "a student's week" if whose == "student" else "an unpublished run"
+        raise (Forbidden if caller() else Unauthorized)(f"{what} is for planners")
     with services().database.transaction() as session:
         stored = _semester_or_404(session, semester)
         run = _week_run(session, stored, request.args.get("run"))
@@ -294,6 +308,41 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class UserRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=8, max_length=200)
+    role: str = Field(pattern="^(admin|planner|viewer)$")
+
+
+@api.post("/users")
+@requires(Role.ADMIN)
+def create_user() -> Response:
+    asked = _body(UserRequest)
+    with services().database.transaction() as session:
+        try:
+            user = add_user(session, asked.username, asked.password, asked.role)
+        except ValueError as error:
+            return problem(422, "Invalid request", str(error), [{"field": "username", "message": str(error)}])
+        return _created({"username": user.username, "role": user.role})
+
+
+@api.post("/users/<username>/token")
+@requires(Role.VIEWER)
+def user_token(username: str) -> Response:
+    """A new API token (the old one stops working): admins for anyone, others for themselves."""
+    who = caller()
+    assert who is not None
+    if who.username != username and not allowed(Role.ADMIN):
+        raise Forbidden("only an admin may make another user's token")
+    with services().database.transaction() as session:
+        user = session.scalar(select(schema.User).where(schema.User.username == username))
+        if user is None:
+            raise NotFound(f"no user {username!r}")
+        return _created({"username": username, "token": new_token(user)})
 
 
 class _Invalid(Exception):
@@ -358,6 +407,7 @@ def _scenario(row: schema.Scenario) -> dict[str, Any]:
 
 
 @api.get("/runs")
+@requires(Role.PLANNER)
 def runs() -> Response:
     with services().database.transaction() as session:
         rows = session.scalars(select(schema.Run).order_by(schema.Run.id.desc()).limit(200)).all()
@@ -365,6 +415,7 @@ def runs() -> Response:
 
 
 @api.get("/runs/<int:run_id>")
+@requires(Role.PLANNER)
 def run(run_id: int) -> Response:
     with services().database.transaction() as session:
         found = _stored_run(session, run_id)
@@ -380,6 +431,7 @@ def run(run_id: int) -> Response:
 
 
 @api.post("/runs/<int:run_id>/cancel")
+@requires(Role.PLANNER)
 def cancel_run(run_id: int) -> Response:
     with services().database.transaction() as session:
         found = _stored_run(session, run_id)

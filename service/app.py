@@ -7,16 +7,21 @@ problem body naming what is wrong; nothing answers with a traceback.
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from service.access import install
 from service.api import api, problem
 from service.context import KEY, Services
+from service.pages import pages
 from service.runs import RunQueue, executor_from_environment
 from service.storage.database import Database, database_url
 
@@ -28,16 +33,25 @@ def create_app(
 ) -> Flask:
     app = Flask(__name__, instance_path=str(instance_path) if instance_path else None)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    csrf = CSRFProtect(app)
     database = Database(url or database_url(Path(app.instance_path)))
     database.upgrade()
     runs = RunQueue(database, executor_factory or executor_from_environment())
     app.extensions[KEY] = Services(database, runs)
     runs.requeue_unfinished()
+    install(app)
+    csrf.exempt(api)  # the API checks tokens, or the CSRF header on calls made with the cookie
     app.register_blueprint(api)
+    app.register_blueprint(pages)
 
     @app.errorhandler(HTTPException)
     def http_problem(error: HTTPException) -> Any:
-        return problem(error.code or 500, error.name, error.description or "")
+        answer = problem(error.code or 500, error.name, error.description or "")
+        if error.code == 401:
+            answer.headers["WWW-Authenticate"] = 'Bearer realm="registrar"'
+        return answer
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:  # a bug: logged in full, answered in words
@@ -45,3 +59,16 @@ def create_app(
         return problem(500, "Internal Server Error", "the service failed; the error is in its log")
 
     return app
+
+
+def _secret_key(folder: Path) -> str:
+    """REGISTRAR_SECRET_KEY, else one made once and kept in the instance folder (sessions survive
+    a restart)."""
+    given = os.environ.get("REGISTRAR_SECRET_KEY", "")
+    if given:
+        return given
+    kept = folder / "secret_key"
+    if not kept.exists():
+        kept.write_text(secrets.token_hex(32))
+        kept.chmod(0o600)
+    return kept.read_text().strip()

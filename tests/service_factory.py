@@ -7,10 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from datasets.semester import generate_semester
+from service.access import add_user, new_token
 from service.app import create_app
 from service.context import KEY, Services
+from service.storage import schema
 from service.storage.database import Database
 from service.storage.records import store_semester
 
@@ -38,3 +41,14 @@ def running_app(folder: Path, students: int, seed: int) -> Iterator[Flask]:
         registered: Services = app.extensions[KEY]
         registered.runs.shutdown()
         registered.database.dispose()
+
+
+def client_as(app: Flask, role: str) -> FlaskClient:
+    """A test client calling the API with the token of a new user of `role`."""
+    with app.extensions[KEY].database.transaction() as session:
+        count = session.query(schema.User).count()
+        user = add_user(session, f"{role}{count}", "correct horse battery", role)
+        token = new_token(user)
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from datasets.registrar_tables import KINDS
 from service.context import KEY
 from service.storage.records import load_semester
-from tests.service_factory import SEMESTER, running_app
+from tests.service_factory import SEMESTER, client_as, running_app
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    return client_as(app, "planner")
 
 
 def stored(app: Flask):  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
-from tests.service_factory import SEMESTER, running_app
+from tests.service_factory import SEMESTER, client_as, running_app
 from tests.test_scenarios import solved
 
 STARTS_ON = dt.date(2026, 9, 7)  # a Monday
@@ -36,7 +36,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    return client_as(app, "planner")
 
 
 def expected_meetings(app: Flask, run: dict[str, Any], teacher: str) -> int:

@@ -17,7 +17,7 @@ from datasets.registrar_timetable import format_time
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
-from tests.service_factory import SEMESTER, running_app
+from tests.service_factory import SEMESTER, client_as, running_app
 from tests.test_service_api import poll
 
 
@@ -29,7 +29,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    return client_as(app, "planner")
 
 
 def records(app: Flask):  # type: ignore[no-untyped-def]

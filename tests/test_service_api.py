@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from service.app import create_app
 from service.context import KEY
-from tests.service_factory import SEMESTER, database_with_a_semester, running_app
+from tests.service_factory import SEMESTER, client_as, database_with_a_semester, running_app
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    return client_as(app, "planner")
 
 
 def poll(client: FlaskClient, href: str, until: tuple[str, ...], timeout: float = 120) -> dict:
@@ -107,7 +107,7 @@ def test_runs_go_to_a_dask_cluster_when_one_is_named(tmp_path: Path, monkeypatch
         monkeypatch.setenv("REGISTRAR_DASK_SCHEDULER", cluster.scheduler_address)
         app = create_app(url, instance_path=tmp_path / "instance")
         try:
-            client = app.test_client()
+            client = client_as(app, "planner")
             body = client.post(
                 "/api/runs", json={"kind": "lessons", "semester": SEMESTER, "time_limit": 3}
             ).get_json()

@@ -62,3 +62,21 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
         server.terminate()
         output, _ = server.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in output
+
+
+def test_users_are_added_and_get_tokens_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'users.sqlite3'}")
+    runner = CliRunner()
+    added = runner.invoke(
+        main, ["users", "add", "ann", "--role", "planner"], input="long-password\nlong-password\n"
+    )
+    assert added.exit_code == 0 and "added as planner" in added.output
+    again = runner.invoke(main, ["users", "add", "ann", "--role", "viewer", "--password", "another-one"])
+    assert again.exit_code == 2 and "exists already" in again.output
+    short = runner.invoke(main, ["users", "add", "bob", "--role", "viewer", "--password", "short"])
+    assert short.exit_code == 2 and "at least 8 characters" in short.output
+    token = runner.invoke(main, ["users", "token", "ann"])
+    assert token.exit_code == 0 and len(token.output.strip()) >= 40
+    assert runner.invoke(main, ["users", "token", "nobody"]).exit_code == 2

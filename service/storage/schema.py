@@ -272,3 +272,23 @@ class Run(Base):
         CheckConstraint("time_limit > 0", name="time_limit"),
         CheckConstraint("workers >= 1", name="workers"),
     )
+
+
+class Role:
+    ADMIN = "admin"  # everything, users too
+    PLANNER = "planner"  # records, scenarios, runs, publishing
+    VIEWER = "viewer"  # published timetables, no student's
+    ALL = (ADMIN, PLANNER, VIEWER)
+
+
+class User(Base):
+    """Someone who signs in to the pages or calls the API; only hashes are kept."""
+
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(NAME), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # sha256 of the API token
+    created_at: Mapped[dt.datetime]
+    __table_args__ = (CheckConstraint("role in ('admin', 'planner', 'viewer')", name="role"),)
