@@ -5,22 +5,24 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
 
 from datasets.errors import DatasetError
-from datasets.registrar_scenario import ScenarioError, ScenarioRecord
+from datasets.registrar_scenario import ScenarioError
 from datasets.registrar_tables import KINDS as TABLE_KINDS
 from datasets.registrar_tables import Known, TableRejected, read_table, template
 from models import LessonSolution, SolveParameters, SolveReport
 from service.access import add_user, allowed, caller, new_token, requires
 from service.compare import NotComparable, compare_runs
 from service.context import services
+from service.openapi import document
 from service.publish import as_csv, as_ics, as_xlsx, grid_cells, week
 from service.runs import KINDS, ask_for_run, now
 from service.scenarios import clone_scenario, save_scenario, soft_criteria
+from service.schemas import CloneRequest, RunRequest, RunSummary, ScenarioRequest, UserRequest
 from service.storage import schema
 from service.storage.records import StorageError, load_semester, semester_named, store_table
 from service.storage.schema import Role, RunStatus
@@ -28,43 +30,11 @@ from service.storage.schema import Role, RunStatus
 api = Blueprint("api", __name__, url_prefix="/api")
 Asked = TypeVar("Asked", bound=BaseModel)
 Row = TypeVar("Row", bound=schema.Base)
-MOST_WORKERS = 64
-LONGEST_RUN = 24 * 3600.0
 WEEK_FORMATS = ("html", "ics", "csv", "xlsx")
 TABLE_FORMATS = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-class RunRequest(BaseModel):
-    """What `POST /api/runs` takes."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: str = Field(description=f"one of {', '.join(KINDS)}")
-    semester: str = Field(min_length=1)
-    time_limit: float = Field(default=60.0, gt=0, le=LONGEST_RUN, description="seconds")
-    workers: int = Field(default=2, ge=1, le=MOST_WORKERS)
-    seed: int = 0
-    scenario: str | None = Field(default=None, description="name of a stored scenario of the semester")
-
-
-class ScenarioRequest(BaseModel):
-    """What `POST /api/semesters/SEMESTER/scenarios` takes."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    changes: ScenarioRecord = Field(default_factory=ScenarioRecord)
-    baseline_run: int | None = Field(default=None, description="run whose timetable to stay close to")
-
-
-class CloneRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=200)
 
 
 def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None) -> Response:
@@ -84,6 +54,11 @@ def _invalid(error: ValidationError) -> Response:
     ]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return problem(422, "Invalid request", detail, errors)
+
+
+@api.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(document())
 
 
 @api.get("/semesters")
@@ -310,14 +285,6 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
-class UserRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    username: str = Field(min_length=1, max_length=200)
-    password: str = Field(min_length=8, max_length=200)
-    role: str = Field(pattern="^(admin|planner|viewer)$")
-
-
 @api.post("/users")
 @requires(Role.ADMIN)
 def create_user() -> Response:
@@ -387,7 +354,7 @@ def _semester_or_404(session: Session, name: str) -> schema.Semester:
 
 
 def _stored(session: Session, table: type[Row], key: int, what: str) -> Row:
-    found = session.get(table, key)
+    found = session.get(table, key) if 0 < key < 2**31 else None  # larger keys overflow the database's
     if found is None:
         raise NotFound(f"no {what} {key}")
     return found
@@ -448,22 +415,22 @@ def _stored_run(session: Session, run_id: int) -> schema.Run:
 
 
 def _summary(run: schema.Run) -> dict[str, Any]:
-    return {
-        "id": run.id,
-        "kind": run.kind,
-        "semester": run.semester.name,
-        "status": run.status,
-        "cancel_requested": run.cancel_requested,
-        "time_limit": run.time_limit,
-        "workers": run.workers,
-        "seed": run.seed,
-        "created_at": run.created_at.isoformat(),
-        "started_at": run.started_at.isoformat() if run.started_at else None,
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "elapsed": run.elapsed,
-        "objective": run.objective,
-        "bound": run.bound,
-        "gap": SolveReport.relative_gap(run.objective, run.bound),
-        "error": run.error,
-        "published_at": run.published_at.isoformat() if run.published_at else None,
-    }
+    return RunSummary(
+        id=run.id,
+        kind=run.kind,
+        semester=run.semester.name,
+        status=run.status,
+        cancel_requested=run.cancel_requested,
+        time_limit=run.time_limit,
+        workers=run.workers,
+        seed=run.seed,
+        created_at=run.created_at.isoformat(),
+        started_at=run.started_at.isoformat() if run.started_at else None,
+        finished_at=run.finished_at.isoformat() if run.finished_at else None,
+        elapsed=run.elapsed,
+        objective=run.objective,
+        bound=run.bound,
+        gap=SolveReport.relative_gap(run.objective, run.bound),
+        error=run.error,
+        published_at=run.published_at.isoformat() if run.published_at else None,
+    ).model_dump()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,10 +32,11 @@ def database_with_a_semester(path: Path, students: int, seed: int) -> str:
 
 
 @contextmanager
-def running_app(folder: Path, students: int, seed: int) -> Iterator[Flask]:
-    app = create_app(
-        database_with_a_semester(folder / "registrar.sqlite3", students, seed), instance_path=folder
-    )
+def running_app(
+    folder: Path, students: int, seed: int, executor_factory: Callable[[], Executor] | None = None
+) -> Iterator[Flask]:
+    url = database_with_a_semester(folder / "registrar.sqlite3", students, seed)
+    app = create_app(url, executor_factory, instance_path=folder)
     try:
         yield app
     finally:

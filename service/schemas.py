@@ -1,0 +1,142 @@
+"""The API's request and response bodies as pydantic models: they validate what comes in, shape
+what goes out, and are the source of the OpenAPI document (`service/openapi.py`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from datasets.registrar_scenario import ScenarioRecord
+from service.runs import KINDS
+
+MOST_WORKERS = 64
+LONGEST_RUN = 24 * 3600.0
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RunRequest(Request):
+    """What `POST /api/runs` takes."""
+
+    kind: str = Field(description=f"one of {', '.join(KINDS)}")
+    semester: str = Field(min_length=1)
+    time_limit: float = Field(default=60.0, gt=0, le=LONGEST_RUN, description="seconds")
+    workers: int = Field(default=2, ge=1, le=MOST_WORKERS)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    scenario: str | None = Field(default=None, description="name of a stored scenario of the semester")
+
+
+class ScenarioRequest(Request):
+    """What `POST /api/semesters/SEMESTER/scenarios` takes."""
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    changes: ScenarioRecord = Field(default_factory=ScenarioRecord)
+    baseline_run: int | None = Field(default=None, ge=1, le=2**31 - 1, description="run to stay close to")
+
+
+class CloneRequest(Request):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class UserRequest(Request):
+    username: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=8, max_length=200)
+    role: str = Field(pattern="^(admin|planner|viewer)$")
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 7807 problem body (`application/problem+json`)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+class RunSummary(BaseModel):
+    id: int
+    kind: str
+    semester: str
+    status: str = Field(description="queued, running, finished, cancelled or failed")
+    cancel_requested: bool
+    time_limit: float
+    workers: int
+    seed: int
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    elapsed: float | None
+    objective: int | None
+    bound: int | None
+    gap: float | None
+    error: str
+    published_at: str | None
+
+
+class RunDetail(RunSummary):
+    progress: list[dict[str, Any]]
+    report: dict[str, Any] | None
+    evaluation: dict[str, Any] | None
+    scenario: dict[str, Any]
+
+
+class RunStarted(BaseModel):
+    id: int
+    status: str
+    href: str
+
+
+class SemesterItem(BaseModel):
+    name: str
+    sections: int
+
+
+class Criterion(BaseModel):
+    criterion: str
+    weight: int
+
+
+class ScenarioOut(BaseModel):
+    id: int
+    semester: str
+    name: str
+    description: str
+    changes: dict[str, Any]
+    baseline_run: int | None
+    cloned_from: int | None
+    created_at: str
+
+
+class ImportResult(BaseModel):
+    kind: str
+    rows: int
+    added: int
+    updated: int
+
+
+class Comparison(BaseModel):
+    first: int
+    second: int
+    criteria: list[dict[str, Any]]
+    counts: dict[str, list[float]]
+    moved: list[dict[str, Any]]
+
+
+class UserOut(BaseModel):
+    username: str
+    role: str
+
+
+class TokenOut(BaseModel):
+    username: str
+    token: str
