@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TIME_LIMIT ?= 30
 
-.PHONY: install run test lint bench bench-exams bench-lessons clean
+.PHONY: install run run-exams test lint bench bench-exams bench-lessons clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/registrar demo up
+
+run-exams: $(STAMP)
 	$(BIN)/registrar exams solve datasets/instances/itc2007/exam_comp_set4.exam.gz --time-limit $(TIME_LIMIT)
 
 test: $(STAMP)

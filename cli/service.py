@@ -11,9 +11,11 @@ from sqlalchemy import select
 from cli.database import shown_url
 from cli.display import console
 from datasets.semester import generate_semester
+from service.access import add_user
 from service.storage import schema
 from service.storage.database import Database, database_url
 from service.storage.records import store_semester
+from service.storage.schema import Role
 
 DEMO_SEMESTER = "Demo semester"
 DEMO_STARTS_ON = dt.date(2026, 9, 7)  # a Monday: the demo's calendars start there
@@ -31,13 +33,43 @@ def serve(host: str, port: int, threads: int) -> None:
 
     url = database_url()
     app = create_app(url)
-    console.print(f"registrar service on http://{host}:{port}/ (database {shown_url(url)}); Ctrl+C stops it")
+    console.print(
+        f"registrar service on http://{host}:{port}/ (database {shown_url(url)}); Ctrl+C stops it",
+        soft_wrap=True,
+    )
     waitress_serve(app, host=host, port=port, threads=threads, ident="registrar")
 
 
 @click.group()
 def demo() -> None:
     """Demo data for trying the service."""
+
+
+DEMO_USER, DEMO_PASSWORD = "planner", "demo-planner"
+
+
+@demo.command("up")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--students", type=click.IntRange(min=1), default=5000, show_default=True)
+def demo_up(host: str, port: int, students: int) -> None:
+    """The demo in one step (`make run`): the database, the demo semester and a demo planner
+    when missing, then the service."""
+    url = database_url()
+    database = Database(url)
+    database.upgrade()
+    with database.transaction() as session:
+        if session.scalar(select(schema.Semester.id)) is None:
+            console.print(f"generating {DEMO_SEMESTER!r} ({students:,} students)...")
+            store_semester(session, generate_semester(students, 1), DEMO_SEMESTER, DEMO_STARTS_ON)
+        if session.scalar(select(schema.User.id).where(schema.User.username == DEMO_USER)) is None:
+            add_user(session, DEMO_USER, DEMO_PASSWORD, Role.PLANNER)
+    database.dispose()
+    console.print(
+        f"sign in at http://{host}:{port}/login as {DEMO_USER!r} with password {DEMO_PASSWORD!r}",
+        soft_wrap=True,
+    )
+    serve.callback(host=host, port=port, threads=8)  # type: ignore[misc]
 
 
 @demo.command("load")

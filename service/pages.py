@@ -1,25 +1,63 @@
-"""The server-rendered pages: sign-in and sign-out, and the start page."""
+"""The server-rendered pages: sign-in, a dashboard, record lists with search, imports, a run
+launcher with live progress, timetable grids and the comparison of two runs. They call the same
+functions as the JSON API; forms carry CSRF tokens."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import FloatField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange
 
-from service.access import SignedIn, check_password
+from datasets.errors import DatasetError
+from datasets.registrar_records import RegistrarData
+from datasets.registrar_tables import KINDS as TABLE_KINDS
+from datasets.registrar_tables import Known, TableRejected, read_table
+from models import SolveParameters
+from service.access import RANK, SignedIn, check_password
+from service.compare import NotComparable, compare_runs
 from service.context import services
+from service.runs import ask_for_run
 from service.storage import schema
+from service.storage.records import StorageError, load_semester, store_table
+from service.storage.schema import Role
 
 pages = Blueprint("pages", __name__)
+LISTED = ("rooms", "teachers", "courses", "sections", "students")
+SHOWN = 200  # rows a record list shows at most
 
 
 class LoginForm(FlaskForm):
     username = StringField("User name", validators=[DataRequired(), Length(max=200)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class ImportForm(FlaskForm):
+    semester = SelectField("Semester", validators=[DataRequired()])
+    kind = SelectField("Kind of record", choices=[(kind, kind) for kind in TABLE_KINDS])
+    file = FileField("CSV or XLSX file", validators=[FileRequired()])
+
+
+class RunForm(FlaskForm):
+    semester = SelectField("Semester", validators=[DataRequired()])
+    scenario = StringField("Scenario (empty: none)", validators=[Length(max=200)])
+    time_limit = FloatField("Time limit, seconds", default=60, validators=[NumberRange(min=1, max=86400)])
+
+
+def _planner() -> None:
+    if RANK[current_user.role] < RANK[Role.PLANNER]:
+        abort(403, f"{current_user.username} is a {current_user.role}; this page is for planners")
+
+
+def _semester_names() -> list[str]:
+    with services().database.transaction() as session:
+        return list(session.scalars(select(schema.Semester.name).order_by(schema.Semester.id)))
 
 
 @pages.route("/login", methods=["GET", "POST"])
@@ -32,11 +70,8 @@ def login() -> str | BaseResponse:
                 login_user(SignedIn(user.id, user.username, user.role))
                 target = request.args.get("next", "")
                 # only a path on this site, never another site's address
-                return redirect(
-                    target
-                    if target.startswith("/") and not target.startswith("//")
-                    else url_for("pages.home")
-                )
+                safe = target.startswith("/") and not target.startswith("//")
+                return redirect(target if safe else url_for("pages.home"))
         flash("Wrong user name or password.")
     return render_template("login.html", form=form)
 
@@ -50,7 +85,7 @@ def logout() -> BaseResponse:
 
 @pages.get("/")
 @login_required
-def home() -> Response | str:
+def home() -> str:
     with services().database.transaction() as session:
         counts = dict(
             session.execute(
@@ -61,4 +96,136 @@ def home() -> Response | str:
             (s.name, counts.get(s.id, 0))
             for s in session.scalars(select(schema.Semester).order_by(schema.Semester.id))
         ]
-    return render_template("home.html", semesters=semesters)
+        runs = []
+        if RANK[current_user.role] >= RANK[Role.PLANNER]:
+            runs = [
+                (run.id, run.semester.name, run.status, run.objective, run.published_at is not None)
+                for run in session.scalars(select(schema.Run).order_by(schema.Run.id.desc()).limit(20))
+            ]
+    return render_template("home.html", semesters=semesters, runs=runs, listed=LISTED)
+
+
+@pages.get("/records/<semester>/<kind>")
+@login_required
+def records(semester: str, kind: str) -> str:
+    _planner()
+    if kind not in LISTED:
+        abort(404, f"no list of {kind}")
+    query = request.args.get("q", "").strip().lower()
+    with services().database.transaction() as session:
+        try:
+            data = load_semester(session, semester)
+        except StorageError as error:
+            abort(404, str(error))
+    rows = _record_rows(data, kind)
+    if query:
+        rows = [row for row in rows if any(query in str(value).lower() for value in row.values())]
+    return render_template(
+        "records.html",
+        semester=semester,
+        kind=kind,
+        rows=rows[:SHOWN],
+        total=len(rows),
+        query=query,
+        listed=LISTED,
+    )
+
+
+def _record_rows(data: RegistrarData, kind: str) -> list[dict[str, Any]]:
+    if kind == "rooms":
+        return [
+            {"room": r.name, "building": r.building, "capacity": r.capacity, "kind": r.kind}
+            for r in data.rooms
+        ]
+    if kind == "teachers":
+        return [
+            {"teacher": t.name, "department": t.department, "languages": ", ".join(t.languages)}
+            for t in data.teachers
+        ]
+    if kind == "courses":
+        return [{"code": c.code, "title": c.title, "credits": c.credits} for c in data.courses]
+    if kind == "sections":
+        return [
+            {
+                "section": s.ref,
+                "component": s.component,
+                "size limit": s.size_limit,
+                "teachers": ", ".join(s.teachers),
+            }
+            for s in data.sections
+        ]
+    return [{"student": s.id, "programme": s.programme, "year": s.year or ""} for s in data.students]
+
+
+@pages.route("/imports", methods=["GET", "POST"])
+@login_required
+def imports() -> str:
+    _planner()
+    form = ImportForm()
+    form.semester.choices = [(name, name) for name in _semester_names()]
+    outcome: dict[str, Any] | None = None
+    errors: list[DatasetError] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            with services().database.transaction() as session:
+                known = Known.of(load_semester(session, form.semester.data))
+                rows = read_table(form.kind.data, upload.filename, upload.read(), known)
+                added, updated = store_table(session, form.semester.data, form.kind.data, rows)
+            outcome = {"rows": len(rows), "added": added, "updated": updated}
+        except TableRejected as rejected:
+            errors = rejected.errors
+        except DatasetError as error:
+            errors = [error]
+    return render_template("imports.html", form=form, outcome=outcome, errors=errors, kinds=TABLE_KINDS)
+
+
+@pages.route("/runs/new", methods=["GET", "POST"])
+@login_required
+def new_run() -> str | BaseResponse:
+    _planner()
+    form = RunForm()
+    form.semester.choices = [(name, name) for name in _semester_names()]
+    if form.validate_on_submit():
+        parameters = SolveParameters(time_limit=form.time_limit.data or 60, workers=2, seed=0)
+        try:
+            with services().database.transaction() as session:
+                run = ask_for_run(
+                    session, "lessons", form.semester.data, parameters, form.scenario.data or None
+                )
+                run_id = run.id
+        except StorageError as error:
+            flash(str(error))
+        else:
+            services().runs.submit(run_id)
+            return redirect(url_for("pages.run", run_id=run_id))
+    return render_template("new_run.html", form=form)
+
+
+@pages.get("/runs/<int:run_id>")
+@login_required
+def run(run_id: int) -> str:
+    _planner()
+    with services().database.transaction() as session:
+        found = session.get(schema.Run, run_id)
+        if found is None:
+            abort(404, f"no run {run_id}")
+        data = load_semester(session, found.semester.name)
+        teachers = sorted({name for section in data.sections for name in section.teachers})
+        semester = found.semester.name
+    return render_template("run.html", run_id=run_id, semester=semester, teachers=teachers[:50])
+
+
+@pages.get("/compare")
+@login_required
+def compare() -> str:
+    _planner()
+    first, second = request.args.get("first", type=int), request.args.get("second", type=int)
+    comparison, refusal = None, ""
+    if first and second:
+        with services().database.transaction() as session:
+            try:
+                comparison = compare_runs(session, first, second)
+            except (StorageError, NotComparable) as error:
+                refusal = str(error)
+    return render_template("compare.html", comparison=comparison, refusal=refusal, first=first, second=second)

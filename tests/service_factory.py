@@ -35,6 +35,7 @@ def database_with_a_semester(path: Path, students: int, seed: int) -> str:
 def running_app(
     folder: Path, students: int, seed: int, executor_factory: Callable[[], Executor] | None = None
 ) -> Iterator[Flask]:
+    folder.mkdir(parents=True, exist_ok=True)
     url = database_with_a_semester(folder / "registrar.sqlite3", students, seed)
     app = create_app(url, executor_factory, instance_path=folder)
     try:

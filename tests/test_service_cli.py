@@ -33,15 +33,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_serve_answers_on_loopback(tmp_path: Path) -> None:
+def test_demo_up_makes_everything_and_serves_on_loopback(tmp_path: Path) -> None:
+    """What `make run` does: database, demo semester and planner, then the service."""
     port = free_port()
     env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite3'}"}
-    loaded = subprocess.run(
-        [sys.executable, "-m", "cli.main", "demo", "load", "--students", "120"], env=env, capture_output=True
-    )
-    assert loaded.returncode == 0, loaded.stderr
     server = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+        [sys.executable, "-m", "cli.main", "demo", "up", "--students", "120", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -61,7 +58,8 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
-    assert f"http://127.0.0.1:{port}/" in output
+    assert f"sign in at http://127.0.0.1:{port}/login as 'planner' with password 'demo-planner'" in output
+    assert f"registrar service on http://127.0.0.1:{port}/" in output
 
 
 def test_users_are_added_and_get_tokens_from_the_command_line(

@@ -1,0 +1,139 @@
+"""One full path in a real headless Chromium against a real server on loopback: sign in, import
+rooms, start a run, watch it finish, publish it, open a teacher's week grid and download its
+.ics. `.ci/run` installs Debian's chromium and chromium-driver.
+
+With REGISTRAR_SCREENSHOT=FILE the week grid is also saved there (the README's picture)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from service.access import add_user
+from service.context import KEY
+from service.storage import schema
+from tests.service_factory import SEMESTER, running_app
+
+DRIVER = shutil.which("chromedriver")
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(
+    not (DRIVER and BROWSER), reason="needs chromium and chromedriver (.ci/run installs them)"
+)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
+    with running_app(tmp_path / "service", 200, 15) as app:
+        with app.extensions[KEY].database.transaction() as session:
+            add_user(session, "pat", "planning-is-fun", "planner")
+            session.query(schema.Semester).one().starts_on = dt.date(2026, 9, 7)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        http = make_server("127.0.0.1", port, app, threaded=True)
+        thread = threading.Thread(target=http.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{port}", app
+        finally:
+            http.shutdown()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(BROWSER)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
+        options.add_argument(argument)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads)})
+    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+    driver.downloads = downloads  # type: ignore[attr-defined]
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait_for(condition: object, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError("the page did not get there in time")
+
+
+def test_import_run_watch_publish_open_a_grid_and_download_the_ics(
+    server: tuple[str, Flask], browser: object, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    base, app = server
+    driver = browser
+    driver.get(f"{base}/")  # type: ignore[attr-defined]
+    assert "/login" in driver.current_url  # type: ignore[attr-defined]
+    driver.find_element(By.NAME, "username").send_keys("pat")  # type: ignore[attr-defined]
+    driver.find_element(By.NAME, "password").send_keys("planning-is-fun")  # type: ignore[attr-defined]
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()  # type: ignore[attr-defined]
+    assert "Signed in as pat" in driver.find_element(By.ID, "nav").text  # type: ignore[attr-defined]
+
+    # import one room from a CSV file
+    with app.extensions[KEY].database.transaction() as session:
+        from service.storage.records import load_semester
+
+        building = load_semester(session, SEMESTER).rooms[0].building
+    rooms = tmp_path / "rooms.csv"
+    rooms.write_text(f"name,building,capacity,kind\nBrowser Hall,{building},80,lecture hall\n")
+    driver.find_element(By.LINK_TEXT, "Imports").click()  # type: ignore[attr-defined]
+    Select(driver.find_element(By.NAME, "kind")).select_by_value("rooms")  # type: ignore[attr-defined]
+    driver.find_element(By.NAME, "file").send_keys(str(rooms))  # type: ignore[attr-defined]
+    driver.find_element(By.CSS_SELECTOR, "#import button").click()  # type: ignore[attr-defined]
+    assert "1 added" in driver.find_element(By.ID, "outcome").text  # type: ignore[attr-defined]
+
+    # start a run and watch it finish
+    driver.find_element(By.LINK_TEXT, "New run").click()  # type: ignore[attr-defined]
+    time_limit = driver.find_element(By.NAME, "time_limit")  # type: ignore[attr-defined]
+    time_limit.clear()
+    time_limit.send_keys("4")
+    driver.find_element(By.CSS_SELECTOR, "#launch button").click()  # type: ignore[attr-defined]
+    status = driver.find_element(By.ID, "status")  # type: ignore[attr-defined]
+    seen = set()
+
+    def finished() -> bool:
+        seen.add(status.text)
+        return status.text in ("finished", "failed", "cancelled")
+
+    wait_for(finished)
+    assert status.text == "finished", driver.find_element(By.ID, "error").text  # type: ignore[attr-defined]
+    assert seen & {"queued", "running"}  # it was watched on its way
+    assert driver.find_element(By.ID, "objective").text.isdigit()  # type: ignore[attr-defined]
+    driver.find_element(By.ID, "publish").click()  # type: ignore[attr-defined]
+    wait_for(lambda: driver.find_element(By.ID, "published").text == "published", 30)  # type: ignore[attr-defined]
+
+    # a teacher's week grid, then its calendar file
+    driver.find_element(By.CSS_SELECTOR, "#teachers a.teacher").click()  # type: ignore[attr-defined]
+    grid = driver.find_element(By.ID, "week")  # type: ignore[attr-defined]
+    assert grid.find_elements(By.CLASS_NAME, "meeting")
+    if os.environ.get("REGISTRAR_SCREENSHOT"):
+        driver.save_screenshot(os.environ["REGISTRAR_SCREENSHOT"])  # type: ignore[attr-defined]
+    driver.find_element(By.LINK_TEXT, "ics").click()  # type: ignore[attr-defined]
+    downloads: Path = driver.downloads  # type: ignore[attr-defined]
+    wait_for(lambda: any(p.suffix == ".ics" for p in downloads.iterdir()), 30)
+    calendar = next(p for p in downloads.iterdir() if p.suffix == ".ics")
+    assert calendar.read_text().startswith("BEGIN:VCALENDAR")
