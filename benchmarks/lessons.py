@@ -9,8 +9,10 @@ and seed; a new run replaces the old row) and `lessons.md` is rewritten from it 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks.reference import CBCTT_BEST_KNOWN, CBCTT_UNITIME, PE_PUBLISHED_BEST
@@ -205,6 +207,45 @@ def run_one(
     return row
 
 
+def run_many(
+    tasks: list[tuple[str, float]],
+    workers: int,
+    seed: int,
+    memory_limit_mb: float | None,
+    executor: str = "local",
+    scheduler: str | None = None,
+) -> Iterator[Row]:
+    """Each (instance, time limit) run, one after another here, or fanned out over a Dask cluster
+    (the one at `scheduler`, else a local one of one worker per two cores) as they finish."""
+    if executor == "local":
+        for name, time_limit in tasks:
+            yield run_one(name, time_limit, workers, seed, memory_limit_mb)
+        return
+    import dask
+    from distributed import Client, LocalCluster, as_completed
+
+    # a run measures itself in a child process, which a daemonic worker may not start
+    with dask.config.set({"distributed.worker.daemon": False}):
+        cluster = None
+        if scheduler is None:
+            size = max(1, (os.cpu_count() or 2) // max(1, workers))
+            cluster = LocalCluster(
+                n_workers=size, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+        client = Client(scheduler or cluster)
+        try:
+            futures = [
+                client.submit(run_one, name, limit, workers, seed, memory_limit_mb, pure=False)
+                for name, limit in tasks
+            ]
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
 def save(rows: dict[Key, Row], directory: Path) -> None:
     ordered = sorted(
         rows.values(),
@@ -356,6 +397,17 @@ def main(argv: list[str] | None = None) -> None:
         help="Stop a run whose process holds more memory (default: 80%% of the machine's).",
     )
     parser.add_argument("--results", type=Path, default=RESULTS, help="Folder of lessons.csv and lessons.md.")
+    parser.add_argument(
+        "--executor",
+        choices=["local", "dask"],
+        default="local",
+        help="Run here one at a time, or fan the runs out over a Dask cluster.",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=os.environ.get("REGISTRAR_DASK_SCHEDULER") or None,
+        help="Dask scheduler address (default: REGISTRAR_DASK_SCHEDULER, else a local cluster).",
+    )
     args = parser.parse_args(argv)
     names = instances(args.families)
     if args.instances:
@@ -365,17 +417,16 @@ def main(argv: list[str] | None = None) -> None:
         names = [n for n in names if n in args.instances]
     rows = load_rows(args.results / "lessons.csv")
     compile_move_loops()
-    for time_limit in args.time_limits:
-        for name in names:
-            row = run_one(name, time_limit, args.workers, args.seed, args.memory_limit)
-            rows[row_key(row)] = row
-            save(rows, args.results)
-            print(
-                f"{name:18s} {time_limit:5.0f}s feasible={row.get('feasible')} cost={row.get('cost')} "
-                f"distance={row.get('distance')} first={row.get('first_feasible_s')} "
-                f"peak={row.get('peak_memory_mb')} {row.get('note') or ''}",
-                flush=True,
-            )
+    tasks = [(name, time_limit) for time_limit in args.time_limits for name in names]
+    for row in run_many(tasks, args.workers, args.seed, args.memory_limit, args.executor, args.scheduler):
+        rows[row_key(row)] = row
+        save(rows, args.results)
+        print(
+            f"{row['instance']:18s} {row['time_limit']:5.0f}s feasible={row.get('feasible')} "
+            f"cost={row.get('cost')} distance={row.get('distance')} first={row.get('first_feasible_s')} "
+            f"peak={row.get('peak_memory_mb')} {row.get('note') or ''}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

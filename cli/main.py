@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from cli.bench import bench
 from cli.database import database, users
 from cli.display import console, print_evaluation, print_report, progress_display
 from cli.generate import generate
@@ -215,6 +216,7 @@ def _read(load):  # type: ignore[no-untyped-def]
 
 main.add_command(generate)
 main.add_command(database)
+main.add_command(bench)
 main.add_command(users)
 main.add_command(serve)
 main.add_command(demo)

@@ -111,3 +111,18 @@ def test_a_real_run_records_the_checkers_cost(tmp_path: Path) -> None:
 def test_a_failing_run_is_recorded_not_raised() -> None:
     result = run_isolated(_run, ("no-such-instance", 1.0, 1, 0), timeout=120)
     assert "ValueError" in str(result["error"]) and "peak_memory_mb" in result
+
+
+def test_registrar_bench_fans_runs_out_over_a_dask_cluster_into_one_table(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    arguments = ["bench", "lessons", "--executor", "dask", "--instances", "comp01", "comp11"]
+    arguments += ["--time-limits", "2", "--workers", "1", "--results", str(tmp_path)]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 0, result.output
+    rows = load_rows(tmp_path / "lessons.csv")
+    assert sorted(row["instance"] for row in rows.values()) == ["comp01", "comp11"]
+    assert all(row["feasible"] and row["peak_memory_mb"] for row in rows.values())
+    assert "| comp01 | 2 | 1 | 0 | True |" in (tmp_path / "lessons.md").read_text()
