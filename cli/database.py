@@ -42,7 +42,18 @@ def upgrade() -> None:
     help="Date of the calendar's first day in teaching week 1 (for calendars), e.g. 2026-09-07.",
 )
 @click.option("--teaching-weeks", type=click.IntRange(min=1), default=15, show_default=True)
-def load(folder: Path, semester: str, starts_on: dt.datetime | None, teaching_weeks: int) -> None:
+@click.option(
+    "--exams-from", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day of the exam session."
+)
+@click.option("--exams-to", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day of the exam session.")
+def load(
+    folder: Path,
+    semester: str,
+    starts_on: dt.datetime | None,
+    teaching_weeks: int,
+    exams_from: dt.datetime | None,
+    exams_to: dt.datetime | None,
+) -> None:
     """Store a folder of the registrar's CSV files as a new semester, all or nothing."""
     try:
         data = read_records(folder)
@@ -54,7 +65,10 @@ def load(folder: Path, semester: str, starts_on: dt.datetime | None, teaching_we
     db.upgrade()
     try:
         with db.transaction() as session:
-            store_semester(session, data, semester, starts_on.date() if starts_on else None, teaching_weeks)
+            exams = (exams_from.date(), exams_to.date()) if exams_from and exams_to else None
+            store_semester(
+                session, data, semester, starts_on.date() if starts_on else None, teaching_weeks, exams
+            )
     except (StorageError, SQLAlchemyError) as error:
         console.print(f"[red]error:[/] nothing stored: {error}", soft_wrap=True)
         sys.exit(2)

@@ -19,6 +19,7 @@ from service.storage.schema import Role
 
 DEMO_SEMESTER = "Demo semester"
 DEMO_STARTS_ON = dt.date(2026, 9, 7)  # a Monday: the demo's calendars start there
+DEMO_EXAMS = (dt.date(2026, 12, 21), dt.date(2027, 1, 9))  # after 15 teaching weeks
 
 
 @click.command("serve")
@@ -61,7 +62,9 @@ def demo_up(host: str, port: int, students: int) -> None:
     with database.transaction() as session:
         if session.scalar(select(schema.Semester.id)) is None:
             console.print(f"generating {DEMO_SEMESTER!r} ({students:,} students)...")
-            store_semester(session, generate_semester(students, 1), DEMO_SEMESTER, DEMO_STARTS_ON)
+            store_semester(
+                session, generate_semester(students, 1), DEMO_SEMESTER, DEMO_STARTS_ON, exams=DEMO_EXAMS
+            )
         if session.scalar(select(schema.User.id).where(schema.User.username == DEMO_USER)) is None:
             add_user(session, DEMO_USER, DEMO_PASSWORD, Role.PLANNER)
     database.dispose()
@@ -88,7 +91,7 @@ def demo_load(students: int, seed: int) -> None:
             )
             sys.exit(2)
         data = generate_semester(students, seed)
-        store_semester(session, data, DEMO_SEMESTER, DEMO_STARTS_ON)
+        store_semester(session, data, DEMO_SEMESTER, DEMO_STARTS_ON, exams=DEMO_EXAMS)
     console.print(
         f"{DEMO_SEMESTER!r}: {len(data.sections):,} sections, {len(data.students):,} students, "
         f"{len(data.registrations):,} registrations stored in {shown_url(url)}"

@@ -268,11 +268,15 @@ def _week_run(session: Session, semester: schema.Semester, asked: str | None) ->
         if not asked.isdigit():
             raise NotFound(f"no run {asked!r}")
         run = _stored_run(session, int(asked))
-        if run.semester_id != semester.id or run.solution is None:
-            raise NotFound(f"run {asked} has no timetable of {semester.name!r}")
+        if run.semester_id != semester.id or run.solution is None or run.kind != "lessons":
+            raise NotFound(f"run {asked} has no class timetable of {semester.name!r}")
         return run
     published = session.scalar(
-        select(schema.Run).where(schema.Run.semester_id == semester.id, schema.Run.published_at.is_not(None))
+        select(schema.Run).where(
+            schema.Run.semester_id == semester.id,
+            schema.Run.kind == "lessons",
+            schema.Run.published_at.is_not(None),
+        )
     )
     if published is None:
         raise NotFound(f"no timetable of {semester.name!r} is published yet")

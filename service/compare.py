@@ -30,6 +30,8 @@ def compare_runs(session: Session, first_id: int, second_id: int) -> dict[str, A
             raise NotComparable(f"run {run_id} has no timetable to compare (it is {run.status})")
     first, second = runs
     assert first is not None and second is not None
+    if first.kind != "lessons" or second.kind != "lessons":
+        raise NotComparable("comparisons cover class timetables (lessons runs) so far")
     if first.semester_id != second.semester_id:
         raise NotComparable(
             f"run {first.id} is of {first.semester.name!r} and run {second.id} of {second.semester.name!r}"

@@ -45,6 +45,7 @@ class ImportForm(FlaskForm):
 
 
 class RunForm(FlaskForm):
+    kind = SelectField("Timetable", choices=[("lessons", "Class timetable"), ("exams", "Exam schedule")])
     semester = SelectField("Semester", validators=[DataRequired()])
     scenario = StringField("Scenario (empty: none)", validators=[Length(max=200)])
     time_limit = FloatField("Time limit, seconds", default=60, validators=[NumberRange(min=1, max=86400)])
@@ -212,8 +213,9 @@ def run(run_id: int) -> str:
             abort(404, f"no run {run_id}")
         data = load_semester(session, found.semester.name)
         teachers = sorted({name for section in data.sections for name in section.teachers})
-        semester = found.semester.name
-    return render_template("run.html", run_id=run_id, semester=semester, teachers=teachers[:50])
+        semester, kind = found.semester.name, found.kind
+    weeks = teachers[:50] if kind == "lessons" else []
+    return render_template("run.html", run_id=run_id, semester=semester, teachers=weeks, kind=kind)
 
 
 @pages.get("/compare")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from datasets.errors import DatasetError
 from datasets.registrar_scenario import ScenarioError
-from models import LessonProblem, ProgressPoint, Scenario, SolveParameters
+from models import ExamProblem, LessonProblem, ProgressPoint, Scenario, SolveParameters
 from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.database import Database
@@ -34,7 +34,7 @@ from service.storage.records import StorageError, semester_named
 from service.storage.schema import RunStatus
 
 log = logging.getLogger(__name__)
-KINDS = ("lessons",)
+KINDS = ("lessons", "exams")
 PROGRESS_EVERY = 0.5  # seconds between progress writes and cancel checks of a running solve
 PROGRESS_KEPT = 200  # latest progress points kept on the run
 
@@ -86,16 +86,20 @@ def _solve(
     database: Database,
     run_id: int,
     kind: str,
-    problem: LessonProblem,
+    problem: LessonProblem | ExamProblem,
     scenario: Scenario,
     parameters: SolveParameters,
 ) -> str:
+    from solver.exams.solve import solve_exams
     from solver.lessons.solve import solve_lessons
 
-    if kind != "lessons":
-        raise ValueError(f"no solver for {kind!r} runs")
     watcher = _Watcher(database, run_id)
-    outcome = solve_lessons(problem, parameters, scenario, watcher.progress, watcher.should_stop)
+    if isinstance(problem, ExamProblem):
+        outcome: Any = solve_exams(
+            problem, parameters, scenario, listener=watcher.progress, should_stop=watcher.should_stop
+        )
+    else:
+        outcome = solve_lessons(problem, parameters, scenario, watcher.progress, watcher.should_stop)
     watcher.flush()
     report = outcome.report
     with database.transaction() as session:
@@ -172,6 +176,8 @@ def ask_for_run(
         raise StorageError(f"no {kind!r} runs: the kinds are {', '.join(KINDS)}")
     stored = semester_named(session, semester)
     chosen = None
+    if scenario is not None and kind != "lessons":
+        raise StorageError("scenarios change class timetables; an exams run takes none")
     if scenario is not None:
         chosen = session.scalar(
             select(schema.Scenario).where(

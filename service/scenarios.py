@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from constraints.lessons import units_for
+from datasets.registrar_exams import exam_problem
 from datasets.registrar_scenario import ScenarioError, ScenarioRecord, scenario_problem
-from models import LessonProblem, LessonScoring, LessonSolution, Scenario
+from models import ExamProblem, LessonProblem, LessonScoring, LessonSolution, Scenario
 from service.storage import schema
 from service.storage.records import StorageError, load_semester, semester_named
 from service.storage.schema import RunStatus
@@ -68,8 +69,20 @@ def clone_scenario(session: Session, scenario_id: int, name: str) -> schema.Scen
     )
 
 
-def run_problem(session: Session, run: schema.Run) -> tuple[LessonProblem, Scenario]:
+def run_problem(session: Session, run: schema.Run) -> tuple[LessonProblem | ExamProblem, Scenario]:
     """The problem and engine scenario of a run, from the records and the changes it was asked with."""
+    if run.kind == "exams":
+        semester = run.semester
+        if semester.exams_from is None or semester.exams_to is None:
+            raise StorageError(
+                f"semester {semester.name!r} has no exam session dates (db load --exams-from/--exams-to)"
+            )
+        data = load_semester(session, semester.name)
+        try:
+            problem = exam_problem(data, semester.name, semester.exams_from, semester.exams_to)
+        except ValueError as error:
+            raise StorageError(str(error)) from None
+        return problem, Scenario()
     changes = ScenarioRecord.model_validate(run.scenario)
     stored = session.get(schema.Scenario, run.scenario_id) if run.scenario_id else None
     baseline = _baseline(session, run.semester, stored.baseline_run_id if stored else None)

@@ -35,11 +35,17 @@ def store_semester(
     name: str,
     starts_on: dt.date | None = None,
     teaching_weeks: int = 15,
+    exams: tuple[dt.date, dt.date] | None = None,
 ) -> schema.Semester:
     if session.scalar(select(schema.Semester).where(schema.Semester.name == name)) is not None:
         raise StorageError(f"Semester {name!r} already exists; import its records one kind at a time instead")
     semester = schema.Semester(
-        name=name, starts_on=starts_on, teaching_weeks=teaching_weeks, days=list(data.calendar.days)
+        name=name,
+        starts_on=starts_on,
+        teaching_weeks=teaching_weeks,
+        exams_from=exams[0] if exams else None,
+        exams_to=exams[1] if exams else None,
+        days=list(data.calendar.days),
     )
     semester.periods = [
         schema.CalendarPeriod(position=i, name=p.name, start=p.start, lunch_after=p.lunch_after)

@@ -1,0 +1,73 @@
+"""The exam session from the registrar's records: one exam per course with registered students,
+two sittings a day but Sunday, solved as a service run whose cost the exam checker confirms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from constraints.exams import evaluate
+from datasets.registrar_exams import SITTINGS, exam_courses, exam_problem
+from datasets.semester import generate_semester
+from models import ExamSolution
+from service.context import KEY
+from service.storage import schema
+from service.storage.records import load_semester
+from tests.service_factory import SEMESTER, client_as, running_app
+from tests.test_service_api import poll
+
+FIRST, LAST = dt.date(2026, 12, 21), dt.date(2027, 1, 2)  # a Monday to a Saturday, Sunday 27th between
+
+
+def test_each_course_with_students_gets_one_exam_in_the_sittings() -> None:
+    data = generate_semester(200, 21)
+    problem = exam_problem(data, "autumn", FIRST, LAST)
+    courses = exam_courses(data)
+    assert len(problem.exams) == len(courses) > 0
+    students = list(dict.fromkeys(r.student for r in data.registrations))
+    sections = {s.ref: s.course for s in data.sections}
+    for exam, course in zip(problem.exams, courses, strict=True):
+        expected = {students.index(r.student) for r in data.registrations if sections[r.section] == course}
+        assert set(exam.students) == expected
+    dates = sorted({period.date for period in problem.periods})
+    assert dt.date(2026, 12, 27) not in dates and len(dates) == 12
+    assert len(problem.periods) == len(SITTINGS) * 12 and problem.periods[1].start == dt.time(14, 0)
+    with pytest.raises(ValueError, match="ends"):
+        exam_problem(data, "autumn", LAST, FIRST)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    with running_app(tmp_path, 150, 22) as app:
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return client_as(app, "planner")
+
+
+def test_an_exam_run_finishes_and_the_checker_agrees(app: Flask, client: FlaskClient) -> None:
+    asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 4, "workers": 1}
+    undated = poll(client, client.post("/api/runs", json=asked).get_json()["href"], ("finished", "failed"))
+    assert undated["status"] == "failed" and "has no exam session dates" in undated["error"]
+    with app.extensions[KEY].database.transaction() as session:
+        semester = session.query(schema.Semester).one()
+        semester.exams_from, semester.exams_to = FIRST, LAST
+    run = poll(client, client.post("/api/runs", json=asked).get_json()["href"], ("finished", "failed"))
+    assert run["status"] == "finished", run["error"]
+    with app.extensions[KEY].database.transaction() as session:
+        stored = session.get(schema.Run, run["id"])
+        assert stored is not None and stored.solution is not None
+        problem = exam_problem(load_semester(session, SEMESTER), SEMESTER, FIRST, LAST)
+        solution = ExamSolution.model_validate(stored.solution)
+    evaluation = evaluate(problem, solution)
+    assert evaluation.feasible and evaluation.total == run["objective"] == run["evaluation"]["total"]
+    assert client.post("/api/runs", json=asked | {"scenario": "x"}).status_code == 422
+    refused = client.get(f"/api/runs/{run['id']}/compare/{run['id']}")
+    assert refused.status_code == 409 and "class timetables" in refused.get_json()["detail"]
