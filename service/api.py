@@ -14,14 +14,24 @@ from datasets.errors import DatasetError
 from datasets.registrar_scenario import ScenarioError
 from datasets.registrar_tables import KINDS as TABLE_KINDS
 from datasets.registrar_tables import Known, TableRejected, read_table, template
-from models import LessonSolution, SolveParameters, SolveReport
+from models import ExamProblem, ExamSolution, LessonSolution, SolveParameters, SolveReport
 from service.access import add_user, allowed, caller, new_token, requires
 from service.compare import NotComparable, compare_runs
 from service.context import services
 from service.openapi import document
-from service.publish import as_csv, as_ics, as_xlsx, grid_cells, week
+from service.publish import (
+    as_csv,
+    as_ics,
+    as_xlsx,
+    exam_entries,
+    exams_as_csv,
+    exams_as_ics,
+    exams_as_xlsx,
+    grid_cells,
+    week,
+)
 from service.runs import KINDS, ask_for_run, now
-from service.scenarios import clone_scenario, save_scenario, soft_criteria
+from service.scenarios import clone_scenario, run_problem, save_scenario, soft_criteria
 from service.schemas import CloneRequest, RunRequest, RunSummary, ScenarioRequest, UserRequest
 from service.storage import schema
 from service.storage.records import StorageError, load_semester, semester_named, store_table
@@ -217,12 +227,7 @@ def publish(run_id: int) -> Response:
 def published_week(semester: str, whose: str, name: str, file_format: str) -> Response:
     """One teacher's, room's, student's or cohort's week of the published timetable (or of the
     run `?run=ID`) as html, ics, csv or xlsx."""
-    if file_format not in WEEK_FORMATS:
-        raise NotFound(f"no format {file_format!r}: use {', '.join(WEEK_FORMATS)}")
-    if (whose == "student" or "run" in request.args) and not allowed(Role.PLANNER):
-        # a student's week is personal data; unpublished runs are the planners' own
-        what = "a student's week" if whose == "student" else "an unpublished run"
-        raise (Forbidden if caller() else Unauthorized)(f"{what} is for planners")
+    _may_see(file_format, whose, "a student's week")
     with services().database.transaction() as session:
         stored = _semester_or_404(session, semester)
         run = _week_run(session, stored, request.args.get("run"))
@@ -245,13 +250,7 @@ def published_week(semester: str, whose: str, name: str, file_format: str) -> Re
             stamp = run.published_at or run.finished_at or now()
             ics = as_ics(entries, title, stored.starts_on, stored.teaching_weeks, f"run{run.id}", stamp)
             return _download(ics, "text/calendar", f"{name}.ics")
-        chosen: dict[str, Any] = {"run": request.args["run"]} if "run" in request.args else {}
-        links = {
-            fmt: url_for(
-                "api.published_week", semester=semester, whose=whose, name=name, file_format=fmt, **chosen
-            )
-            for fmt in WEEK_FORMATS
-        }
+        links = _links("api.published_week", semester=semester, whose=whose, name=name)
         page = render_template(
             "week.html",
             title=title,
@@ -263,23 +262,77 @@ def published_week(semester: str, whose: str, name: str, file_format: str) -> Re
         return Response(page, mimetype="text/html")
 
 
+@api.get("/semesters/<semester>/exams/<whose>/<path:name>.<file_format>")
+def published_exams(semester: str, whose: str, name: str, file_format: str) -> Response:
+    """One student's, room's or course's exams of the published exam schedule (or of the exams
+    run `?run=ID`) as html, ics, csv or xlsx."""
+    _may_see(file_format, whose, "a student's exams")
+    with services().database.transaction() as session:
+        stored = _semester_or_404(session, semester)
+        run = _published_run(session, stored, request.args.get("run"), "exams")
+        problem, _ = run_problem(session, run)
+        assert isinstance(problem, ExamProblem)
+        data = load_semester(session, semester)
+        try:
+            entries = exam_entries(data, problem, ExamSolution.model_validate(run.solution), whose, name)
+        except LookupError as error:
+            raise NotFound(str(error.args[0])) from None
+        title = f"Exams of {name}: {semester}"
+        if file_format == "csv":
+            return _download(exams_as_csv(entries).encode(), "text/csv", f"{name}-exams.csv")
+        if file_format == "xlsx":
+            return _download(exams_as_xlsx(entries, title), TABLE_FORMATS["xlsx"], f"{name}-exams.xlsx")
+        if file_format == "ics":
+            stamp = run.published_at or run.finished_at or now()
+            return _download(
+                exams_as_ics(entries, title, f"run{run.id}", stamp), "text/calendar", f"{name}-exams.ics"
+            )
+        links = _links("api.published_exams", semester=semester, whose=whose, name=name)
+        return Response(
+            render_template("exams.html", title=title, entries=entries, links=links), mimetype="text/html"
+        )
+
+
+def _may_see(file_format: str, whose: str, personal: str) -> None:
+    """A known format; a student's timetable (personal data) and unpublished runs (the planners'
+    own) only for planners."""
+    if file_format not in WEEK_FORMATS:
+        raise NotFound(f"no format {file_format!r}: use {', '.join(WEEK_FORMATS)}")
+    if (whose == "student" or "run" in request.args) and not allowed(Role.PLANNER):
+        what = personal if whose == "student" else "an unpublished run"
+        raise (Forbidden if caller() else Unauthorized)(f"{what} is for planners")
+
+
+def _links(endpoint: str, **values: Any) -> dict[str, str]:
+    """The same page in every format, for the same run."""
+    if "run" in request.args:
+        values["run"] = request.args["run"]
+    return {fmt: url_for(endpoint, file_format=fmt, **values) for fmt in WEEK_FORMATS}
+
+
 def _week_run(session: Session, semester: schema.Semester, asked: str | None) -> schema.Run:
+    return _published_run(session, semester, asked, "lessons")
+
+
+def _published_run(session: Session, semester: schema.Semester, asked: str | None, kind: str) -> schema.Run:
+    """The run `asked` for (planners), else the semester's published run of `kind`."""
+    what = "class timetable" if kind == "lessons" else "exam schedule"
     if asked is not None:
         if not asked.isdigit():
             raise NotFound(f"no run {asked!r}")
         run = _stored_run(session, int(asked))
-        if run.semester_id != semester.id or run.solution is None or run.kind != "lessons":
-            raise NotFound(f"run {asked} has no class timetable of {semester.name!r}")
+        if run.semester_id != semester.id or run.solution is None or run.kind != kind:
+            raise NotFound(f"run {asked} has no {what} of {semester.name!r}")
         return run
     published = session.scalar(
         select(schema.Run).where(
             schema.Run.semester_id == semester.id,
-            schema.Run.kind == "lessons",
+            schema.Run.kind == kind,
             schema.Run.published_at.is_not(None),
         )
     )
     if published is None:
-        raise NotFound(f"no timetable of {semester.name!r} is published yet")
+        raise NotFound(f"no {what} of {semester.name!r} is published yet")
     return published
 
 

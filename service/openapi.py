@@ -11,7 +11,7 @@ from pydantic.json_schema import models_json_schema
 
 from datasets.registrar_tables import KINDS as TABLE_KINDS
 from service import schemas
-from service.publish import WHOSE
+from service.publish import EXAM_WHOSE, WHOSE
 
 REF = "#/components/schemas/{model}"
 SMALL_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
@@ -159,6 +159,20 @@ OPERATIONS = (
         parameters={
             "semester": NAME,
             "whose": {"type": "string", "enum": list(WHOSE)},
+            "name": NAME,
+            "file_format": {"type": "string", "enum": ["html", "ics", "csv", "xlsx"]},
+        },
+    ),
+    Operation(
+        "get",
+        "/api/semesters/{semester}/exams/{whose}/{name}.{file_format}",
+        "One student's, room's or course's exams of the published exam schedule (or of ?run=ID)",
+        None,
+        (200, ("text/html", "text/calendar", CSV, XLSX)),
+        refusals=(401, 403, 404, 409),
+        parameters={
+            "semester": NAME,
+            "whose": {"type": "string", "enum": list(EXAM_WHOSE)},
             "name": NAME,
             "file_format": {"type": "string", "enum": ["html", "ics", "csv", "xlsx"]},
         },

@@ -16,6 +16,7 @@ from wtforms import FloatField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from datasets.errors import DatasetError
+from datasets.registrar_exams import exam_courses
 from datasets.registrar_records import RegistrarData
 from datasets.registrar_tables import KINDS as TABLE_KINDS
 from datasets.registrar_tables import Known, TableRejected, read_table
@@ -215,7 +216,10 @@ def run(run_id: int) -> str:
         teachers = sorted({name for section in data.sections for name in section.teachers})
         semester, kind = found.semester.name, found.kind
     weeks = teachers[:50] if kind == "lessons" else []
-    return render_template("run.html", run_id=run_id, semester=semester, teachers=weeks, kind=kind)
+    courses = exam_courses(data)[:50] if kind == "exams" else []
+    return render_template(
+        "run.html", run_id=run_id, semester=semester, teachers=weeks, courses=courses, kind=kind
+    )
 
 
 @pages.get("/compare")

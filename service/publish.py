@@ -1,5 +1,6 @@
 """A timetable as people read it: the week of one teacher, room, student or cohort, as an HTML
-grid, an iCalendar file of weekly events over the teaching weeks, CSV and XLSX."""
+grid, an iCalendar file of weekly events over the teaching weeks, CSV and XLSX; and the exams of
+one student, room or course likewise (a list, and one event per exam)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from datasets.registrar_csv import lesson_problem
+from datasets.registrar_exams import exam_courses
 from datasets.registrar_records import RegistrarData
 from datasets.registrar_timetable import format_time
-from models import LessonSolution
+from models import ExamProblem, ExamSolution, LessonSolution
 
 ACADEMIC_HOUR = 50  # minutes a period lasts
 WHOSE = ("teacher", "room", "student", "cohort")
@@ -116,11 +118,14 @@ def _ends_at(last_start: str) -> str:
 
 
 def as_csv(entries: list[Entry]) -> str:
+    return _csv(COLUMNS, [_fields(entry) for entry in entries])
+
+
+def _csv(columns: tuple[str, ...], rows: list[list[object]]) -> str:
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for entry in entries:
-        writer.writerow(_fields(entry))
+    writer.writerow(columns)
+    writer.writerows(rows)
     return stream.getvalue()
 
 
@@ -190,3 +195,114 @@ def as_ics(
 def _clock(text: str) -> dt.time:
     hours, minutes = map(int, text.split(":"))
     return dt.time(hours, minutes)
+
+
+# --- the exam schedule ---------------------------------------------------------------------------
+
+EXAM_WHOSE = ("student", "room", "course")
+EXAM_COLUMNS = ("date", "day", "starts_at", "ends_at", "course", "title", "room", "building", "students")
+
+
+@dataclass(frozen=True)
+class ExamEntry:
+    """One exam in someone's session."""
+
+    date: str
+    day: str
+    starts_at: str
+    ends_at: str
+    course: str
+    title: str
+    room: str
+    building: str
+    students: int
+
+
+def exam_entries(
+    data: RegistrarData, problem: ExamProblem, solution: ExamSolution, whose: str, name: str
+) -> list[ExamEntry]:
+    """The exams of one student (by ID), room or course, by date; LookupError names what is unknown."""
+    courses = exam_courses(data)
+    titles = {course.code: course.title for course in data.courses}
+    course_of = {section.ref: section.course for section in data.sections}
+    if whose == "student":
+        if name not in {s.id for s in data.students}:
+            raise LookupError(f"no student {name!r}")
+        wanted = {course_of[r.section] for r in data.registrations if r.student == name}
+    elif whose == "course":
+        if name not in titles:
+            raise LookupError(f"no course {name!r}")
+        wanted = {name}
+    elif whose == "room":
+        if name not in {room.name for room in data.rooms}:
+            raise LookupError(f"no room {name!r}")
+        wanted = set(courses)
+    else:
+        raise LookupError(f"no kind of exam list {whose!r}: the kinds are {', '.join(EXAM_WHOSE)}")
+    entries = []
+    for exam, course in zip(problem.exams, courses, strict=True):
+        period, room = solution.periods[exam.index], solution.rooms[exam.index]
+        room_name = data.rooms[room].name if room is not None else ""
+        if course not in wanted or (whose == "room" and room_name != name):
+            continue
+        sitting = problem.periods[period]
+        assert sitting.date is not None and sitting.start is not None
+        end = (dt.datetime.combine(sitting.date, sitting.start) + dt.timedelta(minutes=exam.duration)).time()
+        entries.append(
+            ExamEntry(
+                date=sitting.date.isoformat(),
+                day=sitting.date.strftime("%a"),
+                starts_at=sitting.start.strftime("%H:%M"),
+                ends_at=end.strftime("%H:%M"),
+                course=course,
+                title=titles[course],
+                room=room_name,
+                building=data.rooms[room].building if room is not None else "",
+                students=exam.size,
+            )
+        )
+    return sorted(entries, key=lambda e: (e.date, e.starts_at, e.course))
+
+
+def exams_as_csv(entries: list[ExamEntry]) -> str:
+    return _csv(EXAM_COLUMNS, [_exam_fields(entry) for entry in entries])
+
+
+def exams_as_xlsx(entries: list[ExamEntry], title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Exams"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(list(EXAM_COLUMNS))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for entry in entries:
+        sheet.append(_exam_fields(entry))
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def exams_as_ics(entries: list[ExamEntry], title: str, key: str, stamp: dt.datetime) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Registrar scheduling engine//exams//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", title)
+    for entry in entries:
+        date = dt.date.fromisoformat(entry.date)
+        event = Event()
+        event.add("uid", f"{key}-{entry.course}@registrar".replace(" ", "_"))
+        event.add("summary", f"Exam: {entry.course} {entry.title}")
+        event.add("location", f"{entry.room}, {entry.building}" if entry.room else "")
+        event.add("dtstart", dt.datetime.combine(date, _clock(entry.starts_at)))
+        event.add("dtend", dt.datetime.combine(date, _clock(entry.ends_at)))
+        event.add("dtstamp", stamp)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _exam_fields(entry: ExamEntry) -> list[object]:
+    values = asdict(entry)
+    return [values[column] for column in EXAM_COLUMNS]

@@ -3,13 +3,16 @@ two sittings a day but Sunday, solved as a service run whose cost the exam check
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from icalendar import Calendar
 
 from constraints.exams import evaluate
 from datasets.registrar_exams import SITTINGS, exam_courses, exam_problem
@@ -71,3 +74,31 @@ def test_an_exam_run_finishes_and_the_checker_agrees(app: Flask, client: FlaskCl
     assert client.post("/api/runs", json=asked | {"scenario": "x"}).status_code == 422
     refused = client.get(f"/api/runs/{run['id']}/compare/{run['id']}")
     assert refused.status_code == 409 and "class timetables" in refused.get_json()["detail"]
+
+
+def test_a_published_exam_schedule_per_student_room_and_course(app: Flask, client: FlaskClient) -> None:
+    with app.extensions[KEY].database.transaction() as session:
+        semester = session.query(schema.Semester).one()
+        semester.exams_from, semester.exams_to = FIRST, LAST
+        data = load_semester(session, SEMESTER)
+    asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 3, "workers": 1}
+    run = poll(client, client.post("/api/runs", json=asked).get_json()["href"], ("finished", "failed"))
+    assert run["status"] == "finished", run["error"]
+    course = exam_courses(data)[0]
+    base = f"/api/semesters/{SEMESTER}/exams"
+    assert app.test_client().get(f"{base}/course/{course}.csv").status_code == 404  # not published
+    assert client.post(f"/api/runs/{run['id']}/publish").status_code == 200
+    anonymous = app.test_client()
+    rows = list(csv.DictReader(io.StringIO(anonymous.get(f"{base}/course/{course}.csv").data.decode())))
+    assert [row["course"] for row in rows] == [course] and rows[0]["starts_at"] in ("09:00", "14:00")
+    student = data.registrations[0].student
+    assert anonymous.get(f"{base}/student/{student}.csv").status_code == 401  # personal data
+    mine = list(csv.DictReader(io.StringIO(client.get(f"{base}/student/{student}.csv").data.decode())))
+    sections = {s.ref: s.course for s in data.sections}
+    taken = {sections[r.section] for r in data.registrations if r.student == student}
+    assert sorted(row["course"] for row in mine) == sorted(taken)
+    assert len({(row["date"], row["starts_at"]) for row in mine}) == len(mine)  # never two at once
+    calendar = Calendar.from_ical(client.get(f"{base}/student/{student}.ics").data)
+    assert len(list(calendar.walk("VEVENT"))) == len(mine)
+    page = client.get(f"{base}/student/{student}.html").data.decode()
+    assert page.count('class="exam"') == len(mine)
