@@ -1,14 +1,20 @@
-"""A service on a fresh database holding one generated semester, for the service tests."""
+"""A service on a fresh database holding one generated semester, for the service tests; the
+database is a SQLite file, or a new database on the PostgreSQL server REGISTRAR_TEST_POSTGRES
+names (CI starts one) for the tests that run on both."""
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
 
 from datasets.semester import generate_semester
 from service.access import add_user, new_token
@@ -19,10 +25,30 @@ from service.storage.database import Database
 from service.storage.records import store_semester
 
 SEMESTER = "2026 autumn"
+POSTGRES = os.environ.get("REGISTRAR_TEST_POSTGRES", "")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not POSTGRES, reason="no server"))]
 
 
-def database_with_a_semester(path: Path, students: int, seed: int) -> str:
-    url = f"sqlite:///{path}"
+@contextmanager
+def fresh_database(folder: Path, backend: str = "sqlite") -> Iterator[str]:
+    """The URL of an empty database: a file in `folder`, or a new database on the server."""
+    if backend == "sqlite":
+        folder.mkdir(parents=True, exist_ok=True)
+        yield f"sqlite:///{folder / 'registrar.sqlite3'}"
+        return
+    created = f"registrar_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{created}"'))
+    try:
+        yield POSTGRES.rsplit("/", 1)[0] + "/" + created
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{created}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def with_a_semester(url: str, students: int, seed: int) -> str:
     database = Database(url)
     database.upgrade()
     with database.transaction() as session:
@@ -31,19 +57,26 @@ def database_with_a_semester(path: Path, students: int, seed: int) -> str:
     return url
 
 
+def database_with_a_semester(path: Path, students: int, seed: int) -> str:
+    return with_a_semester(f"sqlite:///{path}", students, seed)
+
+
 @contextmanager
 def running_app(
-    folder: Path, students: int, seed: int, executor_factory: Callable[[], Executor] | None = None
+    folder: Path,
+    students: int,
+    seed: int,
+    executor_factory: Callable[[], Executor] | None = None,
+    backend: str = "sqlite",
 ) -> Iterator[Flask]:
-    folder.mkdir(parents=True, exist_ok=True)
-    url = database_with_a_semester(folder / "registrar.sqlite3", students, seed)
-    app = create_app(url, executor_factory, instance_path=folder)
-    try:
-        yield app
-    finally:
-        registered: Services = app.extensions[KEY]
-        registered.runs.shutdown()
-        registered.database.dispose()
+    with fresh_database(folder, backend) as url:
+        app = create_app(with_a_semester(url, students, seed), executor_factory, instance_path=folder)
+        try:
+            yield app
+        finally:
+            registered: Services = app.extensions[KEY]
+            registered.runs.shutdown()
+            registered.database.dispose()
 
 
 def client_as(app: Flask, role: str) -> FlaskClient:

@@ -15,12 +15,12 @@ from openpyxl import Workbook, load_workbook
 from datasets.registrar_tables import KINDS
 from service.context import KEY
 from service.storage.records import load_semester
-from tests.service_factory import SEMESTER, client_as, running_app
+from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    with running_app(tmp_path, 150, 9) as app:
+@pytest.fixture(params=BACKENDS)
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    with running_app(tmp_path, 150, 9, backend=request.param) as app:
         yield app
 
 

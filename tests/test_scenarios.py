@@ -17,13 +17,13 @@ from datasets.registrar_timetable import format_time
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
-from tests.service_factory import SEMESTER, client_as, running_app
+from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app
 from tests.test_service_api import poll
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    with running_app(tmp_path, 150, 11) as app:
+@pytest.fixture(params=BACKENDS)
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    with running_app(tmp_path, 150, 11, backend=request.param) as app:
         yield app
 
 

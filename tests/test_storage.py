@@ -5,8 +5,6 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from cli.main import main
@@ -23,30 +21,16 @@ from datasets.semester import generate_semester
 from service.storage import schema
 from service.storage.database import Database, database_url
 from service.storage.records import StorageError, load_semester, store_semester
-
-POSTGRES = os.environ.get("REGISTRAR_TEST_POSTGRES", "")
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not POSTGRES, reason="no server"))]
+from tests.service_factory import BACKENDS, fresh_database
 
 
 @pytest.fixture(params=BACKENDS)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'registrar.sqlite3'}"
-        created = None
-    else:  # a fresh database per test on the server
-        created = f"registrar_test_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{created}"'))
-        url = POSTGRES.rsplit("/", 1)[0] + "/" + created
-    db = Database(url)
-    db.upgrade()
-    yield db
-    db.dispose()
-    if created is not None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{created}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(tmp_path, request.param) as url:
+        db = Database(url)
+        db.upgrade()
+        yield db
+        db.dispose()
 
 
 def test_the_migrations_make_the_declared_schema(database: Database) -> None:

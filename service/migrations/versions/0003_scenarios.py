@@ -33,7 +33,6 @@ def upgrade() -> None:
             ["run.id"],
             name=op.f("fk_scenario_baseline_run_id_run"),
             ondelete="SET NULL",
-            use_alter=True,
         ),
         sa.ForeignKeyConstraint(
             ["cloned_from_id"],
