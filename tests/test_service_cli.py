@@ -78,3 +78,29 @@ def test_users_are_added_and_get_tokens_from_the_command_line(
     token = runner.invoke(main, ["users", "token", "ann"])
     assert token.exit_code == 0 and len(token.output.strip()) >= 40
     assert runner.invoke(main, ["users", "token", "nobody"]).exit_code == 2
+
+
+def test_bench_semesters_solves_stored_semesters_under_scenarios_into_one_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datasets.registrar_scenario import ScenarioRecord
+    from service.scenarios import save_scenario
+    from service.storage.database import Database
+    from tests.service_factory import SEMESTER, with_a_semester
+
+    url = with_a_semester(f"sqlite:///{tmp_path / 'bench.sqlite3'}", 120, 23)
+    database = Database(url)
+    with database.transaction() as session:
+        save_scenario(
+            session, SEMESTER, "no windows", ScenarioRecord(disabled=["student windows", "teacher windows"])
+        )
+    database.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    output = tmp_path / "semesters.md"
+    arguments = ["bench", "semesters", "--semesters", SEMESTER, "--scenarios", "default", "no windows"]
+    arguments += ["--time-limit", "3", "--workers", "1", "--executor", "dask", "--output", str(output)]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 0, result.output
+    rows = [line.split(" | ") for line in output.read_text().splitlines() if line.startswith(f"| {SEMESTER}")]
+    assert [row[1] for row in rows] == ["default", "no windows"] and all(row[3] == "True" for row in rows)
+    assert all(int(row[2]) > 0 and row[4].isdigit() for row in rows)  # meetings, a cost
