@@ -8,13 +8,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from constraints.lessons import student_clash, student_windows, teacher_windows
 from datasets.registrar_csv import lesson_problem
 from datasets.registrar_timetable import format_time
 from models import Evaluation, LessonProblem, LessonSolution
 from service.storage import schema
 from service.storage.records import StorageError, load_semester
 
-WINDOWS = ("student windows", "teacher windows")
+WINDOWS = (student_windows.NAME, teacher_windows.NAME)
 
 
 class NotComparable(ValueError):
@@ -50,6 +51,9 @@ def compare_runs(session: Session, first_id: int, second_id: int) -> dict[str, A
         "counts": {
             "soft total": [e.total for e in evaluations],
             "hard violations": [e.hard_violations for e in evaluations],
+            "student conflicts": [
+                sum(s.penalty for s in e.scores if s.name == student_clash.NAME) for e in evaluations
+            ],
             "windows": [sum(s.penalty for s in e.scores if s.name in WINDOWS) for e in evaluations],
             "room utilisation %": [_utilisation(problem, t) for t in timetables],
             "most periods a teacher teaches": [

@@ -16,15 +16,15 @@ from service.access import add_user
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
-from tests.service_factory import SEMESTER, client_as, running_app
+from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app
 from tests.test_scenarios import solved
 
 RUN = {"kind": "lessons", "semester": SEMESTER, "time_limit": 3, "workers": 1}
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    with running_app(tmp_path_factory.mktemp("access"), 120, 13) as app:
+@pytest.fixture(scope="module", params=BACKENDS)
+def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    with running_app(tmp_path_factory.mktemp("access"), 120, 13, backend=request.param) as app:
         yield app
 
 

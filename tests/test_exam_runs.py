@@ -21,7 +21,7 @@ from models import ExamSolution
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
-from tests.service_factory import SEMESTER, client_as, running_app
+from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app
 from tests.test_service_api import poll
 
 FIRST, LAST = dt.date(2026, 12, 21), dt.date(2027, 1, 2)  # a Monday to a Saturday, Sunday 27th between
@@ -44,9 +44,9 @@ def test_each_course_with_students_gets_one_exam_in_the_sittings() -> None:
         exam_problem(data, "autumn", LAST, FIRST)
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    with running_app(tmp_path, 150, 22) as app:
+@pytest.fixture(params=BACKENDS)
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    with running_app(tmp_path, 150, 22, backend=request.param) as app:
         yield app
 
 

@@ -19,15 +19,15 @@ from openpyxl import load_workbook
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
-from tests.service_factory import SEMESTER, client_as, running_app
+from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app
 from tests.test_scenarios import solved
 
 STARTS_ON = dt.date(2026, 9, 7)  # a Monday
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    with running_app(tmp_path, 150, 12) as app:
+@pytest.fixture(params=BACKENDS)
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    with running_app(tmp_path, 150, 12, backend=request.param) as app:
         with app.extensions[KEY].database.transaction() as session:
             semester = session.query(schema.Semester).one()
             semester.starts_on, semester.teaching_weeks = STARTS_ON, 15

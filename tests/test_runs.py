@@ -13,25 +13,21 @@ import pytest
 
 from constraints.lessons import evaluate
 from datasets.registrar_csv import lesson_problem
-from datasets.semester import generate_semester
 from models import LessonSolution, SolveParameters
 from service.runs import RunQueue, ask_for_run
 from service.storage import schema
 from service.storage.database import Database
-from service.storage.records import StorageError, load_semester, store_semester
+from service.storage.records import StorageError, load_semester
 from service.storage.schema import RunStatus
+from tests.service_factory import BACKENDS, SEMESTER, fresh_database, with_a_semester
 
-SEMESTER = "2026 autumn"
 
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'runs.sqlite3'}")
-    database.upgrade()
-    with database.transaction() as session:
-        store_semester(session, generate_semester(300, 2), SEMESTER)
-    yield database
-    database.dispose()
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    with fresh_database(tmp_path, request.param) as url:
+        database = Database(with_a_semester(url, 300, 2))
+        yield database
+        database.dispose()
 
 
 @pytest.fixture

@@ -141,6 +141,7 @@ def test_clones_and_a_baseline_run_compared(app: Flask, client: FlaskClient) -> 
         == criteria["student windows"]["second"] - criteria["student windows"]["first"]
     )
     assert compared["counts"]["soft total"] == [before["objective"], after["objective"]]
+    assert compared["counts"]["student conflicts"] == [0, 0]  # both keep the hard rules
     assert 0 < compared["counts"]["room utilisation %"][0] <= 100
 
 

@@ -13,12 +13,12 @@ from flask.testing import FlaskClient
 
 from service.app import create_app
 from service.context import KEY
-from tests.service_factory import SEMESTER, client_as, database_with_a_semester, running_app
+from tests.service_factory import BACKENDS, SEMESTER, client_as, database_with_a_semester, running_app
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    with running_app(tmp_path, 300, 7) as app:
+@pytest.fixture(params=BACKENDS)
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    with running_app(tmp_path, 300, 7, backend=request.param) as app:
         yield app
 
 
@@ -46,6 +46,7 @@ def test_a_run_answers_202_and_finishes_with_its_result(client: FlaskClient) -> 
     assert body["status"] == "queued" and started.headers["Location"] == body["href"]
     finished = poll(client, body["href"], ("finished", "failed"))
     assert finished["status"] == "finished", finished["error"]
+    assert finished["evaluation"] is not None, finished["report"]["explanation"]
     assert finished["objective"] == finished["report"]["objective"] == finished["evaluation"]["total"]
     assert finished["progress"][0]["note"] == "first" and finished["gap"] is not None
     assert [run["id"] for run in client.get("/api/runs").get_json()] == [body["id"]]
