@@ -8,6 +8,7 @@ against the file that defines it, so a typo stops with the file, line and column
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections import Counter
@@ -26,7 +27,10 @@ from datasets.registrar_records import (
     CohortRecord,
     Course,
     Department,
+    ExamPeriod,
+    ExamRecord,
     Period,
+    Programme,
     RegistrarData,
     Registration,
     Relation,
@@ -64,10 +68,13 @@ SECTIONS = _Spec(
     ("course", "section", "component", "size_limit", "meetings"),
     ("teachers", "language", "room_kind", "features", "allowed_times"),
 )
+PROGRAMMES = _Spec("programmes.csv", ("name",), ("title", "department"), optional_file=True)
 COHORTS = _Spec("cohorts.csv", ("programme", "year"), ("sections",), optional_file=True)
 STUDENTS = _Spec("students.csv", ("student",), ("programme", "year"), optional_file=True)
 REGISTRATIONS = _Spec("registrations.csv", ("student", "section"), optional_file=True)
 RELATIONS = _Spec("section_relations.csv", ("first", "relation", "second"), optional_file=True)
+EXAMS = _Spec("exams.csv", ("course", "minutes"), optional_file=True)
+EXAM_PERIODS = _Spec("exam_periods.csv", ("date", "start", "minutes"), ("penalty",), optional_file=True)
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 _CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
@@ -212,9 +219,13 @@ def read_records(folder: PathLike) -> RegistrarData:
     campuses = {building.campus for building in buildings.values() if building.campus}
     courses = _unique(root, COURSES, "code", lambda row: _course(row, departments, campuses))
     sections = _read_sections(root, clock, rooms, teachers, courses)
-    cohorts = _read_cohorts(root, sections)
-    programmes = {(cohort.programme, cohort.year) for cohort in cohorts}
-    students = _unique(root, STUDENTS, "student", lambda row: _student(row, programmes))
+    programmes = _unique(root, PROGRAMMES, "name", lambda row: _programme(row, departments))
+    cohorts = _read_cohorts(root, sections, programmes)
+    years = {(cohort.programme, cohort.year) for cohort in cohorts}
+    students = _unique(root, STUDENTS, "student", lambda row: _student(row, years))
+    sittings = _unique(
+        root, EXAM_PERIODS, "date", _exam_period, key=lambda r: f"{r.text('date')} {r.text('start')}"
+    )
     return RegistrarData(
         calendar=calendar,
         departments=tuple(departments.values()),
@@ -227,6 +238,9 @@ def read_records(folder: PathLike) -> RegistrarData:
         students=tuple(students.values()),
         registrations=_read_registrations(root, students, sections),
         relations=_read_relations(root, sections),
+        programmes=tuple(programmes.values()),
+        exams=tuple(_unique(root, EXAMS, "course", lambda row: _exam(row, courses)).values()),
+        exam_periods=tuple(sorted(sittings.values(), key=lambda p: (p.date, _minutes(p.start)))),
     )
 
 
@@ -267,13 +281,19 @@ def _read_calendar(root: Path) -> Calendar:
     return Calendar(tuple(days), tuple(periods))
 
 
-def _unique(root: Path, spec: _Spec, key: str, build: Callable[[_Row], Record]) -> dict[str, Record]:
-    """Records by their name column, refusing a name given twice."""
+def _unique(
+    root: Path,
+    spec: _Spec,
+    column: str,
+    build: Callable[[_Row], Record],
+    key: Callable[[_Row], str] | None = None,
+) -> dict[str, Record]:
+    """Records by their name column (or a key of several), refusing one given twice."""
     records: dict[str, Record] = {}
     for row in _rows(root, spec):
-        name = row.text(key, required=True)
+        name = key(row) if key else row.text(column, required=True)
         if name in records:
-            raise row.error(key, f"{name!r} is listed twice")
+            raise row.error(column, f"{name!r} is listed twice")
         records[name] = build(row)
     return records
 
@@ -340,6 +360,46 @@ def _course(row: _Row, departments: dict[str, Department], campuses: set[str]) -
             row, "campus", row.text("campus"), dict.fromkeys(campuses), "campus (of buildings.csv)"
         ),
     )
+
+
+def _programme(row: _Row, departments: Mapping[str, Department]) -> Programme:
+    name = row.text("name")
+    if ";" in name:
+        raise row.error("name", f"{name!r} may not contain ;")
+    return Programme(
+        name, row.text("title"), _known(row, "department", row.text("department"), departments, "department")
+    )
+
+
+def _exam(row: _Row, courses: Mapping[str, Course]) -> ExamRecord:
+    course = _known(row, "course", row.text("course", required=True), courses, "course")
+    minutes = row.whole("minutes")
+    if minutes == 0:
+        raise row.error("minutes", "an exam lasts at least a minute")
+    return ExamRecord(course, minutes)
+
+
+def _exam_period(row: _Row) -> ExamPeriod:
+    text = row.text("date", required=True)
+    try:
+        date = dt.date.fromisoformat(text)
+    except ValueError:
+        raise row.error("date", f"must be a date like 2026-12-21, found {text!r}") from None
+    start = row.text("start", required=True)
+    if _CLOCK.fullmatch(start) is None:
+        raise row.error("start", f"must be a time of day like 09:00, found {start!r}")
+    minutes = row.whole("minutes")
+    if minutes == 0:
+        raise row.error("minutes", "a sitting lasts at least a minute")
+    if _minutes(start) + minutes > 24 * 60:
+        raise row.error("minutes", f"a sitting from {start} for {minutes} minutes ends after midnight")
+    penalty = row.whole("penalty") if row.text("penalty") else 0
+    return ExamPeriod(date, f"{_minutes(start) // 60:02d}:{_minutes(start) % 60:02d}", minutes, penalty)
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 def _read_sections(
@@ -418,15 +478,27 @@ def _section(row: _Row, column: str, ref: str, sections: Mapping[str, SectionRec
     return sections[ref].ref
 
 
-def _read_cohorts(root: Path, sections: dict[str, SectionRecord]) -> tuple[CohortRecord, ...]:
+def _read_cohorts(
+    root: Path, sections: dict[str, SectionRecord], programmes: Mapping[str, Programme]
+) -> tuple[CohortRecord, ...]:
     cohorts: dict[tuple[str, int], CohortRecord] = {}
     for row in _rows(root, COHORTS):
-        programme, year = row.text("programme", required=True), row.whole("year")
-        if (programme, year) in cohorts:
-            raise row.error("year", f"{programme} year {year} is listed twice")
-        members = tuple(_section(row, "sections", ref, sections) for ref in row.items("sections"))
-        cohorts[programme, year] = CohortRecord(programme, year, members)
+        cohort = _cohort(row, sections, programmes)
+        if (cohort.programme, cohort.year) in cohorts:
+            raise row.error("year", f"{cohort.programme} year {cohort.year} is listed twice")
+        cohorts[cohort.programme, cohort.year] = cohort
     return tuple(cohorts.values())
+
+
+def _cohort(
+    row: _Row, sections: Mapping[str, SectionRecord], programmes: Mapping[str, Programme]
+) -> CohortRecord:
+    """A cohort; when programmes are listed, it must name one of them."""
+    programme, year = row.text("programme", required=True), row.whole("year")
+    if programmes and programme not in programmes:
+        raise row.error("programme", f"unknown programme {programme!r} (not in programmes.csv)")
+    members = tuple(_section(row, "sections", ref, sections) for ref in row.items("sections"))
+    return CohortRecord(programme, year, members)
 
 
 def _student(row: _Row, programmes: set[tuple[str, int]]) -> Student:
@@ -464,17 +536,18 @@ def _registration(
 
 
 def _read_relations(root: Path, sections: dict[str, SectionRecord]) -> tuple[Relation, ...]:
-    relations: list[Relation] = []
-    for row in _rows(root, RELATIONS):
-        first = _section(row, "first", row.text("first", required=True), sections)
-        second = _section(row, "second", row.text("second", required=True), sections)
-        word = row.text("relation", required=True).lower()
-        if word not in _RELATIONS:
-            raise row.error("relation", f"must be one of {', '.join(_RELATIONS)}, found {word!r}")
-        if first == second:
-            raise row.error("second", f"{first} cannot be related to itself")
-        relations.append(Relation(first, _RELATIONS[word], second))
-    return tuple(relations)
+    return tuple(_relation(row, sections) for row in _rows(root, RELATIONS))
+
+
+def _relation(row: _Row, sections: Mapping[str, SectionRecord]) -> Relation:
+    first = _section(row, "first", row.text("first", required=True), sections)
+    second = _section(row, "second", row.text("second", required=True), sections)
+    word = row.text("relation", required=True).lower()
+    if word not in _RELATIONS:
+        raise row.error("relation", f"must be one of {', '.join(_RELATIONS)}, found {word!r}")
+    if first == second:
+        raise row.error("second", f"{first} cannot be related to itself")
+    return Relation(first, _RELATIONS[word], second)
 
 
 def lesson_problem(data: RegistrarData, name: str) -> lessons.LessonProblem:
@@ -641,10 +714,13 @@ def write_registrar(data: RegistrarData, folder: PathLike) -> None:
                 for s in data.sections
             ],
         ),
+        (PROGRAMMES, [(p.name, p.title, p.department) for p in data.programmes]),
         (COHORTS, [(c.programme, c.year, _list(c.sections)) for c in data.cohorts]),
         (STUDENTS, [(s.id, s.programme, "" if s.year is None else s.year) for s in data.students]),
         (REGISTRATIONS, [(r.student, r.section) for r in data.registrations]),
         (RELATIONS, [(r.first, r.relation.value, r.second) for r in data.relations]),
+        (EXAMS, [(e.course, e.minutes) for e in data.exams]),
+        (EXAM_PERIODS, [(p.date.isoformat(), p.start, p.minutes, p.penalty) for p in data.exam_periods]),
     ]
     for spec, rows in tables:
         with (root / spec.file).open("w", encoding="utf-8", newline="") as stream:

@@ -1,14 +1,15 @@
-"""The end-of-semester exam session in the registrar's terms, as an exam problem: one written
-exam per course with registered students (the students of all its sections sit it together),
-two sittings a day (09:00 and 14:00, three hours each) on every day of the session but Sunday,
-in the semester's rooms. Scored by the ITC 2007 examination rules with the weights below.
+"""The end-of-semester exam session in the registrar's terms, as an exam problem: the listed
+exams (by default one per course with registered students, 120 minutes; the students of all its
+sections sit it together) in the listed sittings (by default two a day, 09:00 and 14:00, three
+hours each, on every day of the session but Sunday), in the semester's rooms. Scored by the
+ITC 2007 examination rules with the weights below.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from datasets.registrar_records import RegistrarData
+from datasets.registrar_records import ExamPeriod, ExamRecord, RegistrarData
 from models.exams import Exam, ExamProblem, Period, Room, Weightings
 
 SITTINGS = (dt.time(9, 0), dt.time(14, 0))
@@ -29,14 +30,43 @@ WEIGHTINGS = Weightings(
 
 def exam_courses(data: RegistrarData) -> list[str]:
     """The courses that get an exam, in the order of the problem's exams."""
+    return [exam.course for exam in exams_of(data)]
+
+
+def exams_of(data: RegistrarData) -> tuple[ExamRecord, ...]:
+    """The exams listed, or else one of the default length per course with registered students."""
+    if data.exams:
+        return data.exams
     registered = {registration.section for registration in data.registrations}
     with_students = {section.course for section in data.sections if section.ref in registered}
-    return [course.code for course in data.courses if course.code in with_students]
+    return tuple(ExamRecord(c.code, EXAM_MINUTES) for c in data.courses if c.code in with_students)
 
 
-def exam_problem(data: RegistrarData, name: str, first_day: dt.date, last_day: dt.date) -> ExamProblem:
+def sittings_of(
+    data: RegistrarData, first_day: dt.date | None, last_day: dt.date | None
+) -> tuple[ExamPeriod, ...]:
+    """The sittings listed, or else the default sittings of each day of the session but Sunday."""
+    if data.exam_periods:
+        return data.exam_periods
+    if first_day is None or last_day is None:
+        raise ValueError("the semester has neither exam sittings nor exam session dates")
     if last_day < first_day:
         raise ValueError(f"the exam session ends ({last_day}) before it starts ({first_day})")
+    days = [first_day + dt.timedelta(days=offset) for offset in range((last_day - first_day).days + 1)]
+    return tuple(
+        ExamPeriod(date, start.strftime("%H:%M"), SITTING_MINUTES)
+        for date in days
+        if date.weekday() != 6  # no exams on Sunday
+        for start in SITTINGS
+    )
+
+
+def exam_problem(
+    data: RegistrarData, name: str, first_day: dt.date | None = None, last_day: dt.date | None = None
+) -> ExamProblem:
+    sittings = sittings_of(data, first_day, last_day)
+    if not sittings:
+        raise ValueError("the exam session has no day but Sunday")
     students = {
         student: index for index, student in enumerate(dict.fromkeys(r.student for r in data.registrations))
     }
@@ -45,20 +75,20 @@ def exam_problem(data: RegistrarData, name: str, first_day: dt.date, last_day: d
     for registration in data.registrations:
         takers.setdefault(course_of[registration.section], set()).add(students[registration.student])
     exams = tuple(
-        Exam(index=index, duration=EXAM_MINUTES, students=tuple(sorted(takers[code])))
-        for index, code in enumerate(exam_courses(data))
+        Exam(index=index, duration=exam.minutes, students=tuple(sorted(takers.get(exam.course, ()))))
+        for index, exam in enumerate(exams_of(data))
     )
-    days = [
-        first_day + dt.timedelta(days=offset)
-        for offset in range((last_day - first_day).days + 1)
-        if (first_day + dt.timedelta(days=offset)).weekday() != 6  # no exams on Sunday
-    ]
-    if not days:
-        raise ValueError("the exam session has no day but Sunday")
+    day_of = {date: day for day, date in enumerate(sorted({sitting.date for sitting in sittings}))}
     periods = tuple(
-        Period(index=len(SITTINGS) * day + sitting, day=day, date=date, start=start, duration=SITTING_MINUTES)
-        for day, date in enumerate(days)
-        for sitting, start in enumerate(SITTINGS)
+        Period(
+            index=index,
+            day=day_of[sitting.date],
+            date=sitting.date,
+            start=dt.time.fromisoformat(sitting.start),
+            duration=sitting.minutes,
+            penalty=sitting.penalty,
+        )
+        for index, sitting in enumerate(sittings)
     )
     rooms = tuple(Room(index=index, capacity=room.capacity) for index, room in enumerate(data.rooms))
     return ExamProblem(name=name, exams=exams, periods=periods, rooms=rooms, weightings=WEIGHTINGS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from models.lessons import Preference, SectionRelation
@@ -82,6 +83,15 @@ class SectionRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Programme:
+    """An educational programme; cohorts and students name it by `name` (its code)."""
+
+    name: str
+    title: str = ""
+    department: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class CohortRecord:
     programme: str
     year: int
@@ -108,6 +118,24 @@ class Relation:
     second: str
 
 
+@dataclass(frozen=True, slots=True)
+class ExamRecord:
+    """A course's end-of-semester exam: every student registered on one of its sections sits it."""
+
+    course: str
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExamPeriod:
+    """One sitting of the exam session."""
+
+    date: dt.date
+    start: str  # "09:00"
+    minutes: int
+    penalty: int = 0  # the office's dislike of using it (a Saturday, a late sitting)
+
+
 @dataclass(frozen=True)
 class RegistrarData:
     """One semester's records, in file order."""
@@ -123,3 +151,6 @@ class RegistrarData:
     students: tuple[Student, ...] = ()
     registrations: tuple[Registration, ...] = ()
     relations: tuple[Relation, ...] = ()
+    programmes: tuple[Programme, ...] = ()  # empty: the programmes the cohorts name
+    exams: tuple[ExamRecord, ...] = ()  # empty: one exam per course with registered students
+    exam_periods: tuple[ExamPeriod, ...] = ()  # empty: two sittings a day of the exam session

@@ -20,17 +20,27 @@ from openpyxl.styles import Font
 from datasets.errors import DatasetError
 from datasets.registrar_csv import (
     BUILDINGS,
+    COHORTS,
     COURSES,
     DEPARTMENTS,
+    EXAM_PERIODS,
+    EXAMS,
+    PROGRAMMES,
     REGISTRATIONS,
+    RELATIONS,
     ROOMS,
     SECTIONS,
     STUDENTS,
     TEACHERS,
     _check_header,
     _Clock,
+    _cohort,
     _course,
+    _exam,
+    _exam_period,
+    _programme,
     _registration,
+    _relation,
     _room,
     _Row,
     _section_record,
@@ -40,17 +50,36 @@ from datasets.registrar_csv import (
 from datasets.registrar_records import (
     Building,
     Calendar,
+    CohortRecord,
     Course,
     Department,
+    ExamPeriod,
+    ExamRecord,
+    Programme,
     RegistrarData,
     Registration,
+    Relation,
     Room,
     SectionRecord,
     Student,
     TeacherRecord,
 )
 
-TableRecord = Building | Department | Room | TeacherRecord | Course | Student | SectionRecord | Registration
+TableRecord = (
+    Building
+    | Department
+    | Programme
+    | Room
+    | TeacherRecord
+    | Course
+    | Student
+    | SectionRecord
+    | CohortRecord
+    | Registration
+    | Relation
+    | ExamRecord
+    | ExamPeriod
+)
 MOST_ERRORS = 200  # an upload with more bad rows reports the first ones and the count
 
 
@@ -60,6 +89,7 @@ class Known:
 
     calendar: Calendar
     departments: dict[str, Department] = field(default_factory=dict)
+    programmes: dict[str, Programme] = field(default_factory=dict)
     buildings: dict[str, Building] = field(default_factory=dict)
     rooms: dict[str, Room] = field(default_factory=dict)
     teachers: dict[str, TeacherRecord] = field(default_factory=dict)
@@ -72,6 +102,7 @@ class Known:
         return cls(
             calendar=data.calendar,
             departments={d.name: d for d in data.departments},
+            programmes={p.name: p for p in data.programmes},
             buildings={b.name: b for b in data.buildings},
             rooms={r.name: r for r in data.rooms},
             teachers={t.name: t for t in data.teachers},
@@ -109,9 +140,9 @@ def _table_course(row: _Row, known: Known, clock: _Clock) -> Course:
 
 
 def _table_student(row: _Row, known: Known, clock: _Clock) -> Student:
-    """A student; the programme's cohort need not be stored yet."""
+    """A student of a stored programme; its cohort need not be stored yet."""
     year = row.whole("year") if row.text("year") else None
-    return Student(row.text("student", required=True), row.text("programme"), year)
+    return Student(row.text("student", required=True), _stored_programme(row, known), year)
 
 
 def _table_section(row: _Row, known: Known, clock: _Clock) -> SectionRecord:
@@ -122,6 +153,34 @@ def _table_section(row: _Row, known: Known, clock: _Clock) -> SectionRecord:
 
 def _table_registration(row: _Row, known: Known, clock: _Clock) -> Registration:
     return _registration(row, known.students, known.sections, set())
+
+
+def _table_programme(row: _Row, known: Known, clock: _Clock) -> Programme:
+    return _programme(row, known.departments)
+
+
+def _table_cohort(row: _Row, known: Known, clock: _Clock) -> CohortRecord:
+    _stored_programme(row, known)
+    return _cohort(row, known.sections, known.programmes)
+
+
+def _stored_programme(row: _Row, known: Known) -> str:
+    programme = row.text("programme")
+    if programme and programme not in known.programmes:
+        raise row.error("programme", f"unknown programme {programme!r} (import it with the programmes first)")
+    return programme
+
+
+def _table_relation(row: _Row, known: Known, clock: _Clock) -> Relation:
+    return _relation(row, known.sections)
+
+
+def _table_exam(row: _Row, known: Known, clock: _Clock) -> ExamRecord:
+    return _exam(row, known.courses)
+
+
+def _table_exam_period(row: _Row, known: Known, clock: _Clock) -> ExamPeriod:
+    return _exam_period(row)
 
 
 def _key(record: TableRecord) -> str | tuple[str, str]:
@@ -135,19 +194,32 @@ def _key(record: TableRecord) -> str | tuple[str, str]:
             return record.ref
         case Registration():
             return (record.student, record.section)
+        case CohortRecord():
+            return (record.programme, f"year {record.year}")
+        case Relation():
+            return (record.first, f"{record.relation.value} {record.second}")
+        case ExamRecord():
+            return record.course
+        case ExamPeriod():
+            return (record.date.isoformat(), record.start)
         case _:
             return record.name
 
 
 KINDS: dict[str, Kind] = {
     "departments": Kind(DEPARTMENTS, _department),
+    "programmes": Kind(PROGRAMMES, _table_programme),
     "buildings": Kind(BUILDINGS, _building),
     "rooms": Kind(ROOMS, _table_room),
     "teachers": Kind(TEACHERS, _table_teacher),
     "courses": Kind(COURSES, _table_course),
     "students": Kind(STUDENTS, _table_student),
     "sections": Kind(SECTIONS, _table_section),
+    "cohorts": Kind(COHORTS, _table_cohort),
     "registrations": Kind(REGISTRATIONS, _table_registration),
+    "section_relations": Kind(RELATIONS, _table_relation),
+    "exams": Kind(EXAMS, _table_exam),
+    "exam_periods": Kind(EXAM_PERIODS, _table_exam_period),
 }
 
 

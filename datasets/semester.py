@@ -24,6 +24,7 @@ from datasets.registrar_csv import (
     Course,
     Department,
     Period,
+    Programme,
     RegistrarData,
     Registration,
     Relation,
@@ -191,6 +192,7 @@ class _Records:
     teachers: list[TeacherRecord] = field(default_factory=list)
     courses: list[Course] = field(default_factory=list)
     sections: list[SectionRecord] = field(default_factory=list)
+    programmes: list[Programme] = field(default_factory=list)
     cohorts: list[CohortRecord] = field(default_factory=list)
     students: list[Student] = field(default_factory=list)
     registrations: list[Registration] = field(default_factory=list)
@@ -221,6 +223,7 @@ def generate_semester(students: int, seed: int, scale: int = 1) -> RegistrarData
         students=tuple(records.students),
         registrations=tuple(records.registrations),
         relations=tuple(records.relations),
+        programmes=tuple(records.programmes),
     )
 
 
@@ -696,6 +699,13 @@ class _Campus:
                 for index, attending in Counter(cohort_of[student] for student in draft.students).items():
                     if attending == len(cohorts[index].students):
                         blocks[index].append(ref)
+        departments = {department.name for department in records.departments}
+        records.programmes.extend(
+            Programme(programme, department=department if department in departments else "")
+            for programme, department in dict.fromkeys(
+                (cohort.programme, self.named(cohort.department.name)) for cohort in cohorts
+            )
+        )
         records.cohorts.extend(
             CohortRecord(cohort.programme, cohort.year, tuple(block))
             for cohort, block in zip(cohorts, blocks, strict=True)

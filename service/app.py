@@ -23,6 +23,7 @@ from service.api import api, problem
 from service.context import KEY, Services
 from service.pages import pages
 from service.runs import RunQueue, executor_from_environment
+from service.scenario_pages import scenario_pages
 from service.storage.database import Database, database_url
 
 
@@ -45,6 +46,7 @@ def create_app(
     csrf.exempt(api)  # the API checks tokens, or the CSRF header on calls made with the cookie
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(scenario_pages)
 
     @app.errorhandler(HTTPException)
     def http_problem(error: HTTPException) -> Any:

@@ -4,6 +4,7 @@ functions as the JSON API; forms carry CSRF tokens."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -16,7 +17,7 @@ from wtforms import FloatField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from datasets.errors import DatasetError
-from datasets.registrar_exams import exam_courses
+from datasets.registrar_exams import exam_courses, exams_of, sittings_of
 from datasets.registrar_records import RegistrarData
 from datasets.registrar_tables import KINDS as TABLE_KINDS
 from datasets.registrar_tables import Known, TableRejected, read_table
@@ -26,11 +27,21 @@ from service.compare import NotComparable, compare_runs
 from service.context import services
 from service.runs import ask_for_run
 from service.storage import schema
-from service.storage.records import StorageError, load_semester, store_table
+from service.storage.records import StorageError, load_semester, semester_named, store_table
 from service.storage.schema import Role
 
 pages = Blueprint("pages", __name__)
-LISTED = ("rooms", "teachers", "courses", "sections", "students")
+LISTED = (
+    "rooms",
+    "teachers",
+    "courses",
+    "programmes",
+    "cohorts",
+    "sections",
+    "students",
+    "exams",
+    "sittings",
+)
 SHOWN = 200  # rows a record list shows at most
 
 
@@ -52,7 +63,7 @@ class RunForm(FlaskForm):
     time_limit = FloatField("Time limit, seconds", default=60, validators=[NumberRange(min=1, max=86400)])
 
 
-def _planner() -> None:
+def planner_only() -> None:
     if RANK[current_user.role] < RANK[Role.PLANNER]:
         abort(403, f"{current_user.username} is a {current_user.role}; this page is for planners")
 
@@ -110,16 +121,18 @@ def home() -> str:
 @pages.get("/records/<semester>/<kind>")
 @login_required
 def records(semester: str, kind: str) -> str:
-    _planner()
+    planner_only()
     if kind not in LISTED:
         abort(404, f"no list of {kind}")
     query = request.args.get("q", "").strip().lower()
     with services().database.transaction() as session:
         try:
             data = load_semester(session, semester)
+            stored = semester_named(session, semester)
+            session_dates = (stored.exams_from, stored.exams_to)
         except StorageError as error:
             abort(404, str(error))
-    rows = _record_rows(data, kind)
+    rows = _record_rows(data, kind, *session_dates)
     if query:
         rows = [row for row in rows if any(query in str(value).lower() for value in row.values())]
     return render_template(
@@ -133,36 +146,58 @@ def records(semester: str, kind: str) -> str:
     )
 
 
-def _record_rows(data: RegistrarData, kind: str) -> list[dict[str, Any]]:
-    if kind == "rooms":
-        return [
-            {"room": r.name, "building": r.building, "capacity": r.capacity, "kind": r.kind}
-            for r in data.rooms
-        ]
-    if kind == "teachers":
-        return [
-            {"teacher": t.name, "department": t.department, "languages": ", ".join(t.languages)}
-            for t in data.teachers
-        ]
-    if kind == "courses":
-        return [{"code": c.code, "title": c.title, "credits": c.credits} for c in data.courses]
-    if kind == "sections":
-        return [
-            {
-                "section": s.ref,
-                "component": s.component,
-                "size limit": s.size_limit,
-                "teachers": ", ".join(s.teachers),
-            }
-            for s in data.sections
-        ]
+def _record_rows(
+    data: RegistrarData, kind: str, exams_from: dt.date | None, exams_to: dt.date | None
+) -> list[dict[str, Any]]:
+    match kind:
+        case "rooms":
+            return [
+                {"room": r.name, "building": r.building, "capacity": r.capacity, "kind": r.kind}
+                for r in data.rooms
+            ]
+        case "teachers":
+            return [
+                {"teacher": t.name, "department": t.department, "languages": ", ".join(t.languages)}
+                for t in data.teachers
+            ]
+        case "courses":
+            return [{"code": c.code, "title": c.title, "credits": c.credits} for c in data.courses]
+        case "programmes":
+            return [
+                {"programme": p.name, "title": p.title, "department": p.department} for p in data.programmes
+            ]
+        case "cohorts":
+            return [
+                {"programme": c.programme, "year": c.year, "sections": len(c.sections)} for c in data.cohorts
+            ]
+        case "sections":
+            return [
+                {
+                    "section": s.ref,
+                    "component": s.component,
+                    "size limit": s.size_limit,
+                    "teachers": ", ".join(s.teachers),
+                }
+                for s in data.sections
+            ]
+        case "exams":  # as the exam runs take them: listed, or one per course with students
+            return [{"course": e.course, "minutes": e.minutes} for e in exams_of(data)]
+        case "sittings":  # listed, or the default ones of the session's dates
+            try:
+                sittings = sittings_of(data, exams_from, exams_to)
+            except ValueError:
+                sittings = ()
+            return [
+                {"date": p.date, "start": p.start, "minutes": p.minutes, "penalty": p.penalty}
+                for p in sittings
+            ]
     return [{"student": s.id, "programme": s.programme, "year": s.year or ""} for s in data.students]
 
 
 @pages.route("/imports", methods=["GET", "POST"])
 @login_required
 def imports() -> str:
-    _planner()
+    planner_only()
     form = ImportForm()
     form.semester.choices = [(name, name) for name in _semester_names()]
     outcome: dict[str, Any] | None = None
@@ -185,7 +220,7 @@ def imports() -> str:
 @pages.route("/runs/new", methods=["GET", "POST"])
 @login_required
 def new_run() -> str | BaseResponse:
-    _planner()
+    planner_only()
     form = RunForm()
     form.semester.choices = [(name, name) for name in _semester_names()]
     if form.validate_on_submit():
@@ -207,7 +242,7 @@ def new_run() -> str | BaseResponse:
 @pages.get("/runs/<int:run_id>")
 @login_required
 def run(run_id: int) -> str:
-    _planner()
+    planner_only()
     with services().database.transaction() as session:
         found = session.get(schema.Run, run_id)
         if found is None:
@@ -225,7 +260,7 @@ def run(run_id: int) -> str:
 @pages.get("/compare")
 @login_required
 def compare() -> str:
-    _planner()
+    planner_only()
     first, second = request.args.get("first", type=int), request.args.get("second", type=int)
     comparison, refusal = None, ""
     if first and second:

@@ -73,15 +73,14 @@ def run_problem(session: Session, run: schema.Run) -> tuple[LessonProblem | Exam
     """The problem and engine scenario of a run, from the records and the changes it was asked with."""
     if run.kind == "exams":
         semester = run.semester
-        if semester.exams_from is None or semester.exams_to is None:
-            raise StorageError(
-                f"semester {semester.name!r} has no exam session dates (db load --exams-from/--exams-to)"
-            )
         data = load_semester(session, semester.name)
         try:
             problem = exam_problem(data, semester.name, semester.exams_from, semester.exams_to)
         except ValueError as error:
-            raise StorageError(str(error)) from None
+            raise StorageError(
+                f"semester {semester.name!r}: {error}"
+                " (import exam periods, or db load --exams-from/--exams-to)"
+            ) from None
         return problem, Scenario()
     changes = ScenarioRecord.model_validate(run.scenario)
     stored = session.get(schema.Scenario, run.scenario_id) if run.scenario_id else None

@@ -5,6 +5,7 @@ names (CI starts one) for the tests that run on both."""
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
@@ -88,3 +89,16 @@ def client_as(app: Flask, role: str) -> FlaskClient:
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     return client
+
+
+def signed_in(app: Flask, role: str) -> tuple[FlaskClient, str]:
+    """A test client signed in to the pages as a new user of `role`, and its CSRF token."""
+    with app.extensions[KEY].database.transaction() as session:
+        count = session.query(schema.User).count()
+        add_user(session, f"page-{role}{count}", "correct horse battery", role)
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").data.decode())
+    assert token is not None
+    fields = {"username": f"page-{role}{count}", "password": "correct horse battery", "csrf_token": token[1]}
+    assert client.post("/login", data=fields).status_code == 302
+    return client, token[1]

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from icalendar import Calendar
 
 from constraints.exams import evaluate
 from datasets.registrar_exams import SITTINGS, exam_courses, exam_problem
+from datasets.registrar_records import ExamPeriod, ExamRecord
 from datasets.semester import generate_semester
 from models import ExamSolution
 from service.context import KEY
@@ -44,6 +46,31 @@ def test_each_course_with_students_gets_one_exam_in_the_sittings() -> None:
         exam_problem(data, "autumn", LAST, FIRST)
 
 
+def test_listed_exams_and_sittings_replace_the_defaults() -> None:
+    generated = generate_semester(200, 21)
+    courses = exam_courses(generated)
+    sittings = (
+        ExamPeriod(dt.date(2026, 12, 22), "09:00", 150),
+        ExamPeriod(dt.date(2026, 12, 23), "10:00", 90, 4),
+        ExamPeriod(dt.date(2026, 12, 23), "15:30", 120),
+    )
+    data = replace(
+        generated, exams=(ExamRecord(courses[1], 90), ExamRecord(courses[0], 150)), exam_periods=sittings
+    )
+    problem = exam_problem(data, "autumn")  # no session dates needed: the sittings are listed
+    assert exam_courses(data) == [courses[1], courses[0]]
+    assert [exam.duration for exam in problem.exams] == [90, 150]
+    default = exam_problem(generated, "autumn", FIRST, LAST)
+    assert problem.exams[1].students == default.exams[0].students
+    assert [(p.day, p.start, p.duration, p.penalty) for p in problem.periods] == [
+        (0, dt.time(9, 0), 150, 0),
+        (1, dt.time(10, 0), 90, 4),
+        (1, dt.time(15, 30), 120, 0),
+    ]
+    with pytest.raises(ValueError, match="neither exam sittings nor exam session dates"):
+        exam_problem(generated, "autumn")
+
+
 @pytest.fixture(params=BACKENDS)
 def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     with running_app(tmp_path, 150, 22, backend=request.param) as app:
@@ -58,7 +85,9 @@ def client(app: Flask) -> FlaskClient:
 def test_an_exam_run_finishes_and_the_checker_agrees(app: Flask, client: FlaskClient) -> None:
     asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 4, "workers": 1}
     undated = poll(client, client.post("/api/runs", json=asked).get_json()["href"], ("finished", "failed"))
-    assert undated["status"] == "failed" and "has no exam session dates" in undated["error"]
+    assert (
+        undated["status"] == "failed" and "neither exam sittings nor exam session dates" in undated["error"]
+    )
     with app.extensions[KEY].database.transaction() as session:
         semester = session.query(schema.Semester).one()
         semester.exams_from, semester.exams_to = FIRST, LAST

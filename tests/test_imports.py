@@ -161,3 +161,45 @@ def test_bad_files_and_requests_are_refused_in_words(client: FlaskClient) -> Non
     )
     assert no_file.status_code == 400 and "multipart field 'file'" in no_file.get_json()["detail"]
     assert client.get("/api/templates/rockets.csv").status_code == 404
+
+
+def test_programmes_cohorts_relations_and_the_exam_session(app: Flask, client: FlaskClient) -> None:
+    before = stored(app)
+    department = before.departments[0].name
+    first, second = before.sections[0].ref, before.sections[1].ref
+    programmes = f"name,title,department\nPHYS,Physics,{department}\n".encode()
+    assert upload(client, "programmes", "programmes.csv", programmes).get_json()["added"] == 1
+    cohorts = f"programme,year,sections\nPHYS,1,{first};{second}\nNOPE,1,\n".encode()
+    refused = upload(client, "cohorts", "cohorts.csv", cohorts)
+    assert (
+        refused.status_code == 422
+        and "unknown programme 'NOPE'" in refused.get_json()["errors"][0]["message"]
+    )
+    assert upload(client, "cohorts", "cohorts.csv", cohorts.replace(b"NOPE,1,\n", b"")).status_code == 200
+    relations = f"first,relation,second\n{first},avoid,{second}\n".encode()
+    assert upload(client, "section_relations", "r.csv", relations).get_json()["added"] == 1
+    assert upload(client, "section_relations", "r.csv", relations).get_json()["added"] == 0
+    course = before.courses[0].code
+    exams = f"course,minutes\n{course},90\nNOCOURSE,60\n".encode()
+    assert upload(client, "exams", "exams.csv", exams).get_json()["errors"][0]["field"] == "course"
+    assert upload(client, "exams", "exams.csv", exams.replace(b"NOCOURSE,60\n", b"")).status_code == 200
+    sittings = xlsx(
+        [
+            ["date", "start", "minutes", "penalty"],
+            ["2026-12-21", "9:00", 180],
+            ["2026-12-21", "14:00", 120, 5],
+        ]
+    )
+    assert upload(client, "exam_periods", "sittings.xlsx", sittings).get_json()["added"] == 2
+    late = b"date,start,minutes\n2026-12-22,23:00,120\n2026-13-01,09:00,60\n"
+    errors = upload(client, "exam_periods", "late.csv", late).get_json()["errors"]
+    assert [e["field"] for e in errors] == ["minutes", "date"] and "after midnight" in errors[0]["message"]
+    after = stored(app)
+    assert after.programmes[-1].name == "PHYS" and after.programmes[-1].department == department
+    assert after.cohorts[-1].programme == "PHYS" and after.cohorts[-1].sections == (first, second)
+    assert after.relations[-1].first == first and after.relations[-1].relation.value == "avoid"
+    assert [(e.course, e.minutes) for e in after.exams] == [(course, 90)]
+    assert [(str(p.date), p.start, p.minutes, p.penalty) for p in after.exam_periods] == [
+        ("2026-12-21", "09:00", 180, 0),
+        ("2026-12-21", "14:00", 120, 5),
+    ]

@@ -5,7 +5,9 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,9 +19,10 @@ from sqlalchemy.exc import IntegrityError
 
 from cli.main import main
 from datasets.registrar_csv import lesson_problem, write_registrar
+from datasets.registrar_records import ExamPeriod, ExamRecord
 from datasets.semester import generate_semester
 from service.storage import schema
-from service.storage.database import Database, database_url
+from service.storage.database import Database, database_url, downgrade, upgrade
 from service.storage.records import StorageError, load_semester, store_semester
 from tests.service_factory import BACKENDS, fresh_database
 
@@ -59,7 +62,16 @@ def test_database_url_defaults_to_a_file_and_reads_postgres_spellings(
 
 
 def test_a_semester_comes_back_equal(database: Database) -> None:
-    data = generate_semester(400, 3)
+    generated = generate_semester(400, 3)
+    sittings = (
+        ExamPeriod(dt.date(2026, 12, 21), "09:00", 180),
+        ExamPeriod(dt.date(2026, 12, 21), "14:00", 120, 5),
+    )
+    exams = tuple(
+        ExamRecord(course.code, 90 + 30 * (index % 3)) for index, course in enumerate(generated.courses)
+    )
+    data = replace(generated, exams=exams, exam_periods=sittings)
+    assert data.programmes and any(programme.department for programme in data.programmes)
     with database.transaction() as session:
         store_semester(session, data, "2026 autumn")
     with database.transaction() as session:
@@ -95,6 +107,35 @@ def test_a_refused_store_leaves_nothing_behind(database: Database) -> None:
     with database.transaction() as session:
         assert session.scalar(select(func.count()).select_from(schema.Semester)) == 1
         assert load_semester(session, "autumn") == data
+
+
+def test_the_programmes_migration_keeps_the_programmes_already_named(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0005")
+    database = Database(url)
+    with database.engine.begin() as connection:
+        connection.execute(text("INSERT INTO semester (name, teaching_weeks, days) VALUES ('s', 15, '[]')"))
+        connection.execute(text("INSERT INTO cohort (semester_id, programme, year) VALUES (1, 'Physics', 1)"))
+        connection.execute(
+            text(
+                "INSERT INTO student (number, programme, full_name, email) VALUES "
+                "('1', 'Physics', '', ''), ('2', 'History', '', ''), ('3', '', '', '')"
+            )
+        )
+    upgrade(url)
+    with database.transaction() as session:
+        assert sorted(session.scalars(select(schema.Programme.name))) == ["History", "Physics"]
+        assert session.scalar(select(schema.Student.programme).where(schema.Student.number == "3")) is None
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        session.add(schema.Student(number="4", programme="Nonexistent"))
+    downgrade(url, "0005")  # and back: the programmes go, the students keep theirs
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT programme FROM student ORDER BY number")).scalars().all() == [
+            "Physics",
+            "History",
+            "",
+        ]
+    database.dispose()
 
 
 def test_the_database_refuses_a_negative_capacity_and_a_dangling_reference(database: Database) -> None:

@@ -56,6 +56,11 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(_alembic_config(url), revision)
 
 
+def downgrade(url: str, revision: str) -> None:
+    """Undo the migrations after `revision`, keeping the data the older schema can hold."""
+    command.downgrade(_alembic_config(url), revision)
+
+
 def _alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

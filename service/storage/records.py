@@ -53,6 +53,7 @@ def store_semester(
     ]
     session.add(semester)
     named = {t.department for t in data.teachers} | {c.department for c in data.courses}
+    named |= {p.department for p in data.programmes}
     departments = _by_key(
         session,
         schema.Department,
@@ -63,6 +64,7 @@ def store_semester(
         ],
         _department,
     )
+    _store_programmes(session, data, departments)
     buildings = _by_key(session, schema.Building, "name", data.buildings, _building)
     _by_key(session, schema.Room, "name", data.rooms, lambda row, r: _room(row, r, buildings))
     teachers = _by_key(
@@ -115,6 +117,7 @@ def store_semester(
                 second=sections[relation.second],
             )
         )
+    _store_exam_session(session, semester, data, courses)
     session.flush()
     if data.registrations:  # tens of thousands: one bulk insert
         session.execute(
@@ -129,6 +132,40 @@ def store_semester(
             ],
         )
     return semester
+
+
+def _store_programmes(
+    session: Session, data: records.RegistrarData, departments: dict[str, schema.Department]
+) -> None:
+    """The programmes listed, and any a cohort or student names that is not stored yet."""
+    listed = {programme.name for programme in data.programmes}
+    named = {c.programme for c in data.cohorts} | {s.programme for s in data.students if s.programme}
+    implied = [records.Programme(name) for name in sorted(named - listed)]
+    stored = set(session.scalars(select(schema.Programme.name).where(schema.Programme.name.in_(named))))
+    _by_key(
+        session,
+        schema.Programme,
+        "name",
+        [*data.programmes, *(p for p in implied if p.name not in stored)],
+        lambda row, p: _programme(row, p, departments),
+    )
+    session.flush()
+
+
+def _store_exam_session(
+    session: Session,
+    semester: schema.Semester,
+    data: records.RegistrarData,
+    courses: dict[str, schema.Course],
+) -> None:
+    session.add_all(
+        schema.Exam(semester=semester, course=courses[exam.course], minutes=exam.minutes)
+        for exam in data.exams
+    )
+    session.add_all(
+        schema.ExamPeriod(semester=semester, date=p.date, start=p.start, minutes=p.minutes, penalty=p.penalty)
+        for p in data.exam_periods
+    )
 
 
 def load_semester(session: Session, name: str) -> records.RegistrarData:
@@ -215,10 +252,33 @@ def load_semester(session: Session, name: str) -> records.RegistrarData:
             records.CohortRecord(c.programme, c.year, tuple(ref[m.section_id] for m in c.sections))
             for c in cohorts
         ),
-        students=tuple(records.Student(s.number, s.programme, s.year) for s in _all(session, schema.Student)),
+        students=tuple(
+            records.Student(s.number, s.programme or "", s.year) for s in _all(session, schema.Student)
+        ),
         registrations=tuple(records.Registration(number, ref[section]) for number, section in registrations),
         relations=tuple(
             records.Relation(ref[r.first_id], Relation(r.relation), ref[r.second_id]) for r in relations
+        ),
+        programmes=tuple(
+            records.Programme(p.name, p.title, p.department.name if p.department else "")
+            for p in _all(session, schema.Programme, schema.Programme.department)
+        ),
+        exams=tuple(
+            records.ExamRecord(e.course.code, e.minutes)
+            for e in session.scalars(
+                select(schema.Exam)
+                .where(schema.Exam.semester_id == semester.id)
+                .order_by(schema.Exam.id)
+                .options(selectinload(schema.Exam.course))
+            )
+        ),
+        exam_periods=tuple(
+            records.ExamPeriod(p.date, p.start, p.minutes, p.penalty)
+            for p in session.scalars(
+                select(schema.ExamPeriod)
+                .where(schema.ExamPeriod.semester_id == semester.id)
+                .order_by(schema.ExamPeriod.date, schema.ExamPeriod.start)
+            )
         ),
     )
 
@@ -286,23 +346,38 @@ def _course(row: schema.Course, record: records.Course, departments: dict[str, s
     row.department = departments[record.department] if record.department else None
 
 
+def _programme(
+    row: schema.Programme, record: records.Programme, departments: dict[str, schema.Department]
+) -> None:
+    row.title = record.title
+    row.department = departments[record.department] if record.department else None
+
+
 def _student(row: schema.Student, record: records.Student) -> None:
-    row.programme, row.year = record.programme, record.year
+    row.programme, row.year = record.programme or None, record.year
 
 
 def store_table(session: Session, semester: str, kind: str, rows: list[TableRecord]) -> tuple[int, int]:
     """Records of one kind (already checked by `read_table`) into the database: a record whose
-    natural key is stored already is updated, others are added. Sections and registrations go
-    to `semester`. Returns (added, updated); the caller's transaction makes it all or nothing."""
+    natural key is stored already is updated, others are added. Sections, cohorts, registrations,
+    relations and the exam session go to `semester`. Returns (added, updated); the caller's
+    transaction makes it all or nothing."""
     stored = semester_named(session, semester)
-    if kind == "sections":
-        return _store_sections(session, stored, [r for r in rows if isinstance(r, records.SectionRecord)])
-    if kind == "registrations":
-        return _store_registrations(session, stored, [r for r in rows if isinstance(r, records.Registration)])
+    by_semester = {
+        "sections": _store_sections,
+        "cohorts": _store_cohorts,
+        "section_relations": _store_relations,
+        "exams": _store_exams,
+        "exam_periods": _store_exam_periods,
+        "registrations": _store_registrations,
+    }
+    if kind in by_semester:
+        return by_semester[kind](session, stored, rows)
     departments = {d.name: d for d in session.scalars(select(schema.Department))}
     buildings = {b.name: b for b in session.scalars(select(schema.Building))}
     tables: dict[str, tuple[type[Any], str, Callable[[Any, Any], None], Callable[[Any], str] | None]] = {
         "departments": (schema.Department, "name", _department, None),
+        "programmes": (schema.Programme, "name", lambda row, p: _programme(row, p, departments), None),
         "buildings": (schema.Building, "name", _building, None),
         "rooms": (schema.Room, "name", lambda row, r: _room(row, r, buildings), None),
         "teachers": (schema.Teacher, "name", lambda row, t: _teacher(row, t, departments), None),
@@ -327,9 +402,29 @@ def semester_named(session: Session, name: str) -> schema.Semester:
     return stored
 
 
-def _store_sections(
-    session: Session, semester: schema.Semester, rows: list[records.SectionRecord]
+def _update_or_add(
+    session: Session,
+    existing: dict[Any, Row],
+    rows: list[Any],
+    key: Callable[[Any], Any],
+    add: Callable[[Any], Row],
+    fill: Callable[[Row, Any], None],
 ) -> tuple[int, int]:
+    """Each record's stored row (by its key in the semester) updated, or a new one added;
+    returns (added, updated)."""
+    added = 0
+    for record in rows:
+        row = existing.get(key(record))
+        if row is None:
+            row = existing[key(record)] = add(record)
+            session.add(row)
+            added += 1
+        fill(row, record)
+    session.flush()
+    return added, len(rows) - added
+
+
+def _store_sections(session: Session, semester: schema.Semester, rows: list[Any]) -> tuple[int, int]:
     courses = {c.code: c for c in session.scalars(select(schema.Course))}
     teachers = {t.name: t for t in session.scalars(select(schema.Teacher))}
     existing = {
@@ -340,13 +435,8 @@ def _store_sections(
             .options(selectinload(schema.Section.course))
         )
     }
-    added = 0
-    for record in rows:
-        section = existing.get((record.course, record.name))
-        if section is None:
-            section = schema.Section(semester=semester, course=courses[record.course], name=record.name)
-            session.add(section)
-            added += 1
+
+    def fill(section: schema.Section, record: records.SectionRecord) -> None:
         section.component, section.size_limit = record.component, record.size_limit
         section.meetings, section.language = list(record.meetings), record.language
         section.room_kind, section.features = record.room_kind, list(record.features)
@@ -355,17 +445,19 @@ def _store_sections(
             schema.SectionTeacher(teacher=teachers[name], position=i)
             for i, name in enumerate(record.teachers)
         ]
-    session.flush()
-    return added, len(rows) - added
+
+    return _update_or_add(
+        session,
+        existing,
+        rows,
+        lambda r: (r.course, r.name),
+        lambda r: schema.Section(semester=semester, course=courses[r.course], name=r.name),
+        fill,
+    )
 
 
-def _store_registrations(
-    session: Session, semester: schema.Semester, rows: list[records.Registration]
-) -> tuple[int, int]:
-    students = {
-        number: key for number, key in session.execute(select(schema.Student.number, schema.Student.id))
-    }
-    sections = {
+def _section_ids(session: Session, semester: schema.Semester) -> dict[str, int]:
+    return {
         f"{code} {name}": section_id
         for section_id, code, name in session.execute(
             select(schema.Section.id, schema.Course.code, schema.Section.name)
@@ -373,6 +465,102 @@ def _store_registrations(
             .where(schema.Section.semester_id == semester.id)
         )
     }
+
+
+def _store_cohorts(session: Session, semester: schema.Semester, rows: list[Any]) -> tuple[int, int]:
+    """Each cohort's block of sections, replaced when the programme's year is stored already."""
+    sections = _section_ids(session, semester)
+    existing = {
+        (c.programme, c.year): c
+        for c in session.scalars(select(schema.Cohort).where(schema.Cohort.semester_id == semester.id))
+    }
+
+    def fill(cohort: schema.Cohort, record: records.CohortRecord) -> None:
+        cohort.sections = [
+            schema.CohortSection(section_id=sections[ref], position=place)
+            for place, ref in enumerate(record.sections)
+        ]
+
+    return _update_or_add(
+        session,
+        existing,
+        rows,
+        lambda r: (r.programme, r.year),
+        lambda r: schema.Cohort(semester=semester, programme=r.programme, year=r.year),
+        fill,
+    )
+
+
+def _store_relations(session: Session, semester: schema.Semester, rows: list[Any]) -> tuple[int, int]:
+    """Relations not stored yet are added; one stored already stays as it is."""
+    sections = _section_ids(session, semester)
+    stored = {
+        (r.first_id, r.relation, r.second_id)
+        for r in session.scalars(
+            select(schema.SectionRelation).where(schema.SectionRelation.first_id.in_(sections.values()))
+        )
+    }
+    added = 0
+    for record in rows:
+        triple = (sections[record.first], record.relation.value, sections[record.second])
+        if triple not in stored:
+            stored.add(triple)
+            session.add(schema.SectionRelation(first_id=triple[0], relation=triple[1], second_id=triple[2]))
+            added += 1
+    session.flush()
+    return added, len(rows) - added
+
+
+def _store_exams(session: Session, semester: schema.Semester, rows: list[Any]) -> tuple[int, int]:
+    courses = {c.code: c for c in session.scalars(select(schema.Course))}
+    existing = {
+        e.course.code: e
+        for e in session.scalars(
+            select(schema.Exam)
+            .where(schema.Exam.semester_id == semester.id)
+            .options(selectinload(schema.Exam.course))
+        )
+    }
+
+    def fill(exam: schema.Exam, record: records.ExamRecord) -> None:
+        exam.minutes = record.minutes
+
+    return _update_or_add(
+        session,
+        existing,
+        rows,
+        lambda r: r.course,
+        lambda r: schema.Exam(semester=semester, course=courses[r.course]),
+        fill,
+    )
+
+
+def _store_exam_periods(session: Session, semester: schema.Semester, rows: list[Any]) -> tuple[int, int]:
+    existing = {
+        (p.date, p.start): p
+        for p in session.scalars(
+            select(schema.ExamPeriod).where(schema.ExamPeriod.semester_id == semester.id)
+        )
+    }
+
+    def fill(sitting: schema.ExamPeriod, record: records.ExamPeriod) -> None:
+        sitting.minutes, sitting.penalty = record.minutes, record.penalty
+
+    return _update_or_add(
+        session,
+        existing,
+        rows,
+        lambda r: (r.date, r.start),
+        lambda r: schema.ExamPeriod(semester=semester, date=r.date, start=r.start),
+        fill,
+    )
+
+
+def _store_registrations(session: Session, semester: schema.Semester, rows: list[Any]) -> tuple[int, int]:
+    students = {
+        number: key for number, key in session.execute(select(schema.Student.number, schema.Student.id))
+    }
+    sections = _section_ids(session, semester)
     stored = {
         (student, section)
         for student, section in session.execute(

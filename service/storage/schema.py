@@ -83,6 +83,17 @@ class Department(Base):
     faculty: Mapped[str] = mapped_column(String(NAME), default="")
 
 
+class Programme(Base):
+    """An educational programme; cohorts and students name it by its code."""
+
+    __tablename__ = "programme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME), unique=True)
+    title: Mapped[str] = mapped_column(String(NAME), default="")
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    department: Mapped[Department | None] = relationship()
+
+
 class Building(Base):
     __tablename__ = "building"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -162,7 +173,7 @@ class Cohort(Base):
     __tablename__ = "cohort"
     id: Mapped[int] = mapped_column(primary_key=True)
     semester_id: Mapped[int] = mapped_column(ForeignKey("semester.id", ondelete="CASCADE"))
-    programme: Mapped[str] = mapped_column(String(NAME))
+    programme: Mapped[str] = mapped_column(ForeignKey("programme.name", onupdate="CASCADE"))
     year: Mapped[int]
     semester: Mapped[Semester] = relationship()
     sections: Mapped[list[CohortSection]] = relationship(
@@ -185,7 +196,7 @@ class Student(Base):
     __tablename__ = "student"
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(NAME), unique=True)  # the ID staff use
-    programme: Mapped[str] = mapped_column(String(NAME), default="")
+    programme: Mapped[str | None] = mapped_column(ForeignKey("programme.name", onupdate="CASCADE"))
     year: Mapped[int | None]
     full_name: Mapped[str] = mapped_column(String(NAME), default="")
     email: Mapped[str] = mapped_column(String(NAME), default="")
@@ -210,6 +221,40 @@ class SectionRelation(Base):
     second_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"))
     first: Mapped[Section] = relationship(foreign_keys=[first_id])
     second: Mapped[Section] = relationship(foreign_keys=[second_id])
+
+
+class Exam(Base):
+    """A course's exam in a semester's exam session."""
+
+    __tablename__ = "exam"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    semester_id: Mapped[int] = mapped_column(ForeignKey("semester.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
+    minutes: Mapped[int]
+    semester: Mapped[Semester] = relationship()
+    course: Mapped[Course] = relationship()
+    __table_args__ = (
+        UniqueConstraint("semester_id", "course_id"),
+        CheckConstraint("minutes > 0", name="minutes"),
+    )
+
+
+class ExamPeriod(Base):
+    """One sitting of a semester's exam session."""
+
+    __tablename__ = "exam_period"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    semester_id: Mapped[int] = mapped_column(ForeignKey("semester.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    start: Mapped[str] = mapped_column(String(5))  # "09:00"
+    minutes: Mapped[int]
+    penalty: Mapped[int] = mapped_column(default=0)
+    semester: Mapped[Semester] = relationship()
+    __table_args__ = (
+        UniqueConstraint("semester_id", "date", "start"),
+        CheckConstraint("minutes > 0", name="minutes"),
+        CheckConstraint("penalty >= 0", name="penalty"),
+    )
 
 
 class Scenario(Base):
