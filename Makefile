@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TIME_LIMIT ?= 30
 
-.PHONY: install run run-exams test lint bench bench-exams bench-lessons bench-service clean
+.PHONY: install run run-exams test lint bench bench-exams bench-lessons bench-service bench-rooms clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ bench-lessons: $(STAMP)
 
 bench-service: $(STAMP)
 	$(BIN)/python -m benchmarks.service_latency
+
+bench-rooms: $(STAMP)
+	$(BIN)/python -m benchmarks.rooms_latency
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -20,10 +20,14 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from benchmarks.runs import machine, stamp
 
+DEMO_SEMESTER = "Demo semester"  # as `registrar demo load` names it
 RESULTS = Path(__file__).resolve().parent / "results"
 PERCENTILE = re.compile(r"^\s*(\d+)%\s+(\d+)", re.MULTILINE)
 
@@ -52,13 +56,14 @@ def _ab(arguments: list[str]) -> dict[str, float]:
     }
 
 
-def measure(students: int, requests: int, concurrency: int) -> list[tuple[str, dict[str, float]]]:
-    if shutil.which("ab") is None:
-        raise SystemExit("needs ab (Debian's apache2-utils)")
-    from distributed import LocalCluster
-
+@contextmanager
+def served(students: int, dask_scheduler: str | None) -> Iterator[tuple[str, str, Path]]:
+    """`registrar serve` over a fresh SQLite file holding the demo semester of `students`: its
+    address, a planner's token and the scratch folder; runs go to `dask_scheduler` when given."""
     folder = Path(tempfile.mkdtemp(prefix="registrar-latency-"))
     env = os.environ | {"DATABASE_URL": f"sqlite:///{folder / 'registrar.sqlite3'}"}
+    if dask_scheduler:
+        env["REGISTRAR_DASK_SCHEDULER"] = dask_scheduler
     cli = [sys.executable, "-m", "cli.main"]
     subprocess.run(
         [*cli, "demo", "load", "--students", str(students)], env=env, check=True, capture_output=True
@@ -74,72 +79,83 @@ def measure(students: int, requests: int, concurrency: int) -> list[tuple[str, d
     ).stdout.strip()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    with LocalCluster(n_workers=0, dashboard_address=None) as cluster:  # holds runs, solves none
-        server = subprocess.Popen(
-            [*cli, "serve", "--port", str(port)],
-            env=env | {"REGISTRAR_DASK_SCHEDULER": cluster.scheduler_address},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/semesters", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        yield base, token, folder
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def call(base: str, token: str, method: str, path: str, body: object = None) -> Any:
+    """One API call's JSON answer."""
+    asked = urllib.request.Request(
+        f"{base}{path}",
+        data=None if body is None else json.dumps(body).encode(),
+        method=method,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(asked, timeout=120) as answer:
+        return json.loads(answer.read() or b"null")
+
+
+def measure(students: int, requests: int, concurrency: int) -> list[tuple[str, dict[str, float]]]:
+    if shutil.which("ab") is None:
+        raise SystemExit("needs ab (Debian's apache2-utils)")
+    from distributed import LocalCluster
+
+    with (
+        LocalCluster(n_workers=0, dashboard_address=None) as cluster,  # holds runs, solves none
+        served(students, cluster.scheduler_address) as (base, token, folder),
+    ):
+        auth = ["-H", f"Authorization: Bearer {token}"]
+        body = folder / "run.json"
+        body.write_text(json.dumps({"kind": "lessons", "semester": DEMO_SEMESTER, "time_limit": 60}))
+        results = [
+            (
+                "read: GET /api/semesters",
+                _ab(["-n", str(requests), "-c", str(concurrency), f"{base}/api/semesters"]),
+            ),
+        ]
+        call(base, token, "POST", "/api/runs", json.loads(body.read_text()))  # one run to read back
+        results.append(
+            (
+                "read: GET /api/runs/1",
+                _ab(["-n", str(requests), "-c", str(concurrency), *auth, f"{base}/api/runs/1"]),
+            )
         )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    urllib.request.urlopen(f"{base}/api/semesters", timeout=2).read()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.3)
-            auth = ["-H", f"Authorization: Bearer {token}"]
-            body = folder / "run.json"
-            body.write_text(json.dumps({"kind": "lessons", "semester": "Demo semester", "time_limit": 60}))
-            results = [
-                (
-                    "read: GET /api/semesters",
-                    _ab(["-n", str(requests), "-c", str(concurrency), f"{base}/api/semesters"]),
+        results.append(
+            (
+                "start a run: POST /api/runs",
+                _ab(
+                    [
+                        "-n",
+                        str(requests // 4),
+                        "-c",
+                        str(concurrency),
+                        *auth,
+                        "-p",
+                        str(body),
+                        "-T",
+                        "application/json",
+                        f"{base}/api/runs",
+                    ]
                 ),
-            ]
-            # one run to read back
-            urllib.request.urlopen(
-                urllib.request.Request(
-                    f"{base}/api/runs",
-                    data=body.read_bytes(),
-                    method="POST",
-                    headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                ),
-                timeout=30,
-            ).read()
-            results.append(
-                (
-                    "read: GET /api/runs/1",
-                    _ab(["-n", str(requests), "-c", str(concurrency), *auth, f"{base}/api/runs/1"]),
-                )
             )
-            results.append(
-                (
-                    "start a run: POST /api/runs",
-                    _ab(
-                        [
-                            "-n",
-                            str(requests // 4),
-                            "-c",
-                            str(concurrency),
-                            *auth,
-                            "-p",
-                            str(body),
-                            "-T",
-                            "application/json",
-                            f"{base}/api/runs",
-                        ]
-                    ),
-                )
-            )
-            return results
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            shutil.rmtree(folder, ignore_errors=True)
+        )
+        return results
 
 
 def main(argv: list[str] | None = None) -> None:

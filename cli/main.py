@@ -11,6 +11,7 @@ from cli.bench import bench
 from cli.database import database, users
 from cli.display import console, print_evaluation, print_report, progress_display
 from cli.generate import generate
+from cli.rooms import rooms
 from cli.service import demo, serve
 from datasets import read_exam_problem, read_exam_solution, write_exam_solution
 from datasets.errors import DatasetError
@@ -220,6 +221,7 @@ main.add_command(bench)
 main.add_command(users)
 main.add_command(serve)
 main.add_command(demo)
+main.add_command(rooms)
 
 if __name__ == "__main__":
     main()

@@ -27,9 +27,14 @@ from models.lessons import (
     TimeGrid,
 )
 from models.report import ProgressPoint, SolveParameters, SolveReport, SolveStatus
+from models.rooms import BookableRoom, Occupation, RoomOffer, RoomRequest
 from models.scenario import Pin, Scenario
 
 __all__ = [
+    "BookableRoom",
+    "Occupation",
+    "RoomOffer",
+    "RoomRequest",
     "Cohort",
     "LessonProblem",
     "LessonRoom",

@@ -127,7 +127,7 @@ def _row_error(error: DatasetError) -> dict[str, Any]:
 @api.post("/runs")
 @requires(Role.PLANNER)
 def start_run() -> Response:
-    asked = _body(RunRequest)
+    asked = body_as(RunRequest)
     parameters = SolveParameters(time_limit=asked.time_limit, workers=asked.workers, seed=asked.seed)
     try:
         with services().database.transaction() as session:
@@ -164,7 +164,7 @@ def scenarios(semester: str) -> Response:
 @api.post("/semesters/<semester>/scenarios")
 @requires(Role.PLANNER)
 def create_scenario(semester: str) -> Response:
-    asked = _body(ScenarioRequest)
+    asked = body_as(ScenarioRequest)
     with services().database.transaction() as session:
         _semester_or_404(session, semester)
         created = save_scenario(
@@ -183,7 +183,7 @@ def scenario(scenario_id: int) -> Response:
 @api.post("/scenarios/<int:scenario_id>/clone")
 @requires(Role.PLANNER)
 def clone(scenario_id: int) -> Response:
-    asked = _body(CloneRequest)
+    asked = body_as(CloneRequest)
     with services().database.transaction() as session:
         _stored(session, schema.Scenario, scenario_id, "scenario")
         return _created(_scenario(clone_scenario(session, scenario_id, asked.name)))
@@ -345,7 +345,7 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 @api.post("/users")
 @requires(Role.ADMIN)
 def create_user() -> Response:
-    asked = _body(UserRequest)
+    asked = body_as(UserRequest)
     with services().database.transaction() as session:
         try:
             user = add_user(session, asked.username, asked.password, asked.role)
@@ -374,7 +374,7 @@ class _Invalid(Exception):
         self.response = response
 
 
-def _body(model: type[Asked]) -> Asked:
+def body_as(model: type[Asked]) -> Asked:
     """The request's JSON body as `model`; a 400 or 422 problem otherwise."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -385,7 +385,7 @@ def _body(model: type[Asked]) -> Asked:
         raise _Invalid(_invalid(error)) from None
 
 
-@api.errorhandler(_Invalid)
+@api.app_errorhandler(_Invalid)  # the other API blueprints read bodies with body_as too
 def _invalid_request(error: _Invalid) -> Response:
     return error.response
 

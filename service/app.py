@@ -22,6 +22,7 @@ from service.access import install
 from service.api import api, problem
 from service.context import KEY, Services
 from service.pages import pages
+from service.rooms_api import rooms_api
 from service.runs import RunQueue, executor_from_environment
 from service.scenario_pages import scenario_pages
 from service.storage.database import Database, database_url
@@ -43,8 +44,10 @@ def create_app(
     app.extensions[KEY] = Services(database, runs)
     runs.requeue_unfinished()
     install(app)
+    csrf.exempt(rooms_api)
     csrf.exempt(api)  # the API checks tokens, or the CSRF header on calls made with the cookie
     app.register_blueprint(api)
+    app.register_blueprint(rooms_api)
     app.register_blueprint(pages)
     app.register_blueprint(scenario_pages)
 

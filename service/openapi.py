@@ -195,6 +195,36 @@ OPERATIONS = (
         refusals=(403, 404),
         parameters={"username": NAME},
     ),
+    Operation(
+        "post",
+        "/api/rooms/free",
+        "Free rooms for a one-off request, ranked by fit, around everything already placed",
+        "viewer",
+        (200, schemas.RoomFound),
+        schemas.RoomSearch,
+        many=True,
+        refusals=(400, 422),
+    ),
+    Operation(
+        "post",
+        "/api/rooms/bookings",
+        "Book a room once or weekly; re-checked for conflicts under the room's lock",
+        "planner",
+        (201, schemas.BookingOut),
+        schemas.BookingRequest,
+        many=True,
+        refusals=(400, 404, 409, 422),
+    ),
+    Operation("get", "/api/rooms/bookings", "The bookings", "viewer", (200, schemas.BookingOut), many=True),
+    Operation(
+        "delete",
+        "/api/rooms/bookings/{booking_id}",
+        "Cancel a booking (?series=all: every date of its weekly series)",
+        "planner",
+        (200, None),
+        refusals=(404,),
+        parameters={"booking_id": SMALL_ID},
+    ),
 )
 
 

@@ -3,6 +3,7 @@ what goes out, and are the source of the OpenAPI document (`service/openapi.py`)
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -140,3 +141,46 @@ class UserOut(BaseModel):
 class TokenOut(BaseModel):
     username: str
     token: str
+
+
+class RoomSearch(Request):
+    """What `POST /api/rooms/free` takes: a room for `capacity` people on `date`, `start` to `end`."""
+
+    date: dt.date
+    start: dt.time = Field(description="e.g. 14:00")
+    end: dt.time = Field(description="e.g. 16:00")
+    capacity: int = Field(ge=1, le=100_000)
+    features: list[str] = Field(default_factory=list, max_length=50)
+    building: str | None = Field(default=None, max_length=200)
+
+
+class RoomFound(BaseModel):
+    room: str
+    building: str
+    capacity: int
+    kind: str
+    features: list[str]
+    spare_seats: int
+    extra_features: list[str]
+
+
+class BookingRequest(Request):
+    """What `POST /api/rooms/bookings` takes: the room on `date` (and each week up to
+    `weekly_until`) from `start` to `end`."""
+
+    room: str = Field(min_length=1, max_length=200)
+    date: dt.date
+    start: dt.time
+    end: dt.time
+    purpose: str = Field(default="", max_length=2000)
+    weekly_until: dt.date | None = None
+
+
+class BookingOut(BaseModel):
+    id: int
+    room: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    purpose: str
+    booked_by: str
+    series: str | None

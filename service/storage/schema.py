@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     MetaData,
     String,
     Text,
@@ -314,6 +315,25 @@ class Run(Base):
     __table_args__ = (
         CheckConstraint("time_limit > 0", name="time_limit"),
         CheckConstraint("workers >= 1", name="workers"),
+    )
+
+
+class Booking(Base):
+    """A room taken for a one-off use or one date of a weekly series; times are local."""
+
+    __tablename__ = "booking"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"))
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=False))
+    ends_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=False))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    booked_by: Mapped[str] = mapped_column(String(NAME), default="")
+    series: Mapped[str | None] = mapped_column(String(36), index=True)  # the dates of one weekly booking
+    created_at: Mapped[dt.datetime]
+    room: Mapped[Room] = relationship()
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_booking_room_starts", "room_id", "starts_at"),
     )
 
 

@@ -1,0 +1,147 @@
+"""What occupies the rooms on a date, in clock times: the weekly meetings of each semester's
+published class timetable (during its teaching weeks) and the rooms' own closed times then,
+the sittings of its published exam schedule, and the bookings.
+
+A published run's timetable never changes, so its rooms' week is worked out once per run and
+kept in memory; bookings are read from the database on every call, since two requests a moment
+apart must see each other's booking."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datasets.registrar_csv import lesson_problem
+from datasets.registrar_exams import exam_courses
+from models import ExamProblem, ExamSolution, LessonSolution
+from models.rooms import Occupation
+from service.publish import ACADEMIC_HOUR
+from service.scenarios import run_problem
+from service.storage import schema
+from service.storage.records import load_semester
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# (room, start, end, what) by weekday (0 Monday) for a class run; by date for an exam run
+Use = tuple[str, dt.time, dt.time, str]
+
+_kept: dict[tuple[int, str], dict[object, list[Use]]] = {}
+_keeping = threading.Lock()
+
+
+def occupations(session: Session, date: dt.date) -> list[Occupation]:
+    found: list[Occupation] = []
+    for semester in session.scalars(select(schema.Semester).order_by(schema.Semester.id)):
+        for kind in ("lessons", "exams"):
+            run = _published(session, semester, kind)
+            if run is None:
+                continue
+            if kind == "lessons" and not _teaching(semester, date):
+                continue
+            uses = _uses(session, run)
+            key: object = date.weekday() if kind == "lessons" else date
+            found += [
+                Occupation(room=r, date=date, start=s, end=e, what=w) for r, s, e, w in uses.get(key, ())
+            ]
+    day = dt.datetime.combine(date, dt.time())
+    for booking, room in session.execute(
+        select(schema.Booking, schema.Room.name)
+        .join(schema.Booking.room)
+        .where(schema.Booking.starts_at < day + dt.timedelta(days=1), schema.Booking.ends_at > day)
+    ):
+        found.append(
+            Occupation(
+                room=room,
+                date=date,
+                start=max(booking.starts_at, day).time(),
+                end=min(booking.ends_at, day + dt.timedelta(hours=23, minutes=59)).time(),
+                what=f"booking {booking.id}: {booking.purpose}".rstrip(": "),
+            )
+        )
+    return found
+
+
+def _teaching(semester: schema.Semester, date: dt.date) -> bool:
+    if semester.starts_on is None:
+        return False
+    return semester.starts_on <= date < semester.starts_on + dt.timedelta(weeks=semester.teaching_weeks)
+
+
+def _published(session: Session, semester: schema.Semester, kind: str) -> schema.Run | None:
+    return session.scalar(
+        select(schema.Run).where(
+            schema.Run.semester_id == semester.id,
+            schema.Run.kind == kind,
+            schema.Run.published_at.is_not(None),
+        )
+    )
+
+
+def _uses(session: Session, run: schema.Run) -> dict[object, list[Use]]:
+    key = (run.id, str(run.published_at))
+    with _keeping:
+        if key in _kept:
+            return _kept[key]
+    uses = _class_week(session, run) if run.kind == "lessons" else _exam_sittings(session, run)
+    with _keeping:
+        _kept[key] = uses
+    return uses
+
+
+def _class_week(session: Session, run: schema.Run) -> dict[object, list[Use]]:
+    """Each weekday's meetings of a class timetable, and the rooms' closed periods then."""
+    data = load_semester(session, run.semester.name)
+    problem = lesson_problem(data, run.semester.name)
+    solution = LessonSolution.model_validate(run.solution)
+    grid = problem.grid
+    weekday = {
+        day: WEEKDAYS.index(name[:3].lower())
+        for day, name in enumerate(grid.days)
+        if name[:3].lower() in WEEKDAYS
+    }
+
+    def clock(period: int, length: int) -> tuple[dt.time, dt.time]:
+        start = dt.time.fromisoformat(grid.period_starts[period])
+        last = dt.datetime.combine(
+            dt.date.min, dt.time.fromisoformat(grid.period_starts[period + length - 1])
+        )
+        return start, (last + dt.timedelta(minutes=ACADEMIC_HOUR)).time()
+
+    uses: dict[object, list[Use]] = defaultdict(list)
+    for meeting in problem.meetings:
+        start, room = solution.starts[meeting.index], solution.rooms[meeting.index]
+        day = grid.day_of(start) if start is not None else None
+        if start is None or room is None or day not in weekday:
+            continue
+        section = data.sections[meeting.section]
+        begins, ends = clock(grid.period_of(start), meeting.length)
+        uses[weekday[day]].append(
+            (problem.rooms[room].name, begins, ends, f"{section.ref} {section.component}")
+        )
+    for lesson_room in problem.rooms:
+        for slot in sorted(lesson_room.unavailable):
+            day = grid.day_of(slot)
+            if day in weekday:
+                begins, ends = clock(grid.period_of(slot), 1)
+                uses[weekday[day]].append((lesson_room.name, begins, ends, "closed"))
+    return dict(uses)
+
+
+def _exam_sittings(session: Session, run: schema.Run) -> dict[object, list[Use]]:
+    """Each date's exams of an exam schedule, a room taken for the whole sitting."""
+    problem, _ = run_problem(session, run)
+    assert isinstance(problem, ExamProblem)
+    solution = ExamSolution.model_validate(run.solution)
+    data = load_semester(session, run.semester.name)
+    courses = exam_courses(data)
+    uses: dict[object, list[Use]] = defaultdict(list)
+    for exam, (period_index, room) in enumerate(zip(solution.periods, solution.rooms, strict=True)):
+        period = problem.periods[period_index]
+        if room is None or period.date is None or period.start is None:
+            continue
+        ends = (dt.datetime.combine(period.date, period.start) + dt.timedelta(minutes=period.duration)).time()
+        uses[period.date].append((data.rooms[room].name, period.start, ends, f"exam of {courses[exam]}"))
+    return dict(uses)
