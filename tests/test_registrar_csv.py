@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from datasets.registrar_csv import (
     read_registrar,
     write_registrar,
 )
+from datasets.registrar_records import ExamPeriod, ExamRecord, Programme
 from datasets.semester import generate_semester
 from models import LessonProblem, LessonScoring, Preference, SectionRelation
 
@@ -228,6 +230,11 @@ GOOD = {
         "student,section", "25B000001,CSE1001 L1", "25B000001,CSE1001 P1", "25B000002,CSE1001 L1"
     ),
     "section_relations.csv": _csv("first,relation,second", "CSE1001 L1,before,CSE1001 P1"),
+    "programmes.csv": _csv(
+        "name,title,department", "Computer Science,BSc Computer Science,Computer Engineering"
+    ),
+    "exams.csv": _csv("course,minutes", "CSE1001,90"),
+    "exam_periods.csv": _csv("date,start,minutes,penalty", "2026-12-22,14:00,120,", "2026-12-22,9:00,180,3"),
 }
 
 
@@ -272,6 +279,18 @@ def test_a_hand_made_folder_reads_into_the_expected_problem(tmp_path: Path) -> N
     assert problem.cohorts[0].name == "Computer Science 1" and problem.cohorts[0].sections == (0,)
     assert problem.registrations == {0: (0, 1), 1: (0,)}
     assert [(r.first, r.relation, r.second) for r in problem.relations] == [(0, SectionRelation.BEFORE, 1)]
+
+
+def test_the_exam_session_and_programmes_read_in_date_order(tmp_path: Path) -> None:
+    data = read_records(_folder(tmp_path / "good"))
+    assert data.programmes == (Programme("Computer Science", "BSc Computer Science", "Computer Engineering"),)
+    assert data.exams == (ExamRecord("CSE1001", 90),)
+    assert data.exam_periods == (
+        ExamPeriod(dt.date(2026, 12, 22), "09:00", 180, 3),
+        ExamPeriod(dt.date(2026, 12, 22), "14:00", 120, 0),
+    )
+    write_registrar(data, tmp_path / "again")
+    assert read_records(tmp_path / "again") == data
 
 
 def test_without_registrations_a_section_counts_its_size_limit(tmp_path: Path) -> None:
@@ -389,6 +408,35 @@ MALFORMED = {
     "starts out of order": ("calendar", 6, "start", _replace("calendar", "10:00", "08:30")),
     "bad lunch flag": ("calendar", 5, "lunch_after", _replace("calendar", "yes", "maybe")),
     "bad calendar kind": ("calendar", 2, "kind", _replace("calendar", "day,Mon", "weekday,Mon")),
+    "cohort of an unlisted programme": (
+        "cohorts",
+        2,
+        "programme",
+        _replace("cohorts", "Computer Science,1", "Law,1"),
+    ),
+    "programme of no department": (
+        "programmes",
+        2,
+        "department",
+        _replace("programmes", ",Computer Engineering", ",Law"),
+    ),
+    "exam of an unknown course": ("exams", 2, "course", _replace("exams", "CSE1001,", "CSE9999,")),
+    "exam of no length": ("exams", 2, "minutes", _replace("exams", ",90", ",0")),
+    "exam twice": ("exams", 3, "course", {"exams": GOOD["exams.csv"] + "CSE1001,60\n"}),
+    "bad sitting date": (
+        "exam_periods",
+        2,
+        "date",
+        _replace("exam_periods", "2026-12-22,14", "22.12.2026,14"),
+    ),
+    "bad sitting start": ("exam_periods", 3, "start", _replace("exam_periods", ",9:00,", ",9am,")),
+    "sitting past midnight": (
+        "exam_periods",
+        2,
+        "minutes",
+        _replace("exam_periods", "14:00,120", "23:00,120"),
+    ),
+    "sitting twice": ("exam_periods", 3, "date", _replace("exam_periods", ",9:00,", ",14:00,")),
     "too many fields": ("buildings", 2, "fields", {"buildings": "name,campus\nMain Building,Almaty,Extra\n"}),
 }
 
