@@ -46,6 +46,8 @@ def upgrade() -> None:
     "--exams-from", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day of the exam session."
 )
 @click.option("--exams-to", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day of the exam session.")
+@click.option("--academic-year", default="", help="e.g. 2026/27: the semesters of a year share a load plan.")
+@click.option("--term", type=click.IntRange(1, 2), default=1, show_default=True, help="Term of the year.")
 def load(
     folder: Path,
     semester: str,
@@ -53,6 +55,8 @@ def load(
     teaching_weeks: int,
     exams_from: dt.datetime | None,
     exams_to: dt.datetime | None,
+    academic_year: str,
+    term: int,
 ) -> None:
     """Store a folder of the registrar's CSV files as a new semester, all or nothing."""
     try:
@@ -67,7 +71,14 @@ def load(
         with db.transaction() as session:
             exams = (exams_from.date(), exams_to.date()) if exams_from and exams_to else None
             store_semester(
-                session, data, semester, starts_on.date() if starts_on else None, teaching_weeks, exams
+                session,
+                data,
+                semester,
+                starts_on.date() if starts_on else None,
+                teaching_weeks,
+                exams,
+                academic_year,
+                term,
             )
     except (StorageError, SQLAlchemyError) as error:
         console.print(f"[red]error:[/] nothing stored: {error}", soft_wrap=True)

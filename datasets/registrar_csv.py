@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from datasets.errors import DatasetError, PathLike, read_text, validation_reason
 from datasets.registrar_records import (
     COMPONENTS,
+    RANKS,
     Building,
     Calendar,
     CohortRecord,
@@ -29,6 +30,7 @@ from datasets.registrar_records import (
     Department,
     ExamPeriod,
     ExamRecord,
+    ExtraLoad,
     Period,
     Programme,
     RegistrarData,
@@ -38,6 +40,7 @@ from datasets.registrar_records import (
     SectionRecord,
     Student,
     TeacherRecord,
+    TeachingTerms,
 )
 from models import lessons
 from models.lessons import Preference, SectionRelation
@@ -61,7 +64,22 @@ CALENDAR = _Spec("calendar.csv", ("kind", "name", "start"), ("lunch_after",))
 DEPARTMENTS = _Spec("departments.csv", ("name",), ("faculty",), optional_file=True)
 BUILDINGS = _Spec("buildings.csv", ("name",), ("campus",))
 ROOMS = _Spec("rooms.csv", ("name", "building", "capacity", "kind"), ("features", "unavailable"))
-TEACHERS = _Spec("teachers.csv", ("name",), ("department", "languages", "unavailable", "preferences"))
+TEACHERS = _Spec(
+    "teachers.csv",
+    ("name",),
+    (
+        "department",
+        "languages",
+        "unavailable",
+        "preferences",
+        "rank",
+        "rate",
+        "minimum_hours",
+        "qualifications",
+        "wanted",
+        "unwanted",
+    ),
+)
 COURSES = _Spec("courses.csv", ("code", "title", "credits"), ("department", "campus"))
 SECTIONS = _Spec(
     "sections.csv",
@@ -74,6 +92,12 @@ STUDENTS = _Spec("students.csv", ("student",), ("programme", "year"), optional_f
 REGISTRATIONS = _Spec("registrations.csv", ("student", "section"), optional_file=True)
 RELATIONS = _Spec("section_relations.csv", ("first", "relation", "second"), optional_file=True)
 EXAMS = _Spec("exams.csv", ("course", "minutes"), optional_file=True)
+EXTRA_LOAD = _Spec(
+    "extra_load.csv",
+    ("name", "component", "hours"),
+    ("department", "course", "language", "teacher"),
+    optional_file=True,
+)
 EXAM_PERIODS = _Spec("exam_periods.csv", ("date", "start", "minutes"), ("penalty",), optional_file=True)
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")
@@ -241,6 +265,7 @@ def read_records(folder: PathLike) -> RegistrarData:
         programmes=tuple(programmes.values()),
         exams=tuple(_unique(root, EXAMS, "course", lambda row: _exam(row, courses)).values()),
         exam_periods=tuple(sorted(sittings.values(), key=lambda p: (p.date, _minutes(p.start)))),
+        extra_load=tuple(_extra_load(row, departments, courses, teachers) for row in _rows(root, EXTRA_LOAD)),
     )
 
 
@@ -344,6 +369,54 @@ def _teacher(row: _Row, departments: dict[str, Department], clock: _Clock) -> Te
         languages=row.items("languages"),
         unavailable=_times(row, "unavailable", clock),
         preferences=tuple(preferences),
+        terms=_teaching_terms(row),
+    )
+
+
+def _teaching_terms(row: _Row) -> TeachingTerms:
+    """The load-plan columns of a teacher (courses are checked when the plan is built)."""
+    rank = row.text("rank").lower() or "lecturer"
+    if rank not in RANKS:
+        raise row.error("rank", f"must be one of {', '.join(RANKS)}, found {rank!r}")
+    text = row.text("rate") or "1"
+    try:
+        rate = float(text)
+    except ValueError:
+        raise row.error("rate", f"must be a share of a full rate like 1 or 0.5, found {text!r}") from None
+    if not 0 < rate <= 2:
+        raise row.error("rate", f"must be above 0 and at most 2, found {text}")
+    for entry in row.items("qualifications"):
+        parts = entry.split()
+        if len(parts) > 2 or (len(parts) == 2 and parts[1] not in COMPONENTS):
+            raise row.error(
+                "qualifications",
+                f"{entry!r} is not a course code, or a code and one of {', '.join(COMPONENTS)}",
+            )
+    return TeachingTerms(
+        rank=rank,
+        rate=rate,
+        minimum_hours=row.whole("minimum_hours") if row.text("minimum_hours") else 0,
+        qualifications=row.items("qualifications"),
+        wanted=row.items("wanted"),
+        unwanted=row.items("unwanted"),
+    )
+
+
+def _extra_load(
+    row: _Row,
+    departments: Mapping[str, object],
+    courses: Mapping[str, object],
+    teachers: Mapping[str, object],
+) -> ExtraLoad:
+    hours = row.whole("hours")
+    return ExtraLoad(
+        name=row.text("name", required=True),
+        component=row.text("component", required=True).lower(),
+        hours=hours,
+        department=_known(row, "department", row.text("department"), departments, "department"),
+        course=_known(row, "course", row.text("course"), courses, "course"),
+        language=row.text("language"),
+        teacher=_known(row, "teacher", row.text("teacher"), teachers, "teacher"),
     )
 
 
@@ -691,6 +764,12 @@ def write_registrar(data: RegistrarData, folder: PathLike) -> None:
                     _list(t.languages),
                     _list(t.unavailable),
                     _list(tuple(f"{time}: {wish}" for time, wish in t.preferences)),
+                    t.terms.rank,
+                    f"{t.terms.rate:g}",
+                    t.terms.minimum_hours,
+                    _list(t.terms.qualifications),
+                    _list(t.terms.wanted),
+                    _list(t.terms.unwanted),
                 )
                 for t in data.teachers
             ],
@@ -720,6 +799,13 @@ def write_registrar(data: RegistrarData, folder: PathLike) -> None:
         (REGISTRATIONS, [(r.student, r.section) for r in data.registrations]),
         (RELATIONS, [(r.first, r.relation.value, r.second) for r in data.relations]),
         (EXAMS, [(e.course, e.minutes) for e in data.exams]),
+        (
+            EXTRA_LOAD,
+            [
+                (x.name, x.component, x.hours, x.department, x.course, x.language, x.teacher)
+                for x in data.extra_load
+            ],
+        ),
         (EXAM_PERIODS, [(p.date.isoformat(), p.start, p.minutes, p.penalty) for p in data.exam_periods]),
     ]
     for spec, rows in tables:

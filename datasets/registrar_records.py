@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from models.lessons import Preference, SectionRelation
 
 COMPONENTS = ("lecture", "practice", "lab")
+RANKS = ("professor", "associate professor", "senior lecturer", "lecturer", "assistant")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +47,26 @@ class Room:
 
 
 @dataclass(frozen=True, slots=True)
+class TeachingTerms:
+    """What the teaching-load plan knows of a teacher: rank and rate (which set the annual norm),
+    the least load they must have, what they are qualified to teach and what they ask for."""
+
+    rank: str = "lecturer"
+    rate: float = 1.0  # share of a full rate
+    minimum_hours: int = 0  # a year
+    qualifications: tuple[str, ...] = ()  # "CSE1001" (any component) or "CSE1001 practice"
+    wanted: tuple[str, ...] = ()  # course codes
+    unwanted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class TeacherRecord:
     name: str
     department: str = ""
     languages: tuple[str, ...] = ()
     unavailable: tuple[str, ...] = ()
     preferences: tuple[tuple[str, Preference], ...] = ()  # (time, wish)
+    terms: TeachingTerms = TeachingTerms()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +151,20 @@ class ExamPeriod:
     penalty: int = 0  # the office's dislike of using it (a Saturday, a late sitting)
 
 
+@dataclass(frozen=True, slots=True)
+class ExtraLoad:
+    """Work that counts as teaching load besides classes: exam or practice supervision, thesis
+    supervision (hours per student times students), with the teacher it is planned for, if any."""
+
+    name: str
+    component: str  # "thesis supervision", "exam supervision", "practice supervision", ...
+    hours: int
+    department: str = ""
+    course: str = ""
+    language: str = ""
+    teacher: str = ""
+
+
 @dataclass(frozen=True)
 class RegistrarData:
     """One semester's records, in file order."""
@@ -154,3 +183,4 @@ class RegistrarData:
     programmes: tuple[Programme, ...] = ()  # empty: the programmes the cohorts name
     exams: tuple[ExamRecord, ...] = ()  # empty: one exam per course with registered students
     exam_periods: tuple[ExamPeriod, ...] = ()  # empty: two sittings a day of the exam session
+    extra_load: tuple[ExtraLoad, ...] = ()

@@ -25,6 +25,7 @@ from datasets.registrar_csv import (
     DEPARTMENTS,
     EXAM_PERIODS,
     EXAMS,
+    EXTRA_LOAD,
     PROGRAMMES,
     REGISTRATIONS,
     RELATIONS,
@@ -38,6 +39,7 @@ from datasets.registrar_csv import (
     _course,
     _exam,
     _exam_period,
+    _extra_load,
     _programme,
     _registration,
     _relation,
@@ -55,6 +57,7 @@ from datasets.registrar_records import (
     Department,
     ExamPeriod,
     ExamRecord,
+    ExtraLoad,
     Programme,
     RegistrarData,
     Registration,
@@ -79,6 +82,7 @@ TableRecord = (
     | Relation
     | ExamRecord
     | ExamPeriod
+    | ExtraLoad
 )
 MOST_ERRORS = 200  # an upload with more bad rows reports the first ones and the count
 
@@ -183,6 +187,10 @@ def _table_exam_period(row: _Row, known: Known, clock: _Clock) -> ExamPeriod:
     return _exam_period(row)
 
 
+def _table_extra_load(row: _Row, known: Known, clock: _Clock) -> ExtraLoad:
+    return _extra_load(row, known.departments, known.courses, known.teachers)
+
+
 def _key(record: TableRecord) -> str | tuple[str, str]:
     """The natural key a kind's records are matched on (in the file and in the database)."""
     match record:
@@ -220,6 +228,7 @@ KINDS: dict[str, Kind] = {
     "section_relations": Kind(RELATIONS, _table_relation),
     "exams": Kind(EXAMS, _table_exam),
     "exam_periods": Kind(EXAM_PERIODS, _table_exam_period),
+    "extra_load": Kind(EXTRA_LOAD, _table_extra_load),
 }
 
 

@@ -32,6 +32,7 @@ from datasets.registrar_csv import (
     SectionRecord,
     Student,
     TeacherRecord,
+    TeachingTerms,
 )
 from datasets.semester_catalogue import (
     BUILDINGS,
@@ -581,6 +582,23 @@ class _Campus:
         ]
         return _Staff(self._teacher_name(), draft.offering.department, rank, norm, languages, part_time)
 
+    def _terms(self, teacher: _Staff, department_courses: list[str]) -> TeachingTerms:
+        """Rank and rate as hired; qualified for what they teach and a few more of the
+        department's courses; now and then a course asked for or asked to be spared. Drawn from a
+        generator of their own, so the rest of the semester is as it was before load terms."""
+        rng = random.Random(f"terms/{teacher.name}")
+        others = sorted(set(department_courses) - teacher.courses)
+        more = rng.sample(others, min(len(others), rng.randint(0, 2)))
+        wanted = tuple(rng.sample(more, 1)) if more and rng.random() < 0.3 else ()
+        unwanted = tuple(rng.sample(others, 1)) if others and rng.random() < 0.2 else ()
+        return TeachingTerms(
+            rank=teacher.rank,
+            rate=0.5 if teacher.part_time else 1.0,
+            qualifications=tuple(sorted(teacher.courses)) + tuple(more),
+            wanted=wanted,
+            unwanted=tuple(course for course in unwanted if course not in wanted),
+        )
+
     def _teacher_name(self) -> str:
         """A full name not yet on the staff; a middle initial, else a number, tells namesakes apart."""
         taken = self.records.teacher_names
@@ -667,11 +685,21 @@ class _Campus:
         )
         self._place(rooms)
         order = {department.code: index for index, department in enumerate(CATALOGUE)}
+        taught_in: dict[str, list[str]] = {}
+        for offering in offerings:
+            taught_in.setdefault(offering.department.code, []).append(offering.course.code)
         for teacher in sorted(staff, key=lambda teacher: order[teacher.department.code]):
             department = self.named(teacher.department.name)
             languages = tuple(teacher.languages)
             records.teachers.append(
-                TeacherRecord(teacher.name, department, languages, teacher.unavailable, teacher.preferences)
+                TeacherRecord(
+                    teacher.name,
+                    department,
+                    languages,
+                    teacher.unavailable,
+                    teacher.preferences,
+                    self._terms(teacher, taught_in[teacher.department.code]),
+                )
             )
         records.courses.extend(offering.course for offering in offerings)
         registered: dict[str, list[str]] = {}

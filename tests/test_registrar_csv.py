@@ -18,7 +18,7 @@ from datasets.registrar_csv import (
     read_registrar,
     write_registrar,
 )
-from datasets.registrar_records import ExamPeriod, ExamRecord, Programme
+from datasets.registrar_records import ExamPeriod, ExamRecord, ExtraLoad, Programme, TeachingTerms
 from datasets.semester import generate_semester
 from models import LessonProblem, LessonScoring, Preference, SectionRelation
 
@@ -209,10 +209,10 @@ GOOD = {
         "MB-102,Main Building,30,classroom,,Tue 3",
     ),
     "teachers.csv": _csv(
-        "name,department,languages,unavailable,preferences",
+        "name,department,languages,unavailable,preferences,rank,rate,qualifications",
         "Akhmetova Aigerim,Computer Engineering,English;Russian,Tue,"
-        "Mon 1: discouraged;Mon 2-3: strongly preferred",
-        "Petrov Sergey,Computer Engineering,,,",
+        "Mon 1: discouraged;Mon 2-3: strongly preferred,associate professor,1,CSE1001",
+        "Petrov Sergey,Computer Engineering,,,,,0.5,CSE1001 practice",
     ),
     "courses.csv": _csv(
         "code,title,credits,department", "CSE1001,Programming Principles,5,Computer Engineering"
@@ -234,6 +234,10 @@ GOOD = {
         "name,title,department", "Computer Science,BSc Computer Science,Computer Engineering"
     ),
     "exams.csv": _csv("course,minutes", "CSE1001,90"),
+    "extra_load.csv": _csv(
+        "name,component,hours,department,course,language,teacher",
+        "Theses CE,thesis supervision,120,Computer Engineering,,English,Akhmetova Aigerim",
+    ),
     "exam_periods.csv": _csv("date,start,minutes,penalty", "2026-12-22,14:00,120,", "2026-12-22,9:00,180,3"),
 }
 
@@ -285,6 +289,13 @@ def test_the_exam_session_and_programmes_read_in_date_order(tmp_path: Path) -> N
     data = read_records(_folder(tmp_path / "good"))
     assert data.programmes == (Programme("Computer Science", "BSc Computer Science", "Computer Engineering"),)
     assert data.exams == (ExamRecord("CSE1001", 90),)
+    assert data.teachers[0].terms == TeachingTerms("associate professor", 1.0, 0, ("CSE1001",))
+    assert data.teachers[1].terms.rate == 0.5 and data.teachers[1].terms.rank == "lecturer"
+    assert data.extra_load == (
+        ExtraLoad(
+            "Theses CE", "thesis supervision", 120, "Computer Engineering", "", "English", "Akhmetova Aigerim"
+        ),
+    )
     assert data.exam_periods == (
         ExamPeriod(dt.date(2026, 12, 22), "09:00", 180, 3),
         ExamPeriod(dt.date(2026, 12, 22), "14:00", 120, 0),
@@ -420,6 +431,22 @@ MALFORMED = {
         "department",
         _replace("programmes", ",Computer Engineering", ",Law"),
     ),
+    "unknown rank": ("teachers", 2, "rank", _replace("teachers", "associate professor", "dean")),
+    "rate above two": ("teachers", 3, "rate", _replace("teachers", ",0.5,", ",2.5,")),
+    "rate not a number": ("teachers", 3, "rate", _replace("teachers", ",0.5,", ",half,")),
+    "bad qualification": (
+        "teachers",
+        3,
+        "qualifications",
+        _replace("teachers", "CSE1001 practice", "CSE1001 seminar"),
+    ),
+    "extra load of an unknown teacher": (
+        "extra_load",
+        2,
+        "teacher",
+        _replace("extra_load", ",Akhmetova Aigerim", ",Nobody"),
+    ),
+    "extra load of no hours": ("extra_load", 2, "hours", _replace("extra_load", ",120,", ",,")),
     "exam of an unknown course": ("exams", 2, "course", _replace("exams", "CSE1001,", "CSE9999,")),
     "exam of no length": ("exams", 2, "minutes", _replace("exams", ",90", ",0")),
     "exam twice": ("exams", 3, "course", {"exams": GOOD["exams.csv"] + "CSE1001,60\n"}),

@@ -36,6 +36,8 @@ def store_semester(
     starts_on: dt.date | None = None,
     teaching_weeks: int = 15,
     exams: tuple[dt.date, dt.date] | None = None,
+    academic_year: str = "",
+    term: int = 1,
 ) -> schema.Semester:
     if session.scalar(select(schema.Semester).where(schema.Semester.name == name)) is not None:
         raise StorageError(f"Semester {name!r} already exists; import its records one kind at a time instead")
@@ -46,6 +48,8 @@ def store_semester(
         exams_from=exams[0] if exams else None,
         exams_to=exams[1] if exams else None,
         days=list(data.calendar.days),
+        academic_year=academic_year,
+        term=term,
     )
     semester.periods = [
         schema.CalendarPeriod(position=i, name=p.name, start=p.start, lunch_after=p.lunch_after)
@@ -119,6 +123,8 @@ def store_semester(
         )
     _store_exam_session(session, semester, data, courses)
     session.flush()
+    _store_extra_load(session, semester, data, courses)
+    session.flush()
     if data.registrations:  # tens of thousands: one bulk insert
         session.execute(
             insert(schema.Registration),
@@ -166,6 +172,33 @@ def _store_exam_session(
         schema.ExamPeriod(semester=semester, date=p.date, start=p.start, minutes=p.minutes, penalty=p.penalty)
         for p in data.exam_periods
     )
+
+
+def _store_extra_load(
+    session: Session,
+    semester: schema.Semester,
+    data: records.RegistrarData,
+    courses: dict[str, schema.Course],
+) -> None:
+    departments = {d.name: d for d in session.scalars(select(schema.Department))}
+    teachers = {t.name: t for t in session.scalars(select(schema.Teacher))}
+    for extra in data.extra_load:
+        row = schema.ExtraLoad(semester=semester, name=extra.name)
+        _fill_extra_load(row, extra, departments, courses, teachers)
+        session.add(row)
+
+
+def _fill_extra_load(
+    row: schema.ExtraLoad,
+    record: records.ExtraLoad,
+    departments: dict[str, schema.Department],
+    courses: dict[str, schema.Course],
+    teachers: dict[str, schema.Teacher],
+) -> None:
+    row.component, row.hours, row.language = record.component, record.hours, record.language
+    row.department = departments[record.department] if record.department else None
+    row.course = courses[record.course] if record.course else None
+    row.teacher = teachers[record.teacher] if record.teacher else None
 
 
 def load_semester(session: Session, name: str) -> records.RegistrarData:
@@ -226,6 +259,14 @@ def load_semester(session: Session, name: str) -> records.RegistrarData:
                 tuple(t.languages),
                 tuple(t.unavailable),
                 tuple((time, Preference(wish)) for time, wish in t.preferences),
+                records.TeachingTerms(
+                    t.rank,
+                    t.rate,
+                    t.minimum_hours,
+                    tuple(t.qualifications),
+                    tuple(t.wanted),
+                    tuple(t.unwanted),
+                ),
             )
             for t in _all(session, schema.Teacher, schema.Teacher.department)
         ),
@@ -270,6 +311,27 @@ def load_semester(session: Session, name: str) -> records.RegistrarData:
                 .where(schema.Exam.semester_id == semester.id)
                 .order_by(schema.Exam.id)
                 .options(selectinload(schema.Exam.course))
+            )
+        ),
+        extra_load=tuple(
+            records.ExtraLoad(
+                x.name,
+                x.component,
+                x.hours,
+                x.department.name if x.department else "",
+                x.course.code if x.course else "",
+                x.language,
+                x.teacher.name if x.teacher else "",
+            )
+            for x in session.scalars(
+                select(schema.ExtraLoad)
+                .where(schema.ExtraLoad.semester_id == semester.id)
+                .order_by(schema.ExtraLoad.id)
+                .options(
+                    selectinload(schema.ExtraLoad.department),
+                    selectinload(schema.ExtraLoad.course),
+                    selectinload(schema.ExtraLoad.teacher),
+                )
             )
         ),
         exam_periods=tuple(
@@ -339,6 +401,13 @@ def _teacher(
     row.department = departments[record.department] if record.department else None
     row.languages, row.unavailable = list(record.languages), list(record.unavailable)
     row.preferences = [[time, wish.value] for time, wish in record.preferences]
+    terms = record.terms
+    row.rank, row.rate, row.minimum_hours = terms.rank, terms.rate, terms.minimum_hours
+    row.qualifications, row.wanted, row.unwanted = (
+        list(terms.qualifications),
+        list(terms.wanted),
+        list(terms.unwanted),
+    )
 
 
 def _course(row: schema.Course, record: records.Course, departments: dict[str, schema.Department]) -> None:
@@ -370,6 +439,7 @@ def store_table(session: Session, semester: str, kind: str, rows: list[TableReco
         "exams": _store_exams,
         "exam_periods": _store_exam_periods,
         "registrations": _store_registrations,
+        "extra_load": _store_extra_rows,
     }
     if kind in by_semester:
         return by_semester[kind](session, stored, rows)
@@ -553,6 +623,24 @@ def _store_exam_periods(session: Session, semester: schema.Semester, rows: list[
         lambda r: (r.date, r.start),
         lambda r: schema.ExamPeriod(semester=semester, date=r.date, start=r.start),
         fill,
+    )
+
+
+def _store_extra_rows(session: Session, semester: schema.Semester, rows: list[Any]) -> tuple[int, int]:
+    departments = {d.name: d for d in session.scalars(select(schema.Department))}
+    courses = {c.code: c for c in session.scalars(select(schema.Course))}
+    teachers = {t.name: t for t in session.scalars(select(schema.Teacher))}
+    existing = {
+        x.name: x
+        for x in session.scalars(select(schema.ExtraLoad).where(schema.ExtraLoad.semester_id == semester.id))
+    }
+    return _update_or_add(
+        session,
+        existing,
+        rows,
+        lambda r: r.name,
+        lambda r: schema.ExtraLoad(semester=semester, name=r.name),
+        lambda row, r: _fill_extra_load(row, r, departments, courses, teachers),
     )
 
 

@@ -59,10 +59,17 @@ class Semester(Base):
     exams_from: Mapped[dt.date | None] = mapped_column(Date)
     exams_to: Mapped[dt.date | None] = mapped_column(Date)
     days: Mapped[list[str]] = mapped_column(default=list)  # "Mon", "Tue", ...
+    academic_year: Mapped[str] = mapped_column(
+        String(20), default=""
+    )  # "2026/27": its terms share a load plan
+    term: Mapped[int] = mapped_column(default=1)
     periods: Mapped[list[CalendarPeriod]] = relationship(
         back_populates="semester", order_by="CalendarPeriod.position", cascade="all, delete-orphan"
     )
-    __table_args__ = (CheckConstraint("teaching_weeks >= 1", name="teaching_weeks"),)
+    __table_args__ = (
+        CheckConstraint("teaching_weeks >= 1", name="teaching_weeks"),
+        CheckConstraint("term in (1, 2)", name="term"),
+    )
 
 
 class CalendarPeriod(Base):
@@ -123,7 +130,17 @@ class Teacher(Base):
     languages: Mapped[list[str]] = mapped_column(default=list)
     unavailable: Mapped[list[str]] = mapped_column(default=list)
     preferences: Mapped[list[list[str]]] = mapped_column(default=list)  # [time, wish]
+    rank: Mapped[str] = mapped_column(String(40), default="lecturer")
+    rate: Mapped[float] = mapped_column(default=1.0)
+    minimum_hours: Mapped[int] = mapped_column(default=0)
+    qualifications: Mapped[list[str]] = mapped_column(default=list)  # "CSE1001", "CSE1001 practice"
+    wanted: Mapped[list[str]] = mapped_column(default=list)
+    unwanted: Mapped[list[str]] = mapped_column(default=list)
     department: Mapped[Department | None] = relationship()
+    __table_args__ = (
+        CheckConstraint("rate > 0 and rate <= 2", name="rate"),
+        CheckConstraint("minimum_hours >= 0", name="minimum_hours"),
+    )
 
 
 class Course(Base):
@@ -255,6 +272,29 @@ class ExamPeriod(Base):
         UniqueConstraint("semester_id", "date", "start"),
         CheckConstraint("minutes > 0", name="minutes"),
         CheckConstraint("penalty >= 0", name="penalty"),
+    )
+
+
+class ExtraLoad(Base):
+    """Work of a semester that counts as teaching load besides classes (supervision, ...)."""
+
+    __tablename__ = "extra_load"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    semester_id: Mapped[int] = mapped_column(ForeignKey("semester.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(NAME))
+    component: Mapped[str] = mapped_column(String(NAME))
+    hours: Mapped[int]
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id"))
+    language: Mapped[str] = mapped_column(String(NAME), default="")
+    teacher_id: Mapped[int | None] = mapped_column(ForeignKey("teacher.id"))
+    semester: Mapped[Semester] = relationship()
+    department: Mapped[Department | None] = relationship()
+    course: Mapped[Course | None] = relationship()
+    teacher: Mapped[Teacher | None] = relationship()
+    __table_args__ = (
+        UniqueConstraint("semester_id", "name"),
+        CheckConstraint("hours >= 0", name="hours"),
     )
 
 
