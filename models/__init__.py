@@ -26,12 +26,17 @@ from models.lessons import (
     Teacher,
     TimeGrid,
 )
+from models.load import LoadItem, LoadProblem, LoadSolution, LoadTeacher
 from models.report import ProgressPoint, SolveParameters, SolveReport, SolveStatus
 from models.scenario import Pin, Scenario
 
 __all__ = [
     "Cohort",
     "LessonProblem",
+    "LoadItem",
+    "LoadProblem",
+    "LoadSolution",
+    "LoadTeacher",
     "LessonRoom",
     "LessonScoring",
     "LessonSolution",
