@@ -98,7 +98,7 @@ class _Campus:
         for department, share in hours.items():
             for _ in range(max(1, round(teachers * share / total))):
                 self.staff.append(self._teacher(department))
-        self._plan(self.items[first_item:], self.staff[first_teacher:])
+        self._plan(self.items[first_item:], first_teacher)
         self._supervision(self.staff[first_teacher:])
 
     def _sections(self, sections: int) -> None:
@@ -156,8 +156,9 @@ class _Campus:
     def _language(self) -> str:
         return self.rng.choices([n for n, _ in LANGUAGE_SHARES], [s for _, s in LANGUAGE_SHARES])[0]
 
-    def _teacher(self, department: str) -> _Teacher:
-        rank = self.rng.choices(list(RANK_NORMS), RANK_SHARES)[0]
+    def _teacher(self, department: str, senior: bool = False) -> _Teacher:
+        ranks = SENIOR if senior else tuple(RANK_NORMS)
+        rank = self.rng.choices(ranks, RANK_SHARES[: len(ranks)])[0]
         rate = self.rng.choices([r for r, _ in RATES], [s for _, s in RATES])[0]
         languages = {self._language()}
         for language, _ in LANGUAGE_SHARES:
@@ -168,29 +169,34 @@ class _Campus:
         name = f"{self.rng.choice(SURNAMES)}{'a' * woman} {self.rng.choice(WOMEN if woman else MEN)}"
         return _Teacher(f"{name} {len(self.staff) + 1}", department, rank, rate, languages, away)
 
-    def _plan(self, items: list[_Item], staff: list[_Teacher]) -> None:
-        """A distribution keeping every hard rule; qualifications and languages are made to cover it."""
+    def _plan(self, items: list[_Item], first: int) -> None:
+        """A distribution keeping every hard rule (hiring where the staff has no room); the teachers'
+        qualifications and languages are made to cover it."""
         by_department: dict[str, list[int]] = {}
-        for position, teacher in enumerate(staff):
-            by_department.setdefault(teacher.department, []).append(position)
-        offset = len(self.staff) - len(staff)
+        for position in range(first, len(self.staff)):
+            by_department.setdefault(self.staff[position].department, []).append(position)
         for item in sorted(items, key=lambda i: (i.component != LECTURE, -i.hours)):
-            team = [t for t in by_department[item.department] if item.term not in staff[t].away]
-            lecturing = [t for t in team if staff[t].rank in SENIOR] if item.component == LECTURE else team
             share = item.hours // item.teachers
-            fitting = [t for t in lecturing or team if staff[t].load + share <= staff[t].maximum]
-            pool = fitting or lecturing or team
-            pool.sort(key=lambda t: self._fit(staff[t], item))
-            for position in pool[: item.teachers]:
-                teacher = staff[position]
+            while True:
+                team = [t for t in by_department[item.department] if item.term not in self.staff[t].away]
+                if item.component == LECTURE:
+                    team = [t for t in team if self.staff[t].rank in SENIOR]
+                fitting = [t for t in team if self.staff[t].load + share <= self.staff[t].maximum]
+                if len(fitting) >= item.teachers:
+                    break
+                self.staff.append(self._teacher(item.department, senior=item.component == LECTURE))
+                by_department[item.department].append(len(self.staff) - 1)
+            fitting.sort(key=lambda t: self._fit(self.staff[t], item))
+            for position in fitting[: item.teachers]:
+                teacher = self.staff[position]
                 teacher.load += share
                 teacher.languages.add(item.language)
                 teacher.qualifications.add((item.course, item.component))
-                item.planned.append(offset + position)
+                item.planned.append(position)
         courses: dict[str, list[str]] = {}
         for item in items:
             courses.setdefault(item.department, []).append(item.course)
-        for teacher in staff:
+        for teacher in self.staff[first:]:
             own = sorted(set(courses.get(teacher.department, [])))
             for course in self.rng.sample(own, min(EXTRA_COURSES, len(own))):
                 teacher.qualifications.add((course, PRACTICE))
