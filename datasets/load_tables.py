@@ -173,6 +173,9 @@ def build_load_problem(
         )
     built_items = []
     for position, entry in enumerate(items):
+        if entry.hours % entry.teachers:
+            reason = f"hours: {entry.hours} do not split evenly among {entry.teachers} teachers"
+            raise DatasetError(entry.source, entry.line, reason)
         if entry.lecture and entry.lecture not in item_index:
             raise DatasetError(entry.source, entry.line, f"lecture: unknown item {entry.lecture!r}")
         fixed, previous = people(entry, "fixed", entry.fixed), people(entry, "last_year", entry.last_year)

@@ -41,27 +41,19 @@ def count(problem: LoadProblem, solution: LoadSolution) -> list[Violation]:
 
 
 def post(view: LoadModelView) -> cp_model.LinearExprT:
-    problem = view.problem
     prepares: dict[tuple[int, str], cp_model.IntVar] = {}
-    course_hours: dict[str, int] = defaultdict(int)
-    reachable: dict[tuple[int, str], int] = defaultdict(int)  # hours of the course a teacher could take
-    for item in problem.items:
+    hours: dict[tuple[int, str], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    for item in view.problem.items:
         if not item.is_class:
             continue
-        course_hours[item.course] += item.hours
         for teacher, literal in view.assigned(item.index).items():
             key = (teacher, item.course)
             if key not in prepares:
                 prepares[key] = view.model.new_bool_var(f"prepares[{teacher},{item.course}]")
             view.model.add_implication(literal, prepares[key])
-            reachable[key] += item.share
-    # Redundant, for the bound: a course's hours need enough teachers preparing it to give them.
-    by_course: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
-    for (teacher, course), literal in prepares.items():
-        capacity = min(reachable[teacher, course], problem.maximum(problem.teachers[teacher]))
-        by_course[course].append((capacity, literal))
-    for course, options in by_course.items():
-        if "coverage" in view.relaxed:  # hours may then go untaught
-            break
-        view.model.add(sum(capacity * literal for capacity, literal in options) >= course_hours[course])
+            hours[key].append((item.share, literal))
+    # Redundant, for the bound: the hours a teacher gives of a course need them to prepare it.
+    for key, taught in hours.items():
+        reachable = sum(share for share, _ in taught)
+        view.model.add(sum(share * literal for share, literal in taught) <= reachable * prepares[key])
     return sum(prepares.values())

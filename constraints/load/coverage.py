@@ -44,8 +44,9 @@ def post(view: LoadModelView) -> cp_model.LinearExprT:
         seats = sum(view.assigned(item.index).values())
         if NAME in view.relaxed:
             empty = view.model.new_int_var(0, item.teachers, f"empty_seats[{item.index}]")
-            view.model.add(seats + empty == item.teachers)
-            penalty.append(empty)
+            extra = view.model.new_int_var(0, len(view.assigned(item.index)), f"extra_teachers[{item.index}]")
+            view.model.add(seats + empty - extra == item.teachers)
+            penalty += [empty, extra]
         else:
             view.model.add(seats == item.teachers)
     return sum(penalty)

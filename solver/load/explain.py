@@ -116,7 +116,10 @@ RELAXED = frozenset(
         load_rules.qualification.NAME,
     }
 )
-BREACH = 1_000  # a relaxed hard rule's weight: far above any soft criterion's hour
+# A relaxed hard rule's weight, far above any soft criterion's: an hour outside a teacher's limits,
+# and a hundred times that for a seat left empty or taken wrongly, so the draft rather bends limits.
+HOUR_BREACH = 1_000
+SEAT_BREACH = 100 * HOUR_BREACH
 
 
 def name_culprits(problem: LoadProblem, scenario: Scenario, time_limit: float, workers: int) -> list[str]:
@@ -124,7 +127,7 @@ def name_culprits(problem: LoadProblem, scenario: Scenario, time_limit: float, w
     from solver.load.model import LoadCpModel  # the model imports nothing from here; keep it so
 
     draft = LoadCpModel(problem, relaxed=RELAXED)
-    weights = {name: BREACH for name in RELAXED}
+    weights = {name: SEAT_BREACH for name in RELAXED} | {load_rules.load_limits.NAME: HOUR_BREACH}
     draft.post(load_rules.HARD_UNITS, weights)
     run = solve_model(
         draft.model, draft.decision_variables(), time_limit=max(1.0, time_limit), workers=workers, seed=0
