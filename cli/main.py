@@ -10,11 +10,12 @@ import click
 from cli.bench import bench
 from cli.database import database, users
 from cli.display import console, print_evaluation, print_report, progress_display
+from cli.display import read_input as _read
 from cli.generate import generate
+from cli.load import load
 from cli.rooms import rooms
 from cli.service import demo, serve
 from datasets import read_exam_problem, read_exam_solution, write_exam_solution
-from datasets.errors import DatasetError
 from datasets.json_io import solution_to_json
 from models import Pin, Scenario, SolveParameters, SolveStatus
 from solver.engine import default_workers
@@ -206,16 +207,8 @@ def lessons_check(instance: Path, solution: Path, file_format: str | None) -> No
         sys.exit(1)
 
 
-def _read(load):  # type: ignore[no-untyped-def]
-    """Run a reader; bad input ends the command with the reader's message, not a traceback."""
-    try:
-        return load()
-    except DatasetError as error:
-        console.print(f"[red]error:[/] {error}", soft_wrap=True)
-        sys.exit(2)
-
-
 main.add_command(generate)
+main.add_command(load)
 main.add_command(database)
 main.add_command(bench)
 main.add_command(users)

@@ -26,6 +26,7 @@ from models.lessons import (
     Teacher,
     TimeGrid,
 )
+from models.load import LoadItem, LoadProblem, LoadSolution, LoadTeacher
 from models.report import ProgressPoint, SolveParameters, SolveReport, SolveStatus
 from models.rooms import BookableRoom, Occupation, RoomOffer, RoomRequest
 from models.scenario import Pin, Scenario
@@ -37,6 +38,10 @@ __all__ = [
     "RoomRequest",
     "Cohort",
     "LessonProblem",
+    "LoadItem",
+    "LoadProblem",
+    "LoadSolution",
+    "LoadTeacher",
     "LessonRoom",
     "LessonScoring",
     "LessonSolution",

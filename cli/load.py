@@ -1,0 +1,202 @@
+"""`registrar load`: distribute the teaching load, check a department's distribution, compare actual
+hours with the plan."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from cli.display import console, print_evaluation, print_report, progress_display
+from cli.display import read_input as _read
+from datasets.load_generator import generate_load
+from datasets.load_tables import (
+    read_actual,
+    read_assignment,
+    read_load_problem,
+    write_assignment,
+    write_load_tables,
+)
+from models import SolveParameters, SolveStatus
+from models.load import CLASS_COMPONENTS, LoadProblem, LoadSolution
+from solver.engine import default_workers
+from solver.load.summary import OTHER, LoadLine, actual_lines, department_lines, teacher_lines
+
+SHOWN_TEACHERS = 30
+
+
+@click.group()
+def load() -> None:
+    """Teaching load: who teaches each section, within every teacher's norm."""
+
+
+@load.command("solve")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds."
+)
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT workers [all cores].")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for assignment.csv, by_teacher.csv and by_department.csv.",
+)
+@click.option("--json", "json_report", type=click.Path(path_type=Path), help="Write the solve report.")
+def load_solve(
+    folder: Path,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    output: Path | None,
+    json_report: Path | None,
+) -> None:
+    """Assign teachers to the load items of FOLDER (teachers and items tables) and balance the load."""
+    from solver.load.solve import solve_load
+
+    problem = _read(lambda: read_load_problem(folder))
+    parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
+    hours = sum(item.hours for item in problem.items)
+    console.print(
+        f"[bold]{problem.name}[/]: {len(problem.teachers)} teachers, {len(problem.items)} load items, "
+        f"{hours:,} hours; {time_limit:g} s on {parameters.workers} workers, seed {seed}"
+    )
+    with progress_display(time_limit) as listener:
+        outcome = solve_load(problem, parameters, listener=listener)
+    print_report(outcome.report)
+    if outcome.evaluation is not None:
+        print_evaluation(problem, outcome.evaluation)
+    if outcome.solution is not None:
+        _print_departments(problem, outcome.solution)
+    if json_report is not None:
+        json_report.write_text(outcome.report.model_dump_json(indent=2))
+    if output is not None and outcome.solution is not None:
+        _write_statement(problem, outcome.solution, output)
+        console.print(f"assignment written to {output}/ (assignment.csv, by_teacher.csv, by_department.csv)")
+    if outcome.report.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
+        sys.exit(1)
+
+
+@load.command("check")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("assignment", type=click.Path(path_type=Path))
+def load_check(folder: Path, assignment: Path) -> None:
+    """Check a department's distribution ASSIGNMENT (item, teachers) against the rules; exit 1 when
+    it breaks a hard rule (unqualified, language mismatch, overload, ...)."""
+    from constraints.load import evaluate
+
+    problem = _read(lambda: read_load_problem(folder))
+    solution = _read(lambda: read_assignment(assignment, problem))
+    evaluation = evaluate(problem, solution)
+    _print_departments(problem, solution)
+    _print_teachers(problem, solution)
+    print_evaluation(problem, evaluation, show_hard=True)
+    if not evaluation.feasible:
+        sys.exit(1)
+
+
+@load.command("actual")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("actual", type=click.Path(path_type=Path))
+@click.option(
+    "--plan",
+    type=click.Path(path_type=Path),
+    help="The planned distribution [FOLDER/assignment.csv].",
+)
+def load_actual(folder: Path, actual: Path, plan: Path | None) -> None:
+    """Compare the hours ACTUAL (teacher, hours[, item]) with the plan, per teacher and department."""
+    problem = _read(lambda: read_load_problem(folder))
+    planned = _read(lambda: read_assignment(plan or folder / "assignment.csv", problem))
+    rows = _read(lambda: read_actual(actual, problem))
+    hours: dict[str, int] = {}
+    for row in rows:
+        hours[row.teacher] = hours.get(row.teacher, 0) + row.hours
+    teachers, departments = actual_lines(problem, planned, hours)
+    for title, lines in (("by department", departments), ("teachers off plan", teachers)):
+        table = Table(title=f"actual against planned hours, {title}")
+        for column in ("name", "planned", "actual", "deviation"):
+            table.add_column(column, justify="left" if column == "name" else "right")
+        for line in lines:
+            if title == "by department" or line.deviation:
+                table.add_row(line.name, f"{line.planned:,}", f"{line.actual:,}", f"{line.deviation:+,}")
+        console.print(table)
+
+
+@load.command("generate")
+@click.option("--teachers", type=click.IntRange(min=14), default=300, show_default=True)
+@click.option("--sections", type=click.IntRange(min=14), default=1500, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--scale", type=click.IntRange(min=1), default=1, show_default=True, help="Campuses.")
+@click.option("--output", type=click.Path(path_type=Path, file_okay=False), required=True)
+def load_generate(teachers: int, sections: int, seed: int, scale: int, output: Path) -> None:
+    """Write a synthetic year of teaching load as teachers.csv and items.csv."""
+    problem = generate_load(teachers, sections, seed, scale)
+    write_load_tables(problem, output)
+    console.print(
+        f"{len(problem.teachers)} teachers, {len(problem.items)} load items "
+        f"({sum(item.hours for item in problem.items):,} hours) written to {output}/"
+    )
+
+
+def _columns(table: Table, first: str) -> None:
+    table.add_column(first)
+    for column in (*CLASS_COMPONENTS, OTHER, "total", "norm", "over", "under"):
+        table.add_column(column, justify="right")
+
+
+def _row(line: LoadLine, name: str) -> list[str]:
+    components = [f"{line.by_component.get(c, 0):,}" for c in (*CLASS_COMPONENTS, OTHER)]
+    flags = [f"{line.over:,}" if line.over else "", f"{line.under:,}" if line.under else ""]
+    return [name, *components, f"{line.total:,}", f"{line.norm:,}", *flags]
+
+
+def _print_departments(problem: LoadProblem, solution: LoadSolution) -> None:
+    table = Table(title="planned hours by department")
+    _columns(table, "department")
+    for line in department_lines(problem, solution):
+        table.add_row(*_row(line, line.name or "-"))
+    console.print(table)
+
+
+def _print_teachers(problem: LoadProblem, solution: LoadSolution) -> None:
+    lines = teacher_lines(problem, solution)
+    shown = [line for line in lines if line.over or line.under] or lines[:SHOWN_TEACHERS]
+    table = Table(
+        title="planned hours by teacher" + (" (outside their limits)" if shown is not lines else "")
+    )
+    _columns(table, "teacher")
+    for line in shown[:SHOWN_TEACHERS]:
+        table.add_row(*_row(line, line.name))
+    console.print(table)
+
+
+def _write_statement(problem: LoadProblem, solution: LoadSolution, folder: Path) -> None:
+    import csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_assignment(problem, solution, folder / "assignment.csv")
+    header = [
+        "name",
+        "department",
+        *CLASS_COMPONENTS,
+        OTHER,
+        "total",
+        "minimum",
+        "norm",
+        "target",
+        "over",
+        "under",
+    ]
+    for file, lines in (
+        ("by_teacher.csv", teacher_lines(problem, solution)),
+        ("by_department.csv", department_lines(problem, solution)),
+    ):
+        with (folder / file).open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow(header)
+            for line in lines:
+                components = [line.by_component.get(c, 0) for c in (*CLASS_COMPONENTS, OTHER)]
+                limits = [line.minimum, line.norm, line.target, line.over, line.under]
+                writer.writerow([line.name, line.department, *components, line.total, *limits])

@@ -1,0 +1,1 @@
+"""The teaching-load solver: who teaches each item, with the faculty's load balanced."""

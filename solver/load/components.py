@@ -1,0 +1,81 @@
+"""Independent parts of a load problem: teachers and items linked by who may teach what.
+
+Two items are in the same part when a teacher could take both (or one is the other's lecture);
+parts share nothing but the largest deviation, so each is solved on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.load import LoadItem, LoadProblem, LoadSolution, LoadTeacher
+
+
+@dataclass
+class Part:
+    """A sub-problem and where its teachers and items sit in the whole."""
+
+    problem: LoadProblem
+    teachers: list[int]  # local index -> global teacher
+    items: list[int]  # local index -> global item
+
+
+def split(problem: LoadProblem) -> list[Part]:
+    parent = list(range(len(problem.teachers) + len(problem.items)))
+
+    def find(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def join(first: int, second: int) -> None:
+        parent[find(first)] = find(second)
+
+    offset = len(problem.teachers)
+    for item, candidates in zip(problem.items, problem.candidates, strict=True):
+        for candidate in (*candidates, *item.previous):
+            join(offset + item.index, candidate)
+        if item.lecture is not None:
+            join(offset + item.index, offset + item.lecture)
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for person in problem.teachers:
+        groups.setdefault(find(person.index), ([], []))[0].append(person.index)
+    for item in problem.items:
+        groups.setdefault(find(offset + item.index), ([], []))[1].append(item.index)
+    return [_part(problem, teachers, items) for teachers, items in groups.values()]
+
+
+def _part(problem: LoadProblem, teachers: list[int], items: list[int]) -> Part:
+    local_teacher = {teacher: position for position, teacher in enumerate(teachers)}
+    local_item = {item: position for position, item in enumerate(items)}
+    sub_teachers = tuple(
+        LoadTeacher.model_validate(problem.teachers[t].model_dump() | {"index": local_teacher[t]})
+        for t in teachers
+    )
+    sub_items = []
+    for item_index in items:
+        item = problem.items[item_index]
+        sub_items.append(
+            LoadItem.model_validate(
+                item.model_dump()
+                | {
+                    "index": local_item[item_index],
+                    "fixed": tuple(local_teacher[t] for t in item.fixed),
+                    "previous": tuple(local_teacher[t] for t in item.previous),
+                    "lecture": None if item.lecture is None else local_item[item.lecture],
+                }
+            )
+        )
+    sub = LoadProblem(
+        name=problem.name, teachers=sub_teachers, items=tuple(sub_items), contact_cap=problem.contact_cap
+    )
+    return Part(sub, teachers, items)
+
+
+def join_solutions(problem: LoadProblem, parts: list[Part], solutions: list[LoadSolution]) -> LoadSolution:
+    teachers: list[tuple[int, ...]] = [() for _ in problem.items]
+    for part, solution in zip(parts, solutions, strict=True):
+        for local, given in enumerate(solution.teachers):
+            teachers[part.items[local]] = tuple(part.teachers[t] for t in given)
+    return LoadSolution(problem_name=problem.name, teachers=tuple(teachers))

@@ -1,0 +1,90 @@
+"""The CP-SAT model of a teaching load: one Boolean per item and teacher who may take it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from types import ModuleType
+
+from ortools.sat.python import cp_model
+
+from models.load import LoadProblem, LoadSolution
+
+
+class LoadCpModel:
+    """The decisions `teaches[item, teacher]`, each teacher's load as a linear sum, and the rules."""
+
+    def __init__(self, problem: LoadProblem, relaxed: frozenset[str] = frozenset()) -> None:
+        self.problem = problem
+        self.relaxed = relaxed
+        self.model = cp_model.CpModel()
+        self.teaches: dict[tuple[int, int], cp_model.IntVar] = {}
+        self._by_item: list[dict[int, cp_model.IntVar]] = []
+        self._by_teacher: dict[int, list[int]] = defaultdict(list)
+        for item, candidates in zip(problem.items, problem.candidates, strict=True):
+            literals = {}
+            for teacher in candidates:
+                literal = self.model.new_bool_var(f"teaches[{item.index},{teacher}]")
+                literals[teacher] = literal
+                self.teaches[item.index, teacher] = literal
+                self._by_teacher[teacher].append(item.index)
+            self._by_item.append(literals)
+        self._loads: dict[tuple[int, int | None], cp_model.LinearExpr] = {}
+
+    def assigned(self, item: int) -> dict[int, cp_model.IntVar]:
+        return self._by_item[item]
+
+    def items_of(self, teacher: int) -> list[int]:
+        return self._by_teacher.get(teacher, [])
+
+    def load(self, teacher: int, term: int | None = None) -> cp_model.LinearExpr:
+        key = (teacher, term)
+        if key not in self._loads:
+            items = self.problem.items
+            self._loads[key] = cp_model.LinearExpr.weighted_sum(
+                [self._by_item[i][teacher] for i in self.items_of(teacher) if term in (None, items[i].term)],
+                [items[i].share for i in self.items_of(teacher) if term in (None, items[i].term)],
+            )
+        return self._loads[key]
+
+    def post(self, units: list[ModuleType] | tuple[ModuleType, ...], weights: dict[str, int]) -> None:
+        """Post every hard rule and the weighted soft ones (and relaxed hard ones) into the objective."""
+        terms: list[cp_model.LinearExprT] = []
+        for unit in units:
+            weight = weights.get(unit.NAME, 0)
+            if not unit.HARD and not weight:
+                continue  # a criterion switched off adds nothing to the model
+            penalty = unit.post(self)
+            if weight and (not unit.HARD or unit.NAME in self.relaxed):
+                terms.append(weight * penalty)
+        self.model.minimize(sum(terms))
+
+    def cap_deviation(self, hours: int) -> None:
+        """Keep every teacher within `hours` of their target (the largest deviation already settled)."""
+        for teacher in self.problem.teachers:
+            target = self.problem.target(teacher)
+            self.model.add_linear_constraint(self.load(teacher.index), target - hours, target + hours)
+
+    def decision_variables(self) -> list[cp_model.IntVar]:
+        return list(self.teaches.values())
+
+    def hint(self, solution: LoadSolution) -> None:
+        for (item, teacher), literal in self.teaches.items():
+            self.model.add_hint(literal, teacher in solution.teachers[item])
+
+    def fix(self, solution: LoadSolution) -> bool:
+        """Fix the decisions to a solution; False when it uses a teacher the model has no Boolean for."""
+        for item, given in enumerate(solution.teachers):
+            if any(teacher not in self._by_item[item] for teacher in given):
+                return False
+        for (item, teacher), literal in self.teaches.items():
+            self.model.add(literal == int(teacher in solution.teachers[item]))
+        return True
+
+    def decode(self, values: dict[int, int]) -> LoadSolution:
+        return LoadSolution(
+            problem_name=self.problem.name,
+            teachers=tuple(
+                tuple(teacher for teacher, literal in literals.items() if values[literal.index])
+                for literals in self._by_item
+            ),
+        )

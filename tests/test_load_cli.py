@@ -1,0 +1,100 @@
+"""`registrar load`, run the way a planner runs it: generate, solve, check, compare actual hours."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli.main import main
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), terminal_width=200)
+    return result.exit_code, result.output
+
+
+def test_generate_solve_check_and_actual(tmp_path: Path) -> None:
+    data, out, report = tmp_path / "load", tmp_path / "out", tmp_path / "report.json"
+    code, output = run(
+        "load", "generate", "--teachers", "20", "--sections", "80", "--seed", "4", "--output", str(data)
+    )
+    assert code == 0 and "written to" in output, output
+    code, output = run(
+        "load",
+        "solve",
+        str(data),
+        "--time-limit",
+        "4",
+        "--workers",
+        "2",
+        "--output",
+        str(out),
+        "--json",
+        str(report),
+    )
+    assert code == 0, output
+    assert "largest deviation" in output and "planned hours by department" in output
+    written = json.loads(report.read_text())
+    for field in (
+        "status",
+        "objective",
+        "best_bound",
+        "gap",
+        "time_to_first_feasible",
+        "variables",
+        "parameters",
+    ):
+        assert field in written
+    assert sorted(p.name for p in out.iterdir()) == ["assignment.csv", "by_department.csv", "by_teacher.csv"]
+    code, output = run("load", "check", str(data), str(out / "assignment.csv"))
+    assert code == 0 and "no hard rule is broken" in output, output
+    first_teacher = (data / "teachers.csv").read_text().splitlines()[1].split(",")[0]
+    (tmp_path / "actual.csv").write_text(f"teacher,hours\n{first_teacher},7\n")
+    code, output = run(
+        "load", "actual", str(data), str(tmp_path / "actual.csv"), "--plan", str(out / "assignment.csv")
+    )
+    assert code == 0 and "actual against planned hours" in output and first_teacher in output, output
+
+
+def test_check_names_an_unqualified_overloaded_assignment(tmp_path: Path) -> None:
+    data = tmp_path / "load"
+    data.mkdir()
+    (data / "teachers.csv").write_text(
+        "name,department,rank,norm,qualifications,languages\n"
+        "Aigerim,Physics,lecturer,100,PHY101,Russian\nMarat,Physics,lecturer,100,PHY102,Kazakh\n"
+    )
+    (data / "items.csv").write_text(
+        "name,course,component,department,language,hours\n"
+        "PHY101 L1,PHY101,lecture,Physics,Russian,60\nPHY102 L1,PHY102,lecture,Physics,Kazakh,60\n"
+    )
+    (tmp_path / "mine.csv").write_text("item,teachers\nPHY101 L1,Aigerim\nPHY102 L1,Aigerim\n")
+    code, output = run("load", "check", str(data), str(tmp_path / "mine.csv"))
+    assert code == 1
+    assert "is not qualified for PHY102 lecture" in output
+    assert "Aigerim (Physics) is overloaded: 120 h against a norm of 100 h" in output
+
+
+def test_bad_input_exits_with_the_file_and_line(tmp_path: Path) -> None:
+    code, output = run("load", "solve", str(tmp_path / "missing"))
+    assert code == 2 and "expected a folder" in output
+    (tmp_path / "teachers.csv").write_text("name,department,rank\nA,B,lecturer\n")
+    (tmp_path / "items.csv").write_text("name,course,component,hours\nX,Y,lecture,-3\n")
+    code, output = run("load", "solve", str(tmp_path))
+    assert code == 2 and "items.csv:2: hours: must not be negative" in output, output
+
+
+def test_an_impossible_load_exits_1_with_the_reason(tmp_path: Path) -> None:
+    (tmp_path / "teachers.csv").write_text(
+        "name,department,rank,norm,qualifications,languages\nA,Maths,lecturer,50,CAL,Russian\n"
+    )
+    (tmp_path / "items.csv").write_text(
+        "name,course,component,department,language,hours\nCAL P1,CAL,practice,Maths,Russian,90\n"
+    )
+    code, output = run("load", "solve", str(tmp_path), "--time-limit", "2")
+    assert code == 1
+    assert (
+        "Maths department: 90 hours of CAL practice in Russian; its qualified Russian-speaking teachers "
+        "can give at most 50." in output.replace("\n", " ")
+    )

@@ -1,0 +1,118 @@
+"""The load solver: the checker's total is the reported objective, impossible loads are explained in
+the registrar's words, and a distribution reaches the lesson timetable."""
+
+from __future__ import annotations
+
+import constraints.load as load_rules
+from datasets.load_generator import generate_load
+from models import LessonProblem, LessonRoom, Section, SolveParameters, SolveStatus, TimeGrid
+from models.load import LoadItem, LoadProblem, LoadTeacher
+from solver.load.apply import apply_to_lessons
+from solver.load.components import split
+from solver.load.greedy import greedy_load
+from solver.load.solve import solve_load
+from tests.load_factory import ALIYA, BOLAT, GOOD, tiny_problem
+
+QUICK = SolveParameters(time_limit=5, workers=2, seed=0)
+
+
+def test_the_tiny_load_is_solved_to_optimality_and_checked() -> None:
+    problem = tiny_problem()
+    outcome = solve_load(problem, QUICK)
+    report = outcome.report
+    assert report.status is SolveStatus.OPTIMAL and report.problem_kind == "load"
+    assert outcome.solution is not None and outcome.evaluation is not None
+    assert outcome.evaluation.feasible
+    assert (
+        report.objective == outcome.evaluation.total == load_rules.evaluate(problem, outcome.solution).total
+    )
+    assert report.best_bound == report.objective and report.gap == 0.0
+    assert report.objective <= load_rules.evaluate(problem, GOOD).total
+    assert report.time_to_first_feasible is not None and report.variables > 0
+
+
+def test_a_generated_load_is_solved_with_a_checked_objective_and_bound() -> None:
+    problem = generate_load(teachers=40, sections=200, seed=3)
+    outcome = solve_load(problem, QUICK)
+    report = outcome.report
+    assert report.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    assert outcome.evaluation is not None and outcome.evaluation.feasible
+    assert report.objective == outcome.evaluation.total
+    assert report.best_bound is not None and 0 <= report.best_bound <= report.objective
+    assert report.progress and report.progress[-1].objective == report.objective
+
+
+def test_the_generator_makes_the_sizes_asked_and_is_repeatable() -> None:
+    problem = generate_load(teachers=300, sections=1500, seed=1)
+    sections = [item for item in problem.items if item.is_class]
+    assert len(sections) == 1500 and 290 <= len(problem.teachers) <= 320
+    assert problem == generate_load(teachers=300, sections=1500, seed=1)
+    assert load_rules.evaluate(problem, greedy_load(problem)).feasible
+    assert len(split(problem)) == 14  # one part per department
+
+
+def test_a_pool_short_of_teachers_is_explained_before_solving() -> None:
+    problem = tiny_problem(
+        bolat={"languages": frozenset({"English"})}, dana={"languages": frozenset({"English"})}
+    )
+    heavy = problem.items[1].model_copy(update={"hours": 130})
+    problem = problem.model_copy(update={"items": (*problem.items[:1], heavy, *problem.items[2:])})
+    outcome = solve_load(LoadProblem.model_validate(problem.model_dump()), QUICK)
+    assert outcome.report.status is SolveStatus.INFEASIBLE
+    assert (
+        "Mathematics department: 130 hours of MAT101 practice in Russian; its qualified Russian-speaking "
+        "teachers can give at most 100." in outcome.report.explanation
+    )
+
+
+def test_an_item_nobody_can_take_is_named() -> None:
+    problem = tiny_problem(
+        aliya={"languages": frozenset({"Russian"})}, dana={"unavailable_terms": frozenset({1, 2})}
+    )
+    outcome = solve_load(problem, QUICK)
+    assert outcome.report.status is SolveStatus.INFEASIBLE
+    assert outcome.report.explanation[0].startswith(
+        "MAT101 P1.2 (MAT101 practice in Kazakh, 30 h, term 1) needs 1 teacher(s) but only 0 can teach it"
+    )
+
+
+def test_an_infeasibility_no_check_foresees_is_named_by_relaxing_the_hard_rules() -> None:
+    teachers = tuple(
+        LoadTeacher(index=i, name=name, department="Physics", rank="lecturer", norm=100, minimum=40,
+                    qualifications=frozenset({("PHY101", "")}), languages=frozenset({"English"}))
+        for i, name in enumerate(("Yerlan", "Olga"))
+    )  # fmt: skip
+    items = (
+        LoadItem(
+            index=0, name="PHY101 L1", course="PHY101", language="English", hours=60, department="Physics"
+        ),
+    )
+    outcome = solve_load(LoadProblem(name="short", teachers=teachers, items=items), QUICK)
+    assert outcome.report.status is SolveStatus.INFEASIBLE
+    explanation = outcome.report.explanation
+    assert explanation[0].startswith("No distribution keeps every hard rule (proved by CP-SAT)")
+    assert (
+        explanation[1].startswith("load limits: ")
+        and "underloaded: 0 h against a minimum of 40 h" in explanation[1]
+    )
+
+
+def test_a_distribution_names_the_teachers_of_the_lesson_sections() -> None:
+    problem = tiny_problem()
+    named = problem.model_copy(
+        update={"items": tuple(item.model_copy(update={"section": item.name}) for item in problem.items[:4])
+                + problem.items[4:]}
+    )  # fmt: skip
+    lessons = LessonProblem(
+        name="week",
+        grid=TimeGrid(days=("Mon",), periods_per_day=4),
+        rooms=(LessonRoom(index=0, name="101", capacity=30),),
+        sections=(
+            Section(index=0, name="MAT101 L1", course="MAT101", size=30, meetings=(2,)),
+            Section(index=1, name="MAT102 L1", course="MAT102", size=30, meetings=(2,)),
+            Section(index=2, name="PHY101 L1", course="PHY101", size=30, meetings=(2,)),
+        ),
+    )
+    applied = apply_to_lessons(lessons, named, GOOD)
+    assert [teacher.name for teacher in applied.teachers] == ["Aliya", "Bolat"]
+    assert [section.teachers for section in applied.sections] == [(ALIYA,), (ALIYA, BOLAT), ()]

@@ -1,0 +1,159 @@
+"""The load tables: what is written reads back, XLSX too, records build the same problem, and every
+bad cell is named by file, line and column."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from datasets.errors import DatasetError
+from datasets.load_generator import generate_load
+from datasets.load_tables import (
+    ItemRow,
+    TeacherRow,
+    apply_to_records,
+    build_load_problem,
+    read_actual,
+    read_assignment,
+    read_load_problem,
+    template,
+    write_assignment,
+    write_load_tables,
+)
+from datasets.registrar_records import RegistrarData, SectionRecord, TeacherRecord
+from datasets.semester import CALENDAR
+from tests.load_factory import GOOD, tiny_problem
+
+
+def test_written_tables_read_back_as_the_same_problem(tmp_path: Path) -> None:
+    problem = generate_load(teachers=30, sections=150, seed=2)
+    write_load_tables(problem, tmp_path / "load")
+    again = read_load_problem(tmp_path / "load")
+    assert again.model_copy(update={"name": problem.name}) == problem
+
+
+def test_an_assignment_round_trips(tmp_path: Path) -> None:
+    problem = tiny_problem()
+    write_load_tables(problem, tmp_path)
+    write_assignment(problem, GOOD, tmp_path / "assignment.csv")
+    assert read_assignment(tmp_path / "assignment.csv", read_load_problem(tmp_path)).teachers == GOOD.teachers
+
+
+def test_xlsx_tables_and_hours_from_weekly_periods(tmp_path: Path) -> None:
+    teachers = Workbook()
+    sheet = teachers.active
+    assert sheet is not None
+    sheet.append(["name", "department", "rank", "rate", "qualifications", "languages"])
+    sheet.append(["Aigerim", "Physics", "Associate Professor", 0.5, "PHY101; *:exam supervision", "Kazakh"])
+    teachers.save(tmp_path / "teachers.xlsx")
+    (tmp_path / "items.csv").write_text(
+        "name,course,component,periods,term,language\nPHY101 L1,PHY101,Lecture,3,2,Kazakh\n"
+        "PHY exam,PHY101,exam supervision,2,1,\n"
+    )
+    problem = read_load_problem(tmp_path)
+    teacher = problem.teachers[0]
+    assert (teacher.rank, teacher.rate, teacher.norm) == ("associate professor", 0.5, 550)
+    assert teacher.qualifications == {("PHY101", ""), ("", "exam supervision")}
+    assert [(item.hours, item.term, item.component) for item in problem.items] == [
+        (45, 2, "lecture"),
+        (30, 1, "exam supervision"),
+    ]
+    assert problem.candidates == ((0,), (0,))
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "message"),
+    [
+        (
+            "items.csv",
+            "name,course,component,hours\nA,B,lecture,abc\n",
+            "items.csv:2: hours: must be a whole number",
+        ),
+        ("items.csv", "name,course,component\nA,B,lecture\n", "items.csv:2: hours: is empty"),
+        ("items.csv", "name,course,hours\nA,B,3\n", "items.csv:1: missing column component"),
+        (
+            "items.csv",
+            "name,course,component,hours,fixed\nA,B,lecture,30,Nobody\n",
+            "items.csv:2: fixed: unknown teacher 'Nobody'",
+        ),
+        (
+            "items.csv",
+            "name,course,component,hours,teachers\nA,B,lecture,31,2\n",
+            "items.csv:2: hours: 31 do not split evenly among 2",
+        ),
+        (
+            "teachers.csv",
+            "name,department,rank\nX,Physics,dean\n",
+            "teachers.csv:2: rank: 'dean' is not one of",
+        ),
+        (
+            "teachers.csv",
+            "name,department,rank,rate\nX,Physics,lecturer,full\n",
+            "teachers.csv:2: rate: must be",
+        ),
+    ],
+)
+def test_bad_cells_are_named(tmp_path: Path, file: str, content: str, message: str) -> None:
+    (tmp_path / "teachers.csv").write_text("name,department,rank\nAigerim,Physics,lecturer\n")
+    (tmp_path / "items.csv").write_text("name,course,component,hours\nA,B,lecture,30\n")
+    (tmp_path / file).write_text(content)
+    with pytest.raises(DatasetError) as error:
+        read_load_problem(tmp_path)
+    assert message in str(error.value)
+
+
+def test_unknown_names_in_assignments_and_actual_hours_are_named(tmp_path: Path) -> None:
+    problem = tiny_problem()
+    (tmp_path / "assignment.csv").write_text("item,teachers\nMAT101 L1,Aliya;Zarina\n")
+    with pytest.raises(DatasetError, match=r"assignment.csv:2: teachers: unknown teacher 'Zarina'"):
+        read_assignment(tmp_path / "assignment.csv", problem)
+    (tmp_path / "actual.csv").write_text("teacher,hours,item\nAliya,30,MAT101 L1\nBolat,x,\n")
+    with pytest.raises(DatasetError, match=r"actual.csv:3: hours: must be a whole number"):
+        read_actual(tmp_path / "actual.csv", problem)
+
+
+def test_records_build_a_problem_without_files() -> None:
+    problem = build_load_problem(
+        "records",
+        [
+            TeacherRow(
+                "Aigerim", "Physics", "lecturer", qualifications=(("PHY101", ""),), languages=("English",)
+            )
+        ],
+        [ItemRow("PHY101 L1", "PHY101", "lecture", 45, language="English", fixed=("Aigerim",))],
+    )
+    assert problem.items[0].fixed == (0,) and problem.maximum(problem.teachers[0]) == 650
+
+
+def test_templates_give_the_columns() -> None:
+    assert template("items", "csv").decode().startswith("name,course,component,department")
+    assert template("teachers", "xlsx")[:2] == b"PK"
+
+
+def test_a_distribution_replaces_the_teachers_of_registrar_sections() -> None:
+    problem = tiny_problem()
+    problem = problem.model_copy(
+        update={"items": tuple(item.model_copy(update={"section": item.name}) for item in problem.items)}
+    )
+    data = RegistrarData(
+        calendar=CALENDAR,
+        departments=(),
+        buildings=(),
+        rooms=(),
+        teachers=(TeacherRecord(name="Bolat"),),
+        courses=(),
+        sections=(SectionRecord("MAT102", "L1", "lecture", 30, (2,), teachers=("Someone",)),),
+    )
+    applied = apply_to_records(data, problem, GOOD)
+    assert applied.sections[0].teachers == ("Aliya", "Bolat")
+    assert [teacher.name for teacher in applied.teachers] == ["Bolat", "Aliya", "Dana"]
+
+
+def test_the_statement_files_are_plain_csv(tmp_path: Path) -> None:
+    problem = tiny_problem()
+    write_assignment(problem, GOOD, tmp_path / "assignment.csv")
+    rows = list(csv.reader((tmp_path / "assignment.csv").open()))
+    assert rows[0] == ["item", "teachers"] and rows[4] == ["MAT102 L1", "Aliya;Bolat"]
