@@ -36,6 +36,7 @@ from service.schemas import CloneRequest, RunRequest, RunSummary, ScenarioReques
 from service.storage import schema
 from service.storage.records import StorageError, load_semester, semester_named, store_table
 from service.storage.schema import Role, RunStatus
+from service.teaching_load import apply_load, statement
 
 api = Blueprint("api", __name__, url_prefix="/api")
 Asked = TypeVar("Asked", bound=BaseModel)
@@ -204,7 +205,8 @@ def compare(first: int, second: int) -> Response:
 @api.post("/runs/<int:run_id>/publish")
 @requires(Role.PLANNER)
 def publish(run_id: int) -> Response:
-    """The run's timetable becomes the semester's published one (of its kind)."""
+    """The run's timetable becomes the semester's published one (of its kind); a teaching load's
+    teachers go into the sections and extra load of its year."""
     with services().database.transaction() as session:
         run = _stored_run(session, run_id)
         if run.solution is None or run.evaluation is None or not run.evaluation.get("feasible"):
@@ -220,7 +222,20 @@ def publish(run_id: int) -> Response:
         ):
             other.published_at = None
         run.published_at = now()
+        if run.kind == "load":
+            apply_load(session, run)
         return jsonify(_summary(run))
+
+
+@api.get("/runs/<int:run_id>/load-statement")
+@requires(Role.PLANNER)
+def load_statement(run_id: int) -> Response:
+    """A teaching-load run's planned hours per teacher and department against their limits."""
+    with services().database.transaction() as session:
+        run = _stored_run(session, run_id)
+        if run.kind != "load" or run.solution is None:
+            raise NotFound(f"run {run_id} has no teaching load")
+        return jsonify(statement(session, run))
 
 
 @api.get("/semesters/<semester>/timetable/<whose>/<path:name>.<file_format>")

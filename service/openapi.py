@@ -196,6 +196,15 @@ OPERATIONS = (
         parameters={"username": NAME},
     ),
     Operation(
+        "get",
+        "/api/runs/{run_id}/load-statement",
+        "A teaching-load run's hours per teacher and department against their limits",
+        "planner",
+        (200, schemas.LoadStatement),
+        refusals=(404,),
+        parameters={"run_id": SMALL_ID},
+    ),
+    Operation(
         "post",
         "/api/rooms/free",
         "Free rooms for a one-off request, ranked by fit, around everything already placed",

@@ -57,7 +57,10 @@ class ImportForm(FlaskForm):
 
 
 class RunForm(FlaskForm):
-    kind = SelectField("Timetable", choices=[("lessons", "Class timetable"), ("exams", "Exam schedule")])
+    kind = SelectField(
+        "Timetable",
+        choices=[("lessons", "Class timetable"), ("exams", "Exam schedule"), ("load", "Teaching load")],
+    )
     semester = SelectField("Semester", validators=[DataRequired()])
     scenario = StringField("Scenario (empty: none)", validators=[Length(max=200)])
     time_limit = FloatField("Time limit, seconds", default=60, validators=[NumberRange(min=1, max=86400)])

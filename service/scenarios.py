@@ -12,9 +12,11 @@ from constraints.lessons import units_for
 from datasets.registrar_exams import exam_problem
 from datasets.registrar_scenario import ScenarioError, ScenarioRecord, scenario_problem
 from models import ExamProblem, LessonProblem, LessonScoring, LessonSolution, Scenario
+from models.load import LoadProblem
 from service.storage import schema
 from service.storage.records import StorageError, load_semester, semester_named
 from service.storage.schema import RunStatus
+from service.teaching_load import load_problem
 
 
 def soft_criteria() -> dict[str, int]:
@@ -69,8 +71,12 @@ def clone_scenario(session: Session, scenario_id: int, name: str) -> schema.Scen
     )
 
 
-def run_problem(session: Session, run: schema.Run) -> tuple[LessonProblem | ExamProblem, Scenario]:
+def run_problem(
+    session: Session, run: schema.Run
+) -> tuple[LessonProblem | ExamProblem | LoadProblem, Scenario]:
     """The problem and engine scenario of a run, from the records and the changes it was asked with."""
+    if run.kind == "load":
+        return load_problem(session, run.semester), Scenario()
     if run.kind == "exams":
         semester = run.semester
         data = load_semester(session, semester.name)

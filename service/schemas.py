@@ -184,3 +184,21 @@ class BookingOut(BaseModel):
     purpose: str
     booked_by: str
     series: str | None
+
+
+class LoadLineOut(BaseModel):
+    name: str
+    department: str
+    hours: dict[str, int] = Field(description="planned hours by component (lecture, practice, lab, other)")
+    total: int
+    minimum: int
+    norm: int = Field(description="the most allowed: the rank's norm at the rate, within the cap")
+    target: int
+    over: int
+    under: int
+
+
+class LoadStatement(BaseModel):
+    year: str
+    teachers: list[LoadLineOut]
+    departments: list[LoadLineOut]
