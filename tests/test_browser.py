@@ -62,6 +62,7 @@ def browser(tmp_path: Path) -> Iterator[object]:
     downloads.mkdir()
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads)})
     driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+    driver.implicitly_wait(15)  # a page still loading on a busy machine is waited for, not failed
     driver.downloads = downloads  # type: ignore[attr-defined]
     try:
         yield driver
