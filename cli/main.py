@@ -13,6 +13,7 @@ from cli.display import console, print_evaluation, print_report, progress_displa
 from cli.display import read_input as _read
 from cli.generate import generate
 from cli.load import load
+from cli.masterclasses import masterclasses
 from cli.rooms import rooms
 from cli.service import demo, serve
 from datasets import read_exam_problem, read_exam_solution, write_exam_solution
@@ -215,6 +216,7 @@ main.add_command(users)
 main.add_command(serve)
 main.add_command(demo)
 main.add_command(rooms)
+main.add_command(masterclasses)
 
 if __name__ == "__main__":
     main()

@@ -27,11 +27,25 @@ from models.lessons import (
     TimeGrid,
 )
 from models.load import LoadItem, LoadProblem, LoadSolution, LoadTeacher
+from models.masterclasses import (
+    Hall,
+    Interval,
+    MasterClass,
+    MasterClassProblem,
+    MasterClassSolution,
+    Placement,
+)
 from models.report import ProgressPoint, SolveParameters, SolveReport, SolveStatus
 from models.rooms import BookableRoom, Occupation, RoomOffer, RoomRequest
 from models.scenario import Pin, Scenario
 
 __all__ = [
+    "Hall",
+    "Interval",
+    "MasterClass",
+    "MasterClassProblem",
+    "MasterClassSolution",
+    "Placement",
     "BookableRoom",
     "Occupation",
     "RoomOffer",

@@ -15,16 +15,14 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from datasets.registrar_csv import lesson_problem
 from datasets.registrar_exams import exam_courses
+from datasets.registrar_week import room_closures, weekly_meetings
 from models import ExamProblem, ExamSolution, LessonSolution
 from models.rooms import Occupation
-from service.publish import ACADEMIC_HOUR
 from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.records import load_semester
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # (room, start, end, what) by weekday (0 Monday) for a class run; by date for an exam run
 Use = tuple[str, dt.time, dt.time, str]
 
@@ -94,40 +92,17 @@ def _uses(session: Session, run: schema.Run) -> dict[object, list[Use]]:
 def _class_week(session: Session, run: schema.Run) -> dict[object, list[Use]]:
     """Each weekday's meetings of a class timetable, and the rooms' closed periods then."""
     data = load_semester(session, run.semester.name)
-    problem = lesson_problem(data, run.semester.name)
-    solution = LessonSolution.model_validate(run.solution)
-    grid = problem.grid
-    weekday = {
-        day: WEEKDAYS.index(name[:3].lower())
-        for day, name in enumerate(grid.days)
-        if name[:3].lower() in WEEKDAYS
-    }
-
-    def clock(period: int, length: int) -> tuple[dt.time, dt.time]:
-        start = dt.time.fromisoformat(grid.period_starts[period])
-        last = dt.datetime.combine(
-            dt.date.min, dt.time.fromisoformat(grid.period_starts[period + length - 1])
-        )
-        return start, (last + dt.timedelta(minutes=ACADEMIC_HOUR)).time()
-
     uses: dict[object, list[Use]] = defaultdict(list)
-    for meeting in problem.meetings:
-        start, room = solution.starts[meeting.index], solution.rooms[meeting.index]
-        day = grid.day_of(start) if start is not None else None
-        if start is None or room is None or day not in weekday:
-            continue
-        section = data.sections[meeting.section]
-        begins, ends = clock(grid.period_of(start), meeting.length)
-        uses[weekday[day]].append(
-            (problem.rooms[room].name, begins, ends, f"{section.ref} {section.component}")
-        )
-    for lesson_room in problem.rooms:
-        for slot in sorted(lesson_room.unavailable):
-            day = grid.day_of(slot)
-            if day in weekday:
-                begins, ends = clock(grid.period_of(slot), 1)
-                uses[weekday[day]].append((lesson_room.name, begins, ends, "closed"))
+    for meeting in weekly_meetings(data, LessonSolution.model_validate(run.solution)):
+        what = f"{meeting.section} {meeting.component}"
+        uses[meeting.weekday].append((meeting.room, _clock(meeting.start), _clock(meeting.end), what))
+    for room, weekday, start, end in room_closures(data):
+        uses[weekday].append((room, _clock(start), _clock(end), "closed"))
     return dict(uses)
+
+
+def _clock(minutes: int) -> dt.time:
+    return dt.time(minutes // 60, minutes % 60)
 
 
 def _exam_sittings(session: Session, run: schema.Run) -> dict[object, list[Use]]:

@@ -17,9 +17,9 @@ from datasets.registrar_csv import lesson_problem
 from datasets.registrar_exams import exam_courses
 from datasets.registrar_records import RegistrarData
 from datasets.registrar_timetable import format_time
+from datasets.registrar_week import ACADEMIC_HOUR
 from models import ExamProblem, ExamSolution, LessonSolution
 
-ACADEMIC_HOUR = 50  # minutes a period lasts
 WHOSE = ("teacher", "room", "student", "cohort")
 COLUMNS = (
     "day",

@@ -1,0 +1,148 @@
+"""Place master classes: say in words what cannot be placed, start from a greedy placement (the
+biggest audience first, its least-clashing free time and the smallest hall that fits), then let
+CP-SAT minimise the audience's clashes; the reported objective is the checker's total."""
+
+from __future__ import annotations
+
+import resource
+from dataclasses import dataclass
+
+import constraints.masterclasses as rules
+from models import (
+    Evaluation,
+    MasterClassProblem,
+    MasterClassSolution,
+    Placement,
+    ProgressPoint,
+    Scenario,
+    SolveParameters,
+    SolveReport,
+    SolveStatus,
+)
+from solver.engine import Clock, ProgressListener, model_size, solve_model
+from solver.masterclasses.model import MasterClassModel
+
+
+@dataclass
+class MasterClassOutcome:
+    solution: MasterClassSolution | None
+    evaluation: Evaluation | None
+    report: SolveReport
+
+
+def weights_for(problem: MasterClassProblem, scenario: Scenario) -> dict[str, int]:
+    return {
+        unit.NAME: 0
+        if unit.NAME in scenario.disabled
+        else scenario.weight_of(unit.NAME, unit.weight(problem))
+        for unit in rules.units_for(problem)
+    }
+
+
+def explain(problem: MasterClassProblem) -> list[str]:
+    """Each master class no hall can take at any time of its windows, in the registrar's words."""
+    reasons = []
+    for event in problem.events:
+        fitting = [hall for hall in problem.halls if problem.fits(event, hall)]
+        if not fitting:
+            wanted = f"{event.seats} seats" + "".join(f", {f}" for f in sorted(event.features))
+            kind = f" ({event.hall_kind})" if event.hall_kind else ""
+            reasons.append(f"Master class {event.name}: no hall{kind} has {wanted}")
+            continue
+        free = any(
+            not any(busy.overlaps(day, start, start + event.minutes) for busy in hall.busy)
+            for day, start in problem.starts(event)
+            for hall in fitting
+        )
+        if not free:
+            reasons.append(
+                f"Master class {event.name}: the {len(fitting)} halls that fit it are all taken "
+                f"in every window the guest gave"
+            )
+    return reasons
+
+
+def greedy(problem: MasterClassProblem) -> MasterClassSolution:
+    taken: dict[int, list[tuple[int, int, int]]] = {}  # hall -> (day, start, end) of master classes
+    places: list[Placement | None] = [None] * len(problem.events)
+    for event in sorted(problem.events, key=lambda e: (-len(e.audience), e.index)):
+        best: tuple[int, int, Placement] | None = None
+        halls = sorted((h for h in problem.halls if problem.fits(event, h)), key=lambda h: h.capacity)
+        for day, start in problem.starts(event):
+            end = start + event.minutes
+            clash = len(problem.busy_students(event, day, start))
+            if best is not None and clash >= best[0]:
+                continue
+            for hall in halls:
+                if any(b.overlaps(day, start, end) for b in hall.busy):
+                    continue
+                if any(d == day and s < end and start < e for d, s, e in taken.get(hall.index, ())):
+                    continue
+                best = (clash, hall.capacity, Placement(day=day, start=start, hall=hall.index))
+                break
+        if best is not None:
+            places[event.index] = best[2]
+            taken.setdefault(best[2].hall, []).append(
+                (best[2].day, best[2].start, best[2].start + event.minutes)
+            )
+    return MasterClassSolution(problem_name=problem.name, places=tuple(places))
+
+
+def solve_masterclasses(
+    problem: MasterClassProblem,
+    parameters: SolveParameters,
+    scenario: Scenario | None = None,
+    listener: ProgressListener | None = None,
+) -> MasterClassOutcome:
+    scenario = scenario or Scenario()
+    clock = Clock(parameters.time_limit)
+    report = SolveReport(
+        problem_name=problem.name,
+        problem_kind="masterclasses",
+        status=SolveStatus.UNKNOWN,
+        parameters=parameters,
+    )
+    reasons = explain(problem)
+    if reasons:
+        report.status, report.explanation, report.elapsed = SolveStatus.INFEASIBLE, reasons, clock.elapsed()
+        return MasterClassOutcome(None, None, report)
+    weights = weights_for(problem, scenario)
+    built = MasterClassModel(problem, rules.units_for(problem), weights)
+    start = greedy(problem)
+    if all(place is not None for place in start.places):
+        built.hint(start)
+    report.variables, report.constraints = model_size(built.model)
+
+    def record(point: ProgressPoint) -> None:
+        report.progress.append(point)
+        if listener is not None:
+            listener(point)
+
+    run = solve_model(
+        built.model,
+        built.decisions(),
+        time_limit=clock.remaining(),
+        workers=parameters.workers,
+        seed=parameters.seed,
+        clock=clock,
+        listener=record,
+    )
+    report.elapsed = clock.elapsed()
+    report.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if not run.has_solution:
+        report.status = SolveStatus.INFEASIBLE if run.status == 3 else SolveStatus.UNKNOWN
+        report.explanation = ["No placement keeps every master class in a free hall that fits at once"]
+        return MasterClassOutcome(None, None, report)
+    solution = built.solution(run.values)
+    evaluation = rules.evaluate(problem, solution, scenario)
+    if not evaluation.feasible or run.objective is None or round(run.objective) != evaluation.total:
+        raise AssertionError(
+            f"CP-SAT prices the placement at {run.objective} but the checker says {evaluation.total}"
+        )
+    report.status = SolveStatus.OPTIMAL if run.proven_optimal else SolveStatus.FEASIBLE
+    report.objective = evaluation.total
+    report.best_bound = round(run.bound) if run.bound is not None else None
+    report.gap = SolveReport.relative_gap(report.objective, report.best_bound)
+    report.time_to_first_feasible = run.first_solution_at
+    report.time_to_best = report.progress[-1].elapsed if report.progress else report.elapsed
+    return MasterClassOutcome(solution, evaluation, report)
