@@ -1,0 +1,128 @@
+"""Master classes from the command line, the way the office would: requests written next to a
+registrar folder, placed around its class timetable; a bad request named by line and column."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from datasets.masterclass_tables import masterclass_problem, read_requests
+from datasets.registrar_csv import lesson_problem, read_records
+from datasets.registrar_timetable import read_timetable
+from datasets.registrar_week import room_closures, weekly_meetings
+
+STARTS_ON = "2026-09-07"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("mc")
+    runner = CliRunner()
+    semester = root / "semester"
+    assert (
+        runner.invoke(
+            main, ["generate", "semester", "--students", "300", "--seed", "5", "--output", str(semester)]
+        ).exit_code
+        == 0
+    )
+    solved = runner.invoke(
+        main,
+        [
+            "lessons",
+            "solve",
+            str(semester),
+            "--time-limit",
+            "4",
+            "--workers",
+            "1",
+            "--output",
+            str(root / "tt"),
+        ],
+    )
+    assert solved.exit_code == 0, solved.output
+    made = runner.invoke(
+        main, ["masterclasses", "generate", str(semester), "--count", "6", "--starts-on", STARTS_ON]
+    )
+    assert made.exit_code == 0 and "6 master-class requests" in made.output
+    return root
+
+
+def test_requests_are_placed_in_free_halls_around_the_timetable(folder: Path) -> None:
+    semester, out = folder / "semester", folder / "placed.csv"
+    answer = CliRunner().invoke(
+        main,
+        [
+            "masterclasses",
+            "solve",
+            str(semester),
+            "--timetable",
+            str(folder / "tt" / "timetable.csv"),
+            "--starts-on",
+            STARTS_ON,
+            "--time-limit",
+            "10",
+            "--workers",
+            "1",
+            "--output",
+            str(out),
+            "--json",
+            str(folder / "r.json"),
+        ],
+    )
+    assert answer.exit_code == 0, answer.output
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 6 and ("optimal" in answer.output or "feasible" in answer.output)
+    data = read_records(semester)
+    fixed = read_timetable(folder / "tt" / "timetable.csv", lesson_problem(data, "x"))
+    meetings = weekly_meetings(data, fixed)
+    problem = masterclass_problem(
+        "x",
+        data,
+        meetings,
+        read_requests(semester),
+        dt.date(2026, 9, 7),
+        15,
+        closures=room_closures(data),
+    )
+    for row in rows:
+        date = dt.date.fromisoformat(row["date"])
+        start = int(row["start"][:2]) * 60 + int(row["start"][3:])
+        end = int(row["end"][:2]) * 60 + int(row["end"][3:])
+        taken = [
+            m
+            for m in meetings
+            if m.room == row["hall"] and m.weekday == date.weekday() and m.start < end and start < m.end
+        ]
+        assert not taken, (row, taken)  # during the teaching weeks the hall has no class then
+    assert '"objective"' in (folder / "r.json").read_text() and len(problem.events) == 6
+
+
+def test_a_bad_request_is_named_by_line_and_column(folder: Path, tmp_path: Path) -> None:
+    semester = folder / "semester"
+    text = (semester / "masterclasses.csv").read_text().splitlines()
+    broken = tmp_path / "semester"
+    broken.mkdir()
+    for file in semester.iterdir():
+        (broken / file.name).write_bytes(file.read_bytes())
+    name, minutes, rest = text[2].split(",", 2)
+    text[2] = f"{name},600,{rest}"  # longer than any of its windows
+    (broken / "masterclasses.csv").write_text("\n".join(text) + "\n")
+    answer = CliRunner().invoke(
+        main,
+        [
+            "masterclasses",
+            "solve",
+            str(broken),
+            "--timetable",
+            str(folder / "tt" / "timetable.csv"),
+            "--starts-on",
+            STARTS_ON,
+        ],
+    )
+    assert answer.exit_code == 2 and "masterclasses.csv:3: windows:" in answer.output
+    assert "shorter than the 600 minutes" in answer.output
