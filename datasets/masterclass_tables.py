@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,19 +61,13 @@ def request_of(row: _Row) -> MasterClassRequest:
         raise row.error("minutes", "a master class lasts at least a minute")
     windows = []
     for entry in row.items("windows"):
-        found = _WINDOW.fullmatch(entry)
-        if found is None:
-            raise row.error("windows", f"{entry!r} is not like 2026-10-05 14:00-17:00")
         try:
-            date = dt.date.fromisoformat(found[1])
-        except ValueError:
-            raise row.error("windows", f"{found[1]!r} is not a date") from None
-        start, end = int(found[2]) * 60 + int(found[3]), int(found[4]) * 60 + int(found[5])
-        if not start < end <= 24 * 60:
-            raise row.error("windows", f"{entry!r} must end after it starts, the same day")
-        if end - start < minutes:
+            window = parse_window(entry)
+        except ValueError as error:
+            raise row.error("windows", str(error)) from None
+        if window[2] - window[1] < minutes:
             raise row.error("windows", f"{entry!r} is shorter than the {minutes} minutes it lasts")
-        windows.append((date, start, end))
+        windows.append(window)
     if not windows:
         raise row.error("windows", "give at least one window, e.g. 2026-10-05 14:00-17:00")
     return MasterClassRequest(
@@ -87,6 +81,26 @@ def request_of(row: _Row) -> MasterClassRequest:
     )
 
 
+def parse_window(text: str) -> tuple[dt.date, int, int]:
+    """'2026-10-05 14:00-17:00' as (date, start, end) in minutes; ValueError says what is wrong."""
+    found = _WINDOW.fullmatch(text.strip())
+    if found is None:
+        raise ValueError(f"{text!r} is not like 2026-10-05 14:00-17:00")
+    try:
+        date = dt.date.fromisoformat(found[1])
+    except ValueError:
+        raise ValueError(f"{found[1]!r} is not a date") from None
+    start, end = int(found[2]) * 60 + int(found[3]), int(found[4]) * 60 + int(found[5])
+    if not start < end <= 24 * 60:
+        raise ValueError(f"{text!r} must end after it starts, the same day")
+    return date, start, end
+
+
+def window_text(window: tuple[dt.date, int, int]) -> str:
+    date, start, end = window
+    return f"{date.isoformat()} {start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+
+
 def masterclass_problem(
     name: str,
     data: RegistrarData,
@@ -96,9 +110,11 @@ def masterclass_problem(
     teaching_weeks: int,
     taken: Iterable[Taken] = (),
     closures: Iterable[tuple[str, int, int, int]] = (),
+    sitting: Mapping[str, Sequence[tuple[dt.date, int, int]]] | None = None,
 ) -> MasterClassProblem:
     """The placement problem: halls busy with the classes (during the teaching weeks), closures
-    and `taken`; each audience student busy with their classes then."""
+    and `taken`; each audience student busy with their classes then and with what `sitting`
+    gives them (their exams) on the dates."""
     dates = sorted({date for request in requests for date, _, _ in request.windows})
     day_of = {date: day for day, date in enumerate(dates)}
     last = starts_on + dt.timedelta(weeks=teaching_weeks)
@@ -143,6 +159,10 @@ def masterclass_problem(
                         busy[position].append(
                             Interval(day=day_of[date], start=meeting.start, end=meeting.end)
                         )
+    for number, position in index.items():
+        for date, start, end in (sitting or {}).get(number, ()):
+            if date in day_of:
+                busy[position].append(Interval(day=day_of[date], start=start, end=end))
     held: dict[str, list[Interval]] = defaultdict(list)
     for room, uses in by_room.items():
         for date in teaching:

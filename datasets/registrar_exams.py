@@ -33,6 +33,11 @@ def exam_courses(data: RegistrarData) -> list[str]:
     return [exam.course for exam in exams_of(data)]
 
 
+def exam_students(data: RegistrarData) -> list[str]:
+    """The students of the exam problem, by index: everyone registered, in order of registration."""
+    return list(dict.fromkeys(r.student for r in data.registrations))
+
+
 def exams_of(data: RegistrarData) -> tuple[ExamRecord, ...]:
     """The exams listed, or else one of the default length per course with registered students."""
     if data.exams:
@@ -67,9 +72,7 @@ def exam_problem(
     sittings = sittings_of(data, first_day, last_day)
     if not sittings:
         raise ValueError("the exam session has no day but Sunday")
-    students = {
-        student: index for index, student in enumerate(dict.fromkeys(r.student for r in data.registrations))
-    }
+    students = {student: index for index, student in enumerate(exam_students(data))}
     course_of = {section.ref: section.course for section in data.sections}
     takers: dict[str, set[int]] = {}
     for registration in data.registrations:

@@ -18,6 +18,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from datasets.errors import DatasetError
+from datasets.masterclass_tables import REQUESTS as MASTERCLASSES
+from datasets.masterclass_tables import MasterClassRequest, request_of
 from datasets.registrar_csv import (
     BUILDINGS,
     COHORTS,
@@ -83,6 +85,7 @@ TableRecord = (
     | ExamRecord
     | ExamPeriod
     | ExtraLoad
+    | MasterClassRequest
 )
 MOST_ERRORS = 200  # an upload with more bad rows reports the first ones and the count
 
@@ -191,6 +194,18 @@ def _table_extra_load(row: _Row, known: Known, clock: _Clock) -> ExtraLoad:
     return _extra_load(row, known.departments, known.courses, known.teachers)
 
 
+def _table_masterclass(row: _Row, known: Known, clock: _Clock) -> MasterClassRequest:
+    """A request whose audience names stored cohorts ('Physics 2') or students."""
+    request = request_of(row)
+    cohorts = {
+        f"{s.programme} {s.year}" for s in known.students.values() if s.programme and s.year is not None
+    }
+    for entry in request.audience:
+        if entry not in cohorts and entry not in known.students:
+            raise row.error("audience", f"{entry!r} is no cohort ('Programme Year') and no student")
+    return request
+
+
 def _key(record: TableRecord) -> str | tuple[str, str]:
     """The natural key a kind's records are matched on (in the file and in the database)."""
     match record:
@@ -229,6 +244,7 @@ KINDS: dict[str, Kind] = {
     "exams": Kind(EXAMS, _table_exam),
     "exam_periods": Kind(EXAM_PERIODS, _table_exam_period),
     "extra_load": Kind(EXTRA_LOAD, _table_extra_load),
+    "masterclasses": Kind(MASTERCLASSES, _table_masterclass),
 }
 
 

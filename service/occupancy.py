@@ -17,24 +17,26 @@ from sqlalchemy.orm import Session
 
 from datasets.registrar_exams import exam_courses
 from datasets.registrar_week import room_closures, weekly_meetings
-from models import ExamProblem, ExamSolution, LessonSolution
+from models import ExamProblem, ExamSolution, LessonSolution, MasterClassSolution
 from models.rooms import Occupation
 from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.records import load_semester
 
-# (room, start, end, what) by weekday (0 Monday) for a class run; by date for an exam run
+PLACED = ("lessons", "exams", "masterclasses")  # kinds of published runs that take rooms
+# (room, start, end, what) by weekday (0 Monday) for a class run; by date for the others
 Use = tuple[str, dt.time, dt.time, str]
 
 _kept: dict[tuple[int, str], dict[object, list[Use]]] = {}
 _keeping = threading.Lock()
 
 
-def occupations(session: Session, date: dt.date) -> list[Occupation]:
+def occupations(session: Session, date: dt.date, kinds: tuple[str, ...] = PLACED) -> list[Occupation]:
+    """Everything in a room on `date`: the published runs of `kinds`, and the bookings."""
     found: list[Occupation] = []
     for semester in session.scalars(select(schema.Semester).order_by(schema.Semester.id)):
-        for kind in ("lessons", "exams"):
-            run = _published(session, semester, kind)
+        for kind in kinds:
+            run = published(session, semester, kind)
             if run is None:
                 continue
             if kind == "lessons" and not _teaching(semester, date):
@@ -68,7 +70,7 @@ def _teaching(semester: schema.Semester, date: dt.date) -> bool:
     return semester.starts_on <= date < semester.starts_on + dt.timedelta(weeks=semester.teaching_weeks)
 
 
-def _published(session: Session, semester: schema.Semester, kind: str) -> schema.Run | None:
+def published(session: Session, semester: schema.Semester, kind: str) -> schema.Run | None:
     return session.scalar(
         select(schema.Run).where(
             schema.Run.semester_id == semester.id,
@@ -83,7 +85,12 @@ def _uses(session: Session, run: schema.Run) -> dict[object, list[Use]]:
     with _keeping:
         if key in _kept:
             return _kept[key]
-    uses = _class_week(session, run) if run.kind == "lessons" else _exam_sittings(session, run)
+    if run.kind == "lessons":
+        uses = _class_week(session, run)
+    elif run.kind == "exams":
+        uses = _exam_sittings(session, run)
+    else:
+        uses = _master_classes(session, run)
     with _keeping:
         _kept[key] = uses
     return uses
@@ -119,4 +126,27 @@ def _exam_sittings(session: Session, run: schema.Run) -> dict[object, list[Use]]
             continue
         ends = (dt.datetime.combine(period.date, period.start) + dt.timedelta(minutes=period.duration)).time()
         uses[period.date].append((data.rooms[room].name, period.start, ends, f"exam of {courses[exam]}"))
+    return dict(uses)
+
+
+def _master_classes(session: Session, run: schema.Run) -> dict[object, list[Use]]:
+    """Each date's master classes of a published placement, in their halls."""
+    from service.masterclasses import masterclass_problem_of  # it builds on these occupations
+
+    problem = masterclass_problem_of(session, run.semester)
+    solution = MasterClassSolution.model_validate(run.solution)
+    uses: dict[object, list[Use]] = defaultdict(list)
+    if len(solution.places) != len(problem.events):  # the requests changed since: nothing to read
+        return {}
+    for event, place in zip(problem.events, solution.places, strict=True):
+        if place is not None:
+            end = place.start + event.minutes
+            uses[problem.dates[place.day]].append(
+                (
+                    problem.halls[place.hall].name,
+                    _clock(place.start),
+                    _clock(end),
+                    f"master class {event.name}",
+                )
+            )
     return dict(uses)

@@ -59,7 +59,12 @@ class ImportForm(FlaskForm):
 class RunForm(FlaskForm):
     kind = SelectField(
         "Timetable",
-        choices=[("lessons", "Class timetable"), ("exams", "Exam schedule"), ("load", "Teaching load")],
+        choices=[
+            ("lessons", "Class timetable"),
+            ("exams", "Exam schedule"),
+            ("load", "Teaching load"),
+            ("masterclasses", "Master classes"),
+        ],
     )
     semester = SelectField("Semester", validators=[DataRequired()])
     scenario = StringField("Scenario (empty: none)", validators=[Length(max=200)])

@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from datasets import registrar_records as records
+from datasets.masterclass_tables import MasterClassRequest, parse_window, window_text
 from datasets.registrar_tables import TableRecord
 from models.lessons import Preference
 from models.lessons import SectionRelation as Relation
@@ -440,6 +441,7 @@ def store_table(session: Session, semester: str, kind: str, rows: list[TableReco
         "exam_periods": _store_exam_periods,
         "registrations": _store_registrations,
         "extra_load": _store_extra_rows,
+        "masterclasses": _store_masterclasses,
     }
     if kind in by_semester:
         return by_semester[kind](session, stored, rows)
@@ -642,6 +644,48 @@ def _store_extra_rows(session: Session, semester: schema.Semester, rows: list[An
         lambda r: schema.ExtraLoad(semester=semester, name=r.name),
         lambda row, r: _fill_extra_load(row, r, departments, courses, teachers),
     )
+
+
+def _store_masterclasses(session: Session, semester: schema.Semester, rows: list[Any]) -> tuple[int, int]:
+    existing = {
+        m.name: m
+        for m in session.scalars(
+            select(schema.MasterClassRequest).where(schema.MasterClassRequest.semester_id == semester.id)
+        )
+    }
+
+    def fill(row: schema.MasterClassRequest, request: MasterClassRequest) -> None:
+        row.minutes, row.seats, row.hall_kind = request.minutes, request.seats, request.hall_kind
+        row.windows = [window_text(window) for window in request.windows]
+        row.audience, row.features = list(request.audience), list(request.features)
+
+    return _update_or_add(
+        session,
+        existing,
+        rows,
+        lambda r: r.name,
+        lambda r: schema.MasterClassRequest(semester=semester, name=r.name),
+        fill,
+    )
+
+
+def load_masterclasses(session: Session, semester: schema.Semester) -> list[MasterClassRequest]:
+    return [
+        MasterClassRequest(
+            name=row.name,
+            minutes=row.minutes,
+            windows=tuple(parse_window(text) for text in row.windows),
+            audience=tuple(row.audience),
+            seats=row.seats,
+            features=tuple(row.features),
+            hall_kind=row.hall_kind,
+        )
+        for row in session.scalars(
+            select(schema.MasterClassRequest)
+            .where(schema.MasterClassRequest.semester_id == semester.id)
+            .order_by(schema.MasterClassRequest.id)
+        )
+    ]
 
 
 def _store_registrations(session: Session, semester: schema.Semester, rows: list[Any]) -> tuple[int, int]:

@@ -298,6 +298,26 @@ class ExtraLoad(Base):
     )
 
 
+class MasterClassRequest(Base):
+    """A one-off event of a semester to place: a guest's windows, its audience, the hall it needs."""
+
+    __tablename__ = "master_class"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    semester_id: Mapped[int] = mapped_column(ForeignKey("semester.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(NAME))
+    minutes: Mapped[int]
+    windows: Mapped[list[str]] = mapped_column(default=list)  # "2026-10-05 14:00-17:00"
+    audience: Mapped[list[str]] = mapped_column(default=list)  # cohorts ("Physics 2") or student IDs
+    seats: Mapped[int | None]
+    features: Mapped[list[str]] = mapped_column(default=list)
+    hall_kind: Mapped[str] = mapped_column(String(NAME), default="")
+    semester: Mapped[Semester] = relationship()
+    __table_args__ = (
+        UniqueConstraint("semester_id", "name"),
+        CheckConstraint("minutes > 0", name="minutes"),
+    )
+
+
 class Scenario(Base):
     """Named data a planner runs the semester with (`datasets.registrar_scenario.ScenarioRecord`
     as JSON) and, for minimal perturbation, the run whose timetable to stay close to."""

@@ -1,0 +1,74 @@
+"""Master-class runs in the service: the semester's stored requests placed around its published
+class timetable (required: they are placed around it), its published exam schedule (halls and
+students taken) and the bookings; a published placement takes its halls in room search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy.orm import Session
+
+from datasets.masterclass_tables import masterclass_problem
+from datasets.registrar_exams import exam_students
+from datasets.registrar_week import room_closures, weekly_meetings
+from models import ExamProblem, ExamSolution, LessonSolution, MasterClassProblem
+from service.occupancy import occupations, published
+from service.scenarios import run_problem
+from service.storage import schema
+from service.storage.records import StorageError, load_masterclasses, load_semester
+
+
+def masterclass_problem_of(session: Session, semester: schema.Semester) -> MasterClassProblem:
+    requests = load_masterclasses(session, semester)
+    if not requests:
+        raise StorageError(f"semester {semester.name!r} has no master-class requests (import masterclasses)")
+    if semester.starts_on is None:
+        raise StorageError(f"semester {semester.name!r} has no start date to put the teaching weeks on")
+    classes = published(session, semester, "lessons")
+    if classes is None:
+        raise StorageError(
+            f"semester {semester.name!r} has no published class timetable to place master classes around"
+        )
+    data = load_semester(session, semester.name)
+    dates = sorted({date for request in requests for date, _, _ in request.windows})
+    taken = [
+        (o.room, o.date, _minutes(o.start), _minutes(o.end))
+        for date in dates
+        for o in occupations(session, date, kinds=("exams",))
+    ]
+    return masterclass_problem(
+        semester.name,
+        data,
+        weekly_meetings(data, LessonSolution.model_validate(classes.solution)),
+        requests,
+        semester.starts_on,
+        semester.teaching_weeks,
+        taken,
+        room_closures(data),
+        _exam_sittings(session, semester),
+    )
+
+
+def _exam_sittings(session: Session, semester: schema.Semester) -> dict[str, list[tuple[dt.date, int, int]]]:
+    """Each student's exams in the published exam schedule, as (date, start, end)."""
+    run = published(session, semester, "exams")
+    if run is None:
+        return {}
+    problem, _ = run_problem(session, run)
+    assert isinstance(problem, ExamProblem)
+    solution = ExamSolution.model_validate(run.solution)
+    students = exam_students(load_semester(session, semester.name))
+    sitting: dict[str, list[tuple[dt.date, int, int]]] = defaultdict(list)
+    for exam, period_index in zip(problem.exams, solution.periods, strict=True):
+        period = problem.periods[period_index]
+        if period.date is None or period.start is None:
+            continue
+        start = period.start.hour * 60 + period.start.minute
+        for student in exam.students:
+            sitting[students[student]].append((period.date, start, start + period.duration))
+    return dict(sitting)
+
+
+def _minutes(clock: dt.time) -> int:
+    return clock.hour * 60 + clock.minute
