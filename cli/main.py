@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
+from cli.attestation import sac
 from cli.bench import bench
 from cli.database import database, users
 from cli.display import console, print_evaluation, print_report, progress_display
 from cli.generate import generate
+from cli.reading import read_or_exit
 from cli.service import demo, serve
 from datasets import read_exam_problem, read_exam_solution, write_exam_solution
-from datasets.errors import DatasetError
 from datasets.json_io import solution_to_json
 from models import Pin, Scenario, SolveParameters, SolveStatus
 from solver.engine import default_workers
@@ -207,14 +208,11 @@ def lessons_check(instance: Path, solution: Path, file_format: str | None) -> No
 
 def _read(load):  # type: ignore[no-untyped-def]
     """Run a reader; bad input ends the command with the reader's message, not a traceback."""
-    try:
-        return load()
-    except DatasetError as error:
-        console.print(f"[red]error:[/] {error}", soft_wrap=True)
-        sys.exit(2)
+    return read_or_exit(load)
 
 
 main.add_command(generate)
+main.add_command(sac)
 main.add_command(database)
 main.add_command(bench)
 main.add_command(users)

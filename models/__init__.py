@@ -1,5 +1,18 @@
 """Domain and problem models: plain, validated, immutable data with no solver objects."""
 
+from models.attestation import (
+    SLOT_MINUTES,
+    AttestationDay,
+    AttestationProblem,
+    AttestationRoom,
+    AttestationSolution,
+    Commission,
+    Hearing,
+    HearingKind,
+    HearingPlace,
+    Panel,
+    Person,
+)
 from models.evaluation import ConstraintScore, Evaluation, Violation
 from models.exams import (
     Exam,
@@ -30,6 +43,17 @@ from models.report import ProgressPoint, SolveParameters, SolveReport, SolveStat
 from models.scenario import Pin, Scenario
 
 __all__ = [
+    "SLOT_MINUTES",
+    "AttestationDay",
+    "AttestationProblem",
+    "AttestationRoom",
+    "AttestationSolution",
+    "Commission",
+    "Hearing",
+    "HearingKind",
+    "HearingPlace",
+    "Panel",
+    "Person",
     "Cohort",
     "LessonProblem",
     "LessonRoom",
