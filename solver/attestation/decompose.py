@@ -26,7 +26,7 @@ from solver.attestation.explain import quorum_days
 from solver.engine import Clock, solve_model
 
 BOUND_WEIGHT = "finish early"
-FIRST_PASS = 0.6  # of the time per part, in the first pass over all parts
+FIRST_PASS = 0.5  # of the time per part, in the first pass over all parts
 RESOLVE_SECONDS = 1.0  # at least, for a part solved again around the days its lent members sit elsewhere
 
 
@@ -125,9 +125,19 @@ def solve_by_parts(
     open_parts: list[int] = []
     for position, part in enumerate(parts):
         share = max(0.2, FIRST_PASS * (ends_at - clock.elapsed()) / (len(parts) - position))
-        local, part_bound, optimal = _solve_part(problem, part, {}, scenario, share, workers, seed, start)
-        bounds.append(part_bound)
+        hint, singles_bound = start, 0
+        if len(part.commissions) > 1 and all(
+            problem.hearings[h].commission is not None for h in part.hearings
+        ):
+            # Each commission alone first: their bounds add up to one of the part, and their
+            # timetables together hint the part (its members shared, they may clash there).
+            hint, singles_bound = _singles(problem, part, scenario, share / 2, workers, seed, start)
+            share /= 2
+        local, part_bound, optimal = _solve_part(problem, part, {}, scenario, share, workers, seed, hint)
+        bounds.append(max(part_bound, singles_bound))
         solved.append(local)
+        if not optimal and part_bound < singles_bound:
+            optimal = local is not None and _cost(problem, part, local, scenario) <= singles_bound
         if not optimal:
             open_parts.append(position)
     # the time left goes to the parts not proven optimal, each starting from its timetable
@@ -153,6 +163,41 @@ def solve_by_parts(
             if local is None or not merged.add(part, local):
                 return Decomposition(None, bound, proven, len(parts))
     return Decomposition(merged.solution(), bound, proven, len(parts))
+
+
+def _singles(
+    problem: AttestationProblem,
+    part: Part,
+    scenario: Scenario,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    start: AttestationSolution | None,
+) -> tuple[AttestationSolution | None, int]:
+    """Solve each of the part's commissions alone: their timetables as one whole one, and the sum
+    of their bounds."""
+    places: list[HearingPlace | None] = [None] * len(problem.hearings)
+    panels: list[Panel] = []
+    total = 0
+    for commission in part.commissions:
+        single = Part(
+            [commission], [h for h in part.hearings if problem.hearings[h].commission == commission]
+        )
+        share = time_limit / len(part.commissions)
+        local, bound, _ = _solve_part(problem, single, {}, scenario, share, workers, seed, start)
+        total += bound
+        for index, place in enumerate(local.places if local is not None else ()):
+            if place is not None:
+                places[single.hearings[index]] = place.model_copy(update={"commission": commission})
+        panels += [p.model_copy(update={"commission": commission}) for p in (local.panels if local else ())]
+    whole = AttestationSolution(problem_name=problem.name, places=tuple(places), panels=tuple(panels))
+    return whole, total
+
+
+def _cost(problem: AttestationProblem, part: Part, local: AttestationSolution, scenario: Scenario) -> int:
+    import constraints.attestation as sac_rules
+
+    return sac_rules.evaluate(sub_problem(problem, part, {}), local, scenario).total
 
 
 class _Merged:

@@ -22,7 +22,7 @@ from solver.attestation.greedy import greedy_attestation
 from solver.attestation.model import AttestationCpModel
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model
 
-DECOMPOSITION_SHARE = 0.85  # of the time limit, for the commission-by-commission start and the bound
+DECOMPOSITION_SHARE = 0.9  # of the time limit, for the commission-by-commission start and the bound
 
 
 @dataclass
