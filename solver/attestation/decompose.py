@@ -1,12 +1,13 @@
 """Solve and bound an attestation part by part: a part is a set of commissions linked by a member
-they share or by hearings that may go before any of them (those the registrar's order does not
-send to one commission); most parts are a single commission.
+they share, by a supervisor whose graduates go before both, or by hearings that may go before any
+of them (those the registrar's order does not send to one commission); most parts are a single
+commission.
 
-Parts are linked only by rooms (and by supervisors whose graduates go before several parts).
-Dropping those links relaxes the problem, so the sum of the parts' proven bounds bounds the
-whole. Each part is a small model CP-SAT solves in a moment. Sittings are then seated in rooms
-day by day; should a person still sit on two panels a day, one is excused where the panel keeps
-its quorum, or the later part is solved again around the days taken.
+Parts are linked only by rooms. Dropping those links relaxes the problem, so the sum of the
+parts' proven bounds bounds the whole. Each part is a small model CP-SAT solves in a moment.
+Sittings are then seated in rooms day by day; should a person still sit on two panels a day, one
+is excused where the panel keeps its quorum, or the later part is solved again around the days
+taken.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ class Decomposition:
 
 
 def parts_of(problem: AttestationProblem) -> list[Part]:
-    """Commissions linked by a shared member, or by hearings that may go before either, form a part."""
+    """Commissions linked by a shared member, a shared supervisor or hearings that may go before
+    either form a part."""
     leader = list(range(len(problem.commissions)))
 
     def find(commission: int) -> int:
@@ -61,9 +63,13 @@ def parts_of(problem: AttestationProblem) -> list[Part]:
     for board in problem.commissions:
         for person in board.members:
             join(board.index, sitting_with.setdefault(person, board.index))
+    supervised_by: dict[int, int] = {}
     for hearing in problem.hearings:
+        first = problem.candidates(hearing.index)[0]
         for commission in problem.candidates(hearing.index):
-            join(commission, problem.candidates(hearing.index)[0])
+            join(commission, first)
+        if hearing.supervisor is not None:  # a supervisor's days are counted over all their graduates
+            join(first, supervised_by.setdefault(hearing.supervisor, first))
     groups: dict[int, list[int]] = {}
     for board in problem.commissions:
         groups.setdefault(find(board.index), []).append(board.index)
@@ -74,7 +80,11 @@ def parts_of(problem: AttestationProblem) -> list[Part]:
         )
         for commissions in groups.values()
     ]
-    return sorted((part for part in parts if part.hearings), key=lambda part: -len(part.hearings))
+    # single commissions first: they are quick to prove, and leave their time to the larger parts
+    return sorted(
+        (part for part in parts if part.hearings),
+        key=lambda part: (len(part.commissions), -len(part.hearings)),
+    )
 
 
 def sub_problem(problem: AttestationProblem, part: Part, busy: dict[int, set[int]]) -> AttestationProblem:
@@ -126,9 +136,7 @@ def solve_by_parts(
     for position, part in enumerate(parts):
         share = max(0.2, FIRST_PASS * (ends_at - clock.elapsed()) / (len(parts) - position))
         hint, singles_bound = start, 0
-        if len(part.commissions) > 1 and all(
-            problem.hearings[h].commission is not None for h in part.hearings
-        ):
+        if len(part.commissions) > 1 and _separable(problem, part):
             # Each commission alone first: their bounds add up to one of the part, and their
             # timetables together hint the part (its members shared, they may clash there).
             hint, singles_bound = _singles(problem, part, scenario, share / 2, workers, seed, start)
@@ -163,6 +171,22 @@ def solve_by_parts(
             if local is None or not merged.add(part, local):
                 return Decomposition(None, bound, proven, len(parts))
     return Decomposition(merged.solution(), bound, proven, len(parts))
+
+
+def _separable(problem: AttestationProblem, part: Part) -> bool:
+    """Whether each commission of the part alone is a relaxation: the order names every hearing's
+    commission and no supervisor has graduates before two of them."""
+    commission_of: dict[int, int] = {}
+    for hearing in part.hearings:
+        item = problem.hearings[hearing]
+        if item.commission is None:
+            return False
+        if (
+            item.supervisor is not None
+            and commission_of.setdefault(item.supervisor, item.commission) != item.commission
+        ):
+            return False
+    return True
 
 
 def _singles(
