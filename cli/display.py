@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -13,8 +12,15 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from datasets.errors import DatasetError
-from models import Evaluation, ExamProblem, LessonProblem, LoadProblem, ProgressPoint, SolveReport
+from models import (
+    AttestationProblem,
+    Evaluation,
+    ExamProblem,
+    LessonProblem,
+    LoadProblem,
+    ProgressPoint,
+    SolveReport,
+)
 from solver.engine import ProgressListener
 
 console = Console(highlight=False)
@@ -74,15 +80,6 @@ def progress_display(time_limit: float) -> Iterator[ProgressListener]:
             live.update(render())
 
 
-def read_input(action):  # type: ignore[no-untyped-def]
-    """Run a reader; bad input ends the command with the reader's message, not a traceback."""
-    try:
-        return action()
-    except DatasetError as error:
-        console.print(f"[red]error:[/] {error}", soft_wrap=True)
-        sys.exit(2)
-
-
 def print_report(report: SolveReport) -> None:
     table = Table(title=f"{report.problem_name}: {report.status.value}", show_header=False)
     rows = [
@@ -108,7 +105,9 @@ def print_report(report: SolveReport) -> None:
 
 
 def print_evaluation(
-    problem: ExamProblem | LessonProblem | LoadProblem, evaluation: Evaluation, show_hard: bool = False
+    problem: ExamProblem | LessonProblem | LoadProblem | AttestationProblem,
+    evaluation: Evaluation,
+    show_hard: bool = False,
 ) -> None:
     hard = evaluation.violations(hard=True)
     if hard:

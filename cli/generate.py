@@ -65,3 +65,30 @@ def summary(data: RegistrarData) -> list[tuple[str, int, str]]:
 
 def _tally(kinds: Iterable[str]) -> str:
     return ", ".join(f"{kind} {count:,}" for kind, count in Counter(kinds).items())
+
+
+@generate.command("sac")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same data.")
+@click.option("--commissions", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--defences", type=click.IntRange(min=1), default=1200, show_default=True)
+@click.option(
+    "--weeks", type=click.IntRange(min=1), default=3, show_default=True, help="Five sitting days each."
+)
+def sac(folder: Path, seed: int, commissions: int, defences: int, weeks: int) -> None:
+    """Write a synthetic State Attestation Commission data set (CSV files) into FOLDER."""
+    from datasets.attestation_generator import generate_attestation
+    from datasets.attestation_tables import write_attestation
+
+    problem = generate_attestation(seed, commissions, defences, weeks)
+    try:
+        write_attestation(problem, folder)
+    except OSError as err:
+        raise click.ClickException(f"cannot write {folder}: {err}") from None
+    exams = sum(1 for hearing in problem.hearings if hearing.kind.value == "state exam")
+    click.echo(
+        f"Attestation {problem.name} written to {folder}: {len(problem.commissions)} commissions of "
+        f"{len(problem.commissions_of)} programmes, {len(problem.hearings) - exams:,} defences, "
+        f"{exams} state exams, "
+        f"{len(problem.days)} days, {len(problem.rooms)} rooms, {len(problem.people)} people"
+    )

@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from cli.display import console, print_evaluation, print_report, progress_display
-from cli.display import read_input as _read
+from cli.reading import read_or_exit as _read
 from datasets.load_generator import generate_load
 from datasets.load_tables import (
     read_actual,

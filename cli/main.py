@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
+from cli.attestation import sac
 from cli.bench import bench
 from cli.database import database, users
 from cli.display import console, print_evaluation, print_report, progress_display
-from cli.display import read_input as _read
 from cli.generate import generate
 from cli.load import load
 from cli.masterclasses import masterclasses
+from cli.reading import read_or_exit as _read
 from cli.rooms import rooms
 from cli.service import demo, serve
 from datasets import read_exam_problem, read_exam_solution, write_exam_solution
@@ -210,6 +211,7 @@ def lessons_check(instance: Path, solution: Path, file_format: str | None) -> No
 
 main.add_command(generate)
 main.add_command(load)
+main.add_command(sac)
 main.add_command(database)
 main.add_command(bench)
 main.add_command(users)

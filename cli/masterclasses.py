@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from cli.display import console, print_report, progress_display, read_input
+from cli.display import console, print_report, progress_display
+from cli.reading import read_or_exit as read_input
 from datasets.masterclass_generator import generate_requests, write_requests
 from datasets.masterclass_tables import masterclass_problem, placement_rows, read_requests
 from datasets.registrar_csv import lesson_problem, read_records

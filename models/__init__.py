@@ -1,5 +1,18 @@
 """Domain and problem models: plain, validated, immutable data with no solver objects."""
 
+from models.attestation import (
+    SLOT_MINUTES,
+    AttestationDay,
+    AttestationProblem,
+    AttestationRoom,
+    AttestationSolution,
+    Commission,
+    Hearing,
+    HearingKind,
+    HearingPlace,
+    Panel,
+    Person,
+)
 from models.evaluation import ConstraintScore, Evaluation, Violation
 from models.exams import (
     Exam,
@@ -50,6 +63,17 @@ __all__ = [
     "Occupation",
     "RoomOffer",
     "RoomRequest",
+    "SLOT_MINUTES",
+    "AttestationDay",
+    "AttestationProblem",
+    "AttestationRoom",
+    "AttestationSolution",
+    "Commission",
+    "Hearing",
+    "HearingKind",
+    "HearingPlace",
+    "Panel",
+    "Person",
     "Cohort",
     "LessonProblem",
     "LoadItem",

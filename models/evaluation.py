@@ -19,6 +19,10 @@ class Violation(BaseModel):
     rooms: tuple[int, ...] = ()
     periods: tuple[int, ...] = Field(default=(), description="exam periods, or lesson slots")
     students: tuple[int, ...] = ()
+    hearings: tuple[int, ...] = Field(default=(), description="defences and state exams (attestation)")
+    commissions: tuple[int, ...] = ()
+    people: tuple[int, ...] = Field(default=(), description="commission members, supervisors, reviewers")
+    days: tuple[int, ...] = ()
     message: str
 
 

@@ -1,0 +1,62 @@
+"""The State Attestation Commission rules, one unit each, and the checker that scores timetables."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from constraints.attestation import (
+    balanced_days,
+    daily_limit,
+    finish_early,
+    idle_gaps,
+    panel,
+    person_double_booking,
+    placement,
+    preferred_days,
+    quorum,
+    recusal,
+    room_double_booking,
+    sitting_hours,
+    sitting_room,
+    supervisor_days,
+)
+from constraints.base import score
+from models import AttestationProblem, AttestationSolution, Evaluation, Scenario
+
+HARD: tuple[ModuleType, ...] = (
+    placement,
+    sitting_hours,
+    sitting_room,
+    panel,
+    quorum,
+    recusal,
+    daily_limit,
+    person_double_booking,
+    room_double_booking,
+)
+SOFT: tuple[ModuleType, ...] = (supervisor_days, idle_gaps, balanced_days, preferred_days, finish_early)
+UNITS = HARD + SOFT
+
+
+def units_for(problem: AttestationProblem) -> tuple[ModuleType, ...]:
+    """Every attestation is judged by all the rules."""
+    return UNITS
+
+
+def evaluate(
+    problem: AttestationProblem, solution: AttestationSolution, scenario: Scenario | None = None
+) -> Evaluation:
+    """Check an attestation timetable against every rule; a scenario reweighs or switches off soft ones."""
+    scenario = scenario or Scenario()
+    scores = [
+        score(unit, problem, solution, scenario.weight_of(unit.NAME, unit.weight(problem)))
+        for unit in units_for(problem)
+        if unit.HARD or unit.NAME not in scenario.disabled
+    ]
+    hard_violations = sum(item.penalty for item in scores if item.hard)
+    return Evaluation(
+        feasible=hard_violations == 0,
+        hard_violations=hard_violations,
+        total=sum(item.penalty for item in scores if not item.hard),
+        scores=tuple(scores),
+    )

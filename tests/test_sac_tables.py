@@ -1,0 +1,117 @@
+"""The attestation folder: written and read back the same, bad input named by file, line and column,
+and the same problem built from in-memory records."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+import constraints.attestation as sac_rules
+from datasets.attestation_generator import generate_attestation
+from datasets.attestation_tables import (
+    attestation_from_records,
+    read_attestation,
+    read_attestation_solution,
+    write_attestation,
+    write_attestation_solution,
+)
+from datasets.errors import DatasetError
+from solver.attestation.greedy import greedy_attestation
+
+
+@pytest.fixture(scope="module")
+def small():  # type: ignore[no-untyped-def]
+    return generate_attestation(seed=2, commissions=3, defences=60, weeks=2)
+
+
+def test_a_folder_reads_back_the_problem_written(tmp_path: Path, small) -> None:  # type: ignore[no-untyped-def]
+    write_attestation(small, tmp_path)
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "calendar.csv",
+        "rooms.csv",
+        "people.csv",
+        "commissions.csv",
+        "defences.csv",
+        "state_exams.csv",
+    }
+    again = read_attestation(tmp_path)
+    assert again.model_dump(exclude={"name"}) == small.model_dump(exclude={"name"})
+
+
+def test_a_timetable_reads_back_and_scores_the_same(tmp_path: Path, small) -> None:  # type: ignore[no-untyped-def]
+    timetable = greedy_attestation(small)
+    assert timetable is not None
+    write_attestation_solution(timetable, small, tmp_path)
+    again = read_attestation_solution(tmp_path / "sac_timetable.csv", small)
+    assert again.model_dump() == timetable.model_dump()
+    assert sac_rules.evaluate(small, again) == sac_rules.evaluate(small, timetable)
+    first = (tmp_path / "sac_timetable.csv").read_text().splitlines()[1]
+    assert first.count(":") == 2  # clock times, not slots
+
+
+def _edit(folder: Path, file: str, line: int, column: str, value: str) -> None:
+    path = folder / file
+    rows = list(csv.DictReader(path.open()))
+    rows[line - 2][column] = value
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.mark.parametrize(
+    ("file", "column", "value", "message"),
+    [
+        (
+            "defences.csv",
+            "supervisor",
+            "Nobody Known",
+            "defences.csv:3: supervisor: 'Nobody Known' is not in people.csv",
+        ),
+        ("defences.csv", "minutes", "half an hour", "defences.csv:3: minutes: must be a whole number"),
+        (
+            "defences.csv",
+            "programme",
+            "Alchemy",
+            "defences.csv:3: programme: no commission in commissions.csv",
+        ),
+        (
+            "calendar.csv",
+            "start",
+            "9 o'clock",
+            'calendar.csv:3: start: "9 o\'clock" is not a time like 09:00',
+        ),
+        (
+            "people.csv",
+            "unavailable",
+            "2030-01-01",
+            "people.csv:3: unavailable: 2030-01-01 is not an attestation day",
+        ),
+        ("commissions.csv", "members", "Ghost", "commissions.csv:3: members: 'Ghost' is not in people.csv"),
+    ],
+)
+def test_bad_input_names_the_file_line_and_column(
+    tmp_path: Path,
+    small,  # type: ignore[no-untyped-def]
+    file: str,
+    column: str,
+    value: str,
+    message: str,
+) -> None:
+    write_attestation(small, tmp_path)
+    _edit(tmp_path, file, 3, column, value)
+    with pytest.raises(DatasetError) as error:
+        read_attestation(tmp_path)
+    assert message in str(error.value)
+
+
+def test_the_same_problem_is_built_from_records_in_memory(tmp_path: Path, small) -> None:  # type: ignore[no-untyped-def]
+    write_attestation(small, tmp_path)
+    records = {path.stem: list(csv.DictReader(path.open())) for path in tmp_path.glob("*.csv")}
+    built = attestation_from_records("in memory", records)
+    assert built.model_dump(exclude={"name"}) == small.model_dump(exclude={"name"})
+    records["defences"][0]["reviewer"] = "Nobody Known"
+    with pytest.raises(DatasetError, match="defences.csv:2: reviewer"):
+        attestation_from_records("in memory", records)
