@@ -111,14 +111,14 @@ def import_table(semester: str, kind: str) -> Response:
     except StorageError as error:
         raise NotFound(str(error)) from None
     except TableRejected as rejected:
-        errors = [_row_error(error) for error in rejected.errors]
+        errors = [row_error(error) for error in rejected.errors]
         return problem(422, "Rows refused; nothing was imported", str(rejected), errors)
     except DatasetError as error:
-        return problem(422, "File refused; nothing was imported", str(error), [_row_error(error)])
+        return problem(422, "File refused; nothing was imported", str(error), [row_error(error)])
     return jsonify({"kind": kind, "rows": len(rows), "added": added, "updated": updated})
 
 
-def _row_error(error: DatasetError) -> dict[str, Any]:
+def row_error(error: DatasetError) -> dict[str, Any]:
     """Line, column and reason of a refused row (the reader writes 'column: reason')."""
     column, colon, reason = error.reason.partition(": ")
     named = colon and " " not in column

@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.access import install
 from service.api import api, problem
+from service.attestation_api import attestation_api
 from service.context import KEY, Services
 from service.pages import pages
 from service.rooms_api import rooms_api
@@ -45,9 +46,11 @@ def create_app(
     runs.requeue_unfinished()
     install(app)
     csrf.exempt(rooms_api)
+    csrf.exempt(attestation_api)
     csrf.exempt(api)  # the API checks tokens, or the CSRF header on calls made with the cookie
     app.register_blueprint(api)
     app.register_blueprint(rooms_api)
+    app.register_blueprint(attestation_api)
     app.register_blueprint(pages)
     app.register_blueprint(scenario_pages)
 

@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session
 
 from datasets.registrar_exams import exam_courses
 from datasets.registrar_week import room_closures, weekly_meetings
-from models import ExamProblem, ExamSolution, LessonSolution, MasterClassSolution
+from models import AttestationSolution, ExamProblem, ExamSolution, LessonSolution, MasterClassSolution
 from models.rooms import Occupation
+from service.attestation import attestation_problem_of, sittings
 from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.records import load_semester
 
-PLACED = ("lessons", "exams", "masterclasses")  # kinds of published runs that take rooms
+PLACED = ("lessons", "exams", "masterclasses", "sac")  # kinds of published runs that take rooms
 # (room, start, end, what) by weekday (0 Monday) for a class run; by date for the others
 Use = tuple[str, dt.time, dt.time, str]
 
@@ -89,6 +90,10 @@ def _uses(session: Session, run: schema.Run) -> dict[object, list[Use]]:
         uses = _class_week(session, run)
     elif run.kind == "exams":
         uses = _exam_sittings(session, run)
+    elif run.kind == "sac":
+        uses = sittings(
+            attestation_problem_of(session, run.semester), AttestationSolution.model_validate(run.solution)
+        )
     else:
         uses = _master_classes(session, run)
     with _keeping:

@@ -11,6 +11,7 @@ from pydantic.json_schema import models_json_schema
 
 from datasets.registrar_tables import KINDS as TABLE_KINDS
 from service import schemas
+from service.attestation import TABLES as ATTESTATION_TABLES
 from service.publish import EXAM_WHOSE, WHOSE
 
 REF = "#/components/schemas/{model}"
@@ -203,6 +204,28 @@ OPERATIONS = (
         (200, schemas.LoadStatement),
         refusals=(404,),
         parameters={"run_id": SMALL_ID},
+    ),
+    Operation(
+        "post",
+        "/api/semesters/{semester}/attestation/{kind}",
+        "Import one State Attestation Commission table, kept only when the whole set reads",
+        "planner",
+        (200, schemas.AttestationImport),
+        refusals=(400, 404, 422),
+        parameters={"semester": NAME, "kind": {"type": "string", "enum": list(ATTESTATION_TABLES)}},
+        upload=True,
+    ),
+    Operation(
+        "get",
+        "/api/attestation/templates/{kind}.{file_format}",
+        "An empty State Attestation Commission table",
+        "planner",
+        (200, (CSV, XLSX)),
+        refusals=(404,),
+        parameters={
+            "kind": {"type": "string", "enum": list(ATTESTATION_TABLES)},
+            "file_format": {"type": "string", "enum": ["csv", "xlsx"]},
+        },
     ),
     Operation(
         "post",

@@ -64,6 +64,7 @@ class RunForm(FlaskForm):
             ("exams", "Exam schedule"),
             ("load", "Teaching load"),
             ("masterclasses", "Master classes"),
+            ("sac", "State attestation"),
         ],
     )
     semester = SelectField("Semester", validators=[DataRequired()])

@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session
 
 from datasets.errors import DatasetError
 from datasets.registrar_scenario import ScenarioError
-from models import ExamProblem, LessonProblem, MasterClassProblem, ProgressPoint, Scenario, SolveParameters
+from models import (
+    AttestationProblem,
+    ExamProblem,
+    LessonProblem,
+    MasterClassProblem,
+    ProgressPoint,
+    Scenario,
+    SolveParameters,
+)
 from models.load import LoadProblem
 from service.scenarios import run_problem
 from service.storage import schema
@@ -35,7 +43,7 @@ from service.storage.records import StorageError, semester_named
 from service.storage.schema import RunStatus
 
 log = logging.getLogger(__name__)
-KINDS = ("lessons", "exams", "load", "masterclasses")
+KINDS = ("lessons", "exams", "load", "masterclasses", "sac")
 PROGRESS_EVERY = 0.5  # seconds between progress writes and cancel checks of a running solve
 PROGRESS_KEPT = 200  # latest progress points kept on the run
 
@@ -87,18 +95,21 @@ def _solve(
     database: Database,
     run_id: int,
     kind: str,
-    problem: LessonProblem | ExamProblem | LoadProblem | MasterClassProblem,
+    problem: LessonProblem | ExamProblem | LoadProblem | MasterClassProblem | AttestationProblem,
     scenario: Scenario,
     parameters: SolveParameters,
 ) -> str:
+    from solver.attestation.solve import solve_attestation
     from solver.exams.solve import solve_exams
     from solver.lessons.solve import solve_lessons
     from solver.load.solve import solve_load
     from solver.masterclasses.solve import solve_masterclasses
 
     watcher = _Watcher(database, run_id)
-    if isinstance(problem, MasterClassProblem):  # one CP-SAT solve: a cancel waits for its end
-        outcome: Any = solve_masterclasses(problem, parameters, scenario, listener=watcher.progress)
+    if isinstance(problem, AttestationProblem):  # solved part by part: a cancel waits for the end
+        outcome: Any = solve_attestation(problem, parameters, scenario, listener=watcher.progress)
+    elif isinstance(problem, MasterClassProblem):  # one CP-SAT solve: a cancel waits for its end
+        outcome = solve_masterclasses(problem, parameters, scenario, listener=watcher.progress)
     elif isinstance(problem, LoadProblem):  # its parts are solved whole: a cancel waits for the end
         outcome = solve_load(problem, parameters, scenario, listener=watcher.progress)
     elif isinstance(problem, ExamProblem):

@@ -11,8 +11,17 @@ from sqlalchemy.orm import Session
 from constraints.lessons import units_for
 from datasets.registrar_exams import exam_problem
 from datasets.registrar_scenario import ScenarioError, ScenarioRecord, scenario_problem
-from models import ExamProblem, LessonProblem, LessonScoring, LessonSolution, MasterClassProblem, Scenario
+from models import (
+    AttestationProblem,
+    ExamProblem,
+    LessonProblem,
+    LessonScoring,
+    LessonSolution,
+    MasterClassProblem,
+    Scenario,
+)
 from models.load import LoadProblem
+from service.attestation import attestation_problem_of
 from service.storage import schema
 from service.storage.records import StorageError, load_semester, semester_named
 from service.storage.schema import RunStatus
@@ -73,10 +82,12 @@ def clone_scenario(session: Session, scenario_id: int, name: str) -> schema.Scen
 
 def run_problem(
     session: Session, run: schema.Run
-) -> tuple[LessonProblem | ExamProblem | LoadProblem | MasterClassProblem, Scenario]:
+) -> tuple[LessonProblem | ExamProblem | LoadProblem | MasterClassProblem | AttestationProblem, Scenario]:
     """The problem and engine scenario of a run, from the records and the changes it was asked with."""
     if run.kind == "load":
         return load_problem(session, run.semester), Scenario()
+    if run.kind == "sac":
+        return attestation_problem_of(session, run.semester), Scenario()
     if run.kind == "masterclasses":
         from service.masterclasses import masterclass_problem_of  # it reads published runs' problems
 

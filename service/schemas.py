@@ -202,3 +202,9 @@ class LoadStatement(BaseModel):
     year: str
     teachers: list[LoadLineOut]
     departments: list[LoadLineOut]
+
+
+class AttestationImport(BaseModel):
+    kind: str
+    rows: int
+    missing: list[str] = Field(description="SAC tables still to import before a run can be asked")

@@ -318,6 +318,20 @@ class MasterClassRequest(Base):
     )
 
 
+class AttestationTable(Base):
+    """One table of a semester's State Attestation Commission data (calendar, rooms, people,
+    commissions, defences, state exams), its rows as the office's CSV gives them, checked whole
+    by the attestation reader before it is kept."""
+
+    __tablename__ = "attestation_table"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    semester_id: Mapped[int] = mapped_column(ForeignKey("semester.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    semester: Mapped[Semester] = relationship()
+    __table_args__ = (UniqueConstraint("semester_id", "kind"),)
+
+
 class Scenario(Base):
     """Named data a planner runs the semester with (`datasets.registrar_scenario.ScenarioRecord`
     as JSON) and, for minimal perturbation, the run whose timetable to stay close to."""
