@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TIME_LIMIT ?= 30
 
-.PHONY: install run run-exams test lint bench bench-exams bench-lessons bench-service clean
+.PHONY: install run run-exams test lint bench bench-exams bench-lessons bench-load bench-service clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-exams: $(STAMP)
 
 bench-lessons: $(STAMP)
 	$(BIN)/python -m benchmarks.lessons --time-limits 60 300 --workers 2 --families cbctt pe semester
+
+bench-load: $(STAMP)
+	$(BIN)/python -m benchmarks.load --time-limits 10 60 --large-time-limits 10 60 300 --workers 2
 
 bench-service: $(STAMP)
 	$(BIN)/python -m benchmarks.service_latency
