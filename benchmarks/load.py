@@ -86,7 +86,8 @@ def run_one(name: str, time_limit: float, workers: int, seed: int) -> Row:
 
 
 def save(rows: dict[Key, Row], directory: Path) -> None:
-    ordered = sorted(rows.values(), key=lambda r: (list(SIZES).index(str(r["instance"])), number(r["time_limit"])))
+    order = list(SIZES)
+    ordered = sorted(rows.values(), key=lambda r: (order.index(str(r["instance"])), number(r["time_limit"])))
     write_csv(directory / "load.csv", FIELDS, ordered)
     (directory / "load.md").write_text(markdown(ordered))
 
