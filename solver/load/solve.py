@@ -16,6 +16,7 @@ import constraints.load as load_rules
 from models import Evaluation, ProgressPoint, Scenario, SolveParameters, SolveReport, SolveStatus
 from models.load import LoadProblem, LoadSolution
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model
+from solver.load.bounds import static_bound
 from solver.load.components import Part, join_solutions, split
 from solver.load.explain import explain_infeasibility, name_culprits
 from solver.load.greedy import greedy_load
@@ -208,13 +209,12 @@ def _solve_part(
 ) -> _Phase:
     """One phase on one part from a distribution keeping the hard rules (and the cap). With too
     little time the start stays, priced by the checker."""
+    known = static_bound(part.problem, weights)
     if time_limit < SHORTEST_STEP or not weights:
         total = load_rules.evaluate(part.problem, start, _only(weights)).total
-        return _Phase(start, total, 0, False, None)
-    exact = LoadCpModel(part.problem)
+        return _Phase(start, total, min(known, total), known >= total, None)
+    exact = LoadCpModel(part.problem, cap=cap)
     exact.post(load_rules.units_for(part.problem), weights)
-    if cap is not None:
-        exact.cap_deviation(cap)
     exact.hint(start)
     complete_hint(exact.model, max(1.0, time_limit), exact_penalties=False)
     run = solve_model(
@@ -224,7 +224,7 @@ def _solve_part(
         workers=parameters.workers,
         seed=parameters.seed,
     )
-    bound = round(run.bound) if run.bound is not None else 0
+    bound = max(known, round(run.bound) if run.bound is not None else 0)
     solution = exact.decode(run.values) if run.has_solution else start
     objective: int | None
     if run.proven_optimal and run.objective is not None:
@@ -233,7 +233,7 @@ def _solve_part(
         objective = _price(exact, solution)
     if objective is None:
         raise AssertionError("CP-SAT refuses a distribution that keeps the hard rules")
-    return _Phase(solution, objective, min(bound, objective), run.proven_optimal, exact)
+    return _Phase(solution, objective, min(bound, objective), run.proven_optimal or bound >= objective, exact)
 
 
 def _feasible(
