@@ -138,3 +138,12 @@ def test_static_bounds_hold_for_every_distribution() -> None:
             )
             checked += 1
     assert checked >= 10
+
+
+def test_a_scenario_without_the_largest_deviation_is_still_checked() -> None:
+    problem = generate_load(teachers=20, sections=80, seed=6)
+    scenario = Scenario(disabled=frozenset({"largest deviation"}), weights={"term balance": 4})
+    outcome = solve_load(problem, QUICK, scenario)
+    assert outcome.evaluation is not None and outcome.evaluation.feasible
+    assert "largest deviation" not in outcome.evaluation.breakdown()
+    assert outcome.report.objective == load_rules.evaluate(problem, outcome.solution, scenario).total
