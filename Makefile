@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TIME_LIMIT ?= 30
 
-.PHONY: install run run-exams test lint bench bench-exams bench-lessons bench-sac bench-service bench-rooms clean
+.PHONY: install run run-exams test lint bench bench-exams bench-lessons bench-load bench-sac bench-service bench-rooms clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-bench: bench-exams bench-lessons
+bench: bench-exams bench-lessons bench-load bench-sac bench-rooms
 
 bench-exams: $(STAMP)
 	$(BIN)/python -m benchmarks.exams --time-limits 60 300 --workers 2
@@ -38,6 +38,9 @@ bench-lessons: $(STAMP)
 
 bench-sac: $(STAMP)
 	$(BIN)/python -m benchmarks.attestation --time-limits 10 60 --workers 2
+
+bench-load: $(STAMP)
+	$(BIN)/python -m benchmarks.load --time-limits 10 60 --large-time-limits 10 60 300 --workers 2
 
 bench-service: $(STAMP)
 	$(BIN)/python -m benchmarks.service_latency

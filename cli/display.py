@@ -111,7 +111,8 @@ def print_evaluation(
 ) -> None:
     hard = evaluation.violations(hard=True)
     if hard:
-        console.print(f"[red]{len(hard)} hard violations[/] - the timetable is infeasible:")
+        what = "distribution" if isinstance(problem, LoadProblem) else "timetable"
+        console.print(f"[red]{len(hard)} hard violations[/] - the {what} is infeasible:")
         for violation in hard[:SHOWN_VIOLATIONS]:
             console.print(f"  {violation.constraint}: {violation.message}", soft_wrap=True)
         if len(hard) > SHOWN_VIOLATIONS:

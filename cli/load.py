@@ -11,6 +11,7 @@ from rich.table import Table
 
 from cli.display import console, print_evaluation, print_report, progress_display
 from cli.reading import read_or_exit as _read
+from constraints.load import SOFT_NAMES
 from datasets.load_generator import generate_load
 from datasets.load_tables import (
     read_actual,
@@ -19,7 +20,7 @@ from datasets.load_tables import (
     write_assignment,
     write_load_tables,
 )
-from models import SolveParameters, SolveStatus
+from models import Scenario, SolveParameters, SolveStatus
 from models.load import CLASS_COMPONENTS, LoadProblem, LoadSolution
 from solver.engine import default_workers
 from solver.load.summary import OTHER, LoadLine, actual_lines, department_lines, teacher_lines
@@ -45,6 +46,13 @@ def load() -> None:
     help="Folder for assignment.csv, by_teacher.csv and by_department.csv.",
 )
 @click.option("--json", "json_report", type=click.Path(path_type=Path), help="Write the solve report.")
+@click.option(
+    "--weight",
+    "weights",
+    multiple=True,
+    metavar="CRITERION=W",
+    help="A soft criterion's weight, e.g. 'term balance=3' (repeatable; 0 switches it off).",
+)
 def load_solve(
     folder: Path,
     time_limit: float,
@@ -52,10 +60,12 @@ def load_solve(
     seed: int,
     output: Path | None,
     json_report: Path | None,
+    weights: tuple[str, ...],
 ) -> None:
     """Assign teachers to the load items of FOLDER (teachers and items tables) and balance the load."""
     from solver.load.solve import solve_load
 
+    scenario = _scenario(weights)
     problem = _read(lambda: read_load_problem(folder))
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     hours = sum(item.hours for item in problem.items)
@@ -64,7 +74,7 @@ def load_solve(
         f"{hours:,} hours; {time_limit:g} s on {parameters.workers} workers, seed {seed}"
     )
     with progress_display(time_limit) as listener:
-        outcome = solve_load(problem, parameters, listener=listener)
+        outcome = solve_load(problem, parameters, scenario, listener=listener)
     print_report(outcome.report)
     if outcome.evaluation is not None:
         print_evaluation(problem, outcome.evaluation)
@@ -137,6 +147,24 @@ def load_generate(teachers: int, sections: int, seed: int, scale: int, output: P
     console.print(
         f"{len(problem.teachers)} teachers, {len(problem.items)} load items "
         f"({sum(item.hours for item in problem.items):,} hours) written to {output}/"
+    )
+
+
+def _scenario(weights: tuple[str, ...]) -> Scenario:
+    """The scenario of `--weight CRITERION=W` options; an unknown criterion or weight is a usage error."""
+    chosen: dict[str, int] = {}
+    for option in weights:
+        name, _, value = option.rpartition("=")
+        name = name.strip()
+        if name not in SOFT_NAMES:
+            known = ", ".join(sorted(SOFT_NAMES))
+            raise click.BadParameter(f"{name!r} is not one of: {known}", param_hint="--weight")
+        if not value.strip().isdigit():
+            raise click.BadParameter(f"{option!r}: the weight must be a whole number", param_hint="--weight")
+        chosen[name] = int(value)
+    return Scenario(
+        weights={name: weight for name, weight in chosen.items() if weight},
+        disabled=frozenset(name for name, weight in chosen.items() if not weight),
     )
 
 

@@ -98,3 +98,23 @@ def test_an_impossible_load_exits_1_with_the_reason(tmp_path: Path) -> None:
         "Maths department: 90 hours of CAL practice in Russian; its qualified Russian-speaking teachers "
         "can give at most 50." in output.replace("\n", " ")
     )
+
+
+def test_weights_change_the_scenario_and_bad_ones_are_refused(tmp_path: Path) -> None:
+    data = tmp_path / "load"
+    run("load", "generate", "--teachers", "14", "--sections", "30", "--seed", "5", "--output", str(data))
+    code, output = run(
+        "load",
+        "solve",
+        str(data),
+        "--time-limit",
+        "2",
+        "--weight",
+        "term balance=0",
+        "--weight",
+        "changes from last year=7",
+    )
+    assert code == 0, output
+    assert "term balance" not in output and "changes from last year" in output
+    code, output = run("load", "solve", str(data), "--weight", "beauty=3")
+    assert code == 2 and "is not one of" in output

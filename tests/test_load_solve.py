@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import constraints.load as load_rules
 from datasets.load_generator import generate_load
-from models import LessonProblem, LessonRoom, Section, SolveParameters, SolveStatus, TimeGrid
+from models import LessonProblem, LessonRoom, Scenario, Section, SolveParameters, SolveStatus, TimeGrid
 from models.load import LoadItem, LoadProblem, LoadTeacher
 from solver.load.apply import apply_to_lessons
+from solver.load.bounds import static_bound
 from solver.load.components import split
 from solver.load.greedy import greedy_load
 from solver.load.solve import solve_load
@@ -116,3 +117,33 @@ def test_a_distribution_names_the_teachers_of_the_lesson_sections() -> None:
     applied = apply_to_lessons(lessons, named, GOOD)
     assert [teacher.name for teacher in applied.teachers] == ["Aliya", "Bolat"]
     assert [section.teachers for section in applied.sections] == [(ALIYA,), (ALIYA, BOLAT), ()]
+
+
+def test_static_bounds_hold_for_every_distribution() -> None:
+    problem = tiny_problem()
+    weights = load_rules.weights_for(problem, Scenario())
+    # mean gap (240 - 150) / 3 = 30 h, total 90 h, two courses (MAT102 co-taught by two): 3
+    assert static_bound(problem, {"largest deviation": 1}) == 30
+    assert static_bound(problem, {"total deviation": 1, "courses prepared": 1}) == 90 + 3
+    generated = generate_load(teachers=40, sections=200, seed=3)
+    solved = solve_load(generated, QUICK)
+    assert solved.evaluation is not None and static_bound(generated, weights) <= solved.evaluation.total
+    checked = 0
+    for part in split(generated):
+        evaluation = load_rules.evaluate(part.problem, greedy_load(part.problem))
+        if evaluation.feasible:  # the bounds assume every item taught within the limits
+            assert (
+                static_bound(part.problem, load_rules.weights_for(part.problem, Scenario()))
+                <= evaluation.total
+            )
+            checked += 1
+    assert checked >= 10
+
+
+def test_a_scenario_without_the_largest_deviation_is_still_checked() -> None:
+    problem = generate_load(teachers=20, sections=80, seed=6)
+    scenario = Scenario(disabled=frozenset({"largest deviation"}), weights={"term balance": 4})
+    outcome = solve_load(problem, QUICK, scenario)
+    assert outcome.evaluation is not None and outcome.evaluation.feasible
+    assert "largest deviation" not in outcome.evaluation.breakdown()
+    assert outcome.report.objective == load_rules.evaluate(problem, outcome.solution, scenario).total

@@ -52,8 +52,19 @@ def post(view: LoadModelView) -> cp_model.LinearExprT:
                 prepares[key] = view.model.new_bool_var(f"prepares[{teacher},{item.course}]")
             view.model.add_implication(literal, prepares[key])
             hours[key].append((item.share, literal))
-    # Redundant, for the bound: the hours a teacher gives of a course need them to prepare it.
-    for key, taught in hours.items():
-        reachable = sum(share for share, _ in taught)
-        view.model.add(sum(share * literal for share, literal in taught) <= reachable * prepares[key])
+    # Redundant, for the bound: the hours a teacher gives of a course need them to prepare it, and a
+    # teacher who must have more class hours than their best courses hold prepares more courses.
+    courses_of: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    for (teacher, course), taught in hours.items():
+        most = sum(share for share, _ in taught)
+        view.model.add(sum(share * literal for share, literal in taught) <= most * prepares[teacher, course])
+        courses_of[teacher].append((most, prepares[teacher, course]))
+    for teacher, courses in courses_of.items():
+        items = view.problem.items
+        other = sum(items[i].share for i in view.items_of(teacher) if not items[i].is_class)
+        needed = view.least_load(teacher) - other
+        ranked = sorted((most for most, _ in courses), reverse=True)
+        fewest = next((k for k in range(1, len(ranked) + 1) if sum(ranked[:k]) >= needed), len(ranked))
+        if needed > 0:
+            view.model.add(sum(literal for _, literal in courses) >= fewest)
     return sum(prepares.values())

@@ -31,3 +31,7 @@ class LoadModelView(Protocol):
     def items_of(self, teacher: int) -> list[int]:
         """The items the teacher may take."""
         ...
+
+    def least_load(self, teacher: int) -> int:
+        """Hours the teacher has at least in every distribution the model allows."""
+        ...

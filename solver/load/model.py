@@ -13,9 +13,13 @@ from models.load import LoadProblem, LoadSolution
 class LoadCpModel:
     """The decisions `teaches[item, teacher]`, each teacher's load as a linear sum, and the rules."""
 
-    def __init__(self, problem: LoadProblem, relaxed: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, problem: LoadProblem, relaxed: frozenset[str] = frozenset(), cap: int | None = None
+    ) -> None:
+        """`cap`: every teacher within this many hours of target (the largest deviation already settled)."""
         self.problem = problem
         self.relaxed = relaxed
+        self.cap = cap
         self.model = cp_model.CpModel()
         self.teaches: dict[tuple[int, int], cp_model.IntVar] = {}
         self._by_item: list[dict[int, cp_model.IntVar]] = []
@@ -49,6 +53,12 @@ class LoadCpModel:
     def post(self, units: list[ModuleType] | tuple[ModuleType, ...], weights: dict[str, int]) -> None:
         """Post every hard rule and the weighted soft ones (and relaxed hard ones) into the objective."""
         terms: list[cp_model.LinearExprT] = []
+        if self.cap is not None:
+            for teacher in self.problem.teachers:
+                target = self.problem.target(teacher)
+                self.model.add_linear_constraint(
+                    self.load(teacher.index), target - self.cap, target + self.cap
+                )
         for unit in units:
             weight = weights.get(unit.NAME, 0)
             if not unit.HARD and not weight:
@@ -58,11 +68,11 @@ class LoadCpModel:
                 terms.append(weight * penalty)
         self.model.minimize(sum(terms))
 
-    def cap_deviation(self, hours: int) -> None:
-        """Keep every teacher within `hours` of their target (the largest deviation already settled)."""
-        for teacher in self.problem.teachers:
-            target = self.problem.target(teacher)
-            self.model.add_linear_constraint(self.load(teacher.index), target - hours, target + hours)
+    def least_load(self, teacher: int) -> int:
+        """What the cap on the deviation leaves a teacher at least (it is posted whatever the units)."""
+        if self.cap is None:
+            return 0
+        return max(0, self.problem.target(self.problem.teachers[teacher]) - self.cap)
 
     def decision_variables(self) -> list[cp_model.IntVar]:
         return list(self.teaches.values())

@@ -16,6 +16,7 @@ import constraints.load as load_rules
 from models import Evaluation, ProgressPoint, Scenario, SolveParameters, SolveReport, SolveStatus
 from models.load import LoadProblem, LoadSolution
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model
+from solver.load.bounds import static_bound
 from solver.load.components import Part, join_solutions, split
 from solver.load.explain import explain_infeasibility, name_culprits
 from solver.load.greedy import greedy_load
@@ -23,7 +24,9 @@ from solver.load.model import LoadCpModel
 
 LARGEST = load_rules.largest_deviation.NAME
 FIRST_PHASE_SHARE = 0.3  # of the time, for the largest deviation
-FEASIBILITY_SECONDS = 60.0  # a part's search for any distribution when its share ran out
+FEASIBILITY_SECONDS = 60.0  # a part's search for any distribution when the greedy plan breaks a rule
+SHORTEST_STEP = 0.1  # seconds: a part given less keeps the distribution it has
+FIRST_SLICE = 1.0  # seconds for the part with the largest deviation, doubled each time it comes back
 
 
 @dataclass
@@ -35,16 +38,15 @@ class LoadOutcome:
 
 @dataclass
 class _Phase:
-    solution: LoadSolution | None
+    solution: LoadSolution
     objective: int
     bound: int
     optimal: bool
-    model: LoadCpModel
-    infeasible: bool = False
+    model: LoadCpModel | None  # None: the part kept its start, priced by the checker
 
     @property
     def size(self) -> tuple[int, int]:
-        return model_size(self.model.model)
+        return model_size(self.model.model) if self.model is not None else (0, 0)
 
 
 def solve_load(
@@ -71,65 +73,46 @@ def solve_load(
         report.explanation = reasons
         return _finish(report, clock, None, None)
     weights = load_rules.weights_for(problem, scenario)
-    greedy = greedy_load(problem)
-    if load_rules.evaluate(problem, greedy, scenario).feasible:
-        report.time_to_first_feasible = clock.elapsed()
-        total = load_rules.evaluate(problem, greedy, scenario).total
-        record(ProgressPoint(elapsed=clock.elapsed(), objective=total, bound=0, note="greedy"))
-    parts = split(problem)
-    sizes = [len(p.problem.candidates) + sum(map(len, p.problem.candidates)) for p in parts]
     largest_weight = weights[LARGEST]
+    parts = split(problem)
+    starts: list[LoadSolution] = []
+    for part in parts:
+        start, impossible = _start(part, parameters)
+        if start is None:
+            return _no_distribution(report, clock, problem, scenario, parameters, impossible)
+        starts.append(start)
+    report.time_to_first_feasible = clock.elapsed()
+    first_total = load_rules.evaluate(problem, join_solutions(problem, parts, starts), scenario).total
+    record(ProgressPoint(elapsed=clock.elapsed(), objective=first_total, bound=0, note="first"))
+    sizes = [sum(map(len, part.problem.candidates)) + 1 for part in parts]
     # Phase 1: the smallest largest deviation of each part.
-    firsts: list[_Phase] = []
-    budget = clock.remaining() * (FIRST_PHASE_SHARE if largest_weight else 0.0)
-    for position, part in enumerate(parts):
-        share = budget * sizes[position] / sum(sizes[position:]) if largest_weight else 0.0
-        first = _solve_part(part, {LARGEST: 1} if largest_weight else {}, None, share, parameters)
-        budget -= share
-        if first.solution is None:
-            return _no_distribution(report, clock, problem, scenario, parameters, first.infeasible)
-        firsts.append(first)
-    if report.time_to_first_feasible is None:
-        report.time_to_first_feasible = clock.elapsed()
+    firsts = _first_phase(parts, starts, clock, parameters, bool(largest_weight))
     largest = max((first.objective for first in firsts), default=0)
     largest_bound = max((first.bound for first in firsts), default=0)
-    start = join_solutions(problem, parts, [first.solution for first in firsts if first.solution])
-    record(
-        ProgressPoint(
-            elapsed=clock.elapsed(),
-            objective=load_rules.evaluate(problem, start, scenario).total,
-            bound=largest_weight * largest_bound,
-            note="largest deviation",
-        )
-    )
     # Phase 2: everything else, the largest deviation held.
     rest = {name: weight for name, weight in weights.items() if name != LARGEST}
-    seconds: list[_Phase] = []
-    variables = constraints = 0
-    for position, (part, first) in enumerate(zip(parts, firsts, strict=True)):
-        share = clock.remaining() * sizes[position] / sum(sizes[position:])
-        second = _solve_part(
-            part, rest, largest if largest_weight else None, share, parameters, first.solution
-        )
-        seconds.append(second)
-        variables, constraints = max((variables, constraints), second.size)
-    finals = [_chosen(second, first) for second, first in zip(seconds, firsts, strict=True)]
-    solution = join_solutions(problem, parts, finals)
+    cap = largest if largest_weight else None
+    seconds = _phase(parts, [first.solution for first in firsts], sizes, rest, cap, clock, 1.0, parameters)
+    solution = join_solutions(problem, parts, [second.solution for second in seconds])
     evaluation = load_rules.evaluate(problem, solution, scenario)
-    # Each part's largest deviation as its first-phase model prices the final distribution.
     held = max(
-        (_price(first.model, final) or 0 for first, final in zip(firsts, finals, strict=True)), default=0
+        (
+            _largest(part, first, second.solution)
+            for part, first, second in zip(parts, firsts, seconds, strict=True)
+        ),
+        default=0,
     )
     priced = largest_weight * held + sum(second.objective for second in seconds)
     if priced != evaluation.total or not evaluation.feasible:
         raise AssertionError(
             f"CP-SAT prices the distribution at {priced} but the checker says {evaluation.total}"
         )
-    report.variables, report.constraints = variables, constraints
-    optimal = all(f.optimal for f in firsts) and all(s.optimal for s in seconds)
+    report.variables, report.constraints = max((phase.size for phase in (*firsts, *seconds)), default=(0, 0))
+    optimal = all(phase.optimal for phase in (*firsts, *seconds))
     report.status = SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE
     report.objective = evaluation.total
-    report.best_bound = largest_weight * largest_bound + sum(second.bound for second in seconds)
+    bound = largest_weight * largest_bound + sum(second.bound for second in seconds)
+    report.best_bound = min(evaluation.total, bound)
     report.time_to_best = clock.elapsed()
     record(
         ProgressPoint(
@@ -139,51 +122,118 @@ def solve_load(
     return _finish(report, clock, solution, evaluation)
 
 
+def _start(part: Part, parameters: SolveParameters) -> tuple[LoadSolution | None, bool]:
+    """The greedy plan if it keeps every hard rule, else what CP-SAT finds from it with the hard rules
+    alone (quick); True when CP-SAT proved there is none."""
+    greedy = greedy_load(part.problem)
+    if load_rules.evaluate(part.problem, greedy, _only({})).feasible:
+        return greedy, False
+    return _feasible(part.problem, greedy, parameters)
+
+
+def _first_phase(
+    parts: list[Part], starts: list[LoadSolution], clock: Clock, parameters: SolveParameters, wanted: bool
+) -> list[_Phase]:
+    """The smallest largest deviation: time goes to the part with the largest deviation still open,
+    twice as much each time it comes back, until the phase's share of time is spent or the largest is
+    proven (only the largest part's deviation counts)."""
+    weights = {LARGEST: 1} if wanted else {}
+    phases = [
+        _solve_part(part, weights, None, 0.0, parameters, start)
+        for part, start in zip(parts, starts, strict=True)
+    ]
+    if not wanted:
+        return phases
+    deadline = clock.elapsed() + clock.remaining() * FIRST_PHASE_SHARE
+    slices = [FIRST_SLICE] * len(parts)
+    while clock.elapsed() < deadline:
+        proven = max(phase.bound for phase in phases)
+        open_parts = [p for p, phase in enumerate(phases) if not phase.optimal and phase.objective > proven]
+        if not open_parts:
+            break
+        worst = max(open_parts, key=lambda p: phases[p].objective)
+        share = min(slices[worst], deadline - clock.elapsed())
+        attempt = _solve_part(parts[worst], weights, None, share, parameters, phases[worst].solution)
+        if attempt.objective <= phases[worst].objective:
+            phases[worst] = _Phase(
+                attempt.solution,
+                attempt.objective,
+                max(attempt.bound, phases[worst].bound),
+                attempt.optimal,
+                attempt.model,
+            )
+        slices[worst] *= 2
+    return phases
+
+
+def _phase(
+    parts: list[Part],
+    starts: list[LoadSolution],
+    sizes: list[int],
+    weights: dict[str, int],
+    cap: int | None,
+    clock: Clock,
+    share_of_time: float,
+    parameters: SolveParameters,
+) -> list[_Phase]:
+    """One phase over every part in turn, each given time in proportion to its size."""
+    budget = clock.remaining() * share_of_time
+    phases = []
+    for position, (part, start) in enumerate(zip(parts, starts, strict=True)):
+        share = max(0.0, budget) * sizes[position] / sum(sizes[position:])
+        began = clock.elapsed()
+        phases.append(_solve_part(part, weights, cap, share, parameters, start))
+        budget -= clock.elapsed() - began
+    return phases
+
+
+def _only(weights: dict[str, int]) -> Scenario:
+    """The scenario weighing exactly these criteria."""
+    return Scenario(weights=weights, disabled=frozenset(load_rules.SOFT_NAMES - set(weights)))
+
+
+def _largest(part: Part, first: _Phase, final: LoadSolution) -> int:
+    """A part's largest deviation in the final distribution, priced as its first phase was."""
+    if first.model is not None:
+        return _price(first.model, final) or 0
+    return load_rules.evaluate(part.problem, final, _only({LARGEST: 1})).total
+
+
 def _solve_part(
     part: Part,
     weights: dict[str, int],
     cap: int | None,
     time_limit: float,
     parameters: SolveParameters,
-    start: LoadSolution | None = None,
+    start: LoadSolution,
 ) -> _Phase:
-    """One phase on one part: the hard rules and the weighted criteria, from `start` or a greedy plan."""
-    exact = LoadCpModel(part.problem)
+    """One phase on one part from a distribution keeping the hard rules (and the cap). With too
+    little time the start stays, priced by the checker."""
+    known = static_bound(part.problem, weights)
+    if time_limit < SHORTEST_STEP or not weights:
+        total = load_rules.evaluate(part.problem, start, _only(weights)).total
+        return _Phase(start, total, min(known, total), known >= total, None)
+    exact = LoadCpModel(part.problem, cap=cap)
     exact.post(load_rules.units_for(part.problem), weights)
-    if cap is not None:
-        exact.cap_deviation(cap)
-    start = start or greedy_load(part.problem)
     exact.hint(start)
     complete_hint(exact.model, max(1.0, time_limit), exact_penalties=False)
     run = solve_model(
         exact.model,
         exact.decision_variables(),
-        time_limit=max(0.05, time_limit),
+        time_limit=time_limit,
         workers=parameters.workers,
         seed=parameters.seed,
     )
-    bound = round(run.bound) if run.bound is not None else 0
-    solution = exact.decode(run.values) if run.has_solution else None
-    if solution is None and cap is not None:
-        solution = start  # the first phase's distribution keeps the cap
-    if solution is None and not run.proven_infeasible:
-        found, impossible = _feasible(part.problem, start, parameters)
-        if found is None:
-            return _Phase(None, 0, bound, False, exact, impossible)
-        solution = found
-    if solution is None:
-        return _Phase(None, 0, bound, False, exact, run.proven_infeasible)
-    objective = _price(exact, solution)
+    bound = max(known, round(run.bound) if run.bound is not None else 0)
+    solution = exact.decode(run.values) if run.has_solution else start
+    objective: int | None
+    if run.proven_optimal and run.objective is not None:
+        objective = round(run.objective)  # no slack is left at a proven optimum
+    else:
+        objective = _price(exact, solution)
     if objective is None:
-        raise AssertionError("CP-SAT refuses a distribution it found")
-    return _Phase(solution, objective, min(bound, objective), run.proven_optimal, exact)
-
-
-def _chosen(second: _Phase, first: _Phase) -> LoadSolution:
-    chosen = second.solution or first.solution
-    if chosen is None:
-        raise ValueError("a part has no distribution after its first phase")
-    return chosen
+        raise AssertionError("CP-SAT refuses a distribution that keeps the hard rules")
+    return _Phase(solution, objective, min(bound, objective), run.proven_optimal or bound >= objective, exact)
 
 
 def _feasible(
