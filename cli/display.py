@@ -12,7 +12,15 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from models import AttestationProblem, Evaluation, ExamProblem, LessonProblem, ProgressPoint, SolveReport
+from models import (
+    AttestationProblem,
+    Evaluation,
+    ExamProblem,
+    LessonProblem,
+    MasterClassProblem,
+    ProgressPoint,
+    SolveReport,
+)
 from solver.engine import ProgressListener
 
 console = Console(highlight=False)
@@ -97,7 +105,9 @@ def print_report(report: SolveReport) -> None:
 
 
 def print_evaluation(
-    problem: ExamProblem | LessonProblem | AttestationProblem, evaluation: Evaluation, show_hard: bool = False
+    problem: ExamProblem | LessonProblem | AttestationProblem | MasterClassProblem,
+    evaluation: Evaluation,
+    show_hard: bool = False,
 ) -> None:
     hard = evaluation.violations(hard=True)
     if hard:

@@ -92,3 +92,19 @@ def sac(folder: Path, seed: int, commissions: int, defences: int, weeks: int) ->
         f"{exams} state exams, "
         f"{len(problem.days)} days, {len(problem.rooms)} rooms, {len(problem.people)} people"
     )
+
+
+@generate.command("masterclasses")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--count", type=click.IntRange(min=1), default=20, show_default=True)
+def masterclasses(folder: Path, seed: int, count: int) -> None:
+    """Write masterclasses.csv (COUNT requests) into the registrar semester FOLDER."""
+    from datasets.masterclass_tables import generate_requests
+    from datasets.registrar_csv import lesson_problem, read_records
+
+    data = read_records(folder)
+    (folder / "masterclasses.csv").write_text(
+        generate_requests(data, lesson_problem(data, folder.name), seed, count)
+    )
+    click.echo(f"{count} master-class requests written to {folder / 'masterclasses.csv'}")

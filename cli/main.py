@@ -12,6 +12,7 @@ from cli.bench import bench
 from cli.database import database, users
 from cli.display import console, print_evaluation, print_report, progress_display
 from cli.generate import generate
+from cli.masterclasses import masterclasses
 from cli.reading import read_or_exit
 from cli.service import demo, serve
 from datasets import read_exam_problem, read_exam_solution, write_exam_solution
@@ -213,6 +214,7 @@ def _read(load):  # type: ignore[no-untyped-def]
 
 main.add_command(generate)
 main.add_command(sac)
+main.add_command(masterclasses)
 main.add_command(database)
 main.add_command(bench)
 main.add_command(users)

@@ -39,10 +39,15 @@ from models.lessons import (
     Teacher,
     TimeGrid,
 )
+from models.masterclasses import Hall, MasterClass, MasterClassProblem, MasterClassSolution
 from models.report import ProgressPoint, SolveParameters, SolveReport, SolveStatus
 from models.scenario import Pin, Scenario
 
 __all__ = [
+    "Hall",
+    "MasterClass",
+    "MasterClassProblem",
+    "MasterClassSolution",
     "SLOT_MINUTES",
     "AttestationDay",
     "AttestationProblem",
