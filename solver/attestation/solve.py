@@ -22,6 +22,7 @@ from solver.attestation.model import AttestationCpModel
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model
 from solver.reports import close_report, open_report, recorder
 
+WHOLE_MODEL_SECONDS = 3.0  # kept back to build the whole model and price the timetable in it
 DECOMPOSITION_SHARE = 0.9  # of the time limit, for the commission-by-commission start and the bound
 
 
@@ -66,7 +67,7 @@ def solve_attestation(
         problem,
         scenario,
         clock,
-        DECOMPOSITION_SHARE * clock.remaining(),
+        max(0.0, DECOMPOSITION_SHARE * clock.remaining() - WHOLE_MODEL_SECONDS),
         parameters.workers,
         parameters.seed,
         best,
@@ -83,7 +84,7 @@ def solve_attestation(
     if best is not None:
         exact.hint(best)
         # The fixed model prices the timetable: CP-SAT and the checker must agree on it.
-        fixed = complete_hint(exact.model, time_limit=max(1.0, clock.remaining() / 4), exact_penalties=True)
+        fixed = complete_hint(exact.model, time_limit=max(1.0, clock.remaining() / 2), exact_penalties=True)
         if fixed is None or int(round(fixed)) != best_total:
             raise AssertionError(f"CP-SAT prices the first timetable at {fixed}, the checker at {best_total}")
     run = solve_model(
