@@ -7,15 +7,15 @@ from pathlib import Path
 
 import click
 
-from cli.display import console, print_evaluation, print_report, progress_display
+from cli.display import print_evaluation
 from cli.reading import read_or_exit
+from cli.solving import run_solve, solve_options
 from datasets.attestation_tables import (
     read_attestation,
     read_attestation_solution,
     write_attestation_solution,
 )
-from models import SolveParameters, SolveStatus
-from solver.engine import default_workers
+from models import AttestationSolution
 
 
 @click.group()
@@ -25,45 +25,37 @@ def sac() -> None:
 
 @sac.command("solve")
 @click.argument("instance", type=click.Path(path_type=Path))
-@click.option(
-    "--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds."
-)
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT workers [all cores].")
-@click.option("--seed", type=int, default=0, show_default=True)
+@solve_options
 @click.option(
     "--output", type=click.Path(path_type=Path), help="Folder for sac_timetable.csv and sac_panels.csv."
 )
-@click.option("--json", "json_report", type=click.Path(path_type=Path), help="Write the solve report.")
 def sac_solve(
     instance: Path,
     time_limit: float,
     workers: int | None,
     seed: int,
-    output: Path | None,
     json_report: Path | None,
+    output: Path | None,
 ) -> None:
     """Timetable the defences and state exams of the attestation folder INSTANCE."""
     from solver.attestation.solve import solve_attestation
 
     problem = read_or_exit(lambda: read_attestation(instance))
-    parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
-    console.print(
-        f"[bold]{problem.name}[/]: {len(problem.hearings)} defences and state exams, "
-        f"{len(problem.commissions)} commissions, {len(problem.days)} days, {len(problem.rooms)} rooms; "
-        f"{time_limit:g} s on {parameters.workers} workers, seed {seed}"
+
+    def write(solution: AttestationSolution) -> str:
+        assert output is not None
+        write_attestation_solution(solution, problem, output)
+        return f"timetable written to {output}/ (sac_timetable.csv, sac_panels.csv)"
+
+    run_solve(
+        problem,
+        f"{len(problem.hearings)} defences and state exams, {len(problem.commissions)} commissions, "
+        f"{len(problem.days)} days, {len(problem.rooms)} rooms",
+        lambda parameters, listener: solve_attestation(problem, parameters, listener=listener),
+        (time_limit, workers, seed),
+        json_report,
+        write if output is not None else None,
     )
-    with progress_display(time_limit) as listener:
-        outcome = solve_attestation(problem, parameters, listener=listener)
-    print_report(outcome.report)
-    if outcome.evaluation is not None:
-        print_evaluation(problem, outcome.evaluation)
-    if json_report is not None:
-        json_report.write_text(outcome.report.model_dump_json(indent=2))
-    if output is not None and outcome.solution is not None:
-        write_attestation_solution(outcome.solution, problem, output)
-        console.print(f"timetable written to {output}/ (sac_timetable.csv, sac_panels.csv)")
-    if outcome.report.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
-        sys.exit(1)
 
 
 @sac.command("check")

@@ -14,10 +14,11 @@ A unit module defines:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
 
-from models import ConstraintScore
+from models import ConstraintScore, Evaluation, Scenario
 
 
 def score(unit: ModuleType, problem: Any, solution: Any, weight: int | None = None) -> ConstraintScore:
@@ -31,4 +32,24 @@ def score(unit: ModuleType, problem: Any, solution: Any, weight: int | None = No
         weight=used_weight,
         penalty=units if unit.HARD else units * used_weight,
         violations=tuple(violations),
+    )
+
+
+def evaluate_units(
+    units: Iterable[ModuleType], problem: Any, solution: Any, scenario: Scenario | None
+) -> Evaluation:
+    """Every unit's verdict on a solution; a scenario reweighs or switches off soft rules (hard rules
+    are always checked)."""
+    scenario = scenario or Scenario()
+    scores = [
+        score(unit, problem, solution, scenario.weight_of(unit.NAME, unit.weight(problem)))
+        for unit in units
+        if unit.HARD or unit.NAME not in scenario.disabled
+    ]
+    hard_violations = sum(item.penalty for item in scores if item.hard)
+    return Evaluation(
+        feasible=hard_violations == 0,
+        hard_violations=hard_violations,
+        total=sum(item.penalty for item in scores if not item.hard),
+        scores=tuple(scores),
     )

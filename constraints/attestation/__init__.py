@@ -20,7 +20,7 @@ from constraints.attestation import (
     sitting_room,
     supervisor_days,
 )
-from constraints.base import score
+from constraints.base import evaluate_units
 from models import AttestationProblem, AttestationSolution, Evaluation, Scenario
 
 HARD: tuple[ModuleType, ...] = (
@@ -47,16 +47,4 @@ def evaluate(
     problem: AttestationProblem, solution: AttestationSolution, scenario: Scenario | None = None
 ) -> Evaluation:
     """Check an attestation timetable against every rule; a scenario reweighs or switches off soft ones."""
-    scenario = scenario or Scenario()
-    scores = [
-        score(unit, problem, solution, scenario.weight_of(unit.NAME, unit.weight(problem)))
-        for unit in units_for(problem)
-        if unit.HARD or unit.NAME not in scenario.disabled
-    ]
-    hard_violations = sum(item.penalty for item in scores if item.hard)
-    return Evaluation(
-        feasible=hard_violations == 0,
-        hard_violations=hard_violations,
-        total=sum(item.penalty for item in scores if not item.hard),
-        scores=tuple(scores),
-    )
+    return evaluate_units(units_for(problem), problem, solution, scenario)

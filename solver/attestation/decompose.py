@@ -28,7 +28,6 @@ from solver.engine import Clock, solve_model
 
 BOUND_WEIGHT = "finish early"
 FIRST_PASS = 0.5  # of the time per part, in the first pass over all parts
-RESOLVE_SECONDS = 1.0  # at least, for a part solved again around the days its lent members sit elsewhere
 
 
 @dataclass
@@ -134,6 +133,11 @@ def solve_by_parts(
     bounds: list[int] = []
     open_parts: list[int] = []
     for position, part in enumerate(parts):
+        if clock.elapsed() >= ends_at:  # out of time: the part keeps its start, bounded by its finish
+            solved.append(_restrict(start, part) if start is not None else None)
+            bounds.append(_finish_weight(scenario) * finish_bound(problem, part))
+            open_parts.append(position)
+            continue
         share = max(0.2, FIRST_PASS * (ends_at - clock.elapsed()) / (len(parts) - position))
         hint, singles_bound = start, 0
         if len(part.commissions) > 1 and _separable(problem, part):
@@ -150,6 +154,8 @@ def solve_by_parts(
             open_parts.append(position)
     # the time left goes to the parts not proven optimal, each starting from its timetable
     for count, position in enumerate(open_parts):
+        if clock.elapsed() >= ends_at:
+            break
         share = max(0.2, 0.9 * (ends_at - clock.elapsed()) / (len(open_parts) - count))
         hint = solved[position]
         local, part_bound, optimal = _solve_part(
@@ -163,13 +169,15 @@ def solve_by_parts(
     ends_at = clock.elapsed() + budget * 0.1
     merged = _Merged(problem)
     for part, local in zip(parts, solved, strict=True):
-        if local is None or not merged.add(part, local):
+        if (local is None or not merged.add(part, local)) and clock.elapsed() < ends_at:
             members = {m for c in part.commissions for m in problem.commissions[c].members}
             taken = {p: days for p, days in merged.busy().items() if p in members}
-            share = max(RESOLVE_SECONDS, (ends_at - clock.elapsed()) / 4)
+            share = max(0.2, (ends_at - clock.elapsed()) / 2)
             local, _, _ = _solve_part(problem, part, taken, scenario, share, workers, seed, start, local)
             if local is None or not merged.add(part, local):
                 return Decomposition(None, bound, proven, len(parts))
+        elif local is None or part not in merged.parts:
+            return Decomposition(None, bound, proven, len(parts))
     return Decomposition(merged.solution(), bound, proven, len(parts))
 
 
@@ -232,6 +240,7 @@ class _Merged:
         self.places: list[HearingPlace | None] = [None] * len(problem.hearings)
         self.panels: dict[tuple[int, int], set[int]] = {}
         self.heard: dict[tuple[int, int], list[int]] = {}
+        self.parts: list[Part] = []
 
     def busy(self) -> dict[int, set[int]]:
         days: dict[int, set[int]] = {}
@@ -265,6 +274,7 @@ class _Merged:
             self.panels[other].discard(member)
         self.panels.update(panels)
         self.heard.update(heard)
+        self.parts.append(part)
         for index, place in enumerate(local.places):
             if place is not None:
                 commission = part.commissions[place.commission]
@@ -306,17 +316,40 @@ def _solve_part(
 
     local_problem = sub_problem(problem, part, busy)
     exact = build_model(local_problem, scenario)
-    if local_start is not None:
-        exact.hint(local_start)
-    elif start is not None:
-        exact.hint(_restrict(start, part))
+    hint = local_start if local_start is not None else _restrict(start, part) if start is not None else None
+    if hint is not None:
+        exact.hint(hint)
     run = solve_model(
         exact.model, exact.decision_variables(), time_limit=time_limit, workers=workers, seed=seed
     )
     solved = -int(-(run.bound or 0) // 1) if run.bound is not None else 0
-    weight = 0 if BOUND_WEIGHT in scenario.disabled else scenario.weight_of(BOUND_WEIGHT, 3)
-    part_bound = max(solved, weight * finish_bound(problem, part))
-    return (exact.decode(run.values) if run.has_solution else None), part_bound, run.proven_optimal
+    part_bound = max(solved, _finish_weight(scenario) * finish_bound(problem, part))
+    local = exact.decode(run.values) if run.has_solution else None
+    return _better(local_problem, scenario, local, hint), part_bound, run.proven_optimal
+
+
+def _better(
+    problem: AttestationProblem,
+    scenario: Scenario,
+    found: AttestationSolution | None,
+    hint: AttestationSolution | None,
+) -> AttestationSolution | None:
+    """What CP-SAT found, unless the hint it was given (kept when it breaks no rule) costs less:
+    in a short solve CP-SAT may stop before it comes back to its hint."""
+    import constraints.attestation as sac_rules
+
+    if hint is None:
+        return found
+    kept = sac_rules.evaluate(problem, hint, scenario)
+    if not kept.feasible:
+        return found
+    if found is None or kept.total < sac_rules.evaluate(problem, found, scenario).total:
+        return hint
+    return found
+
+
+def _finish_weight(scenario: Scenario) -> int:
+    return 0 if BOUND_WEIGHT in scenario.disabled else scenario.weight_of(BOUND_WEIGHT, 3)
 
 
 def _restrict(solution: AttestationSolution, part: Part) -> AttestationSolution:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import resource
 from dataclasses import dataclass
 
 import constraints.attestation as sac_rules
@@ -21,7 +20,9 @@ from solver.attestation.explain import capacity_shortfalls, unplaceable_hearings
 from solver.attestation.greedy import greedy_attestation
 from solver.attestation.model import AttestationCpModel
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model
+from solver.reports import close_report, open_report, recorder
 
+WHOLE_MODEL_SECONDS = 3.0  # kept back to build the whole model and price the timetable in it
 DECOMPOSITION_SHARE = 0.9  # of the time limit, for the commission-by-commission start and the bound
 
 
@@ -50,23 +51,13 @@ def solve_attestation(
     """The whole pipeline for one attestation; the checker's total must equal CP-SAT's objective."""
     scenario = scenario or Scenario()
     clock = Clock(parameters.time_limit)
-    report = SolveReport(
-        problem_name=problem.name,
-        problem_kind="attestation",
-        status=SolveStatus.UNKNOWN,
-        parameters=parameters,
-    )
+    report = open_report(problem.name, "attestation", parameters)
     reasons = capacity_shortfalls(problem)
     if reasons:
         report.status = SolveStatus.INFEASIBLE
         report.explanation = reasons
         return _finish(report, clock, None, None)
-
-    def record(point: ProgressPoint) -> None:
-        report.progress.append(point)
-        if listener is not None:
-            listener(point)
-
+    record = recorder(report, listener)
     best = greedy_attestation(problem)
     best_total = _priced(problem, best, scenario)
     if best_total is not None:
@@ -76,7 +67,7 @@ def solve_attestation(
         problem,
         scenario,
         clock,
-        DECOMPOSITION_SHARE * clock.remaining(),
+        max(0.0, DECOMPOSITION_SHARE * clock.remaining() - WHOLE_MODEL_SECONDS),
         parameters.workers,
         parameters.seed,
         best,
@@ -93,7 +84,7 @@ def solve_attestation(
     if best is not None:
         exact.hint(best)
         # The fixed model prices the timetable: CP-SAT and the checker must agree on it.
-        fixed = complete_hint(exact.model, time_limit=max(1.0, clock.remaining() / 4), exact_penalties=True)
+        fixed = complete_hint(exact.model, time_limit=max(1.0, clock.remaining() / 2), exact_penalties=True)
         if fixed is None or int(round(fixed)) != best_total:
             raise AssertionError(f"CP-SAT prices the first timetable at {fixed}, the checker at {best_total}")
     run = solve_model(
@@ -144,7 +135,4 @@ def _priced(
 def _finish(
     report: SolveReport, clock: Clock, solution: AttestationSolution | None, evaluation: Evaluation | None
 ) -> AttestationOutcome:
-    report.elapsed = clock.elapsed()
-    report.gap = SolveReport.relative_gap(report.objective, report.best_bound)
-    report.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return AttestationOutcome(solution=solution, evaluation=evaluation, report=report)
+    return AttestationOutcome(solution=solution, evaluation=evaluation, report=close_report(report, clock))

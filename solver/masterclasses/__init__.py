@@ -1,0 +1,1 @@
+"""Master classes: the CP-SAT model and the solve pipeline."""
