@@ -28,6 +28,7 @@ from solver.engine import Clock, solve_model
 
 BOUND_WEIGHT = "finish early"
 FIRST_PASS = 0.5  # of the time per part, in the first pass over all parts
+PAIR_FIRST_SECONDS = 1.0  # a linked part's first solve, after its commissions alone
 
 
 @dataclass
@@ -144,7 +145,8 @@ def solve_by_parts(
             # Each commission alone first: their bounds add up to one of the part, and their
             # timetables together hint the part (its members shared, they may clash there).
             hint, singles_bound = _singles(problem, part, scenario, share / 2, workers, seed, start)
-            share /= 2
+            # a pair is seldom proven in a first-pass share: a timetable now, its time later
+            share = min(share / 2, PAIR_FIRST_SECONDS)
         local, part_bound, optimal = _solve_part(problem, part, {}, scenario, share, workers, seed, hint)
         bounds.append(max(part_bound, singles_bound))
         solved.append(local)
@@ -152,11 +154,23 @@ def solve_by_parts(
             optimal = local is not None and _cost(problem, part, local, scenario) <= singles_bound
         if not optimal:
             open_parts.append(position)
-    # the time left goes to the parts not proven optimal, each starting from its timetable
+    # The time left goes to the parts not proven optimal, each starting from its timetable, in
+    # shares by what they may still gain (cost above bound): single commissions first, as they
+    # are the quickest to prove.
+    gains = {
+        position: max(1, _cost(problem, parts[position], solved[position], scenario) - bounds[position])
+        if solved[position] is not None
+        else 1
+        for position in open_parts
+    }
+    open_parts.sort(key=lambda position: (len(parts[position].commissions) > 1, -gains[position]))
     for count, position in enumerate(open_parts):
         if clock.elapsed() >= ends_at:
             break
-        share = max(0.2, 0.9 * (ends_at - clock.elapsed()) / (len(open_parts) - count))
+        left = sum(gains[later] for later in open_parts[count:])
+        share = max(0.2, 0.95 * (ends_at - clock.elapsed()) * gains[position] / left)
+        if len(parts[position].commissions) == 1:  # a commission alone: worth half the time left
+            share = max(share, 0.5 * (ends_at - clock.elapsed()))
         hint = solved[position]
         local, part_bound, optimal = _solve_part(
             problem, parts[position], {}, scenario, share, workers, seed, None, hint
