@@ -157,12 +157,14 @@ def solve_by_parts(
     # The time left goes to the parts not proven optimal, each starting from its timetable, in
     # shares by what they may still gain (cost above bound): single commissions first, as they
     # are the quickest to prove.
-    gains = {
-        position: max(1, _cost(problem, parts[position], solved[position], scenario) - bounds[position])
-        if solved[position] is not None
-        else 1
-        for position in open_parts
-    }
+    gains = {}
+    for position in open_parts:
+        found = solved[position]
+        gains[position] = (
+            1
+            if found is None
+            else max(1, _cost(problem, parts[position], found, scenario) - bounds[position])
+        )
     open_parts.sort(key=lambda position: (len(parts[position].commissions) > 1, -gains[position]))
     for count, position in enumerate(open_parts):
         if clock.elapsed() >= ends_at:
