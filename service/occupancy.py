@@ -35,18 +35,20 @@ _keeping = threading.Lock()
 def occupations(session: Session, date: dt.date, kinds: tuple[str, ...] = PLACED) -> list[Occupation]:
     """Everything in a room on `date`: the published runs of `kinds`, and the bookings."""
     found: list[Occupation] = []
-    for semester in session.scalars(select(schema.Semester).order_by(schema.Semester.id)):
-        for kind in kinds:
-            run = published(session, semester, kind)
-            if run is None:
-                continue
-            if kind == "lessons" and not _teaching(semester, date):
-                continue
-            uses = _uses(session, run)
-            key: object = date.weekday() if kind == "lessons" else date
-            found += [
-                Occupation(room=r, date=date, start=s, end=e, what=w) for r, s, e, w in uses.get(key, ())
-            ]
+    # which runs are published, without their timetables: reading those is the slow part, and
+    # their weeks are kept once worked out
+    shown = session.execute(
+        select(schema.Run.id, schema.Run.kind, schema.Run.published_at, schema.Run.semester_id).where(
+            schema.Run.published_at.is_not(None), schema.Run.kind.in_(kinds)
+        )
+    ).all()
+    semesters = {s.id: s for s in session.scalars(select(schema.Semester))}
+    for run_id, kind, published_at, semester_id in sorted(shown):
+        if kind == "lessons" and not _teaching(semesters[semester_id], date):
+            continue
+        uses = _uses(session, run_id, published_at)
+        key: object = date.weekday() if kind == "lessons" else date
+        found += [Occupation(room=r, date=date, start=s, end=e, what=w) for r, s, e, w in uses.get(key, ())]
     day = dt.datetime.combine(date, dt.time())
     for booking, room in session.execute(
         select(schema.Booking, schema.Room.name)
@@ -72,6 +74,7 @@ def _teaching(semester: schema.Semester, date: dt.date) -> bool:
 
 
 def published(session: Session, semester: schema.Semester, kind: str) -> schema.Run | None:
+    """The semester's published run of `kind`, whole."""
     return session.scalar(
         select(schema.Run).where(
             schema.Run.semester_id == semester.id,
@@ -81,11 +84,13 @@ def published(session: Session, semester: schema.Semester, kind: str) -> schema.
     )
 
 
-def _uses(session: Session, run: schema.Run) -> dict[object, list[Use]]:
-    key = (run.id, str(run.published_at))
+def _uses(session: Session, run_id: int, published_at: dt.datetime | None) -> dict[object, list[Use]]:
+    key = (run_id, str(published_at))
     with _keeping:
         if key in _kept:
             return _kept[key]
+    run = session.get(schema.Run, run_id)
+    assert run is not None
     if run.kind == "lessons":
         uses = _class_week(session, run)
     elif run.kind == "exams":
