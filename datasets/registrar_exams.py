@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from datasets.registrar_records import ExamPeriod, ExamRecord, RegistrarData
-from models.exams import Exam, ExamProblem, Period, Room, Weightings
+from models.exams import Exam, ExamProblem, Period, PeriodConstraint, PeriodRelation, Room, Weightings
 
 SITTINGS = (dt.time(9, 0), dt.time(14, 0))
 SITTING_MINUTES = 180
@@ -29,8 +29,44 @@ WEIGHTINGS = Weightings(
 
 
 def exam_courses(data: RegistrarData) -> list[str]:
-    """The courses that get an exam, in the order of the problem's exams."""
-    return [exam.course for exam in exams_of(data)]
+    """The course of each of the problem's exams, in order; a course whose students no room
+    seats sits in several parts at the same time, one after another here."""
+    return [exam.course for exam, _ in exam_parts(data)]
+
+
+def exam_parts(data: RegistrarData) -> list[tuple[ExamRecord, tuple[int, ...]]]:
+    """Each exam with its students (as exam-problem indices), split into parts when no room
+    seats them all: as many parts as the largest rooms need to seat them together, each no
+    bigger than its room."""
+    index = {student: position for position, student in enumerate(exam_students(data))}
+    course_of = {section.ref: section.course for section in data.sections}
+    takers: dict[str, set[int]] = {}
+    for registration in data.registrations:
+        takers.setdefault(course_of[registration.section], set()).add(index[registration.student])
+    capacities = sorted((room.capacity for room in data.rooms), reverse=True)
+    parts = []
+    for exam in exams_of(data):
+        students = sorted(takers.get(exam.course, ()))
+        parts += [(exam, part) for part in _split(students, capacities)]
+    return parts
+
+
+def _split(students: list[int], capacities: list[int]) -> list[tuple[int, ...]]:
+    if not capacities or len(students) <= capacities[0]:
+        return [tuple(students)]
+    rooms, seats = 0, 0
+    while rooms < len(capacities) and seats < len(students):
+        seats += capacities[rooms]
+        rooms += 1
+    if seats < len(students):  # all the rooms together are too small: one part, explained later
+        return [tuple(students)]
+    parts, start = [], 0
+    for position in range(rooms):
+        left = len(students) - start
+        share = min(capacities[position], -(-left * capacities[position] // sum(capacities[position:rooms])))
+        parts.append(tuple(students[start : start + share]))
+        start += share
+    return [part for part in parts if part]
 
 
 def exam_students(data: RegistrarData) -> list[str]:
@@ -72,15 +108,19 @@ def exam_problem(
     sittings = sittings_of(data, first_day, last_day)
     if not sittings:
         raise ValueError("the exam session has no day but Sunday")
-    students = {student: index for index, student in enumerate(exam_students(data))}
-    course_of = {section.ref: section.course for section in data.sections}
-    takers: dict[str, set[int]] = {}
-    for registration in data.registrations:
-        takers.setdefault(course_of[registration.section], set()).add(students[registration.student])
+    parts = exam_parts(data)
     exams = tuple(
-        Exam(index=index, duration=exam.minutes, students=tuple(sorted(takers.get(exam.course, ()))))
-        for index, exam in enumerate(exams_of(data))
+        Exam(index=index, duration=exam.minutes, students=students)
+        for index, (exam, students) in enumerate(parts)
     )
+    first_part: dict[str, int] = {}
+    together = []  # the parts of one course's exam sit at the same time
+    for index, (exam, _) in enumerate(parts):
+        first = first_part.setdefault(exam.course, index)
+        if first != index:
+            together.append(
+                PeriodConstraint(first=first, relation=PeriodRelation.EXAM_COINCIDENCE, second=index)
+            )
     day_of = {date: day for day, date in enumerate(sorted({sitting.date for sitting in sittings}))}
     periods = tuple(
         Period(
@@ -94,4 +134,11 @@ def exam_problem(
         for index, sitting in enumerate(sittings)
     )
     rooms = tuple(Room(index=index, capacity=room.capacity) for index, room in enumerate(data.rooms))
-    return ExamProblem(name=name, exams=exams, periods=periods, rooms=rooms, weightings=WEIGHTINGS)
+    return ExamProblem(
+        name=name,
+        exams=exams,
+        periods=periods,
+        rooms=rooms,
+        period_constraints=tuple(together),
+        weightings=WEIGHTINGS,
+    )

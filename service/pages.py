@@ -260,7 +260,7 @@ def run(run_id: int) -> str:
         teachers = sorted({name for section in data.sections for name in section.teachers})
         semester, kind = found.semester.name, found.kind
     weeks = teachers[:50] if kind == "lessons" else []
-    courses = exam_courses(data)[:50] if kind == "exams" else []
+    courses = list(dict.fromkeys(exam_courses(data)))[:50] if kind == "exams" else []
     return render_template(
         "run.html", run_id=run_id, semester=semester, teachers=weeks, courses=courses, kind=kind
     )

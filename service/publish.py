@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from datasets.registrar_csv import lesson_problem
-from datasets.registrar_exams import exam_courses
+from datasets.registrar_exams import exam_courses, exam_students
 from datasets.registrar_records import RegistrarData
 from datasets.registrar_timetable import format_time
 from datasets.registrar_week import ACADEMIC_HOUR
@@ -224,11 +224,13 @@ def exam_entries(
     """The exams of one student (by ID), room or course, by date; LookupError names what is unknown."""
     courses = exam_courses(data)
     titles = {course.code: course.title for course in data.courses}
+    sitter: int | None = None  # the student's index: of a course sitting in parts, theirs only
     course_of = {section.ref: section.course for section in data.sections}
     if whose == "student":
         if name not in {s.id for s in data.students}:
             raise LookupError(f"no student {name!r}")
         wanted = {course_of[r.section] for r in data.registrations if r.student == name}
+        sitter = exam_students(data).index(name) if wanted else None
     elif whose == "course":
         if name not in titles:
             raise LookupError(f"no course {name!r}")
@@ -244,6 +246,8 @@ def exam_entries(
         period, room = solution.periods[exam.index], solution.rooms[exam.index]
         room_name = data.rooms[room].name if room is not None else ""
         if course not in wanted or (whose == "room" and room_name != name):
+            continue
+        if sitter is not None and sitter not in exam.students:
             continue
         sitting = problem.periods[period]
         assert sitting.date is not None and sitting.start is not None

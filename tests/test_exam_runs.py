@@ -71,6 +71,32 @@ def test_listed_exams_and_sittings_replace_the_defaults() -> None:
         exam_problem(generated, "autumn")
 
 
+def test_an_exam_no_room_seats_sits_in_parts_at_the_same_time() -> None:
+    generated = generate_semester(200, 21)
+    biggest = max(
+        (exam for exam in exam_problem(generated, "x", FIRST, LAST).exams),
+        key=lambda exam: len(exam.students),
+    )
+    rooms = tuple(replace(room, capacity=12 + index % 3) for index, room in enumerate(generated.rooms))
+    data = replace(generated, rooms=rooms)
+    problem = exam_problem(data, "autumn", FIRST, LAST)
+    courses = exam_courses(data)
+    whole = {course: set() for course in courses}
+    for exam, course in zip(problem.exams, courses, strict=True):
+        assert len(exam.students) <= 14
+        assert not whole[course] & set(exam.students)  # parts share no student
+        whole[course] |= set(exam.students)
+    assert max(len(students) for students in whole.values()) == len(biggest.students)
+    parts = [index for index, course in enumerate(courses) if courses.count(course) > 1]
+    together = {(c.first, c.second) for c in problem.period_constraints}
+    assert parts and all(
+        (courses.index(courses[part]), part) in together
+        for part in parts
+        if part != courses.index(courses[part])
+    )
+    assert all(c.relation.value == "EXAM_COINCIDENCE" for c in problem.period_constraints)
+
+
 @pytest.fixture(params=BACKENDS)
 def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     with running_app(tmp_path, 150, 22, backend=request.param) as app:
