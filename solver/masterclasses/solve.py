@@ -4,7 +4,6 @@ CP-SAT minimise the audience's clashes; the reported objective is the checker's 
 
 from __future__ import annotations
 
-import resource
 from dataclasses import dataclass
 
 import constraints.masterclasses as rules
@@ -13,7 +12,6 @@ from models import (
     MasterClassProblem,
     MasterClassSolution,
     Placement,
-    ProgressPoint,
     Scenario,
     SolveParameters,
     SolveReport,
@@ -21,6 +19,7 @@ from models import (
 )
 from solver.engine import Clock, ProgressListener, model_size, solve_model
 from solver.masterclasses.model import MasterClassModel
+from solver.reports import close_report, recorder
 
 
 @dataclass
@@ -112,12 +111,7 @@ def solve_masterclasses(
     if all(place is not None for place in start.places):
         built.hint(start)
     report.variables, report.constraints = model_size(built.model)
-
-    def record(point: ProgressPoint) -> None:
-        report.progress.append(point)
-        if listener is not None:
-            listener(point)
-
+    record = recorder(report, listener)
     run = solve_model(
         built.model,
         built.decisions(),
@@ -127,12 +121,10 @@ def solve_masterclasses(
         clock=clock,
         listener=record,
     )
-    report.elapsed = clock.elapsed()
-    report.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if not run.has_solution:
         report.status = SolveStatus.INFEASIBLE if run.status == 3 else SolveStatus.UNKNOWN
         report.explanation = ["No placement keeps every master class in a free hall that fits at once"]
-        return MasterClassOutcome(None, None, report)
+        return MasterClassOutcome(None, None, close_report(report, clock))
     solution = built.solution(run.values)
     evaluation = rules.evaluate(problem, solution, scenario)
     if not evaluation.feasible or run.objective is None or round(run.objective) != evaluation.total:
@@ -142,7 +134,6 @@ def solve_masterclasses(
     report.status = SolveStatus.OPTIMAL if run.proven_optimal else SolveStatus.FEASIBLE
     report.objective = evaluation.total
     report.best_bound = round(run.bound) if run.bound is not None else None
-    report.gap = SolveReport.relative_gap(report.objective, report.best_bound)
     report.time_to_first_feasible = run.first_solution_at
-    report.time_to_best = report.progress[-1].elapsed if report.progress else report.elapsed
-    return MasterClassOutcome(solution, evaluation, report)
+    report.time_to_best = report.progress[-1].elapsed if report.progress else clock.elapsed()
+    return MasterClassOutcome(solution, evaluation, close_report(report, clock))
