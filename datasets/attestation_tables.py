@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -57,6 +58,7 @@ SPECS = (CALENDAR, ROOMS, PEOPLE, COMMISSIONS, DEFENCES, STATE_EXAMS)
 TIMETABLE = Spec("sac_timetable.csv", ("hearing", "commission", "date", "start", "room"), ("end",))
 PANELS = Spec("sac_panels.csv", ("commission", "date", "members"))
 FORMS = ("oral", "written")
+_HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
 
 
 def read_attestation(folder: PathLike) -> AttestationProblem:
@@ -83,7 +85,7 @@ def attestation_from_records(
 def _problem(name: str, tables: dict[str, list[Row]]) -> AttestationProblem:
     days = _days(tables[CALENDAR.file])
     dates = {day.date: day.index for day in days}
-    people = _people(tables[PEOPLE.file], dates)
+    people = _people(tables[PEOPLE.file], days)
     named = {person.name: person.index for person in people}
     rooms = tuple(
         AttestationRoom(
@@ -176,17 +178,57 @@ def _days_of(row: Row, column: str, dates: Mapping[dt.date, int]) -> frozenset[i
     return frozenset(days)
 
 
-def _people(rows: list[Row], dates: Mapping[dt.date, int]) -> tuple[Person, ...]:
-    return tuple(
-        Person(
-            index=index,
-            name=row.text("person", required=True),
-            degree=row.text("degree"),
-            unavailable_days=_days_of(row, "unavailable", dates),
-            preferred_days=_days_of(row, "preferred", dates),
+def _people(rows: list[Row], days: Sequence[AttestationDay]) -> tuple[Person, ...]:
+    dates = {day.date: day.index for day in days}
+    people = []
+    for index, row in enumerate(_unique(rows, "person")):
+        away, leaves = _away(row, days)
+        people.append(
+            Person(
+                index=index,
+                name=row.text("person", required=True),
+                degree=row.text("degree"),
+                unavailable_days=away,
+                leaves=leaves,
+                preferred_days=_days_of(row, "preferred", dates),
+            )
         )
-        for index, row in enumerate(_unique(rows, "person"))
-    )
+    return tuple(people)
+
+
+def _away(row: Row, days: Sequence[AttestationDay]) -> tuple[frozenset[int], tuple[tuple[int, int], ...]]:
+    """Whole days away (`2027-05-25`) and part days (`2027-05-25 13:00-18:00`): away when the
+    sitting starts means the whole day, as a member sits from the start; later, away from then."""
+    by_date = {day.date: day for day in days}
+    whole: set[int] = set()
+    leaves: dict[int, int] = {}
+    for text in row.items("unavailable"):
+        date_text, _, hours = text.partition(" ")
+        date = _date(row, "unavailable", date_text)
+        if date not in by_date:
+            raise row.error("unavailable", f"{date_text} is not an attestation day in {CALENDAR.file}")
+        day = by_date[date]
+        if not hours.strip():
+            whole.add(day.index)
+            continue
+        found = _HOURS.fullmatch(hours.strip())
+        if found is None:
+            raise row.error(
+                "unavailable", f"{text!r} is not a date, or a date and hours like 2027-05-25 13:00-18:00"
+            )
+        begins = int(found[1]) * 60 + int(found[2])
+        ends = int(found[3]) * 60 + int(found[4])
+        sitting = day.start.hour * 60 + day.start.minute
+        if ends <= begins:
+            raise row.error("unavailable", f"{text!r} must end after it begins")
+        if ends <= sitting or begins >= sitting + day.slots * SLOT_MINUTES:
+            continue  # outside the sitting
+        if begins <= sitting:
+            whole.add(day.index)
+        else:
+            slot = (begins - sitting) // SLOT_MINUTES
+            leaves[day.index] = min(slot, leaves.get(day.index, slot))
+    return frozenset(whole), tuple(sorted((day, slot) for day, slot in leaves.items() if day not in whole))
 
 
 def _person(row: Row, column: str, named: Mapping[str, int], required: bool = False) -> int | None:
@@ -303,7 +345,7 @@ def write_attestation(problem: AttestationProblem, folder: PathLike) -> None:
     _write(
         root / PEOPLE.file,
         PEOPLE,
-        ([p.name, p.degree, on(p.unavailable_days), on(p.preferred_days)] for p in people),
+        ([p.name, p.degree, _unavailable(problem, p), on(p.preferred_days)] for p in people),
     )
     _write(
         root / COMMISSIONS.file,
@@ -364,6 +406,15 @@ def write_attestation(problem: AttestationProblem, folder: PathLike) -> None:
 
 def _commission_name(problem: AttestationProblem, hearing: Hearing) -> str:
     return "" if hearing.commission is None else problem.commissions[hearing.commission].name
+
+
+def _unavailable(problem: AttestationProblem, person: Person) -> str:
+    whole = [problem.days[day].date.isoformat() for day in sorted(person.unavailable_days)]
+    part = []
+    for day, slot in person.leaves:
+        sitting = problem.days[day]
+        part.append(f"{sitting.date.isoformat()} {_at(sitting, slot)}-{_hhmm(_end(sitting))}")
+    return "; ".join(whole + part)
 
 
 def _end(day: AttestationDay) -> dt.time:

@@ -50,9 +50,17 @@ class Person(Frozen):
     name: str
     degree: str = ""
     unavailable_days: frozenset[int] = frozenset()
+    leaves: tuple[tuple[int, int], ...] = Field(
+        default=(), description="(day, slot): away from that slot of the day's sitting on"
+    )
     preferred_days: frozenset[int] = Field(
         default=frozenset(), description="days they would rather sit on (empty: no preference)"
     )
+
+    def leaves_at(self, day: int) -> int | None:
+        """The slot of the day's sitting from which they are away; None: there all day."""
+        slots = [slot for on, slot in self.leaves if on == day]
+        return min(slots) if slots else None
 
 
 class Commission(Frozen):

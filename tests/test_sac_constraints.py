@@ -167,6 +167,26 @@ def test_panel_counts_outsiders_absentees_and_idle_panels() -> None:
     assert cost(panel, with_panels({(1, 1): (7, 8, 9)})) == 1  # SE-1 hears nothing on day 1
 
 
+def test_a_member_who_leaves_before_the_sitting_ends_may_not_sit_on_it() -> None:
+    problem = tiny_problem()
+    ends = max(GOOD_PLACES[h].start + problem.hearings[h].slots for h in (D0, D2))  # CS-1 on day 0
+
+    def leaving(slot: int) -> AttestationProblem:
+        people = list(problem.people)
+        people[3] = people[3].model_copy(update={"leaves": ((0, slot),)})  # Dana, on day 0
+        return AttestationProblem.model_validate(
+            {**problem.model_dump(), "people": [p.model_dump() for p in people]}
+        )
+
+    early, late = leaving(ends - 1), leaving(ends)
+    found = panel.count(early, GOOD)
+    assert len(found) == 1 and "Dana leaves before the sitting ends" in found[0].message
+    assert cost(panel, GOOD, late) == 0
+    # CP-SAT, the hearings packed, refuses the same timetable and keeps the other
+    assert fixed_objective(early, [panel], {}, GOOD) is None
+    assert fixed_objective(late, [panel], {}, GOOD) is not None
+
+
 # quorum
 
 

@@ -19,6 +19,7 @@ from datasets.attestation_tables import (
 )
 from datasets.errors import DatasetError
 from solver.attestation.greedy import greedy_attestation
+from tests.sac_factory import tiny_problem
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +116,29 @@ def test_the_same_problem_is_built_from_records_in_memory(tmp_path: Path, small)
     records["defences"][0]["reviewer"] = "Nobody Known"
     with pytest.raises(DatasetError, match="defences.csv:2: reviewer"):
         attestation_from_records("in memory", records)
+
+
+def test_part_days_away_become_a_time_to_leave_or_a_whole_day(tmp_path: Path) -> None:
+    problem = tiny_problem()  # sittings from 10:00, eight 10-minute slots
+    write_attestation(problem, tmp_path / "sac")
+    people = tmp_path / "sac" / "people.csv"
+
+    def dana_away(text: str) -> None:
+        rows = list(csv.DictReader(people.open()))
+        next(row for row in rows if row["person"] == "Dana")["unavailable"] = text
+        with people.open("w", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+
+    first, second = problem.days[0].date, problem.days[1].date
+    dana_away(f"{first} 10:40-23:00; {second} 06:00-10:30")
+    dana = read_attestation(tmp_path / "sac").people[3]
+    assert dana.leaves == ((0, 4),) and dana.unavailable_days == frozenset({1})  # away when it starts
+    write_attestation(read_attestation(tmp_path / "sac"), tmp_path / "again")
+    assert read_attestation(tmp_path / "again").people[3] == dana
+    dana_away(f"{first} 07:00-09:00; {first} 18:00-19:00")  # before and after the sitting
+    assert read_attestation(tmp_path / "sac").people[3].leaves == ()
+    dana_away(f"{first} 14:00-13:00")
+    with pytest.raises(DatasetError, match="must end after it begins"):
+        read_attestation(tmp_path / "sac")

@@ -1,4 +1,6 @@
-"""A panel holds only the commission's own members, on days they are available and the commission sits."""
+"""A panel holds only the commission's own members, on days they are available and the commission
+sits, and only members there until the sitting's last hearing ends (one who leaves at 13:00 can
+sit only on a sitting over by then)."""
 
 from __future__ import annotations
 
@@ -34,7 +36,24 @@ def count(problem: AttestationProblem, solution: AttestationSolution) -> list[Vi
             elif not problem.available(person, day):
                 text = f"{where}: {person_name(problem, person)} is not available that day"
                 violations.append(_violation(commission, day, (person,), text))
+            elif (leaves := problem.people[person].leaves_at(day)) is not None and leaves < _end(
+                problem, solution, commission, day
+            ):
+                text = f"{where}: {person_name(problem, person)} leaves before the sitting ends"
+                violations.append(_violation(commission, day, (person,), text))
     return violations
+
+
+def _end(problem: AttestationProblem, solution: AttestationSolution, commission: int, day: int) -> int:
+    """The slot the sitting's last hearing ends at."""
+    return max(
+        (
+            place.start + problem.hearings[hearing].slots
+            for hearing in solution.sittings.get((commission, day), ())
+            if (place := solution.places[hearing]) is not None
+        ),
+        default=0,
+    )
 
 
 def _violation(commission: int, day: int, people: tuple[int, ...], text: str) -> Violation:
@@ -50,8 +69,15 @@ def _violation(commission: int, day: int, people: tuple[int, ...], text: str) ->
 
 
 def post(view: AttestationModelView) -> int:
-    # Presence exists only for available members; here it is tied to the sitting taking place.
+    # Presence exists only for available members; here it is tied to the sitting taking place,
+    # and a member who leaves during the day is there only if the (packed) hearings end by then.
+    problem = view.problem
     for sitting, sits in view.sits().items():
-        for present in view.present(sitting).values():
+        hearings = view.hearings_at(sitting)
+        length = sum(problem.hearings[h].slots * heard for h, heard in hearings)
+        for person, present in view.present(sitting).items():
             view.model.add_implication(present, sits)
+            leaves = problem.people[person].leaves_at(sitting[1])
+            if leaves is not None:
+                view.model.add(length <= leaves).only_enforce_if(present)
     return 0

@@ -38,7 +38,12 @@ def greedy_attestation(problem: AttestationProblem) -> AttestationSolution | Non
             heard = plan.get((board.index, day.index), [])
             if not heard:
                 continue
-            free = {p for p in board.members if problem.available(p, day.index) and p not in busy}
+            ends = sum(h.slots for h in heard)
+            free = {
+                p
+                for p in board.members
+                if problem.available(p, day.index) and p not in busy and _stays(problem, p, day.index, ends)
+            }
             panel = _trim(problem, board, day.index, free, heard)
             seats = max(h.students for h in heard)
             room = next((r for r in rooms if r.capacity >= seats), None)
@@ -63,6 +68,12 @@ def greedy_attestation(problem: AttestationProblem) -> AttestationSolution | Non
     if any(place is None for place in places):
         return None
     return AttestationSolution(problem_name=problem.name, places=tuple(places), panels=tuple(panels))
+
+
+def _stays(problem: AttestationProblem, person: int, day: int, ends: int) -> bool:
+    """Whether the person is there until the sitting's hearings end."""
+    leaves = problem.people[person].leaves_at(day)
+    return leaves is None or leaves >= ends
 
 
 def _shares(hearings: list[Hearing], commissions: tuple[int, ...]) -> list[list[Hearing]]:
