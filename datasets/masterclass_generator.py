@@ -8,7 +8,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from datasets.masterclass_tables import REQUESTS, MasterClassRequest
+from datasets.masterclass_tables import REQUESTS, MasterClassRequest, cohort_students, window_text
 from datasets.registrar_records import RegistrarData
 
 TOPICS = (
@@ -27,7 +27,7 @@ def generate_requests(
     data: RegistrarData, starts_on: dt.date, count: int, seed: int
 ) -> list[MasterClassRequest]:
     rng = random.Random(f"masterclasses/{seed}")
-    cohorts = sorted({f"{s.programme} {s.year}" for s in data.students if s.programme and s.year is not None})
+    cohorts = sorted(cohort_students(data.students))
     students = [s.id for s in data.students]
     requests = []
     for number in range(count):
@@ -58,10 +58,7 @@ def write_requests(folder: Path, requests: list[MasterClassRequest]) -> None:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(REQUESTS.columns)
         for r in requests:
-            windows = ";".join(
-                f"{d.isoformat()} {s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}"
-                for d, s, e in r.windows
-            )
+            windows = ";".join(window_text(window) for window in r.windows)
             writer.writerow(
                 (
                     r.name,

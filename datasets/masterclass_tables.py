@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from datasets.errors import DatasetError, validation_reason
 from datasets.registrar_csv import _Row, _rows, _Spec
-from datasets.registrar_records import RegistrarData
+from datasets.registrar_records import RegistrarData, Student
 from datasets.registrar_week import WeeklyMeeting
 from models import Hall, Interval, MasterClass, MasterClassProblem, MasterClassSolution
 
@@ -81,6 +81,15 @@ def request_of(row: _Row) -> MasterClassRequest:
     )
 
 
+def cohort_students(students: Iterable[Student]) -> dict[str, list[str]]:
+    """The students of each cohort, by the name an audience gives it: 'Programme Year'."""
+    cohorts: dict[str, list[str]] = defaultdict(list)
+    for student in students:
+        if student.programme and student.year is not None:
+            cohorts[f"{student.programme} {student.year}"].append(student.id)
+    return cohorts
+
+
 def parse_window(text: str) -> tuple[dt.date, int, int]:
     """'2026-10-05 14:00-17:00' as (date, start, end) in minutes; ValueError says what is wrong."""
     found = _WINDOW.fullmatch(text.strip())
@@ -119,10 +128,7 @@ def masterclass_problem(
     day_of = {date: day for day, date in enumerate(dates)}
     last = starts_on + dt.timedelta(weeks=teaching_weeks)
     teaching = [date for date in dates if starts_on <= date < last]
-    cohorts: dict[str, list[str]] = defaultdict(list)
-    for student in data.students:
-        if student.programme and student.year is not None:
-            cohorts[f"{student.programme} {student.year}"].append(student.id)
+    cohorts = cohort_students(data.students)
     known = {student.id for student in data.students} | {r.student for r in data.registrations}
     audiences: list[list[str]] = []
     for request in requests:

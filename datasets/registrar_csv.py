@@ -264,7 +264,7 @@ def read_records(folder: PathLike) -> RegistrarData:
         relations=_read_relations(root, sections),
         programmes=tuple(programmes.values()),
         exams=tuple(_unique(root, EXAMS, "course", lambda row: _exam(row, courses)).values()),
-        exam_periods=tuple(sorted(sittings.values(), key=lambda p: (p.date, _minutes(p.start)))),
+        exam_periods=tuple(sorted(sittings.values(), key=lambda p: (p.date, clock_minutes(p.start)))),
         extra_load=tuple(_extra_load(row, departments, courses, teachers) for row in _rows(root, EXTRA_LOAD)),
     )
 
@@ -464,13 +464,16 @@ def _exam_period(row: _Row) -> ExamPeriod:
     minutes = row.whole("minutes")
     if minutes == 0:
         raise row.error("minutes", "a sitting lasts at least a minute")
-    if _minutes(start) + minutes > 24 * 60:
+    if clock_minutes(start) + minutes > 24 * 60:
         raise row.error("minutes", f"a sitting from {start} for {minutes} minutes ends after midnight")
     penalty = row.whole("penalty") if row.text("penalty") else 0
-    return ExamPeriod(date, f"{_minutes(start) // 60:02d}:{_minutes(start) % 60:02d}", minutes, penalty)
+    return ExamPeriod(
+        date, f"{clock_minutes(start) // 60:02d}:{clock_minutes(start) % 60:02d}", minutes, penalty
+    )
 
 
-def _minutes(clock: str) -> int:
+def clock_minutes(clock: str) -> int:
+    """'08:30' as minutes from midnight."""
     hours, minutes = clock.split(":")
     return int(hours) * 60 + int(minutes)
 

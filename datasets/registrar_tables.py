@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -19,7 +20,7 @@ from openpyxl.styles import Font
 
 from datasets.errors import DatasetError
 from datasets.masterclass_tables import REQUESTS as MASTERCLASSES
-from datasets.masterclass_tables import MasterClassRequest, request_of
+from datasets.masterclass_tables import MasterClassRequest, cohort_students, request_of
 from datasets.registrar_csv import (
     BUILDINGS,
     COHORTS,
@@ -103,6 +104,11 @@ class Known:
     courses: dict[str, Course] = field(default_factory=dict)
     students: dict[str, Student] = field(default_factory=dict)
     sections: dict[str, SectionRecord] = field(default_factory=dict)
+
+    @cached_property
+    def cohorts(self) -> dict[str, list[str]]:
+        """The stored students by cohort, worked out once for a whole upload."""
+        return cohort_students(self.students.values())
 
     @classmethod
     def of(cls, data: RegistrarData) -> Known:
@@ -197,11 +203,8 @@ def _table_extra_load(row: _Row, known: Known, clock: _Clock) -> ExtraLoad:
 def _table_masterclass(row: _Row, known: Known, clock: _Clock) -> MasterClassRequest:
     """A request whose audience names stored cohorts ('Physics 2') or students."""
     request = request_of(row)
-    cohorts = {
-        f"{s.programme} {s.year}" for s in known.students.values() if s.programme and s.year is not None
-    }
     for entry in request.audience:
-        if entry not in cohorts and entry not in known.students:
+        if entry not in known.cohorts and entry not in known.students:
             raise row.error("audience", f"{entry!r} is no cohort ('Programme Year') and no student")
     return request
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from datasets.registrar_csv import lesson_problem
+from datasets.registrar_csv import clock_minutes, lesson_problem
 from datasets.registrar_records import RegistrarData
 from models import LessonSolution
 
@@ -30,11 +30,6 @@ def weekday_of(day_name: str) -> int | None:
     return WEEKDAYS.index(short) if short in WEEKDAYS else None
 
 
-def _minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
 def weekly_meetings(data: RegistrarData, solution: LessonSolution) -> list[WeeklyMeeting]:
     problem = lesson_problem(data, "week")
     grid = problem.grid
@@ -53,8 +48,8 @@ def weekly_meetings(data: RegistrarData, solution: LessonSolution) -> list[Weekl
                 section=section.ref,
                 component=section.component,
                 weekday=weekday,
-                start=_minutes(grid.period_starts[period]),
-                end=_minutes(grid.period_starts[period + meeting.length - 1]) + ACADEMIC_HOUR,
+                start=clock_minutes(grid.period_starts[period]),
+                end=clock_minutes(grid.period_starts[period + meeting.length - 1]) + ACADEMIC_HOUR,
                 room=problem.rooms[room].name,
             )
         )
@@ -70,6 +65,6 @@ def room_closures(data: RegistrarData) -> list[tuple[str, int, int, int]]:
         for slot in sorted(room.unavailable):
             weekday = weekday_of(grid.days[grid.day_of(slot)])
             if weekday is not None:
-                start = _minutes(grid.period_starts[grid.period_of(slot)])
+                start = clock_minutes(grid.period_starts[grid.period_of(slot)])
                 closed.append((room.name, weekday, start, start + ACADEMIC_HOUR))
     return closed
