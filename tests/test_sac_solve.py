@@ -6,9 +6,10 @@ from __future__ import annotations
 import constraints.attestation as sac_rules
 from datasets.attestation_generator import generate_attestation
 from models import AttestationProblem, HearingKind, SolveParameters, SolveStatus
-from solver.attestation.decompose import finish_bound, parts_of
+from solver.attestation.bounds import finish_bound
 from solver.attestation.explain import capacity_shortfalls, unplaceable_hearings
 from solver.attestation.greedy import greedy_attestation
+from solver.attestation.parts import parts_of
 from solver.attestation.solve import solve_attestation
 from tests.sac_factory import D0, tiny_problem
 
