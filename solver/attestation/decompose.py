@@ -22,7 +22,6 @@ from solver.engine import Clock, solve_model
 
 FIRST_PASS = 0.5  # of the time per part, in the first pass over all parts
 PAIR_FIRST_SECONDS = 1.0  # a linked part's first solve whole, after its price rounds
-LENT_SHARE = 0.75  # of a linked part's first-pass time, for its price rounds
 
 
 @dataclass
@@ -61,7 +60,7 @@ def solve_by_parts(
             # Each commission alone, its lent members' days priced: a bound of the part, and a
             # timetable of it once no one sits on two panels a day (a hint before that).
             lent[position] = LentMembers(problem, part, scenario, start)
-            lent[position].rounds(share * LENT_SHARE, workers, seed)
+            lent[position].rounds(share, workers, seed)
             if lent[position].proven:
                 bounds.append(lent[position].bound)
                 solved.append(lent[position].local())

@@ -23,7 +23,7 @@ from solver.engine import Clock, ProgressListener, complete_hint, model_size, so
 from solver.reports import close_report, open_report, recorder
 
 WHOLE_MODEL_SECONDS = 3.0  # kept back to build the whole model and price the timetable in it
-DECOMPOSITION_SHARE = 0.9  # of the time limit, for the commission-by-commission start and the bound
+DECOMPOSITION_SHARE = 0.97  # of the time limit, for the commission-by-commission start and the bound
 
 
 @dataclass
