@@ -3,7 +3,9 @@
 A run is asked for (a row with status `queued`), executed by a worker process that reads the
 semester from the database, solves it, writes its progress (objective, bound, elapsed) as it
 goes and its solution, evaluation and report at the end. Cancelling sets a flag the worker reads
-between search steps; the run then ends `cancelled` keeping the best timetable so far. A worker
+between search steps and, within a CP-SAT solve, every fraction of a second (of any kind: lessons,
+exams, load, master classes, attestation); the run then ends `cancelled` keeping the best
+timetable so far. A worker
 that dies leaves its run `failed` with the reason, and a service that restarts queues again the
 runs it finds `queued` or `running`, so nothing asked for is lost.
 """
@@ -100,24 +102,27 @@ def _solve(
     parameters: SolveParameters,
 ) -> str:
     from solver.attestation.solve import solve_attestation
+    from solver.engine import cancellable
     from solver.exams.solve import solve_exams
     from solver.lessons.solve import solve_lessons
     from solver.load.solve import solve_load
     from solver.masterclasses.solve import solve_masterclasses
 
     watcher = _Watcher(database, run_id)
-    if isinstance(problem, AttestationProblem):  # solved part by part: a cancel waits for the end
-        outcome: Any = solve_attestation(problem, parameters, scenario, listener=watcher.progress)
-    elif isinstance(problem, MasterClassProblem):  # one CP-SAT solve: a cancel waits for its end
-        outcome = solve_masterclasses(problem, parameters, scenario, listener=watcher.progress)
-    elif isinstance(problem, LoadProblem):  # its parts are solved whole: a cancel waits for the end
-        outcome = solve_load(problem, parameters, scenario, listener=watcher.progress)
-    elif isinstance(problem, ExamProblem):
-        outcome = solve_exams(
-            problem, parameters, scenario, listener=watcher.progress, should_stop=watcher.should_stop
-        )
-    else:
-        outcome = solve_lessons(problem, parameters, scenario, watcher.progress, watcher.should_stop)
+    # a cancel stops the CP-SAT solve under way and leaves no time to the steps after it
+    with cancellable(watcher.should_stop):
+        if isinstance(problem, AttestationProblem):
+            outcome: Any = solve_attestation(problem, parameters, scenario, listener=watcher.progress)
+        elif isinstance(problem, MasterClassProblem):
+            outcome = solve_masterclasses(problem, parameters, scenario, listener=watcher.progress)
+        elif isinstance(problem, LoadProblem):
+            outcome = solve_load(problem, parameters, scenario, listener=watcher.progress)
+        elif isinstance(problem, ExamProblem):
+            outcome = solve_exams(
+                problem, parameters, scenario, listener=watcher.progress, should_stop=watcher.should_stop
+            )
+        else:
+            outcome = solve_lessons(problem, parameters, scenario, watcher.progress, watcher.should_stop)
     watcher.flush()
     report = outcome.report
     with database.transaction() as session:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -15,6 +18,41 @@ from ortools.sat.python import cp_model
 from models import ProgressPoint
 
 ProgressListener = Callable[[ProgressPoint], None]
+
+
+STOP_POLL = 0.2  # seconds between a running CP-SAT solve's checks of the stop signal
+
+
+class _Latch:
+    """A stop signal that stays raised once raised (the question may be a database read)."""
+
+    def __init__(self, should_stop: Callable[[], bool]) -> None:
+        self._should_stop = should_stop
+        self.raised = False
+
+    def __call__(self) -> bool:
+        self.raised = self.raised or self._should_stop()
+        return self.raised
+
+
+_stop_signal: ContextVar[_Latch | None] = ContextVar("stop_signal", default=None)
+
+
+@contextmanager
+def cancellable(should_stop: Callable[[], bool]) -> Iterator[None]:
+    """Inside, once `should_stop()` is true, every Clock has no time left and every CP-SAT solve
+    stops with the best it has: a solve of many parts winds down at once instead of at its end."""
+    token = _stop_signal.set(_Latch(should_stop))
+    try:
+        yield
+    finally:
+        _stop_signal.reset(token)
+
+
+def stopped() -> bool:
+    """Whether the enclosing `cancellable` was told to stop."""
+    latch = _stop_signal.get()
+    return latch is not None and latch()
 
 
 def default_workers() -> int:
@@ -32,7 +70,8 @@ class Clock:
         return time.monotonic() - self.started
 
     def remaining(self) -> float:
-        return max(0.0, self.limit - self.elapsed())
+        """Time left of the budget; none once the enclosing `cancellable` is told to stop."""
+        return 0.0 if stopped() else max(0.0, self.limit - self.elapsed())
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
@@ -115,7 +154,16 @@ def solve_model(
         model.clear_assumptions()
         model.add_assumptions(assumptions)
     callback = _ProgressCallback(clock or Clock(time_limit), listener, scale)
-    status = solver.solve(model, callback)
+    latch = _stop_signal.get()
+    if latch is not None and latch():
+        solver.parameters.max_time_in_seconds = 0.01
+    done = threading.Event()
+    if latch is not None:  # the solve runs in C++: a thread asks the signal and stops it
+        threading.Thread(target=_stop_when, args=(latch, solver, done), daemon=True).start()
+    try:
+        status = solver.solve(model, callback)
+    finally:
+        done.set()
     values: dict[int, int] = {}
     objective = bound = None
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -136,6 +184,13 @@ def solve_model(
     if status == cp_model.INFEASIBLE and assumptions:
         run.values = {index: 1 for index in solver.sufficient_assumptions_for_infeasibility()}
     return run
+
+
+def _stop_when(latch: _Latch, solver: cp_model.CpSolver, done: threading.Event) -> None:
+    while not done.wait(STOP_POLL):
+        if latch():
+            solver.stop_search()
+            return
 
 
 def model_size(model: cp_model.CpModel) -> tuple[int, int]:

@@ -49,7 +49,8 @@ def solve_by_parts(
     open_parts: list[int] = []
     lent: dict[int, LentMembers] = {}
     for position, part in enumerate(parts):
-        if clock.elapsed() >= ends_at:  # out of time: the part keeps its start, bounded by its finish
+        # out of time (or cancelled): the part keeps its start, with the bound needing no search
+        if clock.elapsed() >= ends_at or not clock.remaining():
             solved.append(restrict(start, part) if start is not None else None)
             bounds.append(static_bound(problem, part, scenario))
             open_parts.append(position)
@@ -90,7 +91,7 @@ def solve_by_parts(
         )
     open_parts.sort(key=lambda position: (len(parts[position].commissions) > 1, -gains[position]))
     for count, position in enumerate(open_parts):
-        if clock.elapsed() >= ends_at:
+        if clock.elapsed() >= ends_at or not clock.remaining():
             break
         left = sum(gains[later] for later in open_parts[count:])
         share = max(0.2, 0.95 * (ends_at - clock.elapsed()) * gains[position] / left)
@@ -113,7 +114,7 @@ def solve_by_parts(
     ends_at = clock.elapsed() + budget * 0.1
     merged = _Merged(problem)
     for part, local in zip(parts, solved, strict=True):
-        if (local is None or not merged.add(part, local)) and clock.elapsed() < ends_at:
+        if (local is None or not merged.add(part, local)) and clock.elapsed() < ends_at and clock.remaining():
             members = {m for c in part.commissions for m in problem.commissions[c].members}
             taken = {p: days for p, days in merged.busy().items() if p in members}
             share = max(0.2, (ends_at - clock.elapsed()) / 2)

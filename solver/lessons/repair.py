@@ -46,7 +46,7 @@ def repair(
     places = static_places(problem)
     missing = left_out(current)
     step = 0
-    while missing and clock.elapsed() < deadline:
+    while missing and clock.elapsed() < deadline and clock.remaining():
         step += 1
         target = rng.choice(missing)
         free = {target, *rng.sample(missing, min(3, len(missing)))}

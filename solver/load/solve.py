@@ -146,7 +146,7 @@ def _first_phase(
         return phases
     deadline = clock.elapsed() + clock.remaining() * FIRST_PHASE_SHARE
     slices = [FIRST_SLICE] * len(parts)
-    while clock.elapsed() < deadline:
+    while clock.elapsed() < deadline and clock.remaining():
         proven = max(phase.bound for phase in phases)
         open_parts = [p for p, phase in enumerate(phases) if not phase.optimal and phase.objective > proven]
         if not open_parts:
