@@ -23,7 +23,7 @@ from solver.load.greedy import greedy_load
 from solver.load.model import LoadCpModel
 
 LARGEST = load_rules.largest_deviation.NAME
-FIRST_PHASE_SHARE = 0.3  # of the time, for the largest deviation
+FIRST_PHASE_SHARE = 0.15  # of the time, for the largest deviation
 FEASIBILITY_SECONDS = 60.0  # a part's search for any distribution when the greedy plan breaks a rule
 SHORTEST_STEP = 0.1  # seconds: a part given less keeps the distribution it has
 FIRST_SLICE = 1.0  # seconds for the part with the largest deviation, doubled each time it comes back
