@@ -6,9 +6,9 @@ commission.
 Parts are linked only by rooms. Dropping those links relaxes the problem, so the sum of the
 parts' proven bounds bounds the whole. Each part is a small model CP-SAT mostly solves in a
 moment; commissions lending each other a member are first priced apart (`lent_members.py`), and
-every part keeps at least the bound needing no search (`bounds.py`). Sittings are then seated in rooms day by day; should a person still sit on two panels a day, one
-is excused where the panel keeps its quorum, or the later part is solved again around the days
-taken.
+every part keeps at least the bound needing no search (`bounds.py`). Sittings are then seated
+in rooms day by day; should a person still sit on two panels a day, one is excused where the
+panel keeps its quorum, or the later part is solved again around the days taken.
 """
 
 from __future__ import annotations
