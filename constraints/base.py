@@ -35,6 +35,16 @@ def score(unit: ModuleType, problem: Any, solution: Any, weight: int | None = No
     )
 
 
+def scenario_weights(units: Iterable[ModuleType], problem: Any, scenario: Scenario) -> dict[str, int]:
+    """Each unit's weight in this scenario: its own unless the scenario sets one, 0 when switched off."""
+    return {
+        unit.NAME: 0
+        if unit.NAME in scenario.disabled
+        else scenario.weight_of(unit.NAME, unit.weight(problem))
+        for unit in units
+    }
+
+
 def evaluate_units(
     units: Iterable[ModuleType], problem: Any, solution: Any, scenario: Scenario | None
 ) -> Evaluation:

@@ -5,9 +5,8 @@ semester from the database, solves it, writes its progress (objective, bound, el
 goes and its solution, evaluation and report at the end. Cancelling sets a flag the worker reads
 between search steps and, within a CP-SAT solve, every fraction of a second (of any kind: lessons,
 exams, load, master classes, attestation); the run then ends `cancelled` keeping the best
-timetable so far. A worker
-that dies leaves its run `failed` with the reason, and a service that restarts queues again the
-runs it finds `queued` or `running`, so nothing asked for is lost.
+timetable so far. A worker that dies leaves its run `failed` with the reason, and a service that
+restarts queues again the runs it finds `queued` or `running`, so nothing asked for is lost.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from constraints.attestation import (
     sitting_room,
     supervisor_days,
 )
-from constraints.base import evaluate_units
+from constraints.base import evaluate_units, scenario_weights
 from models import AttestationProblem, AttestationSolution, Evaluation, Scenario
 
 HARD: tuple[ModuleType, ...] = (
@@ -41,6 +41,11 @@ UNITS = HARD + SOFT
 def units_for(problem: AttestationProblem) -> tuple[ModuleType, ...]:
     """Every attestation is judged by all the rules."""
     return UNITS
+
+
+def weights_for(problem: AttestationProblem, scenario: Scenario) -> dict[str, int]:
+    """Each soft rule's weight in this scenario (0 when switched off)."""
+    return scenario_weights(SOFT, problem, scenario)
 
 
 def evaluate(

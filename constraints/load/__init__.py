@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from constraints.base import score
+from constraints.base import scenario_weights, score
 from constraints.load import (
     changes,
     courses_prepared,
@@ -44,12 +44,7 @@ def units_for(problem: LoadProblem) -> tuple[ModuleType, ...]:
 
 def weights_for(problem: LoadProblem, scenario: Scenario) -> dict[str, int]:
     """Each soft criterion's weight in this scenario (0 when switched off)."""
-    return {
-        unit.NAME: 0
-        if unit.NAME in scenario.disabled
-        else scenario.weight_of(unit.NAME, unit.weight(problem))
-        for unit in SOFT_UNITS
-    }
+    return scenario_weights(SOFT_UNITS, problem, scenario)
 
 
 def evaluate(problem: LoadProblem, solution: LoadSolution, scenario: Scenario | None = None) -> Evaluation:

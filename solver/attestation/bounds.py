@@ -17,13 +17,8 @@ from solver.attestation.parts import Part
 GROUPS_COUNTED = 10  # the largest supervisors' groups; leaving out the rest only lowers the bound
 
 
-def weight(scenario: Scenario, problem: AttestationProblem, unit: object) -> int:
-    name = unit.NAME  # type: ignore[attr-defined]
-    return 0 if name in scenario.disabled else scenario.weight_of(name, unit.weight(problem))  # type: ignore[attr-defined]
-
-
 def finish_weight(scenario: Scenario, problem: AttestationProblem) -> int:
-    return weight(scenario, problem, sac_rules.finish_early)
+    return sac_rules.weights_for(problem, scenario)[sac_rules.finish_early.NAME]
 
 
 def finish_bound(problem: AttestationProblem, part: Part) -> int:
@@ -92,7 +87,8 @@ def commission_bound(
     commission = part.commissions[0]
     board = problem.commissions[commission]
     prices = prices or {}
-    preferring = weight(scenario, problem, sac_rules.preferred_days)
+    weights = sac_rules.weights_for(problem, scenario)
+    preferring = weights[sac_rules.preferred_days.NAME]
     panel_costs: dict[int, int] = {}
     for day in quorum_days(problem, commission):
         costs = {
@@ -119,8 +115,8 @@ def commission_bound(
     for hearing in hearings:
         if hearing.supervisor is not None and hearing.kind is HearingKind.DEFENCE:
             groups[hearing.supervisor] = groups.get(hearing.supervisor, 0) + 1
-    splitting = weight(scenario, problem, sac_rules.supervisor_days)
-    finishing = finish_weight(scenario, problem)
+    splitting = weights[sac_rules.supervisor_days.NAME]
+    finishing = weights[sac_rules.finish_early.NAME]
     days = sorted(panel_costs)
     # cheapest[k]: the least cost of k sitting days, the last one's number at the finish weight
     cheapest = _cheapest_days(days, panel_costs, finishing, len(days))

@@ -54,9 +54,7 @@ class LentMembers:
         every rule."""
         if self.timetable is None or self.cost is None:
             return None
-        local = restrict(self.timetable, self.part)
-        seated = seat(self.local_problem, list(local.places))
-        return None if seated is None else local.model_copy(update={"places": tuple(seated)})
+        return _seated(self.local_problem, self.part, self.timetable)
 
     @property
     def proven(self) -> bool:
@@ -198,18 +196,24 @@ def _days_sat(timetable: AttestationSolution, lent: list[int]) -> dict[tuple[int
     return sitting
 
 
-def _cost(
-    local_problem: AttestationProblem, part: Part, whole: AttestationSolution, scenario: Scenario
-) -> int | None:
-    """The part's cost of a timetable, its sittings seated afresh (rooms are the whole's concern);
-    None when it breaks a rule or a hearing has no place."""
+def _seated(
+    local_problem: AttestationProblem, part: Part, whole: AttestationSolution
+) -> AttestationSolution | None:
+    """The part's share of a timetable, numbered as the part, its sittings seated afresh (rooms
+    are the whole's concern); None when a hearing has no place or rooms run out."""
     local = restrict(whole, part)
     if any(place is None for place in local.places):
         return None
     seated = seat(local_problem, list(local.places))
-    if seated is None:
+    return None if seated is None else local.model_copy(update={"places": tuple(seated)})
+
+
+def _cost(
+    local_problem: AttestationProblem, part: Part, whole: AttestationSolution, scenario: Scenario
+) -> int | None:
+    """The part's cost of a timetable seated afresh; None when it breaks a rule."""
+    local = _seated(local_problem, part, whole)
+    if local is None:
         return None
-    evaluation = sac_rules.evaluate(
-        local_problem, local.model_copy(update={"places": tuple(seated)}), scenario
-    )
+    evaluation = sac_rules.evaluate(local_problem, local, scenario)
     return evaluation.total if evaluation.feasible else None

@@ -36,7 +36,7 @@ class AttestationOutcome:
 def build_model(problem: AttestationProblem, scenario: Scenario) -> AttestationCpModel:
     """The exact model of every rule the scenario keeps, with its weights."""
     units = [unit for unit in sac_rules.units_for(problem) if unit.HARD or unit.NAME not in scenario.disabled]
-    weights = {unit.NAME: scenario.weight_of(unit.NAME, unit.weight(problem)) for unit in units}
+    weights = sac_rules.weights_for(problem, scenario)
     exact = AttestationCpModel(problem)
     exact.post(units, weights)
     return exact

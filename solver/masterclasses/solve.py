@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import constraints.masterclasses as rules
+from constraints.base import scenario_weights
 from models import (
     Evaluation,
     MasterClassProblem,
@@ -30,12 +31,7 @@ class MasterClassOutcome:
 
 
 def weights_for(problem: MasterClassProblem, scenario: Scenario) -> dict[str, int]:
-    return {
-        unit.NAME: 0
-        if unit.NAME in scenario.disabled
-        else scenario.weight_of(unit.NAME, unit.weight(problem))
-        for unit in rules.units_for(problem)
-    }
+    return scenario_weights(rules.units_for(problem), problem, scenario)
 
 
 def explain(problem: MasterClassProblem) -> list[str]:
