@@ -21,6 +21,7 @@ from solver.load.bounds import static_bound
 from solver.load.components import Part, join_solutions, split
 from solver.load.explain import explain_infeasibility, name_culprits
 from solver.load.greedy import greedy_load
+from solver.load.local_search import anneal
 from solver.load.model import LoadCpModel
 from solver.load.relaxation import relaxation_bound
 
@@ -29,6 +30,7 @@ FIRST_PHASE_SHARE = 0.15  # of the time, for the largest deviation
 FEASIBILITY_SECONDS = 60.0  # a part's search for any distribution when the greedy plan breaks a rule
 SHORTEST_STEP = 0.1  # seconds: a part given less keeps the distribution it has
 RELAXATION_SHARE = 0.5  # of a part's time at most, for its LP bound (typically a tenth of a second)
+ANNEALING_SHARE = 0.8  # of a part's time in the second phase, for simulated annealing before CP-SAT
 FIRST_SLICE = 1.0  # seconds for the part with the largest deviation, doubled each time it comes back
 
 
@@ -217,6 +219,12 @@ def _solve_part(
         began = time.monotonic()
         known = max(known, relaxation_bound(part.problem, weights, cap, time_limit * RELAXATION_SHARE) or 0)
         time_limit -= time.monotonic() - began
+    if time_limit >= SHORTEST_STEP and weights and not weights.get(LARGEST):
+        began = time.monotonic()
+        start, _ = anneal(
+            part.problem, weights, cap, start, time_limit * ANNEALING_SHARE, parameters.seed or 0
+        )
+        time_limit -= time.monotonic() - began
     if time_limit < SHORTEST_STEP or not weights:
         total = load_rules.evaluate(part.problem, start, _only(weights)).total
         return _Phase(start, total, min(known, total), known >= total, None)
@@ -240,6 +248,9 @@ def _solve_part(
         objective = _price(exact, solution)
     if objective is None:
         raise AssertionError("CP-SAT refuses a distribution that keeps the hard rules")
+    started = _price(exact, start)
+    if started is not None and started < objective:  # CP-SAT lost its hint: keep the start
+        solution, objective = start, started
     return _Phase(solution, objective, min(bound, objective), run.proven_optimal or bound >= objective, exact)
 
 

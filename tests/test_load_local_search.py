@@ -1,0 +1,78 @@
+"""Simulated annealing on a load part: its running cost is the checkers' total after every move, it
+keeps every hard rule and the settled largest deviation, and it finds the tiny case's optimum."""
+
+from __future__ import annotations
+
+import random
+
+import constraints.load as load_rules
+from datasets.load_generator import generate_load
+from models import Scenario
+from solver.load.components import split
+from solver.load.greedy import greedy_load
+from solver.load.local_search import LoadAnnealer, anneal
+from tests.load_factory import ALTERNATIVE, tiny_problem
+from tests.test_load_relaxation import SCENARIOS, _tiny_optimum
+
+LARGEST = load_rules.largest_deviation.NAME
+
+
+def _rest(weights: dict[str, int]) -> dict[str, int]:
+    return {name: weight for name, weight in weights.items() if name != LARGEST}
+
+
+def _only(weights: dict[str, int]) -> Scenario:
+    return Scenario(weights=weights, disabled=frozenset(load_rules.SOFT_NAMES - set(weights)))
+
+
+def test_the_running_cost_is_the_checkers_after_every_move() -> None:
+    problem = generate_load(teachers=40, sections=200, seed=3)
+    rng = random.Random(7)
+    checked = 0
+    for part in split(problem)[:6]:
+        start = greedy_load(part.problem)
+        if not load_rules.evaluate(part.problem, start).feasible:
+            continue
+        for scenario in SCENARIOS:
+            weights = _rest(load_rules.weights_for(part.problem, scenario))
+            state = LoadAnnealer(part.problem, weights, None, start)
+            assert state.cost == load_rules.evaluate(part.problem, start, _only(weights)).total
+            for _ in range(300):
+                moves = state.propose(rng)
+                if moves is not None and state.try_move(moves, 5.0, rng):
+                    checked += 1
+                    assert state.cost == state.total()
+            evaluation = load_rules.evaluate(part.problem, state.solution(), _only(weights))
+            assert evaluation.feasible and evaluation.total == state.cost
+    assert checked >= 100
+
+
+def test_annealing_keeps_the_settled_deviation_fixed_items_and_co_teaching() -> None:
+    problem = generate_load(teachers=40, sections=200, seed=3)
+    kept = 0
+    for part in split(problem):
+        start = greedy_load(part.problem)
+        if not load_rules.evaluate(part.problem, start).feasible:
+            continue
+        cap = load_rules.evaluate(part.problem, start, _only({LARGEST: 1})).total
+        weights = _rest(load_rules.weights_for(part.problem, Scenario()))
+        before = load_rules.evaluate(part.problem, start, _only(weights)).total
+        found, cost = anneal(part.problem, weights, cap, start, 0.3, seed=1)
+        assert load_rules.evaluate(part.problem, found).feasible
+        assert load_rules.evaluate(part.problem, found, _only({LARGEST: 1})).total <= cap
+        assert cost == load_rules.evaluate(part.problem, found, _only(weights)).total <= before
+        for item, given, was in zip(part.problem.items, found.teachers, start.teachers, strict=True):
+            if item.fixed or item.teachers > 1:
+                assert given == was
+        kept += 1
+    assert kept >= 10
+
+
+def test_annealing_finds_the_tiny_optimum() -> None:
+    problem = tiny_problem()
+    weights = _rest(load_rules.weights_for(problem, Scenario()))
+    optimum = _tiny_optimum(problem, weights)
+    start_cost = load_rules.evaluate(problem, ALTERNATIVE, _only(weights)).total
+    found, cost = anneal(problem, weights, None, ALTERNATIVE, 0.2, seed=0)
+    assert start_cost > optimum
+    assert cost == optimum == load_rules.evaluate(problem, found, _only(weights)).total
