@@ -76,3 +76,26 @@ def test_annealing_finds_the_tiny_optimum() -> None:
     found, cost = anneal(problem, weights, None, ALTERNATIVE, 0.2, seed=0)
     assert start_cost > optimum
     assert cost == optimum == load_rules.evaluate(problem, found, _only(weights)).total
+
+
+def test_annealing_brings_the_largest_deviation_down_and_says_when_it_cannot() -> None:
+    problem = generate_load(teachers=40, sections=200, seed=3)
+    lowered = 0
+    for part in split(problem):
+        start = greedy_load(part.problem)
+        if not load_rules.evaluate(part.problem, start).feasible:
+            continue
+        largest = load_rules.evaluate(part.problem, start, _only({LARGEST: 1})).total
+        found, beyond = anneal(part.problem, {}, None, start, 0.5, seed=0, reach=largest - 1)
+        assert load_rules.evaluate(part.problem, found).feasible
+        reached = load_rules.evaluate(part.problem, found, _only({LARGEST: 1})).total
+        if beyond:  # hours still beyond the deviation sought, counted over teachers
+            gaps = [
+                abs(part.problem.target(t) - load)
+                for t, load in zip(part.problem.teachers, found.loads(part.problem), strict=True)
+            ]
+            assert beyond == sum(max(0, gap - (largest - 1)) for gap in gaps) and reached >= largest
+        else:
+            assert reached <= largest - 1
+            lowered += 1
+    assert lowered >= 5

@@ -18,7 +18,8 @@ import constraints.load as load_rules
 from models.load import LoadProblem, LoadSolution
 from solver.engine import STOP_POLL, stopped
 
-START_TEMPERATURE, END_TEMPERATURE = 20.0, 0.5  # in objective units (a change from last year is 3)
+TEMPERATURES = (20.0, 0.5)  # from and to, in objective units (a change from last year is 3)
+BALANCING_TEMPERATURES = (3.0, 0.3)  # in hours beyond the deviation sought
 TRADE_TRIES = 4  # items of the other teacher tried when a move alone would break a limit
 CHECK_EVERY = 2000  # proposals between looks at the clock
 
@@ -27,9 +28,17 @@ class LoadAnnealer:
     """The part's distribution with running totals per teacher, course and lecture."""
 
     def __init__(
-        self, problem: LoadProblem, weights: dict[str, int], cap: int | None, start: LoadSolution
+        self,
+        problem: LoadProblem,
+        weights: dict[str, int],
+        cap: int | None,
+        start: LoadSolution,
+        reach: int | None = None,
     ) -> None:
+        """`cap`: every teacher stays within this many hours of target; `reach`: hours beyond this many
+        from target cost one each (the search for a smaller largest deviation)."""
         self.problem = problem
+        self.reach = reach
         items = problem.items
         weight = weights.get
         self.w_total = weight(load_rules.total_deviation.NAME, 0)
@@ -70,6 +79,23 @@ class LoadAnnealer:
             }
             for person in problem.teachers
         ]
+        # Per item, what the running totals need, looked up rather than recomputed.
+        self.share = [item.share for item in items]
+        self.term = [item.term - 1 for item in items]
+        self.course = [item.course if item.is_class else None for item in items]
+        self.lecture = [item.lecture for item in items]
+        self.streams = [  # the lectures whose split a move of the item can change
+            (item.lecture,)
+            if item.lecture is not None
+            else (item.index,)
+            if item.index in problem.practices_of
+            else ()
+            for item in items
+        ]
+        self.priced = [
+            {teacher: self._item_cost(item.index, teacher) for teacher in candidates}
+            for item, candidates in zip(items, problem.candidates, strict=True)
+        ]
         count = len(problem.teachers)
         self.load = [0] * count
         self.terms = [[0, 0] for _ in range(count)]
@@ -84,33 +110,34 @@ class LoadAnnealer:
 
     # The running totals.
     def _add(self, item_index: int, teacher: int) -> None:
-        item = self.problem.items[item_index]
-        self.load[teacher] += item.share
-        self.terms[teacher][item.term - 1] += item.share
-        if item.is_class:
-            self.courses[teacher][item.course] += 1
-        if item.lecture is not None:
-            self.stream[item.lecture][teacher] += 1
+        share, course, lecture = self.share[item_index], self.course[item_index], self.lecture[item_index]
+        self.load[teacher] += share
+        self.terms[teacher][self.term[item_index]] += share
+        if course is not None:
+            self.courses[teacher][course] += 1
+        if lecture is not None:
+            self.stream[lecture][teacher] += 1
         if item_index in self.moves_freely:
             self.position[item_index] = len(self.mine[teacher])
             self.mine[teacher].append(item_index)
 
     def _remove(self, item_index: int, teacher: int) -> None:
-        item = self.problem.items[item_index]
-        self.load[teacher] -= item.share
-        self.terms[teacher][item.term - 1] -= item.share
-        if item.is_class:
-            self.courses[teacher][item.course] -= 1
-            if not self.courses[teacher][item.course]:
-                del self.courses[teacher][item.course]
-        if item.lecture is not None:
-            self.stream[item.lecture][teacher] -= 1
+        share, course, lecture = self.share[item_index], self.course[item_index], self.lecture[item_index]
+        self.load[teacher] -= share
+        self.terms[teacher][self.term[item_index]] -= share
+        if course is not None:
+            held = self.courses[teacher]
+            held[course] -= 1
+            if not held[course]:
+                del held[course]
+        if lecture is not None:
+            self.stream[lecture][teacher] -= 1
         if item_index in self.moves_freely:
-            held = self.mine[teacher]
-            last = held.pop()
+            mine = self.mine[teacher]
+            last = mine.pop()
             if last != item_index:
                 spot = self.position[item_index]
-                held[spot] = last
+                mine[spot] = last
                 self.position[last] = spot
 
     def _move(self, item_index: int, teacher: int) -> None:
@@ -120,17 +147,25 @@ class LoadAnnealer:
 
     # Prices.
     def teacher_cost(self, teacher: int) -> int:
-        cost = self.w_total * abs(self.target[teacher] - self.load[teacher])
-        cost += self.w_courses * len(self.courses[teacher])
-        cost += self.w_wanted * sum(
-            1 for course in self.wishes[teacher] if course not in self.courses[teacher]
-        )
+        gap = abs(self.target[teacher] - self.load[teacher])
+        courses = self.courses[teacher]
+        cost = self.w_total * gap + self.w_courses * len(courses)
+        if self.reach is not None and gap > self.reach:
+            cost += gap - self.reach
+        for course in self.wishes[teacher]:
+            if course not in courses:
+                cost += self.w_wanted
         if self.balanced[teacher]:
             first, second = self.terms[teacher]
-            cost += self.w_terms * max(0, abs(first - second) - self.allowed[teacher])
+            excess = abs(first - second) - self.allowed[teacher]
+            if excess > 0:
+                cost += self.w_terms * excess
         return cost
 
     def item_cost(self, item_index: int, teacher: int) -> int:
+        return self.priced[item_index][teacher]
+
+    def _item_cost(self, item_index: int, teacher: int) -> int:
         item = self.problem.items[item_index]
         cost = self.w_unwanted if item.course in self.problem.teachers[teacher].unwanted else 0
         return cost - (self.w_changes if teacher in item.previous else 0)
@@ -148,29 +183,35 @@ class LoadAnnealer:
         return cost + sum(self.lecture_cost(lecture) for lecture in problem.practices_of)
 
     def _lectures(self, *item_indices: int) -> set[int]:
-        touched: set[int] = set()
-        for i in item_indices:
-            lecture = self.problem.items[i].lecture
-            if lecture is not None:
-                touched.add(lecture)
-            if i in self.problem.practices_of:
-                touched.add(i)
-        return touched
+        return {lecture for i in item_indices for lecture in self.streams[i]}
 
     def _fits(self, teacher: int, change: int) -> bool:
         return self.least[teacher] <= self.load[teacher] + change <= self.most[teacher]
 
     def try_move(self, moves: list[tuple[int, int]], temperature: float, rng: random.Random) -> bool:
         """Apply the moves (item, new teacher) if the annealing rule accepts them; True if applied."""
-        teachers = {self.teams[i][0] for i, _ in moves} | {t for _, t in moves}
-        lectures = self._lectures(*(i for i, _ in moves))
-        before = sum(self.teacher_cost(t) for t in teachers) + sum(self.lecture_cost(x) for x in lectures)
-        before += sum(self.item_cost(i, self.teams[i][0]) for i, _ in moves)
-        undo = [(i, self.teams[i][0]) for i, _ in moves]
+        teachers: set[int] = set()
+        lectures: set[int] = set()
+        undo: list[tuple[int, int]] = []
+        before = after = 0
+        for item_index, teacher in moves:
+            holder = self.teams[item_index][0]
+            teachers.add(holder)
+            teachers.add(teacher)
+            lectures.update(self.streams[item_index])
+            undo.append((item_index, holder))
+            before += self.priced[item_index][holder]
+            after += self.priced[item_index][teacher]
+        for teacher in teachers:
+            before += self.teacher_cost(teacher)
+        for lecture in lectures:
+            before += self.lecture_cost(lecture)
         for item_index, teacher in moves:
             self._move(item_index, teacher)
-        after = sum(self.teacher_cost(t) for t in teachers) + sum(self.lecture_cost(x) for x in lectures)
-        after += sum(self.item_cost(i, t) for i, t in moves)
+        for teacher in teachers:
+            after += self.teacher_cost(teacher)
+        for lecture in lectures:
+            after += self.lecture_cost(lecture)
         delta = after - before
         if delta <= 0 or rng.random() < math.exp(-delta / temperature):
             self.cost += delta
@@ -183,20 +224,21 @@ class LoadAnnealer:
         """A random item to another candidate, or a trade when the move alone breaks a limit."""
         if not self.movable:
             return None
-        item_index = rng.choice(self.movable)
-        share = self.problem.items[item_index].share
+        item_index = self.movable[int(rng.random() * len(self.movable))]
+        share = self.share[item_index]
         holder = self.teams[item_index][0]
-        other = rng.choice(self.candidates[item_index])
+        candidates = self.candidates[item_index]
+        other = candidates[int(rng.random() * len(candidates))]
         if other == holder:
             return None
         if self._fits(holder, -share) and self._fits(other, share):
             return [(item_index, other)]
         theirs = self.mine[other]
         for _ in range(TRADE_TRIES if theirs else 0):
-            back = rng.choice(theirs)
+            back = theirs[int(rng.random() * len(theirs))]
             if holder not in self.can[back] or back == item_index:
                 continue
-            change = self.problem.items[back].share - share
+            change = self.share[back] - share
             if self._fits(holder, change) and self._fits(other, -change):
                 return [(item_index, other), (back, holder)]
         return None
@@ -214,16 +256,18 @@ def anneal(
     start: LoadSolution,
     seconds: float,
     seed: int = 0,
+    reach: int | None = None,
 ) -> tuple[LoadSolution, int]:
     """The best distribution met in `seconds` of annealing from `start` (which keeps the hard rules),
-    and its weighted cost."""
-    state = LoadAnnealer(problem, weights, cap, start)
+    and its weighted cost; with `reach`, the hours beyond it count too and a cost of 0 ends the search."""
+    state = LoadAnnealer(problem, weights, cap, start, reach)
     best, best_cost = state.solution(), state.cost
-    if not state.movable:
+    if not state.movable or (reach is not None and not best_cost):
         return best, best_cost
     rng = random.Random(seed)
     began = asked = time.monotonic()
-    temperature = START_TEMPERATURE
+    hottest, coldest = TEMPERATURES if reach is None else BALANCING_TEMPERATURES
+    temperature = hottest
     proposals = 0
     while True:
         proposals += 1
@@ -233,8 +277,10 @@ def anneal(
             if progress >= 1.0 or (now - asked >= STOP_POLL and stopped()):
                 break
             asked = now if now - asked >= STOP_POLL else asked
-            temperature = START_TEMPERATURE * (END_TEMPERATURE / START_TEMPERATURE) ** progress
+            temperature = hottest * (coldest / hottest) ** progress
         moves = state.propose(rng)
         if moves is not None and state.try_move(moves, temperature, rng) and state.cost < best_cost:
             best, best_cost = state.solution(), state.cost
+            if reach is not None and not best_cost:
+                break
     return best, best_cost

@@ -32,6 +32,7 @@ SHORTEST_STEP = 0.1  # seconds: a part given less keeps the distribution it has
 RELAXATION_SHARE = 0.5  # of a part's time at most, for its LP bound (typically a tenth of a second)
 ANNEALING_SHARE = 0.8  # of a part's time in the second phase, for simulated annealing before CP-SAT
 FIRST_SLICE = 1.0  # seconds for the part with the largest deviation, doubled each time it comes back
+BALANCING_SHARE = 0.5  # of a slice, for annealing towards an hour less before CP-SAT gets the slice
 
 
 @dataclass
@@ -140,8 +141,8 @@ def _first_phase(
     parts: list[Part], starts: list[LoadSolution], clock: Clock, parameters: SolveParameters, wanted: bool
 ) -> list[_Phase]:
     """The smallest largest deviation: time goes to the part with the largest deviation still open,
-    twice as much each time it comes back, until the phase's share of time is spent or the largest is
-    proven (only the largest part's deviation counts)."""
+    first to annealing for an hour less, then to CP-SAT, twice as much each time it comes back, until
+    the phase's share of time is spent or the largest is proven (only the largest part's counts)."""
     weights = {LARGEST: 1} if wanted else {}
     phases = [
         _solve_part(part, weights, None, 0.0, parameters, start)
@@ -157,13 +158,22 @@ def _first_phase(
         if not open_parts:
             break
         worst = max(open_parts, key=lambda p: phases[p].objective)
+        part, phase = parts[worst], phases[worst]
+        share = min(slices[worst] * BALANCING_SHARE, deadline - clock.elapsed())
+        found, beyond = anneal(
+            part.problem, {}, None, phase.solution, share, parameters.seed or 0, reach=phase.objective - 1
+        )
+        if not beyond:
+            achieved = load_rules.evaluate(part.problem, found, _only(weights)).total
+            phases[worst] = _Phase(found, achieved, min(phase.bound, achieved), phase.bound >= achieved, None)
+            continue
         share = min(slices[worst], deadline - clock.elapsed())
-        attempt = _solve_part(parts[worst], weights, None, share, parameters, phases[worst].solution)
-        if attempt.objective <= phases[worst].objective:
+        attempt = _solve_part(part, weights, None, share, parameters, phase.solution)
+        if attempt.objective <= phase.objective:
             phases[worst] = _Phase(
                 attempt.solution,
                 attempt.objective,
-                max(attempt.bound, phases[worst].bound),
+                max(attempt.bound, phase.bound),
                 attempt.optimal,
                 attempt.model,
             )
