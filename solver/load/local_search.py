@@ -18,7 +18,7 @@ import constraints.load as load_rules
 from models.load import LoadProblem, LoadSolution
 from solver.engine import STOP_POLL, stopped
 
-TEMPERATURES = (20.0, 0.5)  # from and to, in objective units (a change from last year is 3)
+TEMPERATURES = (3.0, 0.1)  # from and to, in objective units (a change from last year is 3)
 BALANCING_TEMPERATURES = (3.0, 0.3)  # in hours beyond the deviation sought
 TRADE_TRIES = 4  # items of the other teacher tried when a move alone would break a limit
 CHECK_EVERY = 2000  # proposals between looks at the clock
