@@ -121,9 +121,10 @@ def markdown(rows: list[Row]) -> str:
         "Written by `make bench-load` (`python -m benchmarks.load`). Each run is a fresh process that",
         "generates the year (`datasets/load_generator.py`, seed 1: `load-300` is 300 teachers and 1,500",
         "class sections plus non-class items; `load-3000` is ten such campuses) and solves it with the",
-        "default weights. The objective is the independent checker's total; the bound is CP-SAT's,",
-        "proven for the engine's order (largest deviation first, then the weighted rest; see",
-        "`docs/load.md`). First feasible is the greedy plan when it keeps every hard rule.",
+        "default weights. The objective is the independent checker's total; the bound is, per part,",
+        "the best of CP-SAT's, the LP's and the bounds every distribution pays, proven for the",
+        "engine's order (largest deviation first, then the weighted rest; see `docs/load.md`). First",
+        "feasible is the greedy plan when it keeps every hard rule.",
         "",
     ]
     lines += machine_lines(rows)
