@@ -11,7 +11,7 @@ from solver.load.apply import apply_to_lessons
 from solver.load.bounds import static_bound
 from solver.load.components import split
 from solver.load.greedy import greedy_load
-from solver.load.solve import solve_load
+from solver.load.solve import _feasible, solve_load
 from tests.load_factory import ALIYA, BOLAT, GOOD, tiny_problem
 
 QUICK = SolveParameters(time_limit=5, workers=2, seed=0)
@@ -147,3 +147,23 @@ def test_a_scenario_without_the_largest_deviation_is_still_checked() -> None:
     assert outcome.evaluation is not None and outcome.evaluation.feasible
     assert "largest deviation" not in outcome.evaluation.breakdown()
     assert outcome.report.objective == load_rules.evaluate(problem, outcome.solution, scenario).total
+
+
+def test_an_hour_less_is_found_or_proven_impossible_by_cp_sat() -> None:
+    # The tiny load's mean gap is 30 h: nobody can be held within 29 h, and CP-SAT proves it.
+    assert _feasible(tiny_problem(), GOOD, QUICK, cap=29, seconds=5) == (None, True)
+    problem = generate_load(teachers=40, sections=200, seed=3)
+    largest = {"largest deviation": 1}
+    only = Scenario(weights=largest, disabled=frozenset(load_rules.SOFT_NAMES - set(largest)))
+    lowered = 0
+    for part in split(problem)[:8]:
+        start = greedy_load(part.problem)
+        deviation = load_rules.evaluate(part.problem, start, only).total
+        if static_bound(part.problem, largest) >= deviation:
+            continue
+        within, _ = _feasible(part.problem, start, QUICK, cap=deviation - 1, seconds=5)
+        if within is not None:
+            assert load_rules.evaluate(part.problem, within).feasible
+            assert load_rules.evaluate(part.problem, within, only).total <= deviation - 1
+            lowered += 1
+    assert lowered >= 3

@@ -32,6 +32,7 @@ SHORTEST_STEP = 0.1  # seconds: a part given less keeps the distribution it has
 RELAXATION_SHARE = 0.5  # of a part's time at most, for its LP bound (typically a tenth of a second)
 ANNEALING_SHARE = 0.8  # of a part's time in the second phase, for simulated annealing before CP-SAT
 FIRST_SLICE = 1.0  # seconds for the part with the largest deviation, doubled each time it comes back
+MISSES_BEFORE_GIVING_UP = 3  # times annealing and CP-SAT both fail an hour less on the worst part
 BALANCING_SHARE = 0.5  # of a slice, for annealing towards an hour less before CP-SAT gets the slice
 
 
@@ -141,8 +142,9 @@ def _first_phase(
     parts: list[Part], starts: list[LoadSolution], clock: Clock, parameters: SolveParameters, wanted: bool
 ) -> list[_Phase]:
     """The smallest largest deviation: time goes to the part with the largest deviation still open,
-    first to annealing for an hour less, then to CP-SAT, twice as much each time it comes back, until
-    the phase's share of time is spent or the largest is proven (only the largest part's counts)."""
+    first to annealing for an hour less, then to CP-SAT for the same, twice as much each time it
+    comes back, until the phase's share of time is spent or the largest is proven (only the largest
+    part's counts)."""
     weights = {LARGEST: 1} if wanted else {}
     phases = [
         _solve_part(part, weights, None, 0.0, parameters, start)
@@ -152,12 +154,15 @@ def _first_phase(
         return phases
     deadline = clock.elapsed() + clock.remaining() * FIRST_PHASE_SHARE
     slices = [FIRST_SLICE] * len(parts)
+    misses = [0] * len(parts)
     while clock.elapsed() < deadline and clock.remaining():
         proven = max(phase.bound for phase in phases)
         open_parts = [p for p, phase in enumerate(phases) if not phase.optimal and phase.objective > proven]
         if not open_parts:
             break
         worst = max(open_parts, key=lambda p: phases[p].objective)
+        if misses[worst] >= MISSES_BEFORE_GIVING_UP:
+            break  # the rest of the phase's time goes to the weighted rest
         part, phase = parts[worst], phases[worst]
         share = min(slices[worst] * BALANCING_SHARE, deadline - clock.elapsed())
         found, beyond = anneal(
@@ -167,16 +172,19 @@ def _first_phase(
             achieved = load_rules.evaluate(part.problem, found, _only(weights)).total
             phases[worst] = _Phase(found, achieved, min(phase.bound, achieved), phase.bound >= achieved, None)
             continue
+        # CP-SAT asked for everyone within an hour less, from the annealing's nearest miss, finds one
+        # far sooner than CP-SAT minimising the largest deviation (findings), or proves there is none.
         share = min(slices[worst], deadline - clock.elapsed())
-        attempt = _solve_part(part, weights, None, share, parameters, phase.solution)
-        if attempt.objective <= phase.objective:
+        within, none = _feasible(part.problem, found, parameters, phase.objective - 1, share)
+        if within is not None:
+            achieved = load_rules.evaluate(part.problem, within, _only(weights)).total
             phases[worst] = _Phase(
-                attempt.solution,
-                attempt.objective,
-                max(attempt.bound, phase.bound),
-                attempt.optimal,
-                attempt.model,
+                within, achieved, min(phase.bound, achieved), phase.bound >= achieved, None
             )
+        elif none:
+            phases[worst] = _Phase(phase.solution, phase.objective, phase.objective, True, phase.model)
+        else:
+            misses[worst] += 1
         slices[worst] *= 2
     return phases
 
@@ -265,17 +273,21 @@ def _solve_part(
 
 
 def _feasible(
-    problem: LoadProblem, start: LoadSolution, parameters: SolveParameters
+    problem: LoadProblem,
+    start: LoadSolution,
+    parameters: SolveParameters,
+    cap: int | None = None,
+    seconds: float = FEASIBILITY_SECONDS,
 ) -> tuple[LoadSolution | None, bool]:
-    """Any distribution keeping the hard rules, searched from `start` (the hard rules alone are quick);
-    True when CP-SAT proved there is none."""
-    feasible = LoadCpModel(problem)
+    """Any distribution keeping the hard rules (and every teacher within `cap` of target), searched
+    from `start` (the hard rules alone are quick); True when CP-SAT proved there is none."""
+    feasible = LoadCpModel(problem, cap=cap)
     feasible.post(load_rules.HARD_UNITS, {})
     feasible.hint(start)
     run = solve_model(
         feasible.model,
         feasible.decision_variables(),
-        time_limit=FEASIBILITY_SECONDS,
+        time_limit=seconds,
         workers=parameters.workers,
         seed=parameters.seed,
     )
