@@ -2,7 +2,7 @@
 
 Every criterion is a sum over teachers (load, terms, courses, wishes), over items (unwanted courses,
 last year's teachers) or over lectures (split streams), so a move changes the cost of two teachers,
-one or two items and at most four lectures; each is priced in constant time. Teachers stay within
+one or two items and at most two lectures; each is priced in constant time. Teachers stay within
 their limits (and within the largest deviation already settled) at every step, so every distribution
 the search keeps is feasible. Items with fixed teachers or several teachers stay as they are.
 """
