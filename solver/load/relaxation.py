@@ -46,6 +46,12 @@ class LinearProgramme:
 
     def bound(self, seconds: float) -> float | None:
         """A lower bound on the programme's minimum (None when GLOP does not finish)."""
+        solved = self.solve(seconds)
+        return None if solved is None else solved[0]
+
+    def solve(self, seconds: float) -> tuple[float, list[float]] | None:
+        """A lower bound on the programme's minimum and the row prices that give it (None when GLOP
+        does not finish)."""
         solver = pywraplp.Solver.CreateSolver("GLOP")
         solver.SetTimeLimit(max(1, int(seconds * 1000)))
         variables = [solver.NumVar(low, high, "") for low, high in zip(self.lower, self.upper, strict=True)]
@@ -61,7 +67,8 @@ class LinearProgramme:
         objective.SetMinimization()
         if solver.Solve() != pywraplp.Solver.OPTIMAL:
             return None
-        return self.dual_bound([constraint.dual_value() for constraint in constraints])
+        duals = [constraint.dual_value() for constraint in constraints]
+        return self.dual_bound(duals), duals
 
     def dual_bound(self, duals: list[float]) -> float:
         """The Lagrangian value of any row prices: rows priced at the side their sign allows, each
@@ -88,11 +95,24 @@ def relaxation_bound(
     return None if value is None else math.ceil(value - ROUNDING)
 
 
+def relaxation_prices(
+    problem: LoadProblem, weights: dict[str, int], cap: int | None, seconds: float = 10.0
+) -> tuple[int, dict[int, float]] | None:
+    """The LP bound and the price of covering each item at the LP's optimum (where column
+    generation starts); None when the LP takes too long."""
+    solved = formulate(problem, weights, cap).solve(seconds)
+    if solved is None:
+        return None
+    value, duals = solved
+    return math.ceil(value - ROUNDING), {item.index: duals[item.index] for item in problem.items}
+
+
 def formulate(
     problem: LoadProblem, weights: dict[str, int], cap: int | None, fixed: list[set[int]] | None = None
 ) -> LinearProgramme:
     """The part's integer programme without integrality. `fixed` (per item, its teachers) pins the
-    decisions to one distribution, which a test uses to show the pricing is the checkers'."""
+    decisions to one distribution, which a test uses to show the pricing is the checkers'. Row k is
+    item k's coverage."""
     lp = LinearProgramme()
     items = problem.items
     teaches: dict[tuple[int, int], int] = {}

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import constraints.load as load_rules
 from models import Evaluation, ProgressPoint, Scenario, SolveParameters, SolveReport, SolveStatus
 from models.load import LoadProblem, LoadSolution
-from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model
+from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model, stopped
+from solver.load.beside import BoundsBeside
 from solver.load.bounds import static_bound
 from solver.load.components import Part, join_solutions, split
 from solver.load.explain import explain_infeasibility, name_culprits
@@ -34,6 +35,7 @@ ANNEALING_SHARE = 0.8  # of a part's time in the second phase, for simulated ann
 FIRST_SLICE = 1.0  # seconds for the part with the largest deviation, doubled each time it comes back
 MISSES_BEFORE_GIVING_UP = 3  # times annealing and CP-SAT both fail an hour less on the worst part
 BALANCING_SHARE = 0.5  # of a slice, for annealing towards an hour less before CP-SAT gets the slice
+BESIDE_MARGIN = 1.0  # seconds the bounds beside the search end before the limit (and may be awaited after)
 
 
 @dataclass
@@ -99,7 +101,26 @@ def solve_load(
     # Phase 2: everything else, the largest deviation held.
     rest = {name: weight for name, weight in weights.items() if name != LARGEST}
     cap = largest if largest_weight else None
-    seconds = _phase(parts, [first.solution for first in firsts], sizes, rest, cap, clock, 1.0, parameters)
+    beside = None
+    if parameters.workers >= 2 and set(rest) and clock.remaining() >= SHORTEST_STEP:
+        # The LP and column generation bounds run on the core the annealing leaves idle.
+        from_first = [(part.problem, first.solution) for part, first in zip(parts, firsts, strict=True)]
+        beside = BoundsBeside(from_first, rest, cap, clock.remaining() - BESIDE_MARGIN)
+    seconds = _phase(
+        parts, [first.solution for first in firsts], sizes, rest, cap, clock, 1.0, parameters, beside is None
+    )
+    if beside is not None:
+        bounds = beside.collect(0.0 if stopped() else clock.remaining() + BESIDE_MARGIN)
+        for position, bound in enumerate(bounds or []):
+            second = seconds[position]
+            if bound > second.bound:
+                seconds[position] = _Phase(
+                    second.solution,
+                    second.objective,
+                    min(bound, second.objective),
+                    bound >= second.objective,
+                    second.model,
+                )
     solution = join_solutions(problem, parts, [second.solution for second in seconds])
     evaluation = load_rules.evaluate(problem, solution, scenario)
     held = max(
@@ -198,14 +219,16 @@ def _phase(
     clock: Clock,
     share_of_time: float,
     parameters: SolveParameters,
+    relax: bool = True,
 ) -> list[_Phase]:
-    """One phase over every part in turn, each given time in proportion to its size."""
+    """One phase over every part in turn, each given time in proportion to its size; `relax`: each
+    part works out its LP bound first."""
     budget = clock.remaining() * share_of_time
     phases = []
     for position, (part, start) in enumerate(zip(parts, starts, strict=True)):
         share = max(0.0, budget) * sizes[position] / sum(sizes[position:])
         began = clock.elapsed()
-        phases.append(_solve_part(part, weights, cap, share, parameters, start))
+        phases.append(_solve_part(part, weights, cap, share, parameters, start, relax))
         budget -= clock.elapsed() - began
     return phases
 
@@ -229,11 +252,13 @@ def _solve_part(
     time_limit: float,
     parameters: SolveParameters,
     start: LoadSolution,
+    relax: bool = True,
 ) -> _Phase:
     """One phase on one part from a distribution keeping the hard rules (and the cap). With too
     little time the start stays, priced by the checker."""
     known = static_bound(part.problem, weights)
-    if time_limit >= SHORTEST_STEP and set(weights) - {LARGEST}:  # the LP adds nothing to the mean gap
+    # The LP adds nothing to the mean gap.
+    if relax and time_limit >= SHORTEST_STEP and set(weights) - {LARGEST}:
         began = time.monotonic()
         known = max(known, relaxation_bound(part.problem, weights, cap, time_limit * RELAXATION_SHARE) or 0)
         time_limit -= time.monotonic() - began
