@@ -13,10 +13,19 @@ from hypothesis import strategies as st
 import constraints.load as load_rules
 from datasets.load_generator import generate_load
 from models import Scenario
-from models.load import LoadProblem, LoadSolution
+from models.load import LoadItem, LoadProblem, LoadSolution, LoadTeacher
 from solver.engine import solve_model
 from solver.load.beside import BoundsBeside
-from solver.load.columns import LoadColumns, TeacherLoads, column_bound, loads_in, part_bounds
+from solver.load.bounds import static_bound
+from solver.load.columns import (
+    LoadColumns,
+    TeacherLoads,
+    cap_impossible,
+    column_bound,
+    largest_bound,
+    loads_in,
+    part_bounds,
+)
 from solver.load.components import split
 from solver.load.greedy import greedy_load
 from solver.load.model import LoadCpModel
@@ -138,12 +147,65 @@ def test_the_bounds_beside_the_search_come_from_another_process_as_they_would_he
     rest = _rest(parts[0][0])
     beside = BoundsBeside(parts, rest, None, 4.0)
     here = part_bounds(parts, rest, None, 4.0)
-    there = beside.collect(10.0)
-    assert there is not None and len(there) == len(parts)
+    collected = beside.collect(10.0)
+    assert collected is not None
+    there = collected[1]
+    assert len(there) == len(parts)
     for (part, start), near, far in zip(parts, here, there, strict=True):
         total = load_rules.evaluate(part, start, _only(rest)).total
         assert far <= total and near <= total
         assert far >= (relaxation_bound(part, rest, None) or 0)
+    # The largest deviation's bound comes back too.
+    packing = _packing()
+    split_up = LoadSolution(problem_name=packing.name, teachers=((0,), (0,), (1,), (1,)))
+    collected = BoundsBeside([(packing, split_up)], {}, None, 4.0, ([20], [10])).collect(10.0)
+    assert collected is not None and collected[0] == 20
     # Asked for no time at all, the bounds do not come and nothing is left running.
     hurried = BoundsBeside(parts, rest, None, 4.0)
     assert hurried.collect(0.0) is None and hurried.process.poll() is not None
+
+
+def _packing() -> LoadProblem:
+    """Two teachers of 100 h and items of 50, 50, 50 and 30 h: the mean gap is 10 h, but whole items
+    leave one teacher at 80 h, so nobody can be held closer than 20 h."""
+    teachers = tuple(
+        LoadTeacher(index=t, name=name, rank="professor", norm=100, qualifications=frozenset({("X", "")}))
+        for t, name in enumerate(("Aliya", "Bolat"))
+    )
+    items = tuple(
+        LoadItem(index=i, name=f"X P{i + 1}", course="X", component="practice", hours=hours)
+        for i, hours in enumerate((50, 50, 50, 30))
+    )
+    return LoadProblem(name="packing", teachers=teachers, items=items)
+
+
+def _within(problem: LoadProblem, cap: int) -> bool:
+    """Whether some distribution keeps the hard rules and everyone within `cap` of target (enumeration)."""
+    choices = [
+        list(itertools.combinations(candidates, item.teachers))
+        for item, candidates in zip(problem.items, problem.candidates, strict=True)
+    ]
+    only_largest = _only({LARGEST: 1})
+    for teams in itertools.product(*choices):
+        evaluation = load_rules.evaluate(
+            problem, LoadSolution(problem_name=problem.name, teachers=teams), only_largest
+        )
+        if evaluation.feasible and evaluation.total <= cap:
+            return True
+    return False
+
+
+def test_a_cap_is_proven_impossible_only_when_nobody_can_be_held_within_it() -> None:
+    packing = _packing()
+    assert static_bound(packing, {LARGEST: 1}) == 10
+    for cap in range(10, 21):
+        assert cap_impossible(packing, cap, 10.0) == (cap < 20)
+        assert _within(packing, cap) == (cap >= 20)
+    tiny = tiny_problem()
+    proven = [cap for cap in range(0, 60) if cap_impossible(tiny, cap, 10.0)]
+    assert proven and all(not _within(tiny, cap) for cap in proven)
+    # The largest deviation's bound rises from the mean gap to what the packing allows, never past
+    # what some distribution reaches.
+    assert largest_bound([packing], [20], [10], 20.0) == 20
+    least = min(cap for cap in range(60) if _within(tiny, cap))
+    assert 20 <= largest_bound([packing, tiny], [20, least], [10, 30], 20.0) <= least

@@ -333,11 +333,14 @@ class ColumnGeneration:
         problem: LoadProblem,
         weights: dict[str, int],
         cap: int | None,
-        start: LoadSolution,
+        start: LoadSolution | None,
         prices: dict[int, float] | None = None,
         box: float = BOX,
+        stabilise: bool = True,
     ):
-        self.problem, self.box = problem, box
+        """`start`: a distribution whose loads seed the master; without `stabilise` the prices stay
+        within the box around `prices` (the feasibility question: every shortfall costs the box)."""
+        self.problem, self.box, self.stabilise = problem, box, stabilise
         self.loads = LoadColumns(problem, weights, cap)
         self.solver = pywraplp.Solver.CreateSolver("GLOP")
         self.coverage = [self.solver.Constraint(item.teachers, item.teachers) for item in problem.items]
@@ -353,7 +356,7 @@ class ColumnGeneration:
         for row, below, above in zip(self.coverage, self.short, self.over, strict=True):
             row.SetCoefficient(below, 1)
             row.SetCoefficient(above, -1)
-        for teacher, load in enumerate(loads_in(problem, start)):
+        for teacher, load in enumerate(loads_in(problem, start) if start is not None else []):
             self._add(teacher, load)
         self.prices = dict(prices or {})
         self.best = -math.inf
@@ -409,13 +412,15 @@ class ColumnGeneration:
                     added += 1
             # Nothing prices out and the box does not bind: the master's optimum is the programme's.
             inside = all(abs(master[i] - self.centre.get(i, 0.0)) < self.box - IMPROVING for i in master)
-            self.converged = not added and inside
-            if value > self.best + IMPROVING or not added:
+            self.converged = not added and (inside or not self.stabilise)
+            if self.stabilise and (value > self.best + IMPROVING or not added):
                 self._centre(master)  # a step that raised the bound, or the box's optimum: move there
             if value > self.best:
                 self.best, self.prices = value, master
             if log is not None:
                 log(f"round {self.rounds} lagrangian {value:.1f} bound {self.best:.1f} added {added}")
+            if not self.stabilise and self.best > IMPROVING:
+                return  # the feasibility question is answered
 
     def bound(self) -> int | None:
         return None if self.impossible or not math.isfinite(self.best) else math.ceil(self.best - ROUNDING)
@@ -453,6 +458,35 @@ class ColumnGeneration:
                 for i in load:
                     teams[i].append(teacher)
         return LoadSolution(problem_name=self.problem.name, teachers=tuple(tuple(sorted(t)) for t in teams))
+
+
+def cap_impossible(problem: LoadProblem, cap: int, seconds: float) -> bool:
+    """Whether no distribution keeps every teacher within `cap` hours of target, proven in `seconds`
+    (False: not proven). With every criterion off and a shortfall or surplus on an item costing one,
+    a distribution within the cap costs nothing, so a positive Lagrangian value proves there is none."""
+    generation = ColumnGeneration(problem, {}, cap, None, box=1.0, stabilise=False)
+    generation.run(seconds)
+    return generation.impossible or generation.best > IMPROVING
+
+
+def largest_bound(problems: list[LoadProblem], reached: list[int], proven: list[int], seconds: float) -> int:
+    """A bound on the largest deviation over all parts, from the parts' own bounds (`proven`) raised
+    an hour at a time while some part is proven unable to keep everyone within it, in `seconds`.
+    Tight, small parts are asked first: they are the likeliest and the quickest to be proven."""
+    deadline = time.monotonic() + seconds
+    bound = max(proven, default=0)
+    order = sorted(range(len(problems)), key=lambda p: (-proven[p], len(problems[p].teachers)))
+    asked: set[tuple[int, int]] = set()  # (part, cap) not proven
+    while bound < max(reached, default=0):
+        waiting = [p for p in order if reached[p] > bound and (p, bound) not in asked]
+        left = deadline - time.monotonic()
+        if not waiting or left <= 0:
+            break
+        if cap_impossible(problems[waiting[0]], bound, left / 2):
+            bound += 1
+        else:
+            asked.add((waiting[0], bound))
+    return bound
 
 
 def column_bound(

@@ -105,13 +105,16 @@ def solve_load(
     if parameters.workers >= 2 and set(rest) and clock.remaining() >= SHORTEST_STEP:
         # The LP and column generation bounds run on the core the annealing leaves idle.
         from_first = [(part.problem, first.solution) for part, first in zip(parts, firsts, strict=True)]
-        beside = BoundsBeside(from_first, rest, cap, clock.remaining() - BESIDE_MARGIN)
+        reached = ([first.objective for first in firsts], [first.bound for first in firsts])
+        beside = BoundsBeside(from_first, rest, cap, clock.remaining() - BESIDE_MARGIN, reached)
     seconds = _phase(
         parts, [first.solution for first in firsts], sizes, rest, cap, clock, 1.0, parameters, beside is None
     )
     if beside is not None:
-        bounds = beside.collect(0.0 if stopped() else clock.remaining() + BESIDE_MARGIN)
-        for position, bound in enumerate(bounds or []):
+        collected = beside.collect(0.0 if stopped() else clock.remaining() + BESIDE_MARGIN)
+        if collected is not None:
+            largest_bound = min(largest, max(largest_bound, collected[0]))
+        for position, bound in enumerate(collected[1] if collected is not None else []):
             second = seconds[position]
             if bound > second.bound:
                 seconds[position] = _Phase(
