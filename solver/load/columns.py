@@ -475,15 +475,18 @@ def largest_bound(problems: list[LoadProblem], reached: list[int], proven: list[
     Tight, small parts are asked first: they are the likeliest and the quickest to be proven."""
     deadline = time.monotonic() + seconds
     bound = max(proven, default=0)
+    own = list(proven)  # each part's bound, as its proofs raise it
     order = sorted(range(len(problems)), key=lambda p: (-proven[p], len(problems[p].teachers)))
     asked: set[tuple[int, int]] = set()  # (part, cap) not proven
     while bound < max(reached, default=0):
-        waiting = [p for p in order if reached[p] > bound and (p, bound) not in asked]
+        # Parts whose own bound is an hour or more below are left out: whole items rarely cost more.
+        waiting = [p for p in order if reached[p] > bound and own[p] >= bound - 1 and (p, bound) not in asked]
         left = deadline - time.monotonic()
         if not waiting or left <= 0:
             break
-        if cap_impossible(problems[waiting[0]], bound, left / 2):
+        if cap_impossible(problems[waiting[0]], bound, left / 2 if len(waiting) > 1 else left):
             bound += 1
+            own[waiting[0]] = bound
         else:
             asked.add((waiting[0], bound))
     return bound
@@ -511,19 +514,22 @@ def part_bounds(
     parts: list[tuple[LoadProblem, LoadSolution]], weights: dict[str, int], cap: int | None, seconds: float
 ) -> list[int]:
     """Per part (its problem and a distribution within `cap`), the better of the LP bound and column
-    generation's from the LP's prices, in `seconds` in all: each part gets time in proportion to its
-    size, and what a part leaves goes to the next (a part given no time keeps 0)."""
+    generation's from the LP's prices, in `seconds` in all: first every part's LP (a fraction of a
+    second each), then column generation, each part in proportion to its size, what a part leaves
+    going to the next. A part whose LP does not finish keeps 0."""
     deadline = time.monotonic() + seconds
     sizes = [sum(map(len, problem.candidates)) + 1 for problem, _ in parts]
-    bounds = []
-    for position, (problem, start) in enumerate(parts):
+    relaxed = []
+    for position, (problem, _) in enumerate(parts):
+        left = deadline - time.monotonic()
+        share = left * sizes[position] / sum(sizes[position:])
+        relaxed.append(relaxation_prices(problem, weights, cap, max(share, left / 2)) if left > 0 else None)
+    bounds = [relaxation[0] if relaxation is not None else 0 for relaxation in relaxed]
+    for position, ((problem, start), relaxation) in enumerate(zip(parts, relaxed, strict=True)):
         share = max(0.0, deadline - time.monotonic()) * sizes[position] / sum(sizes[position:])
-        began = time.monotonic()
-        relaxed = relaxation_prices(problem, weights, cap, max(share, 0.01)) if share > 0 else None
-        if relaxed is None:
-            bounds.append(0)
+        if relaxation is None or share <= 0:
             continue
-        generation = ColumnGeneration(problem, weights, cap, start, relaxed[1])
-        generation.run(share - (time.monotonic() - began))
-        bounds.append(max(relaxed[0], generation.bound() or 0))
+        generation = ColumnGeneration(problem, weights, cap, start, relaxation[1])
+        generation.run(share)
+        bounds[position] = max(bounds[position], generation.bound() or 0)
     return bounds
