@@ -15,7 +15,7 @@ from datasets.load_generator import generate_load
 from models import Scenario
 from models.load import LoadItem, LoadProblem, LoadSolution, LoadTeacher
 from solver.engine import solve_model
-from solver.load.beside import BoundsBeside
+from solver.load.beside import BoundsBeside, LargestBeside
 from solver.load.bounds import static_bound
 from solver.load.columns import (
     LoadColumns,
@@ -159,7 +159,9 @@ def test_the_bounds_beside_the_search_come_from_another_process_as_they_would_he
     packing = _packing()
     split_up = LoadSolution(problem_name=packing.name, teachers=((0,), (0,), (1,), (1,)))
     collected = BoundsBeside([(packing, split_up)], {}, None, 4.0, ([20], [10])).collect(10.0)
-    assert collected is not None and collected[0] == 20
+    assert collected is not None and collected[0] == [20]
+    both = ([packing, tiny_problem()], [20, 40], [10, 30])
+    assert LargestBeside(*both, 4.0).collect(10.0) == largest_bound(*both, 4.0)
     # Asked for no time at all, the bounds do not come and nothing is left running.
     hurried = BoundsBeside(parts, rest, None, 4.0)
     assert hurried.collect(0.0) is None and hurried.process.poll() is not None
@@ -206,6 +208,6 @@ def test_a_cap_is_proven_impossible_only_when_nobody_can_be_held_within_it() -> 
     assert proven and all(not _within(tiny, cap) for cap in proven)
     # The largest deviation's bound rises from the mean gap to what the packing allows, never past
     # what some distribution reaches.
-    assert largest_bound([packing], [20], [10], 20.0) == 20
+    assert largest_bound([packing], [20], [10], 20.0) == [20]
     least = min(cap for cap in range(60) if _within(tiny, cap))
-    assert 20 <= largest_bound([packing, tiny], [20, least], [10, 30], 20.0) <= least
+    assert 20 <= max(largest_bound([packing, tiny], [20, least], [10, 30], 20.0)) <= least

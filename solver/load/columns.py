@@ -469,10 +469,13 @@ def cap_impossible(problem: LoadProblem, cap: int, seconds: float) -> bool:
     return generation.impossible or generation.best > IMPROVING
 
 
-def largest_bound(problems: list[LoadProblem], reached: list[int], proven: list[int], seconds: float) -> int:
-    """A bound on the largest deviation over all parts, from the parts' own bounds (`proven`) raised
-    an hour at a time while some part is proven unable to keep everyone within it, in `seconds`.
-    Tight, small parts are asked first: they are the likeliest and the quickest to be proven."""
+def largest_bound(
+    problems: list[LoadProblem], reached: list[int], proven: list[int], seconds: float
+) -> list[int]:
+    """Per part, a bound on its largest deviation: the largest of the parts' own bounds (`proven`)
+    is raised an hour at a time while some part is proven unable to keep everyone within it, in
+    `seconds` (that part's bound rises with it). Tight, small parts are asked first: they are the
+    likeliest and the quickest to be proven."""
     deadline = time.monotonic() + seconds
     bound = max(proven, default=0)
     own = list(proven)  # each part's bound, as its proofs raise it
@@ -489,7 +492,7 @@ def largest_bound(problems: list[LoadProblem], reached: list[int], proven: list[
             own[waiting[0]] = bound
         else:
             asked.add((waiting[0], bound))
-    return bound
+    return own
 
 
 def column_bound(

@@ -17,7 +17,7 @@ import constraints.load as load_rules
 from models import Evaluation, ProgressPoint, Scenario, SolveParameters, SolveReport, SolveStatus
 from models.load import LoadProblem, LoadSolution
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model, stopped
-from solver.load.beside import BoundsBeside
+from solver.load.beside import BoundsBeside, LargestBeside
 from solver.load.bounds import static_bound
 from solver.load.components import Part, join_solutions, split
 from solver.load.explain import explain_infeasibility, name_culprits
@@ -113,7 +113,7 @@ def solve_load(
     if beside is not None:
         collected = beside.collect(0.0 if stopped() else clock.remaining() + BESIDE_MARGIN)
         if collected is not None:
-            largest_bound = min(largest, max(largest_bound, collected[0]))
+            largest_bound = min(largest, max(largest_bound, *collected[0]))
         for position, bound in enumerate(collected[1] if collected is not None else []):
             second = seconds[position]
             if bound > second.bound:
@@ -177,9 +177,21 @@ def _first_phase(
     if not wanted:
         return phases
     deadline = clock.elapsed() + clock.remaining() * FIRST_PHASE_SHARE
+    proofs = None
+    if parameters.workers >= 2 and len(parts) > 1:
+        # Beside the search: proofs that parts cannot be held within the bound (which may end the phase).
+        proofs = LargestBeside(
+            [part.problem for part in parts],
+            [phase.objective for phase in phases],
+            [phase.bound for phase in phases],
+            deadline - clock.elapsed(),
+        )
     slices = [FIRST_SLICE] * len(parts)
     misses = [0] * len(parts)
     while clock.elapsed() < deadline and clock.remaining():
+        if proofs is not None and proofs.ready():
+            _raise_bounds(phases, proofs.collect(0.0))
+            proofs = None
         proven = max(phase.bound for phase in phases)
         open_parts = [p for p, phase in enumerate(phases) if not phase.optimal and phase.objective > proven]
         if not open_parts:
@@ -210,7 +222,23 @@ def _first_phase(
         else:
             misses[worst] += 1
         slices[worst] *= 2
+    if proofs is not None:  # unfinished proofs are stopped (the second phase's process asks again)
+        _raise_bounds(phases, proofs.collect(0.0))
     return phases
+
+
+def _raise_bounds(phases: list[_Phase], bounds: list[int] | None) -> None:
+    """Each part's largest deviation bound raised to what a proof beside the search found."""
+    for position, bound in enumerate(bounds or []):
+        phase = phases[position]
+        if bound > phase.bound:
+            phases[position] = _Phase(
+                phase.solution,
+                phase.objective,
+                min(bound, phase.objective),
+                bound >= phase.objective,
+                phase.model,
+            )
 
 
 def _phase(
