@@ -114,16 +114,7 @@ def solve_load(
         collected = beside.collect(0.0 if stopped() else clock.remaining() + BESIDE_MARGIN)
         if collected is not None:
             largest_bound = min(largest, max(largest_bound, *collected[0]))
-        for position, bound in enumerate(collected[1] if collected is not None else []):
-            second = seconds[position]
-            if bound > second.bound:
-                seconds[position] = _Phase(
-                    second.solution,
-                    second.objective,
-                    min(bound, second.objective),
-                    bound >= second.objective,
-                    second.model,
-                )
+        _raise_bounds(seconds, collected[1] if collected is not None else None)
     solution = join_solutions(problem, parts, [second.solution for second in seconds])
     evaluation = load_rules.evaluate(problem, solution, scenario)
     held = max(
@@ -228,7 +219,7 @@ def _first_phase(
 
 
 def _raise_bounds(phases: list[_Phase], bounds: list[int] | None) -> None:
-    """Each part's largest deviation bound raised to what a proof beside the search found."""
+    """Each part's bound raised to what the process beside the search found."""
     for position, bound in enumerate(bounds or []):
         phase = phases[position]
         if bound > phase.bound:
