@@ -122,9 +122,12 @@ def markdown(rows: list[Row]) -> str:
         "generates the year (`datasets/load_generator.py`, seed 1: `load-300` is 300 teachers and 1,500",
         "class sections plus non-class items; `load-3000` is ten such campuses) and solves it with the",
         "default weights. The objective is the independent checker's total; the bound is, per part,",
-        "the best of CP-SAT's, the LP's and the bounds every distribution pays, proven for the",
-        "engine's order (largest deviation first, then the weighted rest; see `docs/load.md`). First",
-        "feasible is the greedy plan when it keeps every hard rule.",
+        "the best of CP-SAT's, the LP's, column generation's over whole per-teacher loads and the",
+        "bounds every distribution pays (the largest deviation's raised where whole loads prove a part",
+        "cannot be held within it), proven for the engine's order (largest deviation first, then the",
+        "weighted rest; see `docs/load.md`). The bounds are worked out in a second process beside the",
+        "search (its memory is not in the peak column). First feasible is the greedy plan when it",
+        "keeps every hard rule.",
         "",
     ]
     lines += machine_lines(rows)
