@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.linear_solver import pywraplp
-from ortools.sat.python import cp_model
 
 import constraints.load as load_rules
 from models.load import LoadProblem, LoadSolution
@@ -347,7 +346,6 @@ class ColumnGeneration:
         self.convexity = [self.solver.Constraint(1, 1) for _ in problem.teachers]
         self.objective = self.solver.Objective()
         self.objective.SetMinimization()
-        self.columns: list[tuple[int, tuple[int, ...]]] = []
         self.seen: set[tuple[int, tuple[int, ...]]] = set()
         # Slack on each coverage row priced at the centre +- the box keeps the master's prices within
         # the box.
@@ -375,7 +373,6 @@ class ColumnGeneration:
         if key in self.seen:
             return False
         self.seen.add(key)
-        self.columns.append(key)
         variable = self.solver.NumVar(0, math.inf, "")
         self.objective.SetCoefficient(variable, self.loads.loads[teacher].cost(load))
         self.convexity[teacher].SetCoefficient(variable, 1)
@@ -424,40 +421,6 @@ class ColumnGeneration:
 
     def bound(self) -> int | None:
         return None if self.impossible or not math.isfinite(self.best) else math.ceil(self.best - ROUNDING)
-
-    def distribution(self, seconds: float, workers: int, seed: int | None) -> LoadSolution | None:
-        """The cheapest distribution made of the loads found (one per teacher, every item covered),
-        by CP-SAT; None when it finds none in time."""
-        model = cp_model.CpModel()
-        chosen = [model.new_bool_var("") for _ in self.columns]
-        per_teacher: list[list[cp_model.IntVar]] = [[] for _ in self.problem.teachers]
-        per_item: list[list[cp_model.IntVar]] = [[] for _ in self.problem.items]
-        costs = []
-        for variable, (teacher, load) in zip(chosen, self.columns, strict=True):
-            per_teacher[teacher].append(variable)
-            for i in load:
-                per_item[i].append(variable)
-            costs.append(round(2 * self.loads.loads[teacher].cost(load)))
-        for variables in per_teacher:
-            model.add_exactly_one(variables)
-        for item, variables in zip(self.problem.items, per_item, strict=True):
-            model.add(sum(variables) == item.teachers)
-        for position in range(len(self.problem.teachers)):
-            model.add_hint(chosen[position], 1)  # the start's loads come first
-        model.minimize(sum(c * v for c, v in zip(costs, chosen, strict=True)))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = seconds
-        solver.parameters.num_workers = workers
-        if seed is not None:
-            solver.parameters.random_seed = seed
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        teams: list[list[int]] = [[] for _ in self.problem.items]
-        for variable, (teacher, load) in zip(chosen, self.columns, strict=True):
-            if solver.value(variable):
-                for i in load:
-                    teams[i].append(teacher)
-        return LoadSolution(problem_name=self.problem.name, teachers=tuple(tuple(sorted(t)) for t in teams))
 
 
 def cap_impossible(problem: LoadProblem, cap: int, seconds: float) -> bool:
