@@ -28,6 +28,7 @@ from ortools.linear_solver import pywraplp
 
 import constraints.load as load_rules
 from models.load import LoadProblem, LoadSolution
+from solver.load.components import part_size
 from solver.load.relaxation import relaxation_prices
 
 ROUNDING = 1e-6  # what the bound may lose to floating point before it is rounded up
@@ -484,7 +485,7 @@ def part_bounds(
     second each), then column generation, each part in proportion to its size, what a part leaves
     going to the next. A part whose LP does not finish keeps 0."""
     deadline = time.monotonic() + seconds
-    sizes = [sum(map(len, problem.candidates)) + 1 for problem, _ in parts]
+    sizes = [part_size(problem) for problem, _ in parts]
     relaxed = []
     for position, (problem, _) in enumerate(parts):
         left = deadline - time.monotonic()

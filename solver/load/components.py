@@ -73,6 +73,11 @@ def _part(problem: LoadProblem, teachers: list[int], items: list[int]) -> Part:
     return Part(sub, teachers, items)
 
 
+def part_size(problem: LoadProblem) -> int:
+    """A part's share of the work: its item-teacher pairs (each phase shares time out by it)."""
+    return sum(map(len, problem.candidates)) + 1
+
+
 def join_solutions(problem: LoadProblem, parts: list[Part], solutions: list[LoadSolution]) -> LoadSolution:
     teachers: list[tuple[int, ...]] = [() for _ in problem.items]
     for part, solution in zip(parts, solutions, strict=True):

@@ -19,7 +19,7 @@ from models.load import LoadProblem, LoadSolution
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model, stopped
 from solver.load.beside import BoundsBeside, LargestBeside
 from solver.load.bounds import static_bound
-from solver.load.components import Part, join_solutions, split
+from solver.load.components import Part, join_solutions, part_size, split
 from solver.load.explain import explain_infeasibility, name_culprits
 from solver.load.greedy import greedy_load
 from solver.load.local_search import anneal
@@ -93,7 +93,7 @@ def solve_load(
     report.time_to_first_feasible = clock.elapsed()
     first_total = load_rules.evaluate(problem, join_solutions(problem, parts, starts), scenario).total
     record(ProgressPoint(elapsed=clock.elapsed(), objective=first_total, bound=0, note="first"))
-    sizes = [sum(map(len, part.problem.candidates)) + 1 for part in parts]
+    sizes = [part_size(part.problem) for part in parts]
     # Phase 1: the smallest largest deviation of each part.
     firsts = _first_phase(parts, starts, clock, parameters, bool(largest_weight))
     largest = max((first.objective for first in firsts), default=0)
