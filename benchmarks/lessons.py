@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from benchmarks.compiled import compile_move_loops
 from benchmarks.reference import CBCTT_BEST_KNOWN, CBCTT_UNITIME, PE_PUBLISHED_BEST
 from benchmarks.runs import (
     Column,
@@ -141,28 +142,6 @@ def _run(name: str, time_limit: float, workers: int, seed: int) -> Row:
     if reported != check.total:
         row["note"] = f"the solver reported {reported}, the checker {check.total}"
     return row
-
-
-def compile_move_loops() -> None:
-    """Compile the numba move loops (annealing, ejection) into their on-disk cache, so that no
-    measured run's time limit pays the 10-20 s a fresh checkout needs once."""
-    from constraints.lessons import evaluate
-    from models import LessonSolution
-    from solver.lessons.annealing import LessonAnnealer
-    from solver.lessons.ejection import EjectionSearch
-    from solver.lessons.initial import first_timetable
-
-    lectures = read_cbctt(bundled_cbctt("comp01"))
-    start = first_timetable(lectures, seed=0)
-    assert start is not None
-    cost = evaluate(lectures, start).total
-    assert cost > 0  # else the loop would not run
-    LessonAnnealer(lectures, {"room capacity": 1}, frozenset()).run(start, cost, 0.01, seed=0)
-    events = read_post_enrolment(bundled_post_enrolment("comp-2007-2-1"))
-    nothing = (None,) * len(events.meetings)
-    EjectionSearch(events, frozenset()).run(
-        LessonSolution(problem_name=events.name, starts=nothing, rooms=nothing), 0.01, seed=0
-    )
 
 
 def _short(text: str, most: int = 200) -> str:

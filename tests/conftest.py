@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.lessons import compile_move_loops
+from benchmarks.compiled import compile_move_loops
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,13 +3,12 @@ keeps every hard rule and the settled largest deviation, and it finds the tiny c
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 
 import constraints.load as load_rules
 from datasets.load_generator import generate_load
 from models import Scenario
-from models.load import LoadProblem, LoadSolution
+from models.load import LoadItem, LoadProblem, LoadSolution, LoadTeacher
 from solver.load.components import split
 from solver.load.greedy import greedy_load
 from solver.load.local_search import LoadAnnealer, anneal
@@ -36,21 +35,57 @@ def _feasible_starts(
 
 def test_the_running_cost_is_the_checkers_after_every_move() -> None:
     problem = generate_load(teachers=40, sections=200, seed=3)
-    rng = random.Random(7)
-    checked = 0
+    changed = 0
     for sub, start in _feasible_starts(problem, 6):
         for scenario in SCENARIOS:
             weights = _rest(load_rules.weights_for(sub, scenario))
             state = LoadAnnealer(sub, weights, None, start)
             assert state.cost == load_rules.evaluate(sub, start, _only(weights)).total
-            for _ in range(300):
-                moves = state.propose(rng)
-                if moves is not None and state.try_move(moves, 5.0, rng):
-                    checked += 1
+            before = state.solution()
+            for step in range(300):
+                state.step(5.0, 1, seed=step)
+                now = state.solution()
+                if now != before:
+                    changed += 1
                     assert state.cost == state.total()
-            evaluation = load_rules.evaluate(sub, state.solution(), _only(weights))
-            assert evaluation.feasible and evaluation.total == state.cost
-    assert checked >= 100
+                    assert state.cost == load_rules.evaluate(sub, now, _only(weights)).total
+                before = now
+            evaluation = load_rules.evaluate(sub, state.solution(best=True), _only(weights))
+            assert evaluation.feasible and evaluation.total == state.best
+    assert changed >= 100
+
+
+def test_a_trade_is_found_when_no_single_move_fits() -> None:
+    """Two teachers held at exactly 60 h (their target, cap 0), each with last year's course of the
+    other: no item can move alone, so only a trade of two 30-h items reaches the optimum."""
+    teachers = tuple(
+        LoadTeacher(
+            index=t, name=name, department="Physics", rank="lecturer", norm=60,
+            qualifications=frozenset({("PHY101", ""), ("PHY102", ""), ("PHY103", ""), ("PHY104", "")}),
+            languages=frozenset({"Russian"}),
+        )
+        for t, name in enumerate(("Arman", "Bota"))
+    )  # fmt: skip
+    items = tuple(
+        LoadItem(index=i, name=f"{course} {component}", course=course, component=component,
+                 language="Russian", hours=30, previous=previous, department="Physics")
+        for i, (course, component, previous) in enumerate(
+            (("PHY101", "lecture", (1,)), ("PHY102", "lecture", (0,)), ("PHY103", "lecture", ()),
+             ("PHY104", "lecture", ()))
+        )
+    )  # fmt: skip
+    problem = LoadProblem(name="trade", teachers=teachers, items=items)
+    start = LoadSolution(problem_name="trade", teachers=((0,), (1,), (0,), (1,)))
+    weights = _rest(load_rules.weights_for(problem, Scenario()))
+    before = load_rules.evaluate(problem, start, _only(weights)).total
+    found, cost = anneal(problem, weights, 0, start, 0.2, seed=0)
+    assert found.teachers[:2] == ((1,), (0,))  # the two items traded, each back to last year's teacher
+    assert (
+        cost
+        == load_rules.evaluate(problem, found, _only(weights)).total
+        == before - 2 * weights[load_rules.changes.NAME]
+    )
+    assert found.loads(problem) == start.loads(problem)
 
 
 def test_annealing_keeps_the_settled_deviation_fixed_items_and_co_teaching() -> None:

@@ -1,31 +1,36 @@
-"""Simulated annealing over a load part: items move between teachers, or two teachers trade items.
+"""Simulated annealing over a load part, compiled with numba: items move between teachers, or two
+teachers trade items.
 
 Every criterion is a sum over teachers (load, terms, courses, wishes), over items (unwanted courses,
 last year's teachers) or over lectures (split streams), so a move changes the cost of two teachers,
-one or two items and at most two lectures; each is priced in constant time. Teachers stay within
-their limits (and within the largest deviation already settled) at every step, so every distribution
-the search keeps is feasible. Items with fixed teachers or several teachers stay as they are.
+one or two items and at most two lectures; each is priced in constant time from running totals.
+Teachers stay within their limits (and within the largest deviation already settled) at every
+step, so every distribution the search keeps is feasible. Items with fixed teachers or several
+teachers stay as they are. On departments packed tight (every teacher near a limit) almost no
+single move fits, so a trade looks through all of the other teacher's items for one whose hours
+keep both within their limits; compiled, that takes a few hundred nanoseconds (findings).
 """
 
 from __future__ import annotations
 
-import math
-import random
 import time
-from collections import Counter, defaultdict
+
+import numpy as np
+from numba import njit
 
 import constraints.load as load_rules
 from models.load import LoadProblem, LoadSolution
 from solver.engine import STOP_POLL, stopped
 
-TEMPERATURES = (3.0, 0.1)  # from and to, in objective units (a change from last year is 3)
+TEMPERATURES = (10.0, 0.3)  # from and to, in objective units (a change from last year is 3); findings
 BALANCING_TEMPERATURES = (3.0, 0.3)  # in hours beyond the deviation sought
-TRADE_TRIES = 4  # items of the other teacher tried when a move alone would break a limit
-CHECK_EVERY = 2000  # proposals between looks at the clock
+CHUNK_SECONDS = 0.01  # one compiled call between looks at the clock (budgets are often under a second)
+NO_REACH = -1
 
 
 class LoadAnnealer:
-    """The part's distribution with running totals per teacher, course and lecture."""
+    """The part's distribution as flat arrays with running totals per teacher, course and lecture,
+    for the compiled move loop."""
 
     def __init__(
         self,
@@ -38,214 +43,163 @@ class LoadAnnealer:
         """`cap`: every teacher stays within this many hours of target; `reach`: hours beyond this many
         from target cost one each (the search for a smaller largest deviation)."""
         self.problem = problem
-        self.reach = reach
-        items = problem.items
+        items, teachers = problem.items, problem.teachers
         weight = weights.get
-        self.w_total = weight(load_rules.total_deviation.NAME, 0)
-        self.w_courses = weight(load_rules.courses_prepared.NAME, 0)
-        self.w_unwanted = weight(load_rules.unwanted_courses.NAME, 0)
-        self.w_wanted = weight(load_rules.wanted_courses.NAME, 0)
-        self.w_split = weight(load_rules.lecture_practice_split.NAME, 0)
-        self.w_changes = weight(load_rules.changes.NAME, 0)
-        self.w_terms = weight(load_rules.term_balance.NAME, 0)
-        self.teams = [list(given) for given in start.teachers]
-        self.movable: list[int] = [
+        self.reach = NO_REACH if reach is None else reach
+        self.weights = np.array(
+            [
+                weight(load_rules.total_deviation.NAME, 0),
+                weight(load_rules.courses_prepared.NAME, 0),
+                weight(load_rules.wanted_courses.NAME, 0),
+                weight(load_rules.term_balance.NAME, 0),
+                weight(load_rules.lecture_practice_split.NAME, 0),
+            ],
+            dtype=np.int64,
+        )
+        unwanted, changed = weight(load_rules.unwanted_courses.NAME, 0), weight(load_rules.changes.NAME, 0)
+        # Teams: movable items have one teacher, whose entry the loop rewrites.
+        pointer = np.zeros(len(items) + 1, dtype=np.int64)
+        pointer[1:] = np.cumsum([len(team) for team in start.teachers])
+        self.team_pointer = pointer
+        self.team_list = np.array([t for team in start.teachers for t in team], dtype=np.int64)
+        movable = [
             item.index
             for item, candidates in zip(items, problem.candidates, strict=True)
             if item.teachers == 1
             and not item.fixed
             and len(candidates) > 1
-            and len(self.teams[item.index]) == 1
+            and len(start.teachers[item.index]) == 1
         ]
-        self.moves_freely = set(self.movable)
-        self.candidates = [list(candidates) for candidates in problem.candidates]
-        self.can = [set(candidates) for candidates in problem.candidates]
-        self.least, self.most, self.target, self.allowed, self.balanced = [], [], [], [], []
-        for person in problem.teachers:
-            target = problem.target(person)
-            least, most = person.minimum, problem.maximum(person)
+        self.movable = np.array(movable, dtype=np.int64)
+        self.free = np.zeros(len(items), dtype=np.bool_)
+        self.free[self.movable] = True
+        self.candidate_pointer = np.zeros(len(items) + 1, dtype=np.int64)
+        self.candidate_pointer[1:] = np.cumsum([len(c) for c in problem.candidates])
+        self.candidate_list = np.array([t for c in problem.candidates for t in c], dtype=np.int64)
+        self.can = np.zeros((len(items), len(teachers)), dtype=np.bool_)
+        self.priced = np.zeros((len(items), len(teachers)), dtype=np.int64)
+        for item, candidates in zip(items, problem.candidates, strict=True):
+            for t in candidates:
+                self.can[item.index, t] = True
+                cost = unwanted if item.course in teachers[t].unwanted else 0
+                self.priced[item.index, t] = cost - (changed if t in item.previous else 0)
+        self.constant = changed * sum(len(set(item.previous)) for item in items)
+        # Courses (class items only are prepared; a wish for another course is never met).
+        wishes = [
+            sorted(
+                {
+                    item.course
+                    for item in items
+                    if item.course in person.wanted and problem.can_teach(person, item)
+                }
+            )
+            for person in teachers
+        ]
+        names = sorted({item.course for item in items if item.is_class} | {c for row in wishes for c in row})
+        course_id = {name: k for k, name in enumerate(names)}
+        self.course = np.array([course_id[i.course] if i.is_class else -1 for i in items], dtype=np.int64)
+        self.wish_pointer = np.zeros(len(teachers) + 1, dtype=np.int64)
+        self.wish_pointer[1:] = np.cumsum([len(row) for row in wishes])
+        self.wish_list = np.array([course_id[c] for row in wishes for c in row], dtype=np.int64)
+        # Streams: per item, the lecture (dense index) whose split moving it can change.
+        lectures = sorted(problem.practices_of)
+        lecture_id = {lecture: k for k, lecture in enumerate(lectures)}
+        self.lecture_item = np.array(lectures, dtype=np.int64)
+        self.practice_of = np.array(
+            [lecture_id.get(i.lecture, -1) if i.lecture is not None else -1 for i in items], dtype=np.int64
+        )
+        self.stream_of = np.array(
+            [
+                self.practice_of[i.index] if i.lecture is not None else lecture_id.get(i.index, -1)
+                for i in items
+            ],
+            dtype=np.int64,
+        )
+        self.share = np.array([i.share for i in items], dtype=np.int64)
+        self.term = np.array([i.term - 1 for i in items], dtype=np.int64)
+        least, most, target, allowed = [], [], [], []
+        for person in teachers:
+            goal = problem.target(person)
+            low, high = person.minimum, problem.maximum(person)
             if cap is not None:
-                least, most = max(least, target - cap), min(most, target + cap)
-            self.least.append(least)
-            self.most.append(most)
-            self.target.append(target)
-            self.allowed.append(load_rules.term_balance.tolerance(problem, person))
-            self.balanced.append(not person.unavailable_terms)
-        self.wishes = [
-            {
-                item.course
-                for item in items
-                if item.course in person.wanted and problem.can_teach(person, item)
-            }
-            for person in problem.teachers
-        ]
-        # Per item, what the running totals need, looked up rather than recomputed.
-        self.share = [item.share for item in items]
-        self.term = [item.term - 1 for item in items]
-        self.course = [item.course if item.is_class else None for item in items]
-        self.lecture = [item.lecture for item in items]
-        self.streams = [  # the lectures whose split a move of the item can change
-            (item.lecture,)
-            if item.lecture is not None
-            else (item.index,)
-            if item.index in problem.practices_of
-            else ()
-            for item in items
-        ]
-        self.priced = [
-            {teacher: self._item_cost(item.index, teacher) for teacher in candidates}
-            for item, candidates in zip(items, problem.candidates, strict=True)
-        ]
-        count = len(problem.teachers)
-        self.load = [0] * count
-        self.terms = [[0, 0] for _ in range(count)]
-        self.courses: list[Counter[str]] = [Counter() for _ in range(count)]
-        self.stream: dict[int, Counter[int]] = defaultdict(Counter)  # lecture -> practices held per teacher
-        self.mine: list[list[int]] = [[] for _ in range(count)]  # movable items held
-        self.position: dict[int, int] = {}
+                low, high = max(low, goal - cap), min(high, goal + cap)
+            least.append(low)
+            most.append(high)
+            target.append(goal)
+            allowed.append(load_rules.term_balance.tolerance(problem, person))
+        self.least, self.most = np.array(least, dtype=np.int64), np.array(most, dtype=np.int64)
+        self.target, self.allowed = np.array(target, dtype=np.int64), np.array(allowed, dtype=np.int64)
+        self.balanced = np.array([not person.unavailable_terms for person in teachers], dtype=np.bool_)
+        # Running totals.
+        count = len(teachers)
+        self.load = np.zeros(count, dtype=np.int64)
+        self.terms = np.zeros((count, 2), dtype=np.int64)
+        self.courses = np.zeros((count, max(1, len(names))), dtype=np.int64)
+        self.prepared = np.zeros(count, dtype=np.int64)
+        self.stream = np.zeros((max(1, len(lectures)), count), dtype=np.int64)
+        self.mine = np.zeros((count, max(1, len(movable))), dtype=np.int64)
+        self.mine_count = np.zeros(count, dtype=np.int64)
+        self.position = np.zeros(len(items), dtype=np.int64)
         for item in items:
-            for teacher in self.teams[item.index]:
-                self._add(item.index, teacher)
-        self.cost = self.total()
+            for t in start.teachers[item.index]:
+                _place(item.index, t, 1, *self._totals(), *self._items())
+        self.cost = self.best = self.total()
+        self.best_list = self.team_list.copy()
+        self.moves = 0
 
-    # The running totals.
-    def _add(self, item_index: int, teacher: int) -> None:
-        share, course, lecture = self.share[item_index], self.course[item_index], self.lecture[item_index]
-        self.load[teacher] += share
-        self.terms[teacher][self.term[item_index]] += share
-        if course is not None:
-            self.courses[teacher][course] += 1
-        if lecture is not None:
-            self.stream[lecture][teacher] += 1
-        if item_index in self.moves_freely:
-            self.position[item_index] = len(self.mine[teacher])
-            self.mine[teacher].append(item_index)
+    def _totals(self) -> tuple[np.ndarray, ...]:
+        return (
+            self.load,
+            self.terms,
+            self.courses,
+            self.prepared,
+            self.stream,
+            self.mine,
+            self.mine_count,
+            self.position,
+        )
 
-    def _remove(self, item_index: int, teacher: int) -> None:
-        share, course, lecture = self.share[item_index], self.course[item_index], self.lecture[item_index]
-        self.load[teacher] -= share
-        self.terms[teacher][self.term[item_index]] -= share
-        if course is not None:
-            held = self.courses[teacher]
-            held[course] -= 1
-            if not held[course]:
-                del held[course]
-        if lecture is not None:
-            self.stream[lecture][teacher] -= 1
-        if item_index in self.moves_freely:
-            mine = self.mine[teacher]
-            last = mine.pop()
-            if last != item_index:
-                spot = self.position[item_index]
-                mine[spot] = last
-                self.position[last] = spot
+    def _items(self) -> tuple[np.ndarray, ...]:
+        return (self.share, self.term, self.course, self.practice_of, self.free)
 
-    def _move(self, item_index: int, teacher: int) -> None:
-        self._remove(item_index, self.teams[item_index][0])
-        self.teams[item_index][0] = teacher
-        self._add(item_index, teacher)
-
-    # Prices.
-    def teacher_cost(self, teacher: int) -> int:
-        gap = abs(self.target[teacher] - self.load[teacher])
-        courses = self.courses[teacher]
-        cost = self.w_total * gap + self.w_courses * len(courses)
-        if self.reach is not None and gap > self.reach:
-            cost += gap - self.reach
-        for course in self.wishes[teacher]:
-            if course not in courses:
-                cost += self.w_wanted
-        if self.balanced[teacher]:
-            first, second = self.terms[teacher]
-            excess = abs(first - second) - self.allowed[teacher]
-            if excess > 0:
-                cost += self.w_terms * excess
-        return cost
-
-    def item_cost(self, item_index: int, teacher: int) -> int:
-        return self.priced[item_index][teacher]
-
-    def _item_cost(self, item_index: int, teacher: int) -> int:
-        item = self.problem.items[item_index]
-        cost = self.w_unwanted if item.course in self.problem.teachers[teacher].unwanted else 0
-        return cost - (self.w_changes if teacher in item.previous else 0)
-
-    def lecture_cost(self, lecture: int) -> int:
-        held = self.stream[lecture]
-        return 0 if any(held[teacher] for teacher in self.teams[lecture]) else self.w_split
+    def _teachers(self) -> tuple[object, ...]:
+        return (
+            self.target,
+            self.allowed,
+            self.balanced,
+            self.wish_pointer,
+            self.wish_list,
+            self.weights,
+            self.reach,
+        )
 
     def total(self) -> int:
-        """The weighted criteria of the current distribution, from scratch."""
-        problem = self.problem
-        cost = sum(self.teacher_cost(t) for t in range(len(problem.teachers)))
-        cost += sum(self.item_cost(i, t) for i, team in enumerate(self.teams) for t in team)
-        cost += self.w_changes * sum(len(set(item.previous)) for item in problem.items)
-        return cost + sum(self.lecture_cost(lecture) for lecture in problem.practices_of)
+        """The weighted criteria of the current distribution, from the running totals."""
+        return int(
+            _total(
+                self.constant, self.team_pointer, self.team_list, self.priced, self.lecture_item,
+                self._totals(), self._teachers(),
+            )
+        )  # fmt: skip
 
-    def _lectures(self, *item_indices: int) -> set[int]:
-        return {lecture for i in item_indices for lecture in self.streams[i]}
+    def step(self, temperature: float, proposals: int, seed: int) -> None:
+        """`proposals` compiled proposals at `temperature`; keeps the best distribution met."""
+        self.cost, self.best = _anneal(
+            proposals, temperature, self.cost, self.best, self.best_list, seed,
+            self.movable, self.candidate_pointer, self.candidate_list, self.can, self.priced,
+            self.team_pointer, self.team_list, self.least, self.most, self.stream_of, self.lecture_item,
+            self._totals(), self._items(), self._teachers(),
+        )  # fmt: skip
+        self.moves += proposals
 
-    def _fits(self, teacher: int, change: int) -> bool:
-        return self.least[teacher] <= self.load[teacher] + change <= self.most[teacher]
-
-    def try_move(self, moves: list[tuple[int, int]], temperature: float, rng: random.Random) -> bool:
-        """Apply the moves (item, new teacher) if the annealing rule accepts them; True if applied."""
-        teachers: set[int] = set()
-        lectures: set[int] = set()
-        undo: list[tuple[int, int]] = []
-        before = after = 0
-        for item_index, teacher in moves:
-            holder = self.teams[item_index][0]
-            teachers.add(holder)
-            teachers.add(teacher)
-            lectures.update(self.streams[item_index])
-            undo.append((item_index, holder))
-            before += self.priced[item_index][holder]
-            after += self.priced[item_index][teacher]
-        for teacher in teachers:
-            before += self.teacher_cost(teacher)
-        for lecture in lectures:
-            before += self.lecture_cost(lecture)
-        for item_index, teacher in moves:
-            self._move(item_index, teacher)
-        for teacher in teachers:
-            after += self.teacher_cost(teacher)
-        for lecture in lectures:
-            after += self.lecture_cost(lecture)
-        delta = after - before
-        if delta <= 0 or rng.random() < math.exp(-delta / temperature):
-            self.cost += delta
-            return True
-        for item_index, teacher in reversed(undo):
-            self._move(item_index, teacher)
-        return False
-
-    def propose(self, rng: random.Random) -> list[tuple[int, int]] | None:
-        """A random item to another candidate, or a trade when the move alone breaks a limit."""
-        if not self.movable:
-            return None
-        item_index = self.movable[int(rng.random() * len(self.movable))]
-        share = self.share[item_index]
-        holder = self.teams[item_index][0]
-        candidates = self.candidates[item_index]
-        other = candidates[int(rng.random() * len(candidates))]
-        if other == holder:
-            return None
-        if self._fits(holder, -share) and self._fits(other, share):
-            return [(item_index, other)]
-        theirs = self.mine[other]
-        for _ in range(TRADE_TRIES if theirs else 0):
-            back = theirs[int(rng.random() * len(theirs))]
-            if holder not in self.can[back] or back == item_index:
-                continue
-            change = self.share[back] - share
-            if self._fits(holder, change) and self._fits(other, -change):
-                return [(item_index, other), (back, holder)]
-        return None
-
-    def solution(self) -> LoadSolution:
+    def solution(self, best: bool = False) -> LoadSolution:
+        teams = self.best_list if best else self.team_list
+        pointer = self.team_pointer
         return LoadSolution(
-            problem_name=self.problem.name, teachers=tuple(tuple(team) for team in self.teams)
+            problem_name=self.problem.name,
+            teachers=tuple(
+                tuple(int(t) for t in teams[pointer[i] : pointer[i + 1]]) for i in range(len(pointer) - 1)
+            ),
         )
 
 
@@ -261,26 +215,189 @@ def anneal(
     """The best distribution met in `seconds` of annealing from `start` (which keeps the hard rules),
     and its weighted cost; with `reach`, the hours beyond it count too and a cost of 0 ends the search."""
     state = LoadAnnealer(problem, weights, cap, start, reach)
-    best, best_cost = state.solution(), state.cost
-    if not state.movable or (reach is not None and not best_cost):
-        return best, best_cost
-    rng = random.Random(seed)
-    began = asked = time.monotonic()
+    if not len(state.movable) or (reach is not None and not state.best):
+        return start, state.best
     hottest, coldest = TEMPERATURES if reach is None else BALANCING_TEMPERATURES
-    temperature = hottest
-    proposals = 0
+    began = asked = time.monotonic()
+    chunk = 2_000
     while True:
-        proposals += 1
-        if proposals % CHECK_EVERY == 0:
-            now = time.monotonic()
-            progress = (now - began) / seconds if seconds > 0 else 1.0
-            if progress >= 1.0 or (now - asked >= STOP_POLL and stopped()):
+        now = time.monotonic()
+        progress = (now - began) / seconds if seconds > 0 else 1.0
+        if progress >= 1.0 or (reach is not None and not state.best):
+            break
+        if now - asked >= STOP_POLL:
+            if stopped():
                 break
-            asked = now if now - asked >= STOP_POLL else asked
-            temperature = hottest * (coldest / hottest) ** progress
-        moves = state.propose(rng)
-        if moves is not None and state.try_move(moves, temperature, rng) and state.cost < best_cost:
-            best, best_cost = state.solution(), state.cost
-            if reach is not None and not best_cost:
-                break
-    return best, best_cost
+            asked = now
+        state.step(hottest * (coldest / hottest) ** progress, chunk, seed + state.moves)
+        took = max(time.monotonic() - now, 1e-5)
+        chunk = max(500, min(5_000_000, int(chunk * CHUNK_SECONDS / took)))
+    return state.solution(best=True), state.best
+
+
+@njit(cache=True, nogil=True)
+def _place(
+    i, t, sign,
+    load, terms, courses, prepared, stream, mine, mine_count, position,
+    share, term, course, practice_of, free,
+):  # fmt: skip
+    """Add (sign 1) or take away (sign -1) item i at teacher t in the running totals."""
+    load[t] += sign * share[i]
+    terms[t, term[i]] += sign * share[i]
+    c = course[i]
+    if c >= 0:
+        if sign > 0 and courses[t, c] == 0:
+            prepared[t] += 1
+        courses[t, c] += sign
+        if sign < 0 and courses[t, c] == 0:
+            prepared[t] -= 1
+    if practice_of[i] >= 0:
+        stream[practice_of[i], t] += sign
+    if free[i]:
+        if sign > 0:
+            position[i] = mine_count[t]
+            mine[t, mine_count[t]] = i
+            mine_count[t] += 1
+        else:
+            mine_count[t] -= 1
+            last = mine[t, mine_count[t]]
+            if last != i:
+                mine[t, position[i]] = last
+                position[last] = position[i]
+
+
+@njit(cache=True, nogil=True)
+def _teacher_cost(
+    t, load, terms, courses, prepared,
+    target, allowed, balanced, wish_pointer, wish_list, weights, reach,
+):  # fmt: skip
+    gap = abs(target[t] - load[t])
+    cost = weights[0] * gap + weights[1] * prepared[t]
+    if reach >= 0 and gap > reach:
+        cost += gap - reach
+    for k in range(wish_pointer[t], wish_pointer[t + 1]):
+        if courses[t, wish_list[k]] == 0:
+            cost += weights[2]
+    if balanced[t]:
+        excess = abs(terms[t, 0] - terms[t, 1]) - allowed[t]
+        if excess > 0:
+            cost += weights[3] * excess
+    return cost
+
+
+@njit(cache=True, nogil=True)
+def _lecture_cost(k, lecture_item, team_pointer, team_list, stream, w_split):
+    """Nothing when one of the lecture's teachers gives one of its practices, else the split."""
+    lecture = lecture_item[k]
+    for j in range(team_pointer[lecture], team_pointer[lecture + 1]):
+        if stream[k, team_list[j]] > 0:
+            return 0
+    return w_split
+
+
+@njit(cache=True, nogil=True)
+def _total(constant, team_pointer, team_list, priced, lecture_item, totals, teachers):
+    load, terms, courses, prepared, stream = totals[0], totals[1], totals[2], totals[3], totals[4]
+    cost = constant
+    for t in range(len(load)):
+        cost += _teacher_cost(t, load, terms, courses, prepared, *teachers)
+    for i in range(len(team_pointer) - 1):
+        for j in range(team_pointer[i], team_pointer[i + 1]):
+            cost += priced[i, team_list[j]]
+    for k in range(len(lecture_item)):
+        cost += _lecture_cost(k, lecture_item, team_pointer, team_list, stream, teachers[5][4])
+    return cost
+
+
+@njit(cache=True, nogil=True)
+def _fits(t, change, load, least, most):
+    return least[t] <= load[t] + change <= most[t]
+
+
+@njit(cache=True, nogil=True)
+def _local(a, b, k1, k2, totals, teachers, lecture_item, team_pointer, team_list):
+    """The cost of teachers a and b and lectures k1 and k2 (-1: none; each counted once)."""
+    load, terms, courses, prepared, stream = totals[0], totals[1], totals[2], totals[3], totals[4]
+    cost = _teacher_cost(a, load, terms, courses, prepared, *teachers)
+    cost += _teacher_cost(b, load, terms, courses, prepared, *teachers)
+    w_split = teachers[5][4]
+    if k1 >= 0:
+        cost += _lecture_cost(k1, lecture_item, team_pointer, team_list, stream, w_split)
+    if k2 >= 0 and k2 != k1:
+        cost += _lecture_cost(k2, lecture_item, team_pointer, team_list, stream, w_split)
+    return cost
+
+
+@njit(cache=True, nogil=True)
+def _shift(i, t, team_pointer, team_list, totals, items):
+    """Item i (one teacher) to teacher t."""
+    slot = team_pointer[i]
+    _place(i, team_list[slot], -1, *totals, *items)
+    team_list[slot] = t
+    _place(i, t, 1, *totals, *items)
+
+
+@njit(cache=True, nogil=True)
+def _anneal(
+    proposals, temperature, cost, best, best_list, seed,
+    movable, candidate_pointer, candidate_list, can, priced,
+    team_pointer, team_list, least, most, stream_of, lecture_item,
+    totals, items, teachers,
+):  # fmt: skip
+    """`proposals` proposals: a random movable item to a random other candidate, or, when that breaks
+    a limit, a trade with an item of the other teacher whose hours keep both within their limits.
+    Returns the cost and the best cost; the best distribution is copied to `best_list`."""
+    if not len(movable):
+        return cost, best
+    np.random.seed(seed)
+    load, mine, mine_count = totals[0], totals[5], totals[6]
+    share = items[0]
+    reach = teachers[6]
+    for _ in range(proposals):
+        i = movable[int(np.random.random() * len(movable))]
+        s = share[i]
+        holder = team_list[team_pointer[i]]
+        first, last = candidate_pointer[i], candidate_pointer[i + 1]
+        other = candidate_list[first + int(np.random.random() * (last - first))]
+        if other == holder:
+            continue
+        back = -1
+        if not (_fits(holder, -s, load, least, most) and _fits(other, s, load, least, most)):
+            # A trade: the other teacher's items from a random place on, the first that fits.
+            held = mine_count[other]
+            if held == 0:
+                continue
+            offset = int(np.random.random() * held)
+            for step in range(held):
+                candidate = mine[other, (offset + step) % held]
+                if candidate == i or not can[candidate, holder]:
+                    continue
+                change = share[candidate] - s
+                if _fits(holder, change, load, least, most) and _fits(other, -change, load, least, most):
+                    back = candidate
+                    break
+            if back < 0:
+                continue
+        k1, k2 = stream_of[i], stream_of[back] if back >= 0 else -1
+        around = (totals, teachers, lecture_item, team_pointer, team_list)
+        before = priced[i, holder] + _local(holder, other, k1, k2, *around)
+        _shift(i, other, team_pointer, team_list, totals, items)
+        after = priced[i, other]
+        if back >= 0:
+            before += priced[back, other]
+            _shift(back, holder, team_pointer, team_list, totals, items)
+            after += priced[back, holder]
+        after += _local(holder, other, k1, k2, *around)
+        delta = after - before
+        if delta <= 0 or np.random.random() < np.exp(-delta / temperature):
+            cost += delta
+            if cost < best:
+                best = cost
+                best_list[:] = team_list
+                if reach >= 0 and best == 0:
+                    break
+        else:
+            if back >= 0:
+                _shift(back, other, team_pointer, team_list, totals, items)
+            _shift(i, holder, team_pointer, team_list, totals, items)
+    return cost, best
