@@ -1,4 +1,4 @@
-"""Compile the numba move loops (lesson annealing, post-enrolment ejection, load annealing) into
+"""Compile the numba loops (lesson annealing, post-enrolment ejection, load annealing and pricing) into
 their on-disk cache, so that no measured run's (or test's) time limit pays the 10-20 s a fresh
 checkout needs once."""
 
@@ -17,6 +17,7 @@ def compile_move_loops() -> None:
     from solver.lessons.annealing import LessonAnnealer
     from solver.lessons.ejection import EjectionSearch
     from solver.lessons.initial import first_timetable
+    from solver.load.columns import LoadColumns
     from solver.load.components import split
     from solver.load.greedy import greedy_load
     from solver.load.local_search import LoadAnnealer
@@ -35,3 +36,4 @@ def compile_move_loops() -> None:
     year = split(generate_load(teachers=40, sections=200, seed=3))[0].problem
     weights = load_rules.weights_for(year, Scenario())
     LoadAnnealer(year, weights, None, greedy_load(year)).step(1.0, 100, seed=0)
+    LoadColumns(year, weights, None).lagrangian({})

@@ -3,11 +3,12 @@
 The LP bound (`relaxation.py`) lets a teacher take a third of an item and prepare a third of a
 course. Here every teacher's load is whole: with a price on each item ("covering it is worth this
 much"), the cheapest load each teacher can take is found exactly by dynamic programming over hours,
-per term, course by course; the prices of the items plus the teachers' cheapest loads is then a
-lower bound on every distribution (weak duality, any prices). Prices come from a restricted master
-LP over the loads found so far (GLOP), smoothed towards the best prices seen (Wentges), starting
-from the LP bound's own prices; the bound is the best Lagrangian value met, worked out in plain
-arithmetic.
+per term, item by item (compiled with numba: a course's first item pays its preparation, a lecture
+without any of its practices pays the split); the prices of the items plus the teachers' cheapest
+loads is then a lower bound on every distribution (weak duality, any prices). Prices come from a
+restricted master LP over the loads found so far (GLOP), held within a box around the best prices
+met, starting from the LP bound's own prices; the bound is the best Lagrangian value met, worked
+out in plain arithmetic.
 
 Per teacher, a load is priced as the checkers do, except where a course's items differ in term or
 kind, where it is priced lower (still a bound): a course with items in both terms costs half its
@@ -24,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 from ortools.linear_solver import pywraplp
 
 import constraints.load as load_rules
@@ -32,76 +34,8 @@ from solver.load.components import part_size
 from solver.load.relaxation import relaxation_prices
 
 ROUNDING = 1e-6  # what the bound may lose to floating point before it is rounded up
-SMOOTHING = 0.7  # share of the best prices in the prices a round looks at (Wentges)
 IMPROVING = 1e-6  # reduced cost below which a load joins the master
 BOX = 0.3  # how far a round's prices may stray from the best met, in objective units
-
-
-@dataclass
-class Table:
-    """Least cost per exact number of hours (inf where no selection has that many), and how to
-    recover a selection achieving it."""
-
-    values: np.ndarray
-    trace: Callable[[int], list[int]]
-
-
-def _empty(hours: int) -> Table:
-    values = np.full(hours + 1, np.inf)
-    values[0] = 0.0
-    return Table(values, lambda h: [])
-
-
-def _knapsack(table: Table, items: Sequence[tuple[int, int, float, bool]]) -> Table:
-    """Items (index, hours, cost, forced) added to a table: each taken or not (forced: taken)."""
-    values = table.values.copy()
-    size = len(values)
-    took: list[np.ndarray | None] = []  # per item, where taking it is cheaper (from its hours on)
-    for _, hours, cost, forced in items:
-        if hours >= size:
-            if forced:
-                values[:] = np.inf
-            took.append(None)
-            continue
-        taken = values[: size - hours] + cost
-        if forced:
-            values[hours:] = taken
-            values[:hours] = np.inf
-            took.append(np.ones(size - hours, dtype=bool))
-        else:
-            better = taken < values[hours:]
-            values[hours:][better] = taken[better]
-            took.append(better)
-    chosen = list(items)
-    inner = table.trace
-
-    def trace(h: int) -> list[int]:
-        picked = []
-        for (index, hours, _, _), taken in zip(reversed(chosen), reversed(took), strict=True):
-            if taken is not None and h >= hours and taken[h - hours]:
-                picked.append(index)
-                h -= hours
-        return picked + inner(h)
-
-    return Table(values, trace)
-
-
-def _convolve(first: Table, second: Table) -> Table:
-    """The cheapest of a selection from each, per total hours (min-plus convolution)."""
-    size = len(first.values)
-    values = np.full(size, np.inf)
-    split_at = np.zeros(size, dtype=np.int64)
-    for s in np.flatnonzero(np.isfinite(second.values)):
-        candidate = first.values[: size - s] + second.values[s]
-        better = candidate < values[s:]
-        values[s:] = np.where(better, candidate, values[s:])
-        split_at[s:][better] = s
-
-    def trace(h: int) -> list[int]:
-        s = int(split_at[h])
-        return second.trace(s) + first.trace(h - s)
-
-    return Table(values, trace)
 
 
 @dataclass
@@ -177,6 +111,8 @@ class TeacherLoads:
                 )
                 if same and all(entries[p].share > 0 for p in own):
                     self.split_practices[lecture] = own
+        self.bounds = [(0, 0), (0, 0)]
+        self._programme()
 
     def cost(self, load: Sequence[int]) -> float:
         """The price of one load without item prices, as the dynamic programme counts it."""
@@ -198,91 +134,203 @@ class TeacherLoads:
             self.target - first - second
         )
 
-    def cheapest(self, prices: dict[int, float]) -> tuple[float, list[int]] | None:
+    def _programme(self) -> None:
+        """Each term's stages for the compiled dynamic programme (see `_cheapest`): plain items,
+        a course's items opening its preparation, a stream's lecture and practices."""
+        entries = self.problem.items
+        op: list[int] = []
+        item: list[int] = []
+        setup: list[float] = []
+        for term in (1, 2):
+            start = len(op)
+            for (_, group_term), group in self.groups.items():
+                if group_term != term:
+                    continue
+                streams = [lecture for lecture in self.split_practices if lecture in group.items]
+                in_streams = {p for lecture in streams for p in (lecture, *self.split_practices[lecture])}
+                if not group.setup and not streams:
+                    op.extend([PLAIN] * len(group.items))
+                    item.extend(group.items)
+                    setup.extend([0.0] * len(group.items))
+                    continue
+                stages = [(GROUP_START, -1)] + [(GROUP_ITEM, i) for i in group.items if i not in in_streams]
+                for lecture in streams:
+                    stages.append((LECTURE, lecture))
+                    stages.extend((PRACTICE, p) for p in self.split_practices[lecture])
+                    stages.append((STREAM_END, -1))
+                stages.append((GROUP_END, -1))
+                for kind, i in stages:
+                    op.append(kind)
+                    item.append(i)
+                    setup.append(group.setup)
+            self.bounds[term - 1] = (start, len(op))
+        self.op = np.array(op, dtype=np.int64)
+        self.stage_item = np.array(item, dtype=np.int64)
+        self.setup = np.array(setup, dtype=np.float64)
+        self.stage_share = np.array([entries[i].share if i >= 0 else 0 for i in item], dtype=np.int64)
+        self.stage_forced = np.array([i in self.forced for i in item], dtype=np.bool_)
+        self.stage_base = np.array([self.base.get(i, 0.0) for i in item], dtype=np.float64)
+
+    def cheapest(self, prices: dict[int, float] | np.ndarray) -> tuple[float, list[int]] | None:
         """The least price of a load within the teacher's limits, and one such load; None when the
         teacher has none (the forced items alone break a limit)."""
         if self.most < self.least:
             return None
-        entries = self.problem.items
-        reduced = {i: self.base[i] - prices.get(i, 0.0) for i in self.items}
-        terms = {}
-        for term in (1, 2):
-            table = _empty(self.hours)
-            lectures = {lecture for lecture in self.split_practices if entries[lecture].term == term}
-            for (_, group_term), group in self.groups.items():
-                if group_term != term:
-                    continue
-                streams = [lecture for lecture in lectures if lecture in group.items]
-                if not group.setup and not streams:
-                    table = _knapsack(table, [self._entry(i, reduced) for i in group.items])
-                    continue
-                in_streams = {p for lecture in streams for p in (lecture, *self.split_practices[lecture])}
-                inner = _knapsack(
-                    _empty(self.hours), [self._entry(i, reduced) for i in group.items if i not in in_streams]
-                )
-                for lecture in streams:
-                    inner = _convolve(inner, self._stream(lecture, reduced))
-                if group.setup:
-                    values = inner.values.copy()
-                    values[1:] += group.setup
-                    inner = Table(values, inner.trace)
-                table = _convolve(table, inner)
-            terms[term] = table
-        first, second = terms[1], terms[2]
-        # Every split of an allowed total over the two terms (the window is narrow once the largest
-        # deviation is held, so this is far smaller than all pairs).
-        totals = np.arange(max(self.least, 0), min(self.most, 2 * self.hours) + 1)
-        if not len(totals):
-            return None
-        lowest = np.maximum(0, totals - self.hours)
-        counts = np.minimum(totals, self.hours) - lowest + 1
-        total = np.repeat(totals, counts)
-        one = (
-            np.arange(len(total)) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lowest, counts)
-        )
-        two = total - one
-        grid = first.values[one] + second.values[two]
-        grid += self.w_terms * np.maximum(0, np.abs(one - two) - self.tolerance)
-        grid += self.w_total * np.abs(self.target - total)
-        best = int(np.argmin(grid))
-        value = float(grid[best])
+        if isinstance(prices, dict):
+            prices = _dense(prices, len(self.problem.items))
+        costs = self.stage_base - np.where(self.stage_item >= 0, prices[np.maximum(self.stage_item, 0)], 0.0)
+        (first, first_end), (second, second_end) = self.bounds
+        value, _, _, taken = _cheapest(
+            self.op, self.stage_item, self.stage_share, self.stage_forced, costs, self.setup,
+            first, first_end, second, second_end, self.hours, max(self.least, 0), self.most,
+            self.target, self.w_terms, self.tolerance, self.w_total, self.w_split,
+        )  # fmt: skip
         if not math.isfinite(value):
             return None
-        return value + self.constant, first.trace(int(one[best])) + second.trace(int(two[best]))
-
-    def _entry(self, i: int, reduced: dict[int, float]) -> tuple[int, int, float, bool]:
-        return i, self.share[i], reduced[i], i in self.forced
-
-    def _stream(self, lecture: int, reduced: dict[int, float]) -> Table:
-        """A lecture and its practices: the lecture alone costs the split."""
-        practices = [self._entry(p, reduced) for p in self.split_practices[lecture]]
-        everything = _knapsack(_empty(self.hours), practices)
-        some_values = everything.values.copy()
-        if not any(forced for *_, forced in practices):
-            some_values[0] = np.inf
-        none = (
-            _empty(self.hours)
-            if not any(forced for *_, forced in practices)
-            else Table(np.full(self.hours + 1, np.inf), lambda h: [])
-        )
-        share, cost, forced = self.problem.items[lecture].share, reduced[lecture], lecture in self.forced
-        options = [] if forced else [everything]
-        for base, extra in ((Table(some_values, everything.trace), 0.0), (none, self.w_split)):
-            values = np.full(self.hours + 1, np.inf)
-            if share <= self.hours:
-                values[share:] = base.values[: self.hours + 1 - share] + cost + extra
-            options.append(Table(values, _after(base.trace, lecture, share)))
-        return _cheapest_of(options)
+        return value + self.constant, [int(i) for i in taken]
 
 
-def _after(trace: Callable[[int], list[int]], lecture: int, share: int) -> Callable[[int], list[int]]:
-    return lambda h: [lecture, *trace(h - share)]
+def _dense(prices: dict[int, float], count: int) -> np.ndarray:
+    dense = np.zeros(count)
+    for i, price in prices.items():
+        dense[i] = price
+    return dense
 
 
-def _cheapest_of(tables: list[Table]) -> Table:
-    stacked = np.vstack([table.values for table in tables])
-    which = np.argmin(stacked, axis=0)
-    return Table(stacked.min(axis=0), lambda h: tables[int(which[h])].trace(h))
+# Stages of the compiled programme; tables: 0 the term so far (a course not begun), 1 the course
+# begun, 2 a stream's lecture taken and none of its practices yet, 3 the lecture and a practice.
+PLAIN, GROUP_START, GROUP_ITEM, GROUP_END, LECTURE, PRACTICE, STREAM_END = range(7)
+
+
+@njit(cache=True, nogil=True)
+def _term(op, item, share, forced, costs, setup, first, last, size, decisions):
+    """One term's least cost per exact hours (table 0 after the last stage); `decisions[stage,
+    table, h]` says where each entry came from."""
+    tables = np.full((4, size), np.inf)
+    tables[0, 0] = 0.0
+    for stage in range(first, last):
+        kind, q, c, f = op[stage], share[stage], costs[stage], forced[stage]
+        cost_open = c + setup[stage]  # taking the course's first item pays its preparation
+        old = tables.copy()
+        chosen = decisions[stage]
+        chosen[:, :] = 0
+        if kind == GROUP_START:
+            tables[1, :] = np.inf
+            continue
+        if kind == GROUP_END:
+            for h in range(size):
+                if old[1, h] < old[0, h]:
+                    tables[0, h], chosen[0, h] = old[1, h], 1
+            continue
+        if kind == STREAM_END:
+            for h in range(size):
+                best, code = old[1, h], 0
+                if old[2, h] + c < best:  # the lecture alone: the split (its cost slot holds it)
+                    best, code = old[2, h] + c, 1
+                if old[3, h] < best:
+                    best, code = old[3, h], 2
+                tables[1, h], chosen[1, h] = best, code
+            continue
+        for h in range(size):
+            if kind == PLAIN:
+                keep = np.inf if f else old[0, h]
+                taken = np.inf if h < q else old[0, h - q] + c
+                if taken < keep:
+                    tables[0, h], chosen[0, h] = taken, 1
+                else:
+                    tables[0, h] = keep
+                continue
+            if f:
+                tables[0, h] = np.inf
+            if kind == LECTURE:
+                if f:
+                    tables[1, h] = np.inf
+                from_fresh = np.inf if h < q else old[0, h - q] + cost_open
+                from_begun = np.inf if h < q else old[1, h - q] + c
+                if from_fresh < from_begun:
+                    tables[2, h], chosen[2, h] = from_fresh, 0
+                else:
+                    tables[2, h], chosen[2, h] = from_begun, 1
+                tables[3, h] = np.inf
+                continue
+            # GROUP_ITEM or PRACTICE: the course begun, or (a practice) the lecture's stream.
+            tables[1, h], chosen[1, h] = _cheapest_way(old[1], old[0], c, cost_open, h, q, f)
+            if kind == PRACTICE:
+                if f:
+                    tables[2, h] = np.inf
+                tables[3, h], chosen[3, h] = _cheapest_way(old[3], old[2], c, c, h, q, f)
+    return tables[0]
+
+
+@njit(cache=True, nogil=True)
+def _cheapest_way(same, before, cost, first_cost, h, q, forced):
+    """Table entry h after an item that may be left (not if forced: code 0), added to the same
+    table (code 1) or be the first of its kind, from the table before (code 2)."""
+    best, code = (np.inf if forced else same[h]), 0
+    if h >= q and same[h - q] + cost < best:
+        best, code = same[h - q] + cost, 1
+    if h >= q and before[h - q] + first_cost < best:
+        best, code = before[h - q] + first_cost, 2
+    return best, code
+
+
+@njit(cache=True, nogil=True)
+def _trace(op, item, share, first, last, decisions, h, taken, count):
+    """The items chosen for h hours in table 0 after the term's stages, appended to `taken`."""
+    table = 0
+    for stage in range(last - 1, first - 1, -1):
+        kind, code = op[stage], decisions[stage, table, h]
+        took = False
+        if kind == GROUP_END:
+            table = 1 if table == 0 and code == 1 else table
+        elif kind == STREAM_END:
+            table = 1 + code if table == 1 else table  # stayed, the lecture alone, lecture and practice
+        elif kind == PLAIN:
+            took = code == 1
+        elif kind == LECTURE:
+            took = table == 2
+            table = code if took else table  # from the course not begun (0) or begun (1)
+        elif (kind == GROUP_ITEM or kind == PRACTICE) and (table == 1 or table == 3):  # noqa: SIM109 - compiled loop
+            took = code > 0
+            table = table - 1 if code == 2 else table  # code 2: the first, from the table before
+        if took:
+            taken[count] = item[stage]
+            count += 1
+            h -= share[stage]
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _cheapest(
+    op, item, share, forced, costs, setup, first_begin, first_end, second_begin, second_end, hours,
+    least, most, target, w_terms, tolerance, w_total, w_split,
+):  # fmt: skip
+    """The least price of a load with total hours in [least, most] over the two terms, each term's
+    table by `_term`, with the term balance and the deviation from target; and the load."""
+    size = hours + 1
+    costs = costs.copy()
+    for stage in range(len(op)):
+        if op[stage] == STREAM_END:
+            costs[stage] = w_split
+    decisions = np.zeros((len(op), 4, size), dtype=np.int8)
+    first = _term(op, item, share, forced, costs, setup, first_begin, first_end, size, decisions)
+    second = _term(op, item, share, forced, costs, setup, second_begin, second_end, size, decisions)
+    best, best_one, best_two = np.inf, -1, -1
+    for total in range(least, min(most, 2 * hours) + 1):
+        for one in range(max(0, total - hours), min(total, hours) + 1):
+            two = total - one
+            value = first[one] + second[two]
+            if value == np.inf:
+                continue
+            value += w_terms * max(0, abs(one - two) - tolerance) + w_total * abs(target - total)
+            if value < best:
+                best, best_one, best_two = value, one, two
+    taken = np.empty(len(op), dtype=np.int64)
+    count = 0
+    if best_one >= 0:
+        count = _trace(op, item, share, first_begin, first_end, decisions, best_one, taken, count)
+        count = _trace(op, item, share, second_begin, second_end, decisions, best_two, taken, count)
+    return best, best_one, best_two, taken[:count]
 
 
 class LoadColumns:
@@ -305,8 +353,9 @@ class LoadColumns:
             prices.get(item.index, 0.0) * item.teachers for item in self.problem.items
         )
         loads = []
+        dense = _dense(prices, len(self.problem.items))
         for teacher in self.loads:
-            cheapest = teacher.cheapest(prices)
+            cheapest = teacher.cheapest(dense)
             if cheapest is None:
                 return None
             value += cheapest[0]
