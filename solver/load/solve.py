@@ -179,6 +179,8 @@ def _first_phase(
         )
     slices = [FIRST_SLICE] * len(parts)
     misses = [0] * len(parts)
+    tries = 0  # each annealing its own seed: a miss is often a matter of the walk
+    nearest = list(starts)  # per part, where the last try came nearest (the walk resumes there)
     while clock.elapsed() < deadline and clock.remaining():
         if proofs is not None and proofs.ready():
             _raise_bounds(phases, proofs.collect(0.0))
@@ -187,14 +189,23 @@ def _first_phase(
         open_parts = [p for p, phase in enumerate(phases) if not phase.optimal and phase.objective > proven]
         if not open_parts:
             break
-        worst = max(open_parts, key=lambda p: phases[p].objective)
+        # Of the parts at the largest, the one missed least: one stubborn part does not hold up the rest.
+        worst = max(open_parts, key=lambda p: (phases[p].objective, -misses[p]))
         if misses[worst] >= MISSES_BEFORE_GIVING_UP:
             break  # the rest of the phase's time goes to the weighted rest
         part, phase = parts[worst], phases[worst]
         share = min(slices[worst] * BALANCING_SHARE, deadline - clock.elapsed())
+        tries += 1
         found, beyond = anneal(
-            part.problem, {}, None, phase.solution, share, parameters.seed or 0, reach=phase.objective - 1
+            part.problem,
+            {},
+            None,
+            nearest[worst],
+            share,
+            (parameters.seed or 0) + tries,
+            reach=phase.objective - 1,
         )
+        nearest[worst] = found
         if not beyond:
             achieved = load_rules.evaluate(part.problem, found, _only(weights)).total
             phases[worst] = _Phase(found, achieved, min(phase.bound, achieved), phase.bound >= achieved, None)
@@ -204,6 +215,7 @@ def _first_phase(
         share = min(slices[worst], deadline - clock.elapsed())
         within, none = _feasible(part.problem, found, parameters, phase.objective - 1, share)
         if within is not None:
+            nearest[worst] = within
             achieved = load_rules.evaluate(part.problem, within, _only(weights)).total
             phases[worst] = _Phase(
                 within, achieved, min(phase.bound, achieved), phase.bound >= achieved, None
