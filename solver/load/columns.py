@@ -169,7 +169,14 @@ class TeacherLoads:
         self.setup = np.array(setup, dtype=np.float64)
         self.stage_share = np.array([entries[i].share if i >= 0 else 0 for i in item], dtype=np.int64)
         self.stage_forced = np.array([i in self.forced for i in item], dtype=np.bool_)
-        self.stage_base = np.array([self.base.get(i, 0.0) for i in item], dtype=np.float64)
+        # A stage's own cost at zero prices; a stream's end costs the split (its lecture alone).
+        self.stage_base = np.array(
+            [
+                self.w_split if kind == STREAM_END else self.base.get(i, 0.0)
+                for kind, i in zip(op, item, strict=True)
+            ],
+            dtype=np.float64,
+        )
 
     def cheapest(self, prices: dict[int, float] | np.ndarray) -> tuple[float, list[int]] | None:
         """The least price of a load within the teacher's limits, and one such load; None when the
@@ -183,7 +190,7 @@ class TeacherLoads:
         value, _, _, taken = _cheapest(
             self.op, self.stage_item, self.stage_share, self.stage_forced, costs, self.setup,
             first, first_end, second, second_end, self.hours, max(self.least, 0), self.most,
-            self.target, self.w_terms, self.tolerance, self.w_total, self.w_split,
+            self.target, self.w_terms, self.tolerance, self.w_total,
         )  # fmt: skip
         if not math.isfinite(value):
             return None
@@ -303,15 +310,11 @@ def _trace(op, item, share, first, last, decisions, h, taken, count):
 @njit(cache=True, nogil=True)
 def _cheapest(
     op, item, share, forced, costs, setup, first_begin, first_end, second_begin, second_end, hours,
-    least, most, target, w_terms, tolerance, w_total, w_split,
+    least, most, target, w_terms, tolerance, w_total,
 ):  # fmt: skip
     """The least price of a load with total hours in [least, most] over the two terms, each term's
     table by `_term`, with the term balance and the deviation from target; and the load."""
     size = hours + 1
-    costs = costs.copy()
-    for stage in range(len(op)):
-        if op[stage] == STREAM_END:
-            costs[stage] = w_split
     decisions = np.zeros((len(op), 4, size), dtype=np.int8)
     first = _term(op, item, share, forced, costs, setup, first_begin, first_end, size, decisions)
     second = _term(op, item, share, forced, costs, setup, second_begin, second_end, size, decisions)
