@@ -20,8 +20,9 @@ run: $(STAMP)
 run-exams: $(STAMP)
 	$(BIN)/registrar exams solve datasets/instances/itc2007/exam_comp_set4.exam.gz --time-limit $(TIME_LIMIT)
 
+# two processes: most of the suite waits on time limits, servers and databases rather than a core
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
