@@ -10,6 +10,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m benchmarks.compiled  # the numba loops into their on-disk cache, once
 	touch $(STAMP)
 
 install: $(STAMP)

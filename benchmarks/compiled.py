@@ -1,6 +1,7 @@
 """Compile the numba loops (lesson annealing, post-enrolment ejection, load annealing and pricing) into
-their on-disk cache, so that no measured run's (or test's) time limit pays the 10-20 s a fresh
-checkout needs once."""
+their on-disk cache, so that no measured run's (or test's, or user's) time limit pays the 10-40 s a
+fresh checkout needs once. `make install` runs this module; the tests and the benchmarks call it
+again (loading the cache takes a second or two)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,7 @@ def compile_move_loops() -> None:
     weights = load_rules.weights_for(year, Scenario())
     LoadAnnealer(year, weights, None, greedy_load(year)).step(1.0, 100, seed=0)
     LoadColumns(year, weights, None).lagrangian({})
+
+
+if __name__ == "__main__":
+    compile_move_loops()
