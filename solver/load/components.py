@@ -74,7 +74,7 @@ def _part(problem: LoadProblem, teachers: list[int], items: list[int]) -> Part:
 
 
 def part_size(problem: LoadProblem) -> int:
-    """A part's share of the work: its item-teacher pairs (each phase shares time out by it)."""
+    """A part's share of the work: its item-teacher pairs (the bounds beside share their time out by it)."""
     return sum(map(len, problem.candidates)) + 1
 
 

@@ -19,7 +19,7 @@ from models.load import LoadProblem, LoadSolution
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model, stopped
 from solver.load.beside import BoundsBeside, LargestBeside
 from solver.load.bounds import static_bound
-from solver.load.components import Part, join_solutions, part_size, split
+from solver.load.components import Part, join_solutions, split
 from solver.load.explain import explain_infeasibility, name_culprits
 from solver.load.greedy import greedy_load
 from solver.load.local_search import anneal
@@ -31,7 +31,7 @@ FIRST_PHASE_SHARE = 0.15  # of the time, for the largest deviation
 FEASIBILITY_SECONDS = 60.0  # a part's search for any distribution when the greedy plan breaks a rule
 SHORTEST_STEP = 0.1  # seconds: a part given less keeps the distribution it has
 RELAXATION_SHARE = 0.5  # of a part's time at most, for its LP bound (typically a tenth of a second)
-ANNEALING_SHARE = 0.8  # of a part's time in the second phase, for simulated annealing before CP-SAT
+ANNEALING_SHARE = 0.8  # of a part's time in the second phase, for annealing before CP-SAT (no bounds beside)
 FIRST_SLICE = 1.0  # seconds for the part with the largest deviation, doubled each time it comes back
 MISSES_BEFORE_GIVING_UP = 3  # times annealing and CP-SAT both fail an hour less on the worst part
 BALANCING_SHARE = 0.5  # of a slice, for annealing towards an hour less before CP-SAT gets the slice
@@ -93,7 +93,6 @@ def solve_load(
     report.time_to_first_feasible = clock.elapsed()
     first_total = load_rules.evaluate(problem, join_solutions(problem, parts, starts), scenario).total
     record(ProgressPoint(elapsed=clock.elapsed(), objective=first_total, bound=0, note="first"))
-    sizes = [part_size(part.problem) for part in parts]
     # Phase 1: the smallest largest deviation of each part.
     firsts = _first_phase(parts, starts, clock, parameters, bool(largest_weight))
     largest = max((first.objective for first in firsts), default=0)
@@ -108,7 +107,7 @@ def solve_load(
         reached = ([first.objective for first in firsts], [first.bound for first in firsts])
         beside = BoundsBeside(from_first, rest, cap, clock.remaining() - BESIDE_MARGIN, reached)
     seconds = _phase(
-        parts, [first.solution for first in firsts], sizes, rest, cap, clock, 1.0, parameters, beside is None
+        parts, [first.solution for first in firsts], rest, cap, clock, parameters, alone=beside is None
     )
     if beside is not None:
         collected = beside.collect(0.0 if stopped() else clock.remaining() + BESIDE_MARGIN)
@@ -129,7 +128,10 @@ def solve_load(
         raise AssertionError(
             f"CP-SAT prices the distribution at {priced} but the checker says {evaluation.total}"
         )
-    report.variables, report.constraints = max((phase.size for phase in (*firsts, *seconds)), default=(0, 0))
+    # The largest CP-SAT model solved, else the largest part's decisions (item-teacher pairs) annealed.
+    decisions = max((sum(map(len, part.problem.candidates)) for part in parts), default=0)
+    solved = [phase.size for phase in (*firsts, *seconds) if phase.model is not None]
+    report.variables, report.constraints = max(solved, default=(decisions, 0))
     optimal = all(phase.optimal for phase in (*firsts, *seconds))
     report.status = SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE
     report.objective = evaluation.total
@@ -247,22 +249,24 @@ def _raise_bounds(phases: list[_Phase], bounds: list[int] | None) -> None:
 def _phase(
     parts: list[Part],
     starts: list[LoadSolution],
-    sizes: list[int],
     weights: dict[str, int],
     cap: int | None,
     clock: Clock,
-    share_of_time: float,
     parameters: SolveParameters,
-    relax: bool = True,
+    alone: bool,
 ) -> list[_Phase]:
-    """One phase over every part in turn, each given time in proportion to its size; `relax`: each
-    part works out its LP bound first."""
-    budget = clock.remaining() * share_of_time
+    """One phase over every part in turn, each given an equal share of the time: a department's need
+    for time follows how tightly it is packed, not its size (findings). `alone`: no bounds are
+    worked out beside the search, so each part works out its LP bound first and CP-SAT gets the end
+    of its share; else the annealing has it all (CP-SAT's search adds little after it, and its
+    second thread would take the core the bounds run on)."""
+    budget = clock.remaining()
+    annealing_share = ANNEALING_SHARE if alone else 1.0
     phases = []
     for position, (part, start) in enumerate(zip(parts, starts, strict=True)):
-        share = max(0.0, budget) * sizes[position] / sum(sizes[position:])
+        share = max(0.0, budget) / (len(parts) - position)
         began = clock.elapsed()
-        phases.append(_solve_part(part, weights, cap, share, parameters, start, relax))
+        phases.append(_solve_part(part, weights, cap, share, parameters, start, alone, annealing_share))
         budget -= clock.elapsed() - began
     return phases
 
@@ -287,6 +291,7 @@ def _solve_part(
     parameters: SolveParameters,
     start: LoadSolution,
     relax: bool = True,
+    annealing_share: float = ANNEALING_SHARE,
 ) -> _Phase:
     """One phase on one part from a distribution keeping the hard rules (and the cap). With too
     little time the start stays, priced by the checker."""
@@ -299,7 +304,7 @@ def _solve_part(
     if time_limit >= SHORTEST_STEP and weights and not weights.get(LARGEST):
         began = time.monotonic()
         start, _ = anneal(
-            part.problem, weights, cap, start, time_limit * ANNEALING_SHARE, parameters.seed or 0
+            part.problem, weights, cap, start, time_limit * annealing_share, parameters.seed or 0
         )
         time_limit -= time.monotonic() - began
     if time_limit < SHORTEST_STEP or not weights:
