@@ -121,7 +121,7 @@ def test_any_prices_give_a_lower_bound(prices: list[float]) -> None:
 def test_column_generation_beats_the_lp_and_holds_below_proven_optima() -> None:
     problem = tiny_problem()
     rest = _rest(problem)
-    bound = column_bound(problem, rest, None, GOOD, 5.0)
+    bound = column_bound(problem, rest, None, GOOD, 10.0)
     assert bound is not None and bound <= _tiny_optimum(problem, rest)
     proven = better = 0
     for part, start in PARTS[:6]:
@@ -129,7 +129,7 @@ def test_column_generation_beats_the_lp_and_holds_below_proven_optima() -> None:
         lp = relaxation_bound(part, rest, None)
         relaxed = relaxation_prices(part, rest, None)
         assert lp is not None and relaxed is not None and relaxed[0] == lp
-        bound = column_bound(part, rest, None, start, 1.0, relaxed[1])
+        bound = column_bound(part, rest, None, start, 2.0, relaxed[1])
         assert bound is not None
         better += bound > lp
         if proven < 3:

@@ -15,7 +15,7 @@ from tests.test_lesson_model import fixed_objective, mixed
 def test_each_unit_posts_what_its_checker_counts() -> None:
     cases = (
         (seed, problem, solution)
-        for seed in range(200)
+        for seed in range(400)
         if offered(problem := random_registrar(seed), solution := random_timetable(problem, seed + 1000))
     )
     compared, faulted = units_alone(cases, units_for, fixed_objective)
