@@ -115,7 +115,10 @@ class _Campus:
 
     def _course(self, department: CatalogueDepartment, code: str, room: int) -> int:
         made, term = 0, self.rng.choice((1, 2))
-        for stream in range(self.rng.choice((1, 1, 2, 3))):
+        for _ in range(self.rng.choice((1, 1, 2, 3))):
+            # numbered on from the course's earlier streams: a course comes round again when
+            # there are more sections than catalogue courses
+            stream = self.number(code, "stream") - 1
             language = self._language()
             lecture = self._add(
                 department, code, LECTURE, language, self.rng.choice((30, 30, 45)), term, stream
