@@ -41,6 +41,13 @@ def test_a_generated_load_is_solved_with_a_checked_objective_and_bound() -> None
     assert report.objective == outcome.evaluation.total
     assert report.best_bound is not None and 0 <= report.best_bound <= report.objective
     assert report.progress and report.progress[-1].objective == report.objective
+    # The second phase shows the year's total as each part is done, and ends where the report does.
+    second = [point for point in report.progress if "parts done" in point.note]
+    assert second and second[-1].note == f"{len(split(problem))} of {len(split(problem))} parts done"
+    assert second[-1].objective == report.objective
+    totals = [point.objective for point in report.progress[1:-1]]
+    assert totals == sorted(totals, reverse=True)
+    assert all(point.bound <= point.objective for point in report.progress)
 
 
 def test_the_generator_makes_the_sizes_asked_and_is_repeatable() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import resource
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import constraints.load as load_rules
@@ -36,6 +37,7 @@ FIRST_SLICE = 1.0  # seconds for the part with the largest deviation, doubled ea
 MISSES_BEFORE_GIVING_UP = 3  # times annealing and CP-SAT both fail an hour less on the worst part
 BALANCING_SHARE = 0.5  # of a slice, for annealing towards an hour less before CP-SAT gets the slice
 BESIDE_MARGIN = 1.0  # seconds the bounds beside the search end before the limit (and may be awaited after)
+PROGRESS_EVERY = 5.0  # seconds at least between progress points of the second phase
 
 
 @dataclass
@@ -106,8 +108,34 @@ def solve_load(
         from_first = [(part.problem, first.solution) for part, first in zip(parts, firsts, strict=True)]
         reached = ([first.objective for first in firsts], [first.bound for first in firsts])
         beside = BoundsBeside(from_first, rest, cap, clock.remaining() - BESIDE_MARGIN, reached)
+    # Progress: each part's rest as its first phase left it, replaced as the second phase ends it.
+    prices = [
+        load_rules.evaluate(part.problem, first.solution, _only(rest)).total
+        for part, first in zip(parts, firsts, strict=True)
+    ]
+    proven = [static_bound(part.problem, rest) for part in parts]
+    shown = [clock.elapsed()]
+
+    def show(note: str) -> None:
+        shown[0] = clock.elapsed()
+        objective = largest_weight * largest + sum(prices)
+        record(
+            ProgressPoint(
+                elapsed=shown[0],
+                objective=objective,
+                bound=largest_weight * largest_bound + sum(proven),
+                note=note,
+            )
+        )
+
+    def advance(position: int, phase: _Phase) -> None:
+        prices[position], proven[position] = phase.objective, phase.bound
+        if clock.elapsed() - shown[0] >= PROGRESS_EVERY or position == len(parts) - 1:
+            show(f"{position + 1} of {len(parts)} parts done")
+
+    show(f"largest deviation {largest} h")
     seconds = _phase(
-        parts, [first.solution for first in firsts], rest, cap, clock, parameters, alone=beside is None
+        parts, [first.solution for first in firsts], rest, cap, clock, parameters, beside is None, advance
     )
     if beside is not None:
         collected = beside.collect(0.0 if stopped() else clock.remaining() + BESIDE_MARGIN)
@@ -254,6 +282,7 @@ def _phase(
     clock: Clock,
     parameters: SolveParameters,
     alone: bool,
+    done: Callable[[int, _Phase], None] = lambda position, phase: None,
 ) -> list[_Phase]:
     """One phase over every part in turn, each given an equal share of the time: a department's need
     for time follows how tightly it is packed, not its size (findings). `alone`: no bounds are
@@ -268,6 +297,7 @@ def _phase(
         began = clock.elapsed()
         phases.append(_solve_part(part, weights, cap, share, parameters, start, alone, annealing_share))
         budget -= clock.elapsed() - began
+        done(position, phases[-1])
     return phases
 
 
