@@ -165,6 +165,11 @@ def test_evaluate_weighs_and_scenarios_switch_off() -> None:
     assert evaluation.total == 440
     scenario = Scenario(weights={"term balance": 3}, disabled=frozenset({"unwanted courses"}))
     assert load_rules.evaluate(PROBLEM, GOOD, scenario).total == 440 - 50 + 40
+    # The running total's part: the criteria named, without the hard rules.
+    assert load_rules.soft_total(PROBLEM, GOOD, {"term balance": 3, "courses prepared": 10}) == 60 + 40
+    assert load_rules.soft_total(PROBLEM, OVERLOADED, load_rules.weights_for(PROBLEM, Scenario())) == (
+        load_rules.evaluate(PROBLEM, OVERLOADED).total
+    )
 
 
 def _random_cases(count: int) -> list[tuple[int, LoadProblem, LoadSolution]]:

@@ -66,3 +66,12 @@ def evaluate(problem: LoadProblem, solution: LoadSolution, scenario: Scenario | 
         total=sum(item.penalty for item in scores if not item.hard),
         scores=tuple(scores),
     )
+
+
+def soft_total(problem: LoadProblem, solution: LoadSolution, weights: dict[str, int]) -> int:
+    """The weighted total of these criteria alone, no hard rule checked (a running total's part)."""
+    return sum(
+        score(unit, problem, solution, weights[unit.NAME]).penalty
+        for unit in SOFT_UNITS
+        if weights.get(unit.NAME)
+    )

@@ -110,7 +110,7 @@ def solve_load(
         beside = BoundsBeside(from_first, rest, cap, clock.remaining() - BESIDE_MARGIN, reached)
     # Progress: each part's rest as its first phase left it, replaced as the second phase ends it.
     prices = [
-        load_rules.evaluate(part.problem, first.solution, _only(rest)).total
+        load_rules.soft_total(part.problem, first.solution, rest)
         for part, first in zip(parts, firsts, strict=True)
     ]
     proven = [static_bound(part.problem, rest) for part in parts]
