@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pytest
+
 import constraints.load as load_rules
 from datasets.load_generator import generate_load
 from models import Scenario
@@ -33,6 +35,25 @@ def _feasible_starts(
             yield part.problem, start
 
 
+def _moves(state: LoadAnnealer, temperature: float, proposals: int = 300) -> Iterator[LoadSolution]:
+    """The distribution after each proposal that changed it, one proposal at a time."""
+    before = state.solution()
+    for step in range(proposals):
+        state.step(temperature, 1, seed=step)
+        now = state.solution()
+        if now != before:
+            yield now
+        before = now
+
+
+def _beyond(problem: LoadProblem, solution: LoadSolution, reach: int) -> int:
+    """Hours beyond `reach` from target, over the teachers."""
+    loads = solution.loads(problem)
+    return sum(
+        max(0, abs(problem.target(t) - load) - reach) for t, load in zip(problem.teachers, loads, strict=True)
+    )
+
+
 def test_the_running_cost_is_the_checkers_after_every_move() -> None:
     problem = generate_load(teachers=40, sections=200, seed=3)
     changed = 0
@@ -41,18 +62,32 @@ def test_the_running_cost_is_the_checkers_after_every_move() -> None:
             weights = _rest(load_rules.weights_for(sub, scenario))
             state = LoadAnnealer(sub, weights, None, start)
             assert state.cost == load_rules.evaluate(sub, start, _only(weights)).total
-            before = state.solution()
-            for step in range(300):
-                state.step(5.0, 1, seed=step)
-                now = state.solution()
-                if now != before:
-                    changed += 1
-                    assert state.cost == state.total()
-                    assert state.cost == load_rules.evaluate(sub, now, _only(weights)).total
-                before = now
+            for now in _moves(state, 5.0):
+                changed += 1
+                assert state.cost == state.total()
+                assert state.cost == load_rules.evaluate(sub, now, _only(weights)).total
             evaluation = load_rules.evaluate(sub, state.solution(best=True), _only(weights))
             assert evaluation.feasible and evaluation.total == state.best
     assert changed >= 100
+
+
+def test_the_walk_towards_a_smaller_deviation_counts_hours_beyond_and_still_prices_the_rest() -> None:
+    """The first phase's walk: each hour beyond the deviation sought costs the reach weight on top of
+    the weighted criteria, and the running count of hours beyond is right after every move."""
+    problem = generate_load(teachers=40, sections=200, seed=3)
+    moved = 0
+    for sub, start in _feasible_starts(problem, 6):
+        weights = _rest(load_rules.weights_for(sub, Scenario()))
+        reach = load_rules.evaluate(sub, start, _only({LARGEST: 1})).total - 2
+        state = LoadAnnealer(sub, weights, None, start, reach, reach_weight=10)
+        for now in _moves(state, 20.0):
+            moved += 1
+            beyond = _beyond(sub, now, reach)
+            assert state.over == beyond
+            assert state.cost == load_rules.evaluate(sub, now, _only(weights)).total + 10 * beyond
+            if not beyond:
+                break  # within reach: the walk ends there
+    assert moved >= 50
 
 
 def test_a_trade_is_found_when_no_single_move_fits() -> None:
@@ -116,17 +151,21 @@ def test_annealing_finds_the_tiny_optimum() -> None:
     assert cost == optimum == load_rules.evaluate(problem, found, _only(weights)).total
 
 
-def test_annealing_brings_the_largest_deviation_down_and_says_when_it_cannot() -> None:
+@pytest.mark.parametrize("rest, reach_weight", [(False, 1), (True, 10)])
+def test_annealing_brings_the_largest_deviation_down_and_says_when_it_cannot(
+    rest: bool, reach_weight: int
+) -> None:
+    """Blind to the rest, or weighing it with each hour beyond worth ten (the first phase's walk)."""
     problem = generate_load(teachers=40, sections=200, seed=3)
     lowered = 0
     for sub, start in _feasible_starts(problem):
         largest = load_rules.evaluate(sub, start, _only({LARGEST: 1})).total
-        found, beyond = anneal(sub, {}, None, start, 0.5, seed=0, reach=largest - 1)
+        weights = _rest(load_rules.weights_for(sub, Scenario())) if rest else {}
+        found, beyond = anneal(sub, weights, None, start, 0.5, 0, largest - 1, reach_weight)
         assert load_rules.evaluate(sub, found).feasible
         reached = load_rules.evaluate(sub, found, _only({LARGEST: 1})).total
         if beyond:  # hours still beyond the deviation sought, counted over teachers
-            gaps = [abs(sub.target(t) - load) for t, load in zip(sub.teachers, found.loads(sub), strict=True)]
-            assert beyond == sum(max(0, gap - (largest - 1)) for gap in gaps) and reached >= largest
+            assert beyond == _beyond(sub, found, largest - 1) and reached >= largest
         else:
             assert reached <= largest - 1
             lowered += 1

@@ -22,7 +22,7 @@ import constraints.load as load_rules
 from models.load import LoadProblem, LoadSolution
 from solver.engine import STOP_POLL, stopped
 
-TEMPERATURES = (10.0, 0.3)  # from and to, in objective units (a change from last year is 3); findings
+TEMPERATURES = (3.0, 0.3)  # from and to, in objective units (a change from last year is 3); findings
 BALANCING_TEMPERATURES = (3.0, 0.3)  # in hours beyond the deviation sought
 CHUNK_SECONDS = 0.01  # one compiled call between looks at the clock (budgets are often under a second)
 NO_REACH = -1
@@ -39,13 +39,15 @@ class LoadAnnealer:
         cap: int | None,
         start: LoadSolution,
         reach: int | None = None,
+        reach_weight: int = 1,
     ) -> None:
         """`cap`: every teacher stays within this many hours of target; `reach`: hours beyond this many
-        from target cost one each (the search for a smaller largest deviation)."""
+        from target cost `reach_weight` each (the search for a smaller largest deviation)."""
         self.problem = problem
         items, teachers = problem.items, problem.teachers
         weight = weights.get
         self.reach = NO_REACH if reach is None else reach
+        self.reach_weight = reach_weight
         self.weights = np.array(
             [
                 weight(load_rules.total_deviation.NAME, 0),
@@ -144,6 +146,7 @@ class LoadAnnealer:
             for t in start.teachers[item.index]:
                 _place(item.index, t, 1, *self._totals(), *self._items())
         self.cost = self.best = self.total()
+        self.over = int(_over(self.load, self.target, self.reach))  # hours beyond reach, all teachers
         self.best_list = self.team_list.copy()
         self.moves = 0
 
@@ -171,6 +174,7 @@ class LoadAnnealer:
             self.wish_list,
             self.weights,
             self.reach,
+            self.reach_weight,
         )
 
     def total(self) -> int:
@@ -184,8 +188,8 @@ class LoadAnnealer:
 
     def step(self, temperature: float, proposals: int, seed: int) -> None:
         """`proposals` compiled proposals at `temperature`; keeps the best distribution met."""
-        self.cost, self.best = _anneal(
-            proposals, temperature, self.cost, self.best, self.best_list, seed,
+        self.cost, self.best, self.over = _anneal(
+            proposals, temperature, self.cost, self.best, self.over, self.best_list, seed,
             self.movable, self.candidate_pointer, self.candidate_list, self.can, self.priced,
             self.team_pointer, self.team_list, self.least, self.most, self.stream_of, self.lecture_item,
             self._totals(), self._items(), self._teachers(),
@@ -211,19 +215,36 @@ def anneal(
     seconds: float,
     seed: int = 0,
     reach: int | None = None,
+    reach_weight: int = 1,
 ) -> tuple[LoadSolution, int]:
     """The best distribution met in `seconds` of annealing from `start` (which keeps the hard rules),
-    and its weighted cost; with `reach`, the hours beyond it count too and a cost of 0 ends the search."""
-    state = LoadAnnealer(problem, weights, cap, start, reach)
-    if not len(state.movable) or (reach is not None and not state.best):
-        return start, state.best
-    hottest, coldest = TEMPERATURES if reach is None else BALANCING_TEMPERATURES
+    and its weighted cost. With `reach`, each hour beyond it from target costs `reach_weight` too,
+    the first distribution with none ends the search, and what comes back is the best distribution
+    met and its hours beyond."""
+    state = LoadAnnealer(problem, weights, cap, start, reach, reach_weight)
+    if reach is not None:
+        if len(state.movable) and state.over:
+            hottest, coldest = BALANCING_TEMPERATURES
+            _walk(state, seconds, seed, hottest * reach_weight, coldest * reach_weight)
+        found = state.solution(best=True) if len(state.movable) else start
+        gaps = (
+            abs(problem.target(t) - load)
+            for t, load in zip(problem.teachers, found.loads(problem), strict=True)
+        )
+        return found, sum(max(0, gap - reach) for gap in gaps)
+    if len(state.movable):
+        _walk(state, seconds, seed, *TEMPERATURES)
+    return state.solution(best=True) if len(state.movable) else start, state.best
+
+
+def _walk(state: LoadAnnealer, seconds: float, seed: int, hottest: float, coldest: float) -> None:
+    """Proposals in compiled chunks of about CHUNK_SECONDS, cooling geometrically over `seconds`."""
     began = asked = time.monotonic()
     chunk = 2_000
     while True:
         now = time.monotonic()
         progress = (now - began) / seconds if seconds > 0 else 1.0
-        if progress >= 1.0 or (reach is not None and not state.best):
+        if progress >= 1.0 or (state.reach >= 0 and not state.over):
             break
         if now - asked >= STOP_POLL:
             if stopped():
@@ -232,7 +253,6 @@ def anneal(
         state.step(hottest * (coldest / hottest) ** progress, chunk, seed + state.moves)
         took = max(time.monotonic() - now, 1e-5)
         chunk = max(500, min(5_000_000, int(chunk * CHUNK_SECONDS / took)))
-    return state.solution(best=True), state.best
 
 
 @njit(cache=True, nogil=True)
@@ -269,12 +289,12 @@ def _place(
 @njit(cache=True, nogil=True)
 def _teacher_cost(
     t, load, terms, courses, prepared,
-    target, allowed, balanced, wish_pointer, wish_list, weights, reach,
+    target, allowed, balanced, wish_pointer, wish_list, weights, reach, reach_weight,
 ):  # fmt: skip
     gap = abs(target[t] - load[t])
     cost = weights[0] * gap + weights[1] * prepared[t]
     if reach >= 0 and gap > reach:
-        cost += gap - reach
+        cost += reach_weight * (gap - reach)
     for k in range(wish_pointer[t], wish_pointer[t + 1]):
         if courses[t, wish_list[k]] == 0:
             cost += weights[2]
@@ -283,6 +303,16 @@ def _teacher_cost(
         if excess > 0:
             cost += weights[3] * excess
     return cost
+
+
+@njit(cache=True, nogil=True)
+def _over(load, target, reach):
+    """Hours beyond `reach` from target, over all teachers (0 without a reach)."""
+    over = 0
+    if reach >= 0:
+        for t in range(len(load)):
+            over += max(0, abs(target[t] - load[t]) - reach)
+    return over
 
 
 @njit(cache=True, nogil=True)
@@ -339,20 +369,21 @@ def _shift(i, t, team_pointer, team_list, totals, items):
 
 @njit(cache=True, nogil=True)
 def _anneal(
-    proposals, temperature, cost, best, best_list, seed,
+    proposals, temperature, cost, best, over, best_list, seed,
     movable, candidate_pointer, candidate_list, can, priced,
     team_pointer, team_list, least, most, stream_of, lecture_item,
     totals, items, teachers,
 ):  # fmt: skip
     """`proposals` proposals: a random movable item to a random other candidate, or, when that breaks
     a limit, a trade with an item of the other teacher whose hours keep both within their limits.
-    Returns the cost and the best cost; the best distribution is copied to `best_list`."""
+    Returns the cost, the best cost and the hours beyond reach; the best distribution is copied to
+    `best_list`. With a reach, the first distribution with no hour beyond it ends the walk (as best)."""
     if not len(movable):
-        return cost, best
+        return cost, best, over
     np.random.seed(seed)
     load, mine, mine_count = totals[0], totals[5], totals[6]
     share = items[0]
-    reach = teachers[6]
+    reach, target = teachers[6], teachers[0]
     for _ in range(proposals):
         i = movable[int(np.random.random() * len(movable))]
         s = share[i]
@@ -381,6 +412,10 @@ def _anneal(
         k1, k2 = stream_of[i], stream_of[back] if back >= 0 else -1
         around = (totals, teachers, lecture_item, team_pointer, team_list)
         before = priced[i, holder] + _local(holder, other, k1, k2, *around)
+        beyond = 0
+        if reach >= 0:
+            beyond = max(0, abs(target[holder] - load[holder]) - reach)
+            beyond += max(0, abs(target[other] - load[other]) - reach)
         _shift(i, other, team_pointer, team_list, totals, items)
         after = priced[i, other]
         if back >= 0:
@@ -391,13 +426,18 @@ def _anneal(
         delta = after - before
         if delta <= 0 or np.random.random() < np.exp(-delta / temperature):
             cost += delta
+            if reach >= 0:
+                over += max(0, abs(target[holder] - load[holder]) - reach) - beyond
+                over += max(0, abs(target[other] - load[other]) - reach)
+                if over == 0:
+                    best = cost
+                    best_list[:] = team_list
+                    break
             if cost < best:
                 best = cost
                 best_list[:] = team_list
-                if reach >= 0 and best == 0:
-                    break
         else:
             if back >= 0:
                 _shift(back, other, team_pointer, team_list, totals, items)
             _shift(i, holder, team_pointer, team_list, totals, items)
-    return cost, best
+    return cost, best, over

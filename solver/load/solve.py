@@ -35,6 +35,7 @@ RELAXATION_SHARE = 0.5  # of a part's time at most, for its LP bound (typically 
 ANNEALING_SHARE = 0.8  # of a part's time in the second phase, for annealing before CP-SAT (no bounds beside)
 FIRST_SLICE = 1.0  # seconds for the part with the largest deviation, doubled each time it comes back
 MISSES_BEFORE_GIVING_UP = 3  # times annealing and CP-SAT both fail an hour less on the worst part
+REACH_WEIGHT = 10  # an hour beyond the deviation sought, against the rest's weights, in the first phase
 BALANCING_SHARE = 0.5  # of a slice, for annealing towards an hour less before CP-SAT gets the slice
 BESIDE_MARGIN = 1.0  # seconds the bounds beside the search end before the limit (and may be awaited after)
 PROGRESS_EVERY = 5.0  # seconds at least between progress points of the second phase
@@ -95,12 +96,12 @@ def solve_load(
     report.time_to_first_feasible = clock.elapsed()
     first_total = load_rules.evaluate(problem, join_solutions(problem, parts, starts), scenario).total
     record(ProgressPoint(elapsed=clock.elapsed(), objective=first_total, bound=0, note="first"))
+    rest = {name: weight for name, weight in weights.items() if name != LARGEST}
     # Phase 1: the smallest largest deviation of each part.
-    firsts = _first_phase(parts, starts, clock, parameters, bool(largest_weight))
+    firsts = _first_phase(parts, starts, clock, parameters, bool(largest_weight), rest)
     largest = max((first.objective for first in firsts), default=0)
     largest_bound = max((first.bound for first in firsts), default=0)
     # Phase 2: everything else, the largest deviation held.
-    rest = {name: weight for name, weight in weights.items() if name != LARGEST}
     cap = largest if largest_weight else None
     beside = None
     if parameters.workers >= 2 and set(rest) and clock.remaining() >= SHORTEST_STEP:
@@ -184,7 +185,12 @@ def _start(part: Part, parameters: SolveParameters) -> tuple[LoadSolution | None
 
 
 def _first_phase(
-    parts: list[Part], starts: list[LoadSolution], clock: Clock, parameters: SolveParameters, wanted: bool
+    parts: list[Part],
+    starts: list[LoadSolution],
+    clock: Clock,
+    parameters: SolveParameters,
+    wanted: bool,
+    rest: dict[str, int],
 ) -> list[_Phase]:
     """The smallest largest deviation: time goes to the part with the largest deviation still open,
     first to annealing for an hour less, then to CP-SAT for the same, twice as much each time it
@@ -226,14 +232,17 @@ def _first_phase(
         part, phase = parts[worst], phases[worst]
         share = min(slices[worst] * BALANCING_SHARE, deadline - clock.elapsed())
         tries += 1
+        # The rest weighed too, an hour beyond far more: a walk blind to it leaves the second phase
+        # a scrambled start (findings).
         found, beyond = anneal(
             part.problem,
-            {},
+            rest,
             None,
             nearest[worst],
             share,
             (parameters.seed or 0) + tries,
             reach=phase.objective - 1,
+            reach_weight=REACH_WEIGHT,
         )
         nearest[worst] = found
         if not beyond:
