@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -162,6 +163,15 @@ def test_the_bounds_beside_the_search_come_from_another_process_as_they_would_he
     assert collected is not None and collected[0] == [20]
     both = ([packing, tiny_problem()], [20, 40], [10, 30])
     assert LargestBeside(*both, 4.0).collect(10.0) == largest_bound(*both, 4.0)
+    # Each rise comes as it is proven (an hour at a time from the mean gap), and a process stopped
+    # early keeps what it sent.
+    streaming = LargestBeside([packing], [20], [10], 20.0)
+    waited = time.monotonic()
+    while streaming.latest() is None and time.monotonic() - waited < 20:
+        time.sleep(0.01)
+    assert streaming.latest() is not None and streaming.received[0] == [11]
+    kept = streaming.collect(0.0)
+    assert kept is not None and 11 <= kept[0] <= 20 and streaming.process.poll() is not None
     # Asked for no time at all, the bounds do not come and nothing is left running.
     hurried = BoundsBeside(parts, rest, None, 4.0)
     assert hurried.collect(0.0) is None and hurried.process.poll() is not None

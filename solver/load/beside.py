@@ -2,8 +2,10 @@
 the core that the annealing, single-threaded, leaves idle.
 
 The process is a fresh interpreter running this module (not a fork of a process that may hold
-solver threads, nor a re-import of the caller's main module); the parts go in and the bounds come
-back pickled through a file and a pipe.
+solver threads, nor a re-import of the caller's main module); the parts go in through a file and
+the bounds come back pickled through a pipe, the largest deviation's each time a proof raises it
+(every message is proven on its own, so the search can use one at once and a process stopped
+early loses nothing it sent).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from typing import IO
 
 from models.load import LoadProblem, LoadSolution
 from solver.load.columns import largest_bound, part_bounds
@@ -35,23 +39,39 @@ class _Beside:
             stderr=subprocess.DEVNULL,
             env=environment,
         )
+        self.received: list[object] = []
+        assert self.process.stdout is not None
+        self.reader = threading.Thread(target=self._read, args=(self.process.stdout,), daemon=True)
+        self.reader.start()
+
+    def _read(self, stream: IO[bytes]) -> None:
+        """Each message as it comes, until the process ends (a message cut short is dropped)."""
+        while True:
+            try:
+                self.received.append(pickle.load(stream))
+            except (EOFError, pickle.UnpicklingError, ValueError, OSError):
+                return
 
     def ready(self) -> bool:
         return self.process.poll() is not None
 
+    def _latest(self) -> object | None:
+        return self.received[-1] if self.received else None
+
     def _collect(self, seconds: float) -> object | None:
-        """The result, waiting at most `seconds` for it; None if it does not come in time (the process
-        is then stopped)."""
+        """The last message, waiting at most `seconds` for the process to end (it is then stopped);
+        None if nothing came."""
         try:
-            output, _ = self.process.communicate(timeout=max(0.0, seconds))
-            result = pickle.loads(output) if self.process.returncode == 0 else None
-        except (subprocess.TimeoutExpired, pickle.UnpicklingError, EOFError):
+            self.process.wait(timeout=max(0.0, seconds))
+        except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.communicate()
-            result = None
+            self.process.wait()
+        self.reader.join()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         if os.path.exists(self.path):
             os.unlink(self.path)
-        return result
+        return self._latest()
 
 
 class LargestBeside(_Beside):
@@ -59,6 +79,11 @@ class LargestBeside(_Beside):
 
     def __init__(self, problems: list[LoadProblem], reached: list[int], proven: list[int], seconds: float):
         super().__init__("largest", (problems, reached, proven), seconds)
+
+    def latest(self) -> list[int] | None:
+        """The bounds proven so far (the process goes on)."""
+        result = self._latest()
+        return result if isinstance(result, list) else None
 
     def collect(self, seconds: float) -> list[int] | None:
         result = self._collect(seconds)
@@ -91,7 +116,7 @@ def main(path: str) -> None:
     result: object
     if job == "largest":
         problems, reached, proven = payload
-        result = largest_bound(problems, reached, proven, deadline - time.time())
+        result = largest_bound(problems, reached, proven, deadline - time.time(), _send)
     else:
         parts, weights, cap, (reached, proven) = payload
         problems = [problem for problem, _ in parts]
@@ -99,7 +124,12 @@ def main(path: str) -> None:
         if reached:
             largest = largest_bound(problems, reached, proven, (deadline - time.time()) * LARGEST_SHARE)
         result = (largest, part_bounds(parts, weights, cap, deadline - time.time()))
-    sys.stdout.buffer.write(pickle.dumps(result))
+    _send(result)
+
+
+def _send(message: object) -> None:
+    sys.stdout.buffer.write(pickle.dumps(message))
+    sys.stdout.buffer.flush()
 
 
 if __name__ == "__main__":

@@ -490,12 +490,16 @@ def cap_impossible(problem: LoadProblem, cap: int, seconds: float) -> bool:
 
 
 def largest_bound(
-    problems: list[LoadProblem], reached: list[int], proven: list[int], seconds: float
+    problems: list[LoadProblem],
+    reached: list[int],
+    proven: list[int],
+    seconds: float,
+    risen: Callable[[list[int]], None] | None = None,
 ) -> list[int]:
     """Per part, a bound on its largest deviation: the largest of the parts' own bounds (`proven`)
     is raised an hour at a time while some part is proven unable to keep everyone within it, in
-    `seconds` (that part's bound rises with it). Tight, small parts are asked first: they are the
-    likeliest and the quickest to be proven."""
+    `seconds` (that part's bound rises with it; `risen` hears each rise). Tight, small parts are
+    asked first: they are the likeliest and the quickest to be proven."""
     deadline = time.monotonic() + seconds
     bound = max(proven, default=0)
     own = list(proven)  # each part's bound, as its proofs raise it
@@ -510,6 +514,8 @@ def largest_bound(
         if cap_impossible(problems[waiting[0]], bound, left / 2 if len(waiting) > 1 else left):
             bound += 1
             own[waiting[0]] = bound
+            if risen is not None:
+                risen(list(own))
         else:
             asked.add((waiting[0], bound))
     return own

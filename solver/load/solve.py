@@ -218,9 +218,11 @@ def _first_phase(
     tries = 0  # each annealing its own seed: a miss is often a matter of the walk
     nearest = list(starts)  # per part, where the last try came nearest (the walk resumes there)
     while clock.elapsed() < deadline and clock.remaining():
-        if proofs is not None and proofs.ready():
-            _raise_bounds(phases, proofs.collect(0.0))
-            proofs = None
+        if proofs is not None:  # each proof as it comes: one may end the phase
+            _raise_bounds(phases, proofs.latest())
+            if proofs.ready():
+                _raise_bounds(phases, proofs.collect(0.0))
+                proofs = None
         proven = max(phase.bound for phase in phases)
         open_parts = [p for p, phase in enumerate(phases) if not phase.optimal and phase.objective > proven]
         if not open_parts:
