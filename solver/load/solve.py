@@ -109,34 +109,26 @@ def solve_load(
         from_first = [(part.problem, first.solution) for part, first in zip(parts, firsts, strict=True)]
         reached = ([first.objective for first in firsts], [first.bound for first in firsts])
         beside = BoundsBeside(from_first, rest, cap, clock.remaining() - BESIDE_MARGIN, reached)
-    # Progress: each part's rest as its first phase left it, replaced as the second phase ends it.
-    prices = [
-        load_rules.soft_total(part.problem, first.solution, rest)
-        for part, first in zip(parts, firsts, strict=True)
-    ]
-    proven = [static_bound(part.problem, rest) for part in parts]
-    shown = [clock.elapsed()]
-
-    def show(note: str) -> None:
-        shown[0] = clock.elapsed()
-        objective = largest_weight * largest + sum(prices)
-        record(
-            ProgressPoint(
-                elapsed=shown[0],
-                objective=objective,
-                bound=largest_weight * largest_bound + sum(proven),
-                note=note,
-            )
-        )
-
-    def advance(position: int, phase: _Phase) -> None:
-        prices[position], proven[position] = phase.objective, phase.bound
-        if clock.elapsed() - shown[0] >= PROGRESS_EVERY or position == len(parts) - 1:
-            show(f"{position + 1} of {len(parts)} parts done")
-
-    show(f"largest deviation {largest} h")
+    progress = _Running(
+        record,
+        clock,
+        (largest_weight * largest, largest_weight * largest_bound),
+        [
+            load_rules.soft_total(part.problem, first.solution, rest)
+            for part, first in zip(parts, firsts, strict=True)
+        ],
+        [static_bound(part.problem, rest) for part in parts],
+    )
+    progress.show(f"largest deviation {largest} h")
     seconds = _phase(
-        parts, [first.solution for first in firsts], rest, cap, clock, parameters, beside is None, advance
+        parts,
+        [first.solution for first in firsts],
+        rest,
+        cap,
+        clock,
+        parameters,
+        beside is None,
+        progress.done,
     )
     if beside is not None:
         collected = beside.collect(0.0 if stopped() else clock.remaining() + BESIDE_MARGIN)
@@ -173,6 +165,36 @@ def solve_load(
         )
     )
     return _finish(report, clock, solution, evaluation)
+
+
+class _Running:
+    """The year's total and bound while the second phase goes part by part: each part's rest as the
+    first phase left it, replaced as the second phase ends it; shown at most every PROGRESS_EVERY."""
+
+    def __init__(
+        self,
+        record: ProgressListener,
+        clock: Clock,
+        largest: tuple[int, int],
+        prices: list[int],
+        bounds: list[int],
+    ):
+        """`largest`: the largest deviation's weighted price and bound; per part, the rest's price and
+        bound so far."""
+        self.record, self.clock, self.largest = record, clock, largest
+        self.prices, self.bounds = prices, bounds
+        self.shown = clock.elapsed()
+
+    def show(self, note: str) -> None:
+        self.shown = self.clock.elapsed()
+        objective, bound = self.largest[0] + sum(self.prices), self.largest[1] + sum(self.bounds)
+        self.record(ProgressPoint(elapsed=self.shown, objective=objective, bound=bound, note=note))
+
+    def done(self, position: int, phase: _Phase) -> None:
+        self.prices[position], self.bounds[position] = phase.objective, phase.bound
+        last = position == len(self.prices) - 1
+        if self.clock.elapsed() - self.shown >= PROGRESS_EVERY or last:
+            self.show(f"{position + 1} of {len(self.prices)} parts done")
 
 
 def _start(part: Part, parameters: SolveParameters) -> tuple[LoadSolution | None, bool]:
@@ -234,8 +256,8 @@ def _first_phase(
         part, phase = parts[worst], phases[worst]
         share = min(slices[worst] * BALANCING_SHARE, deadline - clock.elapsed())
         tries += 1
-        # The rest weighed too, an hour beyond far more: a walk blind to it leaves the second phase
-        # a scrambled start (findings).
+        # The rest weighed too (an hour beyond costs REACH_WEIGHT): a walk blind to it leaves the
+        # second phase a scrambled start (findings).
         found, beyond = anneal(
             part.problem,
             rest,
