@@ -315,7 +315,7 @@ def _phase(
     clock: Clock,
     parameters: SolveParameters,
     alone: bool,
-    done: Callable[[int, _Phase], None] = lambda position, phase: None,
+    done: Callable[[int, _Phase], None],
 ) -> list[_Phase]:
     """One phase over every part in turn, each given an equal share of the time: a department's need
     for time follows how tightly it is packed, not its size (findings). `alone`: no bounds are
@@ -323,12 +323,11 @@ def _phase(
     of its share; else the annealing has it all (CP-SAT's search adds little after it, and its
     second thread would take the core the bounds run on)."""
     budget = clock.remaining()
-    annealing_share = ANNEALING_SHARE if alone else 1.0
     phases = []
     for position, (part, start) in enumerate(zip(parts, starts, strict=True)):
         share = max(0.0, budget) / (len(parts) - position)
         began = clock.elapsed()
-        phases.append(_solve_part(part, weights, cap, share, parameters, start, alone, annealing_share))
+        phases.append(_solve_part(part, weights, cap, share, parameters, start, alone))
         budget -= clock.elapsed() - began
         done(position, phases[-1])
     return phases
@@ -353,14 +352,16 @@ def _solve_part(
     time_limit: float,
     parameters: SolveParameters,
     start: LoadSolution,
-    relax: bool = True,
-    annealing_share: float = ANNEALING_SHARE,
+    alone: bool = True,
 ) -> _Phase:
     """One phase on one part from a distribution keeping the hard rules (and the cap). With too
-    little time the start stays, priced by the checker."""
+    little time the start stays, priced by the checker. `alone`: no bounds are worked out beside the
+    search, so the part's LP bound comes first here and CP-SAT searches after the annealing; else
+    the annealing has all the time."""
     known = static_bound(part.problem, weights)
+    annealing_share = ANNEALING_SHARE if alone else 1.0
     # The LP adds nothing to the mean gap.
-    if relax and time_limit >= SHORTEST_STEP and set(weights) - {LARGEST}:
+    if alone and time_limit >= SHORTEST_STEP and set(weights) - {LARGEST}:
         began = time.monotonic()
         known = max(known, relaxation_bound(part.problem, weights, cap, time_limit * RELAXATION_SHARE) or 0)
         time_limit -= time.monotonic() - began
