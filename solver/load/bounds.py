@@ -64,3 +64,13 @@ def _split_streams(problem: LoadProblem) -> int:
         for lecture, practices in problem.practices_of.items()
         if not set(problem.candidates[lecture]) & {t for p in practices for t in problem.candidates[p]}
     )
+
+
+def room(problem: LoadProblem, cap: int) -> float:
+    """How far within `cap` the teachers' mean gap to target lies: near 0 every teacher sits near a
+    limit, and single moves rarely fit."""
+    if not problem.teachers:
+        return math.inf
+    targets = sum(problem.target(teacher) for teacher in problem.teachers)
+    gap = targets - sum(item.hours for item in problem.items)
+    return cap - gap / len(problem.teachers)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -115,6 +115,17 @@ class TeacherLoads:
         self.bounds = [(0, 0), (0, 0)]
         self._programme()
 
+    def restrict(self, load: Collection[int] | None, closed: Collection[int]) -> None:
+        """From now on this teacher's only load is `load` (None: any), leaving `closed` items out;
+        `restrict(None, ())` lifts it."""
+        base, forced = self.open_base.copy(), self.open_forced.copy()
+        if load is not None:
+            forced = np.isin(self.stage_item, list(load))
+            base[(self.stage_item >= 0) & ~forced] = np.inf
+        elif closed:
+            base[np.isin(self.stage_item, list(closed))] = np.inf
+        self.stage_base, self.stage_forced = base, forced
+
     def cost(self, load: Sequence[int]) -> float:
         """The price of one load without item prices, as the dynamic programme counts it."""
         entries = self.problem.items
@@ -178,6 +189,9 @@ class TeacherLoads:
             ],
             dtype=np.float64,
         )
+        # What `restrict` starts from.
+        self.open_base: np.ndarray = self.stage_base.copy()
+        self.open_forced: np.ndarray = self.stage_forced.copy()
 
     def cheapest(self, prices: dict[int, float] | np.ndarray) -> tuple[float, list[int]] | None:
         """The least price of a load within the teacher's limits, and one such load; None when the
@@ -404,6 +418,7 @@ class ColumnGeneration:
         self.objective = self.solver.Objective()
         self.objective.SetMinimization()
         self.seen: set[tuple[int, tuple[int, ...]]] = set()
+        self.columns: list[tuple[int, tuple[int, ...], pywraplp.Variable]] = []
         # Slack on each coverage row priced at the centre +- the box keeps the master's prices within
         # the box.
         self.short = [self.solver.NumVar(0, math.inf, "") for _ in problem.items]
@@ -412,7 +427,7 @@ class ColumnGeneration:
             row.SetCoefficient(below, 1)
             row.SetCoefficient(above, -1)
         for teacher, load in enumerate(loads_in(problem, start) if start is not None else []):
-            self._add(teacher, load)
+            self.add(teacher, load)
         self.prices = dict(prices or {})
         self.best = -math.inf
         self.rounds = 0
@@ -422,15 +437,17 @@ class ColumnGeneration:
         if first is not None:
             self.best = first[0]
             for teacher, load in enumerate(first[1]):
-                self._add(teacher, load)
+                self.add(teacher, load)
         self._centre(self.prices)
 
-    def _add(self, teacher: int, load: Sequence[int]) -> bool:
+    def add(self, teacher: int, load: Sequence[int]) -> bool:
+        """The load joins the master (False: it is there already)."""
         key = (teacher, tuple(sorted(load)))
         if key in self.seen:
             return False
         self.seen.add(key)
         variable = self.solver.NumVar(0, math.inf, "")
+        self.columns.append((teacher, key[1], variable))
         self.objective.SetCoefficient(variable, self.loads.loads[teacher].cost(load))
         self.convexity[teacher].SetCoefficient(variable, 1)
         for i in load:
@@ -462,7 +479,7 @@ class ColumnGeneration:
                 reduced = (
                     self.loads.loads[teacher].cost(load) - sum(master[i] for i in load) - heights[teacher]
                 )
-                if reduced < -IMPROVING and self._add(teacher, load):
+                if reduced < -IMPROVING and self.add(teacher, load):
                     added += 1
             # Nothing prices out and the box does not bind: the master's optimum is the programme's.
             inside = all(abs(master[i] - self.centre.get(i, 0.0)) < self.box - IMPROVING for i in master)

@@ -9,6 +9,7 @@ hour of it is worth trading for the rest).
 
 from __future__ import annotations
 
+import math
 import resource
 import time
 from collections.abc import Callable
@@ -19,8 +20,9 @@ from models import Evaluation, ProgressPoint, Scenario, SolveParameters, SolveRe
 from models.load import LoadProblem, LoadSolution
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model, stopped
 from solver.load.beside import BoundsBeside, LargestBeside
-from solver.load.bounds import static_bound
-from solver.load.components import Part, join_solutions, split
+from solver.load.bounds import room, static_bound
+from solver.load.components import Part, join_solutions, part_size, split
+from solver.load.dive import dive_part, pinned_solution
 from solver.load.explain import explain_infeasibility, name_culprits
 from solver.load.greedy import greedy_load
 from solver.load.local_search import anneal
@@ -39,6 +41,10 @@ REACH_WEIGHT = 10  # an hour beyond the deviation sought, against the rest's wei
 BALANCING_SHARE = 0.5  # of a slice, for annealing towards an hour less before CP-SAT gets the slice
 BESIDE_MARGIN = 1.0  # seconds the bounds beside the search end before the limit (and may be awaited after)
 PROGRESS_EVERY = 5.0  # seconds at least between progress points of the second phase
+TIGHT_ROOM = 2  # hours between a part's mean gap and the cap that make it tight (it dives)
+TIGHT_WEIGHT = 8  # a tight part's share against an annealed part's, at the mean size
+DIVE_FALLBACK = 0.2  # of a tight part's time, annealed before its dive (kept if the dive fails)
+COMPLETING_SHARE = 0.2  # of a dive's time, kept for CP-SAT to complete a dive cut short
 
 
 @dataclass
@@ -317,20 +323,37 @@ def _phase(
     alone: bool,
     done: Callable[[int, _Phase], None],
 ) -> list[_Phase]:
-    """One phase over every part in turn, each given an equal share of the time: a department's need
-    for time follows how tightly it is packed, not its size (findings). `alone`: no bounds are
+    """One phase over every part in turn (shares by `_shares`: a department's need for time follows
+    how tightly it is packed, not its size; findings). `alone`: no bounds are
     worked out beside the search, so each part works out its LP bound first and CP-SAT gets the end
     of its share; else the annealing has it all (CP-SAT's search adds little after it, and its
     second thread would take the core the bounds run on)."""
     budget = clock.remaining()
+    tight = [_tight(part, weights, cap) for part in parts]
+    shares = _shares(parts, tight)
     phases = []
     for position, (part, start) in enumerate(zip(parts, starts, strict=True)):
-        share = max(0.0, budget) / (len(parts) - position)
+        share = max(0.0, budget) * shares[position] / sum(shares[position:])
         began = clock.elapsed()
-        phases.append(_solve_part(part, weights, cap, share, parameters, start, alone))
+        phases.append(_solve_part(part, weights, cap, share, parameters, start, alone, tight[position]))
         budget -= clock.elapsed() - began
         done(position, phases[-1])
     return phases
+
+
+def _shares(parts: list[Part], tight: list[bool]) -> list[float]:
+    """Each part's share of the phase: one for a part that anneals (a department's need for time
+    follows how tightly it is packed, not its size: findings), TIGHT_WEIGHT times its size against
+    the mean for a tight one (a dive's time grows with the part)."""
+    sizes = [part_size(part.problem) for part in parts]
+    mean = sum(sizes) / len(sizes) if sizes else 1
+    return [TIGHT_WEIGHT * size / mean if dives else 1.0 for size, dives in zip(sizes, tight, strict=True)]
+
+
+def _tight(part: Part, weights: dict[str, int], cap: int | None) -> bool:
+    """Whether the part's teachers are held so near a limit that the annealing does worst there
+    and a dive into its column generation's master does better (findings)."""
+    return cap is not None and bool(set(weights) - {LARGEST}) and room(part.problem, cap) <= TIGHT_ROOM
 
 
 def _only(weights: dict[str, int]) -> Scenario:
@@ -353,6 +376,7 @@ def _solve_part(
     parameters: SolveParameters,
     start: LoadSolution,
     alone: bool = True,
+    tight: bool = False,
 ) -> _Phase:
     """One phase on one part from a distribution keeping the hard rules (and the cap). With too
     little time the start stays, priced by the checker. `alone`: no bounds are worked out beside the
@@ -364,6 +388,24 @@ def _solve_part(
     if alone and time_limit >= SHORTEST_STEP and set(weights) - {LARGEST}:
         began = time.monotonic()
         known = max(known, relaxation_bound(part.problem, weights, cap, time_limit * RELAXATION_SHARE) or 0)
+        time_limit -= time.monotonic() - began
+    if tight and time_limit >= SHORTEST_STEP:
+        # Annealed first, so that a dive that does not end in time leaves something; then the dive
+        # (CP-SAT completing it from its deepest pins if it did not get to the end), and the
+        # annealing again from the best with what is left.
+        began = time.monotonic()
+        seed = parameters.seed or 0
+        start, annealed = anneal(part.problem, weights, cap, start, time_limit * DIVE_FALLBACK, seed)
+        dive_time = time_limit * (1 - DIVE_FALLBACK) - (time.monotonic() - began)
+        pinned, proven = dive_part(part.problem, weights, cap, start, dive_time * (1 - COMPLETING_SHARE))
+        known = max(known, proven)
+        dived = pinned_solution(part.problem, pinned)
+        if dived is None and pinned:
+            dived = _complete(
+                part, weights, cap, pinned, start, time_limit - (time.monotonic() - began), parameters
+            )
+        if dived is not None and _kept(part, dived, weights, cap) < annealed:
+            start = dived
         time_limit -= time.monotonic() - began
     if time_limit >= SHORTEST_STEP and weights and not weights.get(LARGEST):
         began = time.monotonic()
@@ -398,6 +440,51 @@ def _solve_part(
     if started is not None and started < objective:  # CP-SAT lost its hint: keep the start
         solution, objective = start, started
     return _Phase(solution, objective, min(bound, objective), run.proven_optimal or bound >= objective, exact)
+
+
+def _kept(part: Part, solution: LoadSolution, weights: dict[str, int], cap: int | None) -> float:
+    """The checker's price of a distribution that keeps every hard rule and the cap, else infinity."""
+    priced = load_rules.evaluate(part.problem, solution, _only(weights))
+    if not priced.feasible:
+        return math.inf
+    if cap is not None and load_rules.evaluate(part.problem, solution, _only({LARGEST: 1})).total > cap:
+        return math.inf
+    return priced.total
+
+
+def _complete(
+    part: Part,
+    weights: dict[str, int],
+    cap: int | None,
+    pinned: dict[int, tuple[int, ...]],
+    start: LoadSolution,
+    seconds: float,
+    parameters: SolveParameters,
+) -> LoadSolution | None:
+    """The best distribution CP-SAT finds with the pinned teachers' loads kept, hinted with `start`;
+    when the pins leave none (which CP-SAT proves quickly), the last pinned go free, one more each
+    time; None if nothing is found in `seconds`."""
+    deadline = time.monotonic() + seconds
+    order = list(pinned)  # the order they were pinned in
+    kept = len(order)
+    while kept > 0 and deadline - time.monotonic() >= SHORTEST_STEP:
+        exact = LoadCpModel(part.problem, cap=cap)
+        exact.post(load_rules.units_for(part.problem), weights)
+        for teacher in order[:kept]:
+            for item in exact.items_of(teacher):
+                exact.model.add(exact.assigned(item)[teacher] == int(item in pinned[teacher]))
+        exact.hint(start)
+        run = solve_model(
+            exact.model,
+            exact.decision_variables(),
+            time_limit=(deadline - time.monotonic()) / 2,
+            workers=1,
+            seed=parameters.seed,
+        )
+        if run.has_solution:
+            return exact.decode(run.values)
+        kept -= len(order) - kept + 1  # the last 1, 3, 7, ... go free
+    return None
 
 
 def _feasible(
