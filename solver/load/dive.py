@@ -108,7 +108,7 @@ class Dive:
         seats = self._seats(pinned)
         if min(seats, default=0) < 0:
             return False
-        self._restrict(pinned, set())
+        self._restrict_loads(pinned)
         free = [tl for teacher, tl in enumerate(self.loads.loads) if teacher not in pinned]
         nothing = np.zeros(len(self.problem.items))
         if any(tl.cheapest(nothing) is None for tl in free):
@@ -125,16 +125,21 @@ class Dive:
         return seats
 
     def _restrict(self, pinned: dict[int, tuple[int, ...]], barred: set[tuple[int, tuple[int, ...]]]) -> None:
-        """The teachers' loads and the master's columns as the pins leave them."""
-        closed = {i for i, left in enumerate(self._seats(pinned)) if left <= 0}
-        for teacher, loads in enumerate(self.loads.loads):
-            loads.restrict(pinned.get(teacher), closed)
+        """The teachers' loads and the master's columns as the pins and bars leave them."""
+        closed = self._restrict_loads(pinned)
         for teacher, load, variable in self.columns:
             if teacher in pinned:
                 allowed = load == pinned[teacher]
             else:
                 allowed = (teacher, load) not in barred and closed.isdisjoint(load)
             variable.SetUb(math.inf if allowed else 0.0)
+
+    def _restrict_loads(self, pinned: dict[int, tuple[int, ...]]) -> set[int]:
+        """The teachers' loads as the pins leave them; the items with no seat left."""
+        closed = {i for i, left in enumerate(self._seats(pinned)) if left <= 0}
+        for teacher, loads in enumerate(self.loads.loads):
+            loads.restrict(pinned.get(teacher), closed)
+        return closed
 
     def _follow(self, rounds: int) -> bool:
         """After pins: every teacher's cheapest load at the last prices joins the master (so each has
@@ -170,7 +175,7 @@ class Dive:
 def dive_part(
     problem: LoadProblem, weights: dict[str, int], cap: int | None, start: LoadSolution, seconds: float
 ) -> tuple[dict[int, tuple[int, ...]], int]:
-    """Per teacher, the loads a dive (`ColumnGeneration.dive`) pins in the part's master after column
+    """Per teacher, the loads a dive (`Dive.run`) pins in the part's master after column
     generation for DIVE_GENERATING of `seconds` from the LP's prices (every teacher's when it got to
     the end), and the bound the LP and the generation proved (0: none)."""
     began = time.monotonic()

@@ -45,6 +45,7 @@ TIGHT_ROOM = 2  # hours between a part's mean gap and the cap that make it tight
 TIGHT_WEIGHT = 8  # a tight part's share against an annealed part's, at the mean size
 DIVE_FALLBACK = 0.2  # of a tight part's time, annealed before its dive (kept if the dive fails)
 COMPLETING_SHARE = 0.2  # of a dive's time, kept for CP-SAT to complete a dive cut short
+SHORTEST_DIVE = 2.0  # seconds: a tight part given less anneals (a shorter dive gives back its start)
 
 
 @dataclass
@@ -389,7 +390,7 @@ def _solve_part(
         began = time.monotonic()
         known = max(known, relaxation_bound(part.problem, weights, cap, time_limit * RELAXATION_SHARE) or 0)
         time_limit -= time.monotonic() - began
-    if tight and time_limit >= SHORTEST_STEP:
+    if tight and time_limit >= SHORTEST_DIVE:
         # Annealed first, so that a dive that does not end in time leaves something; then the dive
         # (CP-SAT completing it from its deepest pins if it did not get to the end), and the
         # annealing again from the best with what is left.
