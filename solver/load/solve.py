@@ -463,8 +463,8 @@ def _complete(
     parameters: SolveParameters,
 ) -> LoadSolution | None:
     """The best distribution CP-SAT finds with the pinned teachers' loads kept, hinted with `start`;
-    when the pins leave none (which CP-SAT proves quickly), the last pinned go free, one more each
-    time; None if nothing is found in `seconds`."""
+    when the pins leave none (which CP-SAT proves quickly) or none is found in half the time left,
+    the last 1, 3, 7, ... pinned go free in turn; None if nothing is found in `seconds`."""
     deadline = time.monotonic() + seconds
     order = list(pinned)  # the order they were pinned in
     kept = len(order)
