@@ -11,7 +11,7 @@ import pytest
 
 import constraints.load as load_rules
 from datasets.load_generator import generate_load
-from models import Scenario, SolveParameters
+from models import SolveParameters
 from models.load import LoadProblem, LoadSolution
 from solver.load.bounds import room
 from solver.load.columns import ColumnGeneration, TeacherLoads, loads_in
@@ -21,14 +21,10 @@ from solver.load.greedy import greedy_load
 from solver.load.local_search import anneal
 from solver.load.solve import TIGHT_ROOM, TIGHT_WEIGHT, _complete, _kept, _only, _shares, _tight
 from tests.load_factory import tiny_problem
+from tests.test_load_columns import _rest
 
 LARGEST = load_rules.largest_deviation.NAME
 GENERATED = generate_load(teachers=40, sections=200, seed=3)
-
-
-def _rest(problem: LoadProblem) -> dict[str, int]:
-    weights = load_rules.weights_for(problem, Scenario())
-    return {name: weight for name, weight in weights.items() if name != LARGEST}
 
 
 def _largest(problem: LoadProblem, solution: LoadSolution) -> int:

@@ -29,7 +29,12 @@ def static_bound(problem: LoadProblem, weights: dict[str, int]) -> int:
 def _total_deviation(problem: LoadProblem) -> int:
     """Every item is taught, so the loads add up to the hours: the gaps add up to at least the
     difference between all targets and all hours."""
-    return abs(sum(problem.target(t) for t in problem.teachers) - sum(item.hours for item in problem.items))
+    return abs(_surplus(problem))
+
+
+def _surplus(problem: LoadProblem) -> int:
+    """All targets less all hours: what the teachers' gaps to target add up to."""
+    return sum(problem.target(t) for t in problem.teachers) - sum(item.hours for item in problem.items)
 
 
 def _courses_prepared(problem: LoadProblem) -> int:
@@ -71,6 +76,4 @@ def room(problem: LoadProblem, cap: int) -> float:
     limit, and single moves rarely fit."""
     if not problem.teachers:
         return math.inf
-    targets = sum(problem.target(teacher) for teacher in problem.teachers)
-    gap = targets - sum(item.hours for item in problem.items)
-    return cap - gap / len(problem.teachers)
+    return cap - _surplus(problem) / len(problem.teachers)

@@ -385,12 +385,13 @@ def _solve_part(
     the annealing has all the time."""
     known = static_bound(part.problem, weights)
     annealing_share = ANNEALING_SHARE if alone else 1.0
-    # The LP adds nothing to the mean gap.
-    if alone and time_limit >= SHORTEST_STEP and set(weights) - {LARGEST}:
+    dives = tight and time_limit >= SHORTEST_DIVE
+    # The LP adds nothing to the mean gap; a dive works it out itself.
+    if alone and not dives and time_limit >= SHORTEST_STEP and set(weights) - {LARGEST}:
         began = time.monotonic()
         known = max(known, relaxation_bound(part.problem, weights, cap, time_limit * RELAXATION_SHARE) or 0)
         time_limit -= time.monotonic() - began
-    if tight and time_limit >= SHORTEST_DIVE:
+    if dives:
         # Annealed first, so that a dive that does not end in time leaves something; then the dive
         # (CP-SAT completing it from its deepest pins if it did not get to the end), and the
         # annealing again from the best with what is left.
