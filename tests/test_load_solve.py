@@ -3,10 +3,25 @@ the registrar's words, and a distribution reaches the lesson timetable."""
 
 from __future__ import annotations
 
+import time
+
+import pytest
+
 import constraints.load as load_rules
+import solver.load.solve as solve_module
 from datasets.load_generator import generate_load
-from models import LessonProblem, LessonRoom, Scenario, Section, SolveParameters, SolveStatus, TimeGrid
+from models import (
+    Evaluation,
+    LessonProblem,
+    LessonRoom,
+    Scenario,
+    Section,
+    SolveParameters,
+    SolveStatus,
+    TimeGrid,
+)
 from models.load import LoadItem, LoadProblem, LoadTeacher
+from solver.engine import Clock
 from solver.load.apply import apply_to_lessons
 from solver.load.bounds import static_bound
 from solver.load.components import split
@@ -174,3 +189,44 @@ def test_an_hour_less_is_found_or_proven_impossible_by_cp_sat() -> None:
             assert load_rules.evaluate(part.problem, within, only).total <= deviation - 1
             lowered += 1
     assert lowered >= 3
+
+
+def test_the_search_leaves_the_final_check_its_time_and_starts_no_bounds_process_it_cannot_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem = generate_load(teachers=20, sections=80, seed=6)
+    slow = 0.4  # a check this slow (the 3,000-teacher year's takes 0.8 s)
+    evaluate = load_rules.evaluate
+
+    def slow_evaluate(checked: LoadProblem, *args: object, **kwargs: object) -> Evaluation:
+        if checked is problem:  # the whole year's checks, not the parts' greedy plans
+            time.sleep(slow)
+        return evaluate(checked, *args, **kwargs)  # type: ignore[arg-type]
+
+    clocks: list[Clock] = []
+    first_phase = solve_module._first_phase
+
+    def recording(parts: object, starts: object, clock: Clock, *rest: object) -> object:
+        clocks.append(clock)
+        return first_phase(parts, starts, clock, *rest)  # type: ignore[arg-type]
+
+    started: list[float] = []
+
+    class Beside(solve_module.BoundsBeside):
+        def __init__(self, *args: object) -> None:
+            started.append(args[3])  # type: ignore[arg-type]
+            super().__init__(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load_rules, "evaluate", slow_evaluate)
+    monkeypatch.setattr(solve_module, "_first_phase", recording)
+    monkeypatch.setattr(solve_module, "BoundsBeside", Beside)
+    two_workers = SolveParameters(time_limit=3.0, workers=2, seed=0)
+    outcome = solve_load(problem, two_workers)
+    assert outcome.evaluation is not None and outcome.evaluation.feasible
+    assert two_workers.time_limit - clocks[0].limit >= 2 * slow  # twice the first check, kept back
+    assert not started  # under 2 s would be left to it: it would still be loading
+    clocks.clear()
+    monkeypatch.setattr(load_rules, "evaluate", evaluate)
+    outcome = solve_load(problem, SolveParameters(time_limit=6.0, workers=2, seed=0))
+    assert outcome.evaluation is not None and outcome.evaluation.feasible
+    assert started and started[0] >= solve_module.SHORTEST_BESIDE
