@@ -123,6 +123,40 @@ def test_a_trade_is_found_when_no_single_move_fits() -> None:
     assert found.loads(problem) == start.loads(problem)
 
 
+def test_a_course_is_handed_over_whole_when_no_trade_of_single_items_fits() -> None:
+    """Two teachers held at exactly 90 h, Arman fixed on a PHY101 lecture and holding two 30-h PHY102
+    practices, Bota a PHY102 lecture and a 60-h PHY101 practice: each prepares both courses, and no
+    single item can move or be traded (30 h against 60 h), so only Arman handing both practices over
+    for the 60-h one leaves each a single course."""
+    teachers = tuple(
+        LoadTeacher(
+            index=t, name=name, department="Physics", rank="lecturer", norm=90,
+            qualifications=frozenset({("PHY101", ""), ("PHY102", "")}), languages=frozenset({"Russian"}),
+        )
+        for t, name in enumerate(("Arman", "Bota"))
+    )  # fmt: skip
+    items = tuple(
+        LoadItem(index=i, name=name, course=name[:6], component=component, language="Russian",
+                 hours=hours, fixed=fixed, department="Physics")
+        for i, (name, component, hours, fixed) in enumerate(
+            (("PHY101 L1", "lecture", 30, (0,)), ("PHY102 P1", "practice", 30, ()),
+             ("PHY102 P2", "practice", 30, ()), ("PHY102 L1", "lecture", 30, ()),
+             ("PHY101 P1", "practice", 60, ()))
+        )
+    )  # fmt: skip
+    problem = LoadProblem(name="handover", teachers=teachers, items=items)
+    start = LoadSolution(problem_name="handover", teachers=((0,), (0,), (0,), (1,), (1,)))
+    weights = _rest(load_rules.weights_for(problem, Scenario()))
+    before = load_rules.evaluate(problem, start, _only(weights)).total
+    found, cost = anneal(problem, weights, 0, start, 0.2, seed=0)
+    assert found.teachers == ((0,), (1,), (1,), (1,), (0,))
+    assert (
+        cost
+        == load_rules.evaluate(problem, found, _only(weights)).total
+        == before - 2 * weights[load_rules.courses_prepared.NAME]
+    )
+
+
 def test_annealing_keeps_the_settled_deviation_fixed_items_and_co_teaching() -> None:
     problem = generate_load(teachers=40, sections=200, seed=3)
     kept = 0

@@ -1,9 +1,10 @@
-"""Simulated annealing over a load part, compiled with numba: items move between teachers, or two
-teachers trade items.
+"""Simulated annealing over a load part, compiled with numba: items move between teachers, two
+teachers trade items, or one hands a whole course over to another and takes hours back.
 
 Every criterion is a sum over teachers (load, terms, courses, wishes), over items (unwanted courses,
-last year's teachers) or over lectures (split streams), so a move changes the cost of two teachers,
-one or two items and at most two lectures; each is priced in constant time from running totals.
+last year's teachers) or over lectures (split streams), so a move or trade changes the cost of two
+teachers, one or two items and at most two lectures, each priced in constant time from running
+totals (a handover: two teachers and the items and lectures it moves).
 Teachers stay within their limits (and within the largest deviation already settled) at every
 step, so every distribution the search keeps is feasible. Items with fixed teachers or several
 teachers stay as they are. On departments packed tight (every teacher near a limit) almost no
@@ -24,6 +25,7 @@ from solver.engine import STOP_POLL, stopped
 
 TEMPERATURES = (3.0, 0.3)  # from and to, in objective units (a change from last year is 3); findings
 BALANCING_TEMPERATURES = (3.0, 0.3)  # in hours beyond the deviation sought
+HANDOVER = 0.1  # of the second phase's proposals: a whole course handed over (0.03 and 0.3 the same)
 CHUNK_SECONDS = 0.01  # one compiled call between looks at the clock (budgets are often under a second)
 NO_REACH = -1
 
@@ -392,6 +394,12 @@ def _anneal(
         other = candidate_list[first + int(np.random.random() * (last - first))]
         if other == holder:
             continue
+        if reach < 0 and np.random.random() < HANDOVER:
+            cost, best = _hand_over(
+                i, other, temperature, cost, best, best_list, can, priced,
+                team_pointer, team_list, least, most, stream_of, lecture_item, totals, items, teachers,
+            )  # fmt: skip
+            continue
         back = -1
         if not (_fits(holder, -s, load, least, most) and _fits(other, s, load, least, most)):
             # A trade: the other teacher's items from a random place on, the first that fits.
@@ -424,7 +432,7 @@ def _anneal(
             after += priced[back, holder]
         after += _local(holder, other, k1, k2, *around)
         delta = after - before
-        if delta <= 0 or np.random.random() < np.exp(-delta / temperature):
+        if _accepted(delta, temperature):
             cost += delta
             if reach >= 0:
                 over += max(0, abs(target[holder] - load[holder]) - reach) - beyond
@@ -441,3 +449,100 @@ def _anneal(
                 _shift(back, other, team_pointer, team_list, totals, items)
             _shift(i, holder, team_pointer, team_list, totals, items)
     return cost, best, over
+
+
+@njit(cache=True, nogil=True)
+def _hand_over(
+    i, other, temperature, cost, best, best_list, can, priced,
+    team_pointer, team_list, least, most, stream_of, lecture_item, totals, items, teachers,
+):  # fmt: skip
+    """The holder of item i hands every item of its course it holds to `other`, and takes back items
+    of `other` (of courses it prepares already, or no course) whose hours keep both within their
+    limits: on departments packed tight a course leaves a teacher no other way."""
+    load, courses, stream, mine, mine_count = totals[0], totals[2], totals[4], totals[5], totals[6]
+    share, course = items[0], items[2]
+    c = course[i]
+    holder = team_list[team_pointer[i]]
+    if c < 0:
+        return cost, best
+    given = np.empty(mine_count[holder], dtype=np.int64)
+    hours = 0
+    n_given = 0
+    for step in range(mine_count[holder]):
+        g = mine[holder, step]
+        if course[g] == c:
+            if not can[g, other]:
+                return cost, best
+            given[n_given] = g
+            n_given += 1
+            hours += share[g]
+    # Hours to take back: the holder stays within its limits, and so does the other teacher.
+    low = max(least[holder] - (load[holder] - hours), load[other] + hours - most[other])
+    high = min(most[holder] - (load[holder] - hours), load[other] + hours - least[other])
+    if low > high:
+        return cost, best
+    taken = np.empty(mine_count[other], dtype=np.int64)
+    n_taken = 0
+    back = 0
+    held = mine_count[other]
+    offset = int(np.random.random() * held) if held else 0
+    for step in range(held):
+        if back >= low:
+            break
+        b = mine[other, (offset + step) % held]
+        k = course[b]
+        if k == c or not can[b, holder] or (k >= 0 and courses[holder, k] == 0):
+            continue
+        if back + share[b] <= high:
+            taken[n_taken] = b
+            n_taken += 1
+            back += share[b]
+    if back < low or back > high:
+        return cost, best
+    lectures = np.empty(n_given + n_taken, dtype=np.int64)
+    n_lectures = 0
+    for j in range(n_given + n_taken):
+        item = given[j] if j < n_given else taken[j - n_given]
+        k = stream_of[item]
+        if k >= 0:
+            seen = False
+            for m in range(n_lectures):
+                if lectures[m] == k:
+                    seen = True
+            if not seen:
+                lectures[n_lectures] = k
+                n_lectures += 1
+    w_split = teachers[5][4]
+    before = _local(holder, other, -1, -1, totals, teachers, lecture_item, team_pointer, team_list)
+    for m in range(n_lectures):
+        before += _lecture_cost(lectures[m], lecture_item, team_pointer, team_list, stream, w_split)
+    for j in range(n_given):
+        before += priced[given[j], holder]
+        _shift(given[j], other, team_pointer, team_list, totals, items)
+    for j in range(n_taken):
+        before += priced[taken[j], other]
+        _shift(taken[j], holder, team_pointer, team_list, totals, items)
+    after = _local(holder, other, -1, -1, totals, teachers, lecture_item, team_pointer, team_list)
+    for m in range(n_lectures):
+        after += _lecture_cost(lectures[m], lecture_item, team_pointer, team_list, stream, w_split)
+    for j in range(n_given):
+        after += priced[given[j], other]
+    for j in range(n_taken):
+        after += priced[taken[j], holder]
+    if not _accepted(after - before, temperature):
+        for j in range(n_taken):
+            _shift(taken[j], other, team_pointer, team_list, totals, items)
+        for j in range(n_given):
+            _shift(given[j], holder, team_pointer, team_list, totals, items)
+        return cost, best
+    cost += after - before
+    if cost < best:
+        best = cost
+        best_list[:] = team_list
+    return cost, best
+
+
+@njit(cache=True, nogil=True)
+def _accepted(delta, temperature):
+    """Metropolis: every step down or level, a step up with probability exp(-delta / temperature)."""
+    return delta <= 0 or np.random.random() < np.exp(-delta / temperature)
