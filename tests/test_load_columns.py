@@ -143,6 +143,27 @@ def test_column_generation_beats_the_lp_and_holds_below_proven_optima() -> None:
     assert proven >= 1 and better >= 3
 
 
+def test_the_parts_bounds_are_heard_part_by_part_and_a_process_stopped_early_keeps_them() -> None:
+    parts = PARTS[:3]
+    rest = _rest(parts[0][0])
+    heard: list[list[int]] = []
+    bounds = part_bounds(parts, rest, None, 4.0, heard.append)
+    assert len(heard) >= len(parts) and heard[-1] == bounds  # each LP, then each generation
+    assert all(
+        now >= then
+        for before, after in itertools.pairwise(heard)
+        for then, now in zip(before, after, strict=True)
+    )
+    assert heard[len(parts) - 1] == [relaxation_prices(part, rest, None)[0] for part, _ in parts]
+    # Beside the search, stopped as soon as a part's LP is in, the bounds sent so far come back.
+    beside = BoundsBeside(parts, rest, None, 20.0)
+    waited = time.monotonic()
+    while not beside.received and time.monotonic() - waited < 20:
+        time.sleep(0.01)
+    kept = beside.collect(0.0)
+    assert kept is not None and len(kept[1]) == len(parts) and kept[1][0] > 0
+
+
 def test_the_bounds_beside_the_search_come_from_another_process_as_they_would_here() -> None:
     parts = PARTS[:3]
     rest = _rest(parts[0][0])

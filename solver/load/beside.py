@@ -4,8 +4,8 @@ the core that the annealing, single-threaded, leaves idle.
 The process is a fresh interpreter running this module (not a fork of a process that may hold
 solver threads, nor a re-import of the caller's main module); the parts go in through a file and
 the bounds come back pickled through a pipe, the largest deviation's each time a proof raises it
-(every message is proven on its own, so the search can use one at once and a process stopped
-early loses nothing it sent).
+and the parts' bounds after each part's LP and column generation (every message is proven on its
+own, so the search can use one at once and a process stopped early loses nothing it sent).
 """
 
 from __future__ import annotations
@@ -123,7 +123,11 @@ def main(path: str) -> None:
         largest = list(proven)
         if reached:
             largest = largest_bound(problems, reached, proven, (deadline - time.time()) * LARGEST_SHARE)
-        result = (largest, part_bounds(parts, weights, cap, deadline - time.time()))
+
+        def sent(so_far: list[int]) -> None:  # each part's bounds as they come
+            _send((largest, so_far))
+
+        result = (largest, part_bounds(parts, weights, cap, deadline - time.time(), sent))
     _send(result)
 
 

@@ -557,20 +557,31 @@ def column_bound(
 
 
 def part_bounds(
-    parts: list[tuple[LoadProblem, LoadSolution]], weights: dict[str, int], cap: int | None, seconds: float
+    parts: list[tuple[LoadProblem, LoadSolution]],
+    weights: dict[str, int],
+    cap: int | None,
+    seconds: float,
+    found: Callable[[list[int]], None] | None = None,
 ) -> list[int]:
     """Per part (its problem and a distribution within `cap`), the better of the LP bound and column
     generation's from the LP's prices, in `seconds` in all: first every part's LP (a fraction of a
     second each), then column generation, each part in proportion to its size, what a part leaves
-    going to the next. A part whose LP does not finish keeps 0."""
+    going to the next. A part whose LP does not finish keeps 0; `found` hears the bounds so far
+    after each part's LP and each part's generation."""
     deadline = time.monotonic() + seconds
     sizes = [part_size(problem) for problem, _ in parts]
-    relaxed = []
+    relaxed: list[tuple[int, dict[int, float]] | None] = [None] * len(parts)
+    bounds = [0] * len(parts)
     for position, (problem, _) in enumerate(parts):
         left = deadline - time.monotonic()
+        if left <= 0:
+            break
         share = left * sizes[position] / sum(sizes[position:])
-        relaxed.append(relaxation_prices(problem, weights, cap, max(share, left / 2)) if left > 0 else None)
-    bounds = [relaxation[0] if relaxation is not None else 0 for relaxation in relaxed]
+        relaxed[position] = relaxation = relaxation_prices(problem, weights, cap, max(share, left / 2))
+        if relaxation is not None:
+            bounds[position] = relaxation[0]
+            if found is not None:
+                found(list(bounds))
     for position, ((problem, start), relaxation) in enumerate(zip(parts, relaxed, strict=True)):
         share = max(0.0, deadline - time.monotonic()) * sizes[position] / sum(sizes[position:])
         if relaxation is None or share <= 0:
@@ -578,4 +589,6 @@ def part_bounds(
         generation = ColumnGeneration(problem, weights, cap, start, relaxation[1])
         generation.run(share)
         bounds[position] = max(bounds[position], generation.bound() or 0)
+        if found is not None:
+            found(list(bounds))
     return bounds
