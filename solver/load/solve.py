@@ -117,11 +117,12 @@ def solve_load(
     # Phase 2: everything else, the largest deviation held.
     cap = largest if largest_weight else None
     beside = None
-    if parameters.workers >= 2 and set(rest) and search.remaining() - BESIDE_MARGIN >= SHORTEST_BESIDE:
+    beside_time = search.remaining() - BESIDE_MARGIN
+    if parameters.workers >= 2 and set(rest) and beside_time >= SHORTEST_BESIDE:
         # The LP and column generation bounds run on the core the annealing leaves idle.
         from_first = [(part.problem, first.solution) for part, first in zip(parts, firsts, strict=True)]
         reached = ([first.objective for first in firsts], [first.bound for first in firsts])
-        beside = BoundsBeside(from_first, rest, cap, search.remaining() - BESIDE_MARGIN, reached)
+        beside = BoundsBeside(from_first, rest, cap, beside_time, reached)
     progress = _Running(
         record,
         clock,
