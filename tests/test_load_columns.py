@@ -109,6 +109,68 @@ def test_the_teachers_prices_add_up_to_the_checkers_total() -> None:
     assert checked >= 10
 
 
+def _course_in_both_terms() -> tuple[LoadProblem, LoadSolution, int, list[int]]:
+    """An 11-teacher department of the 300-teacher year with two class courses in both terms, its
+    greedy plan, and a teacher able to take items of both courses in both terms with those items."""
+    part = split(generate_load(teachers=300, sections=1500, seed=1))[5].problem
+    terms: dict[str, set[int]] = {}
+    for item in part.items:
+        if item.is_class:
+            terms.setdefault(item.course, set()).add(item.term)
+    both = {course for course, seen in terms.items() if len(seen) == 2}
+    for teacher in range(len(part.teachers)):
+        able = [i for i, candidates in enumerate(part.candidates) if teacher in candidates]
+        spanned = {(part.items[i].course, part.items[i].term) for i in able if part.items[i].course in both}
+        if len(spanned) == 4:
+            return part, greedy_load(part), teacher, able
+    raise AssertionError("the generated department has no teacher for both courses in both terms")
+
+
+def test_a_course_given_in_both_terms_is_prepared_once_and_priced_so() -> None:
+    part, plan, _, _ = _course_in_both_terms()
+    rest = _rest(part)
+    assert load_rules.evaluate(part, plan).feasible
+    # The plan gives someone such a course in one term only (charged half its preparation before).
+    loads = loads_in(part, plan)
+    columns = LoadColumns(part, rest, None)
+    assert any(
+        0 < sum(bool(set(load) & set(group.items)) for group in course.groups) < 2
+        for teacher, load in zip(columns.loads, loads, strict=True)
+        for course in teacher.joined
+    )
+    priced = columns.constant + sum(
+        teacher.cost(load) for teacher, load in zip(columns.loads, loads, strict=True)
+    )
+    assert priced == load_rules.evaluate(part, plan, _only(rest)).total
+
+
+def test_a_teachers_cheapest_load_over_courses_in_both_terms_is_the_least_over_every_load() -> None:
+    part, _, teacher, able = _course_in_both_terms()
+    rest = _rest(part)
+    rng = random.Random(5)
+    spanning = [i for i in able if part.items[i].is_class]
+    shorter = 0
+    for _ in range(12):
+        items = sorted(rng.sample(spanning, min(len(spanning), 11)))
+        loads = TeacherLoads(part, teacher, items, rest, None)
+        term_by_term = TeacherLoads(part, teacher, items, rest, None, exact=False)
+        prices = {i: rng.uniform(0, 80) for i in items}
+        best = min(
+            loads.cost(chosen) - sum(prices[i] for i in chosen)
+            for size in range(len(items) + 1)
+            for chosen in itertools.combinations(items, size)
+            if loads.least <= sum(part.items[i].share for i in chosen) <= loads.most
+        )
+        cheapest = loads.cheapest(prices)
+        assert cheapest is not None and abs(cheapest[0] - best) < 1e-6
+        assert abs(loads.cost(cheapest[1]) - sum(prices[i] for i in cheapest[1]) - best) < 1e-6
+        # Term by term the price is a bound still, below the least when a course is split.
+        relaxed = term_by_term.cheapest(prices)
+        assert relaxed is not None and relaxed[0] <= best + 1e-6
+        shorter += relaxed[0] < best - 1e-6
+    assert shorter >= 1
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.floats(min_value=-100, max_value=100), min_size=5, max_size=5))
 def test_any_prices_give_a_lower_bound(prices: list[float]) -> None:

@@ -10,14 +10,19 @@ restricted master LP over the loads found so far (GLOP), held within a box aroun
 met, starting from the LP bound's own prices; the bound is the best Lagrangian value met, worked
 out in plain arithmetic.
 
-Per teacher, a load is priced as the checkers do, except where a course's items differ in term or
-kind, where it is priced lower (still a bound): a course with items in both terms costs half its
-preparation in each term, a wish is met by any item of its course and term, a lecture whose
-practices fall in another term is never split, and a co-taught lecture is never split.
+Per teacher, a load is priced as the checkers do, except where a course's items differ in kind or a
+stream in term, where it is priced lower (still a bound): a lecture whose practices fall in another
+term is never split, and a co-taught lecture is never split. A course with items in both terms is
+prepared (and a wish for it met) once: the programme, term by term, charges each term's items half
+the preparation and the whole wish, which is less than their due when a load takes the course in
+one term only (or a wished one in both); the cheapest load then branches on such a course (taken
+at its whole price, or left) until the load found is charged its due (findings: on the 300-teacher
+year's largest department the bound rose 1,517 to 1,536).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import time
 from collections import defaultdict
@@ -37,6 +42,7 @@ ROUNDING = 1e-6  # what the bound may lose to floating point before it is rounde
 IMPROVING = 1e-6  # reduced cost below which a load joins the master
 BOX = 0.3  # how far a round's prices may stray from the best met, in objective units
 GLOP_WARM = "use_preprocessing: false"
+BRANCHES = 64  # programmes at most per teacher and prices, branching on courses given in both terms
 
 
 @dataclass
@@ -45,14 +51,33 @@ class _Group:
 
     items: list[int] = field(default_factory=list)
     setup: float = 0.0  # preparing the course, less a wish met
+    prepared: bool = False  # taking any of the items prepares the course
+    wished: bool = False  # taking any of the items meets a wish
+
+
+@dataclass
+class _Joined:
+    """A course a teacher may take in both terms, prepared (and wished for) once."""
+
+    groups: list[_Group]
+    setup: float  # its due, however many terms it is taken in
+    stages: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))  # its items' stages
 
 
 class TeacherLoads:
     """One teacher's possible loads in a part and their exact cheapest at given item prices."""
 
     def __init__(
-        self, problem: LoadProblem, teacher: int, items: list[int], weights: dict[str, int], cap: int | None
+        self,
+        problem: LoadProblem,
+        teacher: int,
+        items: list[int],
+        weights: dict[str, int],
+        cap: int | None,
+        exact: bool = True,
     ):
+        """`exact`: courses in both terms priced at their due (else term by term: lower, and quicker
+        to price; a bound still)."""
         person = problem.teachers[teacher]
         self.problem, self.teacher, self.items = problem, teacher, items
         weight = weights.get
@@ -94,10 +119,18 @@ class TeacherLoads:
             terms_of[course].add(term)
         for (course, _), group in self.groups.items():
             kinds = {entries[i].is_class for i in group.items}
-            if kinds == {True} and all(entries[i].share > 0 for i in group.items):
-                group.setup += prepare / len(terms_of[course])
-            if course in wished and all(entries[i].share > 0 for i in group.items):
-                group.setup -= wish
+            whole = all(entries[i].share > 0 for i in group.items)
+            group.prepared = kinds == {True} and whole
+            group.wished = course in wished and whole
+            group.setup = prepare * group.prepared / len(terms_of[course]) - wish * group.wished
+        # Courses in both terms whose two groups are charged alike: priced at their due (see `cheapest`).
+        self.joined: list[_Joined] = []
+        for course, terms in terms_of.items() if exact else ():
+            both = [self.groups[course, term] for term in sorted(terms)]
+            flags = {(group.prepared, group.wished) for group in both}
+            if len(both) == 2 and len(flags) == 1 and flags != {(False, False)}:
+                due = prepare * both[0].prepared - wish * both[0].wished
+                self.joined.append(_Joined(both, due))
         # A single-teacher lecture is split unless its teacher takes one of its practices (same group).
         self.split_practices: dict[int, list[int]] = {}
         if self.w_split:
@@ -134,12 +167,19 @@ class TeacherLoads:
         for group in self.groups.values():
             if chosen & set(group.items):
                 value += group.setup
+        for course in self.joined:
+            value += self._shortfall(course, chosen)
         for lecture, practices in self.split_practices.items():
             if lecture in chosen and not chosen & set(practices):
                 value += self.w_split
         first = sum(entries[i].share for i in chosen if entries[i].term == 1)
         second = sum(entries[i].share for i in chosen if entries[i].term == 2)
         return value + self._ends(first, second)
+
+    def _shortfall(self, course: _Joined, chosen: set[int]) -> float:
+        """What the programme's term-by-term charges for a course in both terms fall short of its due."""
+        taken = [group for group in course.groups if chosen & set(group.items)]
+        return course.setup - sum(group.setup for group in taken) if taken else 0.0
 
     def _ends(self, first: float, second: float) -> float:
         return self.w_terms * max(0, abs(first - second) - self.tolerance) + self.w_total * abs(
@@ -189,21 +229,83 @@ class TeacherLoads:
             ],
             dtype=np.float64,
         )
+        for course in self.joined:
+            course.stages = np.isin(self.stage_item, [i for group in course.groups for i in group.items])
         # What `restrict` starts from.
         self.open_base: np.ndarray = self.stage_base.copy()
+        self.decisions: np.ndarray | None = None  # the programme's choices, per stage, table and hours
         self.open_forced: np.ndarray = self.stage_forced.copy()
 
     def cheapest(self, prices: dict[int, float] | np.ndarray) -> tuple[float, list[int]] | None:
         """The least price of a load within the teacher's limits, and one such load; None when the
-        teacher has none (the forced items alone break a limit)."""
+        teacher has none (the forced items alone break a limit).
+
+        Best first over courses in both terms: a load the programme charges less than its due for
+        such a course splits the search into loads taking the course (charged its due up front, its
+        items nothing more) and loads leaving it. Past BRANCHES programmes the least open charge is
+        returned (still a bound) with the best load found."""
         if self.most < self.least:
             return None
         if isinstance(prices, dict):
             prices = _dense(prices, len(self.problem.items))
         costs = self.stage_base - np.where(self.stage_item >= 0, prices[np.maximum(self.stage_item, 0)], 0.0)
+        root = self._programme_least(costs, self.setup)
+        if root is None or not self.joined:
+            return root
+        best: tuple[float, list[int]] = (math.inf, root[1])
+        # charge, order, courses taken, courses left, load
+        waiting: list[tuple[float, int, tuple[int, ...], tuple[int, ...], list[int]]] = [
+            (root[0], 0, (), (), root[1])
+        ]
+        programmes = 1
+        while waiting:
+            charge, _, taken, left, load = heapq.heappop(waiting)
+            if charge >= best[0] - ROUNDING:
+                break
+            due = self.cost(load) - float(prices[load].sum())
+            if due < best[0]:
+                best = (due, load)
+            settled = set(taken) | set(left)
+            chosen = set(load)
+            short = next(
+                (
+                    k
+                    for k, course in enumerate(self.joined)
+                    if k not in settled and self._shortfall(course, chosen) > ROUNDING
+                ),
+                None,
+            )
+            if short is None or charge >= best[0] - ROUNDING:
+                continue
+            if programmes + 2 > BRANCHES:
+                return min(best[0], charge), best[1]
+            for branch in ((*taken, short), left), (taken, (*left, short)):
+                found = self._branch(costs, *branch)
+                programmes += 1
+                if found is not None:
+                    heapq.heappush(waiting, (found[0], programmes, *branch, found[1]))
+        return best
+
+    def _branch(
+        self, costs: np.ndarray, taken: Sequence[int], left: Sequence[int]
+    ) -> tuple[float, list[int]] | None:
+        """The programme's least with the courses `taken` charged their due up front and `left` out."""
+        costs, setup, due = costs.copy(), self.setup.copy(), 0.0
+        for k in taken:
+            setup[self.joined[k].stages] = 0.0
+            due += self.joined[k].setup
+        for k in left:
+            costs[self.joined[k].stages] = np.inf
+        found = self._programme_least(costs, setup)
+        return None if found is None else (found[0] + due, found[1])
+
+    def _programme_least(self, costs: np.ndarray, setup: np.ndarray) -> tuple[float, list[int]] | None:
         (first, first_end), (second, second_end) = self.bounds
+        if self.decisions is None:
+            # Kept between calls: a fresh table of this size is mapped and zeroed by the system each time.
+            self.decisions = np.empty((len(self.op), 4, self.hours + 1), dtype=np.int8)
         value, _, _, taken = _cheapest(
-            self.op, self.stage_item, self.stage_share, self.stage_forced, costs, self.setup,
+            self.op, self.stage_item, self.stage_share, self.stage_forced, costs, setup, self.decisions,
             first, first_end, second, second_end, self.hours, max(self.least, 0), self.most,
             self.target, self.w_terms, self.tolerance, self.w_total,
         )  # fmt: skip
@@ -324,13 +426,13 @@ def _trace(op, item, share, first, last, decisions, h, taken, count):
 
 @njit(cache=True, nogil=True)
 def _cheapest(
-    op, item, share, forced, costs, setup, first_begin, first_end, second_begin, second_end, hours,
+    op, item, share, forced, costs, setup, decisions, first_begin, first_end, second_begin, second_end, hours,
     least, most, target, w_terms, tolerance, w_total,
 ):  # fmt: skip
     """The least price of a load with total hours in [least, most] over the two terms, each term's
-    table by `_term`, with the term balance and the deviation from target; and the load."""
+    table by `_term`, with the term balance and the deviation from target; and the load.
+    `decisions` (stages x 4 x hours + 1) is scratch, overwritten."""
     size = hours + 1
-    decisions = np.zeros((len(op), 4, size), dtype=np.int8)
     first = _term(op, item, share, forced, costs, setup, first_begin, first_end, size, decisions)
     second = _term(op, item, share, forced, costs, setup, second_begin, second_end, size, decisions)
     best, best_one, best_two = np.inf, -1, -1
@@ -354,13 +456,15 @@ def _cheapest(
 class LoadColumns:
     """The part's teachers' loads, and the bound their prices give."""
 
-    def __init__(self, problem: LoadProblem, weights: dict[str, int], cap: int | None):
+    def __init__(self, problem: LoadProblem, weights: dict[str, int], cap: int | None, exact: bool = True):
         self.problem = problem
         mine: dict[int, list[int]] = defaultdict(list)
         for item, candidates in zip(problem.items, problem.candidates, strict=True):
             for teacher in dict.fromkeys(candidates):
                 mine[teacher].append(item.index)
-        self.loads = [TeacherLoads(problem, t.index, mine[t.index], weights, cap) for t in problem.teachers]
+        self.loads = [
+            TeacherLoads(problem, t.index, mine[t.index], weights, cap, exact) for t in problem.teachers
+        ]
         changed = weights.get(load_rules.changes.NAME, 0)
         self.constant = changed * sum(len(dict.fromkeys(item.previous)) for item in problem.items)
 
@@ -404,11 +508,13 @@ class ColumnGeneration:
         prices: dict[int, float] | None = None,
         box: float = BOX,
         stabilise: bool = True,
+        exact: bool = True,
     ):
         """`start`: a distribution whose loads seed the master; without `stabilise` the prices stay
-        within the box around `prices` (the feasibility question: every shortfall costs the box)."""
+        within the box around `prices` (the feasibility question: every shortfall costs the box);
+        `exact`: see `TeacherLoads`."""
         self.problem, self.box, self.stabilise = problem, box, stabilise
-        self.loads = LoadColumns(problem, weights, cap)
+        self.loads = LoadColumns(problem, weights, cap, exact)
         self.solver = pywraplp.Solver.CreateSolver("GLOP")
         # Without presolve GLOP starts each round from the last round's basis (the master only gains
         # columns and moves its box): three times as many rounds a second (findings).

@@ -29,6 +29,7 @@ DIVE_RETRIES = 5  # steps a dive may undo
 DIVE_GENERATING = 1 / 3  # of a dive's time, for column generation before it
 DIVE_BOX = 1.0  # the box of the generation before a dive (1 beats 0.3 there: findings)
 SHORT_COST = 1000.0  # in a dive's master, of an item short of a teacher or with one too many
+DIVE_EXACT = False  # courses in both terms priced term by term: twice the rounds, better dives (findings)
 
 
 class Dive:
@@ -183,7 +184,7 @@ def dive_part(
     relaxation = relaxation_prices(problem, weights, cap, seconds * DIVE_GENERATING)
     if relaxation is None:
         return {}, 0
-    generation = ColumnGeneration(problem, weights, cap, start, relaxation[1], box=DIVE_BOX)
+    generation = ColumnGeneration(problem, weights, cap, start, relaxation[1], box=DIVE_BOX, exact=DIVE_EXACT)
     generation.run(max(0.0, generating - time.monotonic()))
     bound = max(relaxation[0], generation.bound() or 0)
     if generation.impossible:
