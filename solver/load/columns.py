@@ -329,33 +329,37 @@ PLAIN, GROUP_START, GROUP_ITEM, GROUP_END, LECTURE, PRACTICE, STREAM_END = range
 @njit(cache=True, nogil=True)
 def _term(op, item, share, forced, costs, setup, first, last, size, decisions):
     """One term's least cost per exact hours (table 0 after the last stage); `decisions[stage,
-    table, h]` says where each entry came from."""
+    table, h]` says where each entry came from. The tables are updated in place, hours falling (an
+    entry reads its own hours and fewer), and only up to the hours the stages so far can reach."""
     tables = np.full((4, size), np.inf)
     tables[0, 0] = 0.0
+    reach = 0
     for stage in range(first, last):
         kind, q, c, f = op[stage], share[stage], costs[stage], forced[stage]
         cost_open = c + setup[stage]  # taking the course's first item pays its preparation
-        old = tables.copy()
         chosen = decisions[stage]
         chosen[:, :] = 0
         if kind == GROUP_START:
             tables[1, :] = np.inf
             continue
         if kind == GROUP_END:
-            for h in range(size):
-                if old[1, h] < old[0, h]:
-                    tables[0, h], chosen[0, h] = old[1, h], 1
+            for h in range(reach + 1):
+                if tables[1, h] < tables[0, h]:
+                    tables[0, h], chosen[0, h] = tables[1, h], 1
             continue
         if kind == STREAM_END:
-            for h in range(size):
-                best, code = old[1, h], 0
-                if old[2, h] + c < best:  # the lecture alone: the split (its cost slot holds it)
-                    best, code = old[2, h] + c, 1
-                if old[3, h] < best:
-                    best, code = old[3, h], 2
+            for h in range(reach + 1):
+                best, code = tables[1, h], 0
+                if tables[2, h] + c < best:  # the lecture alone: the split (its cost slot holds it)
+                    best, code = tables[2, h] + c, 1
+                if tables[3, h] < best:
+                    best, code = tables[3, h], 2
                 tables[1, h], chosen[1, h] = best, code
             continue
-        for h in range(size):
+        # An item: read from fewer hours, so in place going down (a share of 0 reads its own hours).
+        old = tables.copy() if q == 0 else tables
+        reach = min(size - 1, reach + q)
+        for h in range(reach, -1, -1):
             if kind == PLAIN:
                 keep = np.inf if f else old[0, h]
                 taken = np.inf if h < q else old[0, h - q] + c
@@ -364,13 +368,12 @@ def _term(op, item, share, forced, costs, setup, first, last, size, decisions):
                 else:
                     tables[0, h] = keep
                 continue
-            if f:
-                tables[0, h] = np.inf
             if kind == LECTURE:
-                if f:
-                    tables[1, h] = np.inf
                 from_fresh = np.inf if h < q else old[0, h - q] + cost_open
                 from_begun = np.inf if h < q else old[1, h - q] + c
+                if f:
+                    tables[0, h] = np.inf
+                    tables[1, h] = np.inf
                 if from_fresh < from_begun:
                     tables[2, h], chosen[2, h] = from_fresh, 0
                 else:
@@ -380,9 +383,11 @@ def _term(op, item, share, forced, costs, setup, first, last, size, decisions):
             # GROUP_ITEM or PRACTICE: the course begun, or (a practice) the lecture's stream.
             tables[1, h], chosen[1, h] = _cheapest_way(old[1], old[0], c, cost_open, h, q, f)
             if kind == PRACTICE:
+                tables[3, h], chosen[3, h] = _cheapest_way(old[3], old[2], c, c, h, q, f)
                 if f:
                     tables[2, h] = np.inf
-                tables[3, h], chosen[3, h] = _cheapest_way(old[3], old[2], c, c, h, q, f)
+            if f:
+                tables[0, h] = np.inf
     return tables[0]
 
 
@@ -436,12 +441,16 @@ def _cheapest(
     first = _term(op, item, share, forced, costs, setup, first_begin, first_end, size, decisions)
     second = _term(op, item, share, forced, costs, setup, second_begin, second_end, size, decisions)
     best, best_one, best_two = np.inf, -1, -1
-    for total in range(least, min(most, 2 * hours) + 1):
-        for one in range(max(0, total - hours), min(total, hours) + 1):
-            two = total - one
-            value = first[one] + second[two]
-            if value == np.inf:
+    # Only the hours each term can reach (whole items leave most of them out).
+    ones, twos = np.flatnonzero(np.isfinite(first)), np.flatnonzero(np.isfinite(second))
+    for one in ones:
+        for two in twos:
+            total = one + two
+            if total > most:
+                break
+            if total < least:
                 continue
+            value = first[one] + second[two]
             value += w_terms * max(0, abs(one - two) - tolerance) + w_total * abs(target - total)
             if value < best:
                 best, best_one, best_two = value, one, two
