@@ -233,7 +233,6 @@ class TeacherLoads:
             course.stages = np.isin(self.stage_item, [i for group in course.groups for i in group.items])
         # What `restrict` starts from.
         self.open_base: np.ndarray = self.stage_base.copy()
-        self.decisions: np.ndarray | None = None  # the programme's choices, per stage, table and hours
         self.open_forced: np.ndarray = self.stage_forced.copy()
 
     def cheapest(self, prices: dict[int, float] | np.ndarray) -> tuple[float, list[int]] | None:
@@ -301,11 +300,8 @@ class TeacherLoads:
 
     def _programme_least(self, costs: np.ndarray, setup: np.ndarray) -> tuple[float, list[int]] | None:
         (first, first_end), (second, second_end) = self.bounds
-        if self.decisions is None:
-            # Kept between calls: a fresh table of this size is mapped and zeroed by the system each time.
-            self.decisions = np.empty((len(self.op), 4, self.hours + 1), dtype=np.int8)
         value, _, _, taken = _cheapest(
-            self.op, self.stage_item, self.stage_share, self.stage_forced, costs, setup, self.decisions,
+            self.op, self.stage_item, self.stage_share, self.stage_forced, costs, setup,
             first, first_end, second, second_end, self.hours, max(self.least, 0), self.most,
             self.target, self.w_terms, self.tolerance, self.w_total,
         )  # fmt: skip
@@ -431,13 +427,13 @@ def _trace(op, item, share, first, last, decisions, h, taken, count):
 
 @njit(cache=True, nogil=True)
 def _cheapest(
-    op, item, share, forced, costs, setup, decisions, first_begin, first_end, second_begin, second_end, hours,
+    op, item, share, forced, costs, setup, first_begin, first_end, second_begin, second_end, hours,
     least, most, target, w_terms, tolerance, w_total,
 ):  # fmt: skip
     """The least price of a load with total hours in [least, most] over the two terms, each term's
-    table by `_term`, with the term balance and the deviation from target; and the load.
-    `decisions` (stages x 4 x hours + 1) is scratch, overwritten."""
+    table by `_term`, with the term balance and the deviation from target; and the load."""
     size = hours + 1
+    decisions = np.empty((len(op), 4, size), dtype=np.int8)  # `_term` fills each stage's before use
     first = _term(op, item, share, forced, costs, setup, first_begin, first_end, size, decisions)
     second = _term(op, item, share, forced, costs, setup, second_begin, second_end, size, decisions)
     best, best_one, best_two = np.inf, -1, -1
