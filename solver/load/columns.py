@@ -12,12 +12,13 @@ out in plain arithmetic.
 
 Per teacher, a load is priced as the checkers do, except where a course's items differ in kind or a
 stream in term, where it is priced lower (still a bound): a lecture whose practices fall in another
-term is never split, and a co-taught lecture is never split. A course with items in both terms is
-prepared (and a wish for it met) once: the programme, term by term, charges each term's items half
-the preparation and the whole wish, which is less than their due when a load takes the course in
-one term only (or a wished one in both); the cheapest load then branches on such a course (taken
-at its whole price, or left) until the load found is charged its due (findings: on the 300-teacher
-year's largest department the bound rose 1,517 to 1,536).
+term is never split, a co-taught lecture is never split, and a course whose items prepare it (or
+meet a wish) in one term and not in the other is priced term by term. A course with items in both
+terms alike is prepared (and a wish for it met) once: the programme, term by term, charges each
+term's items half the preparation and the whole wish, which is less than their due when a load
+takes the course in one term only (or a wished one in both); the cheapest load then branches on
+such a course (taken at its whole price, or left) until the load found is charged its due
+(findings: on the 300-teacher year's largest department the bound rose 1,517 to 1,536).
 """
 
 from __future__ import annotations

@@ -497,7 +497,7 @@ def _hand_over(
             taken[n_taken] = b
             n_taken += 1
             back += share[b]
-    if back < low or back > high:
+    if back < low:  # (never above high: an item joins only while it keeps within)
         return cost, best
     lectures = np.empty(n_given + n_taken, dtype=np.int64)
     n_lectures = 0
