@@ -216,6 +216,11 @@ def post_units(
     return terms
 
 
+# Time for pricing a fixed solution to check it against the checker: propagation alone (under a
+# second for 1,200 hearings), so a floor that a cancelled run on a loaded machine still finishes in.
+PRICING_SECONDS = 30.0
+
+
 def complete_hint(
     model: cp_model.CpModel, time_limit: float = 5.0, exact_penalties: bool = True
 ) -> float | None:

@@ -19,14 +19,11 @@ from solver.attestation.decompose import solve_by_parts
 from solver.attestation.explain import capacity_shortfalls, unplaceable_hearings
 from solver.attestation.greedy import greedy_attestation
 from solver.attestation.model import AttestationCpModel
-from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model
+from solver.engine import PRICING_SECONDS, Clock, ProgressListener, complete_hint, model_size, solve_model
 from solver.reports import close_report, open_report, recorder
 
 WHOLE_MODEL_SECONDS = 3.0  # kept back to build the whole model and price the timetable in it
 DECOMPOSITION_SHARE = 0.97  # of the time limit, for the commission-by-commission start and the bound
-# Pricing a fixed timetable is propagation alone (under a second for 1,200 hearings) and ends at its
-# first solution; the floor lets a cancelled or short run on a loaded machine still finish it.
-PRICING_SECONDS = 30.0
 
 
 @dataclass

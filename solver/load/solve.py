@@ -18,7 +18,15 @@ from dataclasses import dataclass
 import constraints.load as load_rules
 from models import Evaluation, ProgressPoint, Scenario, SolveParameters, SolveReport, SolveStatus
 from models.load import LoadProblem, LoadSolution
-from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model, stopped
+from solver.engine import (
+    PRICING_SECONDS,
+    Clock,
+    ProgressListener,
+    complete_hint,
+    model_size,
+    solve_model,
+    stopped,
+)
 from solver.load.beside import BoundsBeside, LargestBeside
 from solver.load.bounds import room, static_bound
 from solver.load.components import Part, join_solutions, part_size, split
@@ -526,7 +534,7 @@ def _price(exact: LoadCpModel, solution: LoadSolution) -> int | None:
     """
     exact.model.clear_hints()
     exact.hint(solution)
-    priced = complete_hint(exact.model, 30.0, exact_penalties=False)
+    priced = complete_hint(exact.model, PRICING_SECONDS, exact_penalties=False)
     return None if priced is None else round(priced)
 
 
