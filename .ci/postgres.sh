@@ -15,6 +15,7 @@ if [ -z "$BIN" ]; then
 fi
 as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 if [ "${1:-}" = stop ]; then
+    cd /  # the postgres user may not enter the caller's folder
     as_postgres "$BIN/pg_ctl -D $2 stop -m fast >/dev/null"
     exit 0
 fi
