@@ -13,9 +13,9 @@ if [ -z "$BIN" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
     BIN="$(find_bin)"
 fi
-as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+# From / : the postgres user may not enter the caller's folder.
+as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "cd / && $*"; else sh -c "$*"; fi; }
 if [ "${1:-}" = stop ]; then
-    cd /  # the postgres user may not enter the caller's folder
     as_postgres "$BIN/pg_ctl -D $2 stop -m fast >/dev/null"
     exit 0
 fi
