@@ -13,10 +13,10 @@ import pytest
 import requests
 from flask import Flask
 from sqlalchemy import func, select
-from waitress.server import create_server
 
 from service.context import KEY
 from service.storage import schema
+from tests.live_server import live_server
 from tests.service_factory import SEMESTER, client_as, running_app
 
 CLIENTS = 50
@@ -25,14 +25,8 @@ SECONDS = 20.0
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
-    with running_app(tmp_path, 100, 16) as app:
-        server = create_server(app, host="127.0.0.1", port=0, threads=16)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.effective_port}", app
-        finally:
-            server.close()
+    with running_app(tmp_path, 100, 16) as app, live_server(app) as base:
+        yield base, app
 
 
 def test_fifty_clients_lose_and_duplicate_nothing(served: tuple[str, Flask]) -> None:

@@ -16,13 +16,13 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from waitress.server import create_server
 
 from cli.main import main
 from models import BookableRoom, Occupation, RoomRequest
 from service.context import KEY
 from service.storage import schema
 from solver.rooms import free_rooms
+from tests.live_server import live_server
 from tests.service_factory import BACKENDS, client_as, database_with_a_semester, running_app
 from tests.test_scenarios import placements, solved
 
@@ -195,16 +195,13 @@ def test_a_weekly_booking_takes_the_room_then_a_cancel_frees_it(app: Flask, publ
 
 
 def test_of_many_clients_booking_one_room_at_once_exactly_one_wins(app: Flask, published: Any) -> None:
-    server = create_server(app, host="127.0.0.1", port=0, threads=16)
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{server.effective_port}"
     token = client_as(app, "planner").environ_base["HTTP_AUTHORIZATION"]
     saturday = MONDAY + dt.timedelta(weeks=30, days=5)
     room = search(client_as(app, "viewer"), saturday, dt.time(10), dt.time(12))[0]["room"]
     answers: list[int] = []
     ready = threading.Barrier(20)
 
-    def ask(number: int) -> None:
+    def ask(base: str, number: int) -> None:
         ready.wait()
         answer = requests.post(
             f"{base}/api/rooms/bookings",
@@ -220,14 +217,12 @@ def test_of_many_clients_booking_one_room_at_once_exactly_one_wins(app: Flask, p
         )
         answers.append(answer.status_code)
 
-    clients = [threading.Thread(target=ask, args=(number,)) for number in range(20)]
-    try:
+    with live_server(app) as base:
+        clients = [threading.Thread(target=ask, args=(base, number)) for number in range(20)]
         for client in clients:
             client.start()
         for client in clients:
             client.join()
-    finally:
-        server.close()
     assert sorted(answers) == [201] + [409] * 19
     with app.extensions[KEY].database.transaction() as session:
         stored = session.scalar(
