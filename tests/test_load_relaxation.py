@@ -50,6 +50,22 @@ def _tiny_optimum(problem: LoadProblem, weights: dict[str, int]) -> int:
     return min(totals)
 
 
+def _cp_sat_optimum(
+    problem: LoadProblem,
+    weights: dict[str, int],
+    cap: int | None = None,
+    start: LoadSolution | None = None,
+    seconds: float = 20,
+) -> int | None:
+    """The engine's CP-SAT model's optimum over the hard rules (and the cap), None unless proven."""
+    exact = LoadCpModel(problem, cap=cap)
+    exact.post(load_rules.units_for(problem), weights)
+    if start is not None:
+        exact.hint(start)
+    run = solve_model(exact.model, exact.decision_variables(), time_limit=seconds, workers=2, seed=0)
+    return round(run.objective) if run.proven_optimal and run.objective is not None else None
+
+
 def co_taught_split(problem: LoadProblem, evaluation: Evaluation) -> bool:
     """Whether a co-taught lecture counts as split (which the bounds leave out)."""
     return any(
@@ -111,11 +127,9 @@ def test_the_bound_holds_below_proven_optima_and_beats_the_static_bounds() -> No
         assert bound is not None
         better += bound > static_bound(part.problem, rest)
         if proven < 3:  # CP-SAT alone proves the optimum
-            exact = LoadCpModel(part.problem)
-            exact.post(load_rules.units_for(part.problem), rest)
-            run = solve_model(exact.model, exact.decision_variables(), time_limit=10, workers=2, seed=0)
-            if run.proven_optimal and run.objective is not None:
-                assert bound <= round(run.objective)
+            optimum = _cp_sat_optimum(part.problem, rest, seconds=10)
+            if optimum is not None:
+                assert bound <= optimum
                 proven += 1
     assert proven >= 1 and better >= 5
 
@@ -152,8 +166,9 @@ def test_the_programme_made_whole_has_the_checkers_optimum() -> None:
     generated = generate_load(teachers=40, sections=200, seed=3)
     compared = 0
     for part in split(generated):
-        lectures = part.problem.practices_of
-        if compared >= 2 or any(part.problem.items[lecture].teachers > 1 for lecture in lectures):
+        if compared == 2:
+            break
+        if any(part.problem.items[lecture].teachers > 1 for lecture in part.problem.practices_of):
             continue  # the programme leaves a co-taught lecture's split out
         weights = load_rules.weights_for(part.problem, Scenario())
         rest = {name: weight for name, weight in weights.items() if name != load_rules.largest_deviation.NAME}
@@ -161,20 +176,13 @@ def test_the_programme_made_whole_has_the_checkers_optimum() -> None:
         if not load_rules.evaluate(part.problem, start).feasible:
             continue
         # Within the least largest deviation, where the cap binds (as in the engine's second phase).
-        least = LoadCpModel(part.problem)
-        least.post(load_rules.units_for(part.problem), {load_rules.largest_deviation.NAME: 1})
-        least.hint(start)
-        first = solve_model(least.model, least.decision_variables(), time_limit=20, workers=2, seed=0)
-        if not first.proven_optimal or first.objective is None:
+        cap = _cp_sat_optimum(part.problem, {load_rules.largest_deviation.NAME: 1}, start=start)
+        if cap is None:
             continue
-        cap = round(first.objective)
-        exact = LoadCpModel(part.problem, cap=cap)
-        exact.post(load_rules.units_for(part.problem), rest)
-        exact.hint(start)
-        run = solve_model(exact.model, exact.decision_variables(), time_limit=20, workers=2, seed=0)
-        if not run.proven_optimal or run.objective is None:
+        proven = _cp_sat_optimum(part.problem, rest, cap, start)
+        if proven is None:
             continue
         optimum = _integral_optimum(formulate(part.problem, rest, cap), 60)
-        assert optimum is not None and round(optimum) == round(run.objective)
+        assert optimum is not None and round(optimum) == proven
         compared += 1
     assert compared == 2
