@@ -157,6 +157,36 @@ def test_a_course_is_handed_over_whole_when_no_trade_of_single_items_fits() -> N
     )
 
 
+def test_items_are_proposed_to_last_years_teacher() -> None:
+    """Eight one-item courses, each away from last year's teacher among forty qualified colleagues
+    with room: going home saves a change and costs nothing else. A random candidate is last year's
+    once in forty proposals, so 200 proposals bring them all home only when the walk proposes the
+    way home on purpose (without it, about five would be)."""
+    courses = [f"HIS10{k}" for k in range(8)]
+    teachers = tuple(
+        LoadTeacher(
+            index=t, name=f"Teacher {t}", department="History", rank="lecturer", norm=600,
+            qualifications=frozenset((course, "") for course in courses), languages=frozenset({"Kazakh"}),
+        )
+        for t in range(40)
+    )  # fmt: skip
+    items = tuple(
+        LoadItem(index=k, name=f"{course} L1", course=course, component="lecture", language="Kazakh",
+                 hours=30, previous=(k,), department="History")
+        for k, course in enumerate(courses)
+    )  # fmt: skip
+    problem = LoadProblem(name="homeward", teachers=teachers, items=items)
+    start = LoadSolution(problem_name="homeward", teachers=tuple((20 + k,) for k in range(8)))
+    weights = _rest(load_rules.weights_for(problem, Scenario()))
+    state = LoadAnnealer(problem, weights, None, start)
+    state.step(0.3, 200, seed=0)
+    assert state.solution(best=True).teachers == tuple((k,) for k in range(8))
+    assert (
+        state.best
+        == load_rules.evaluate(problem, start, _only(weights)).total - 8 * weights[load_rules.changes.NAME]
+    )
+
+
 def test_annealing_keeps_the_settled_deviation_fixed_items_and_co_teaching() -> None:
     problem = generate_load(teachers=40, sections=200, seed=3)
     kept = 0

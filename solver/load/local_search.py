@@ -25,6 +25,7 @@ from solver.engine import STOP_POLL, stopped
 
 TEMPERATURES = (3.0, 0.3)  # from and to, in objective units (a change from last year is 3); findings
 BALANCING_TEMPERATURES = (3.0, 0.3)  # in hours beyond the deviation sought
+RESTORE = 0.5  # of proposals on an item last year's teacher no longer holds: to that teacher (findings)
 HANDOVER = 0.1  # of the second phase's proposals: a whole course handed over (0.03 and 0.3 the same)
 CHUNK_SECONDS = 0.01  # one compiled call between looks at the clock (budgets are often under a second)
 NO_REACH = -1
@@ -88,6 +89,16 @@ class LoadAnnealer:
                 cost = unwanted if item.course in teachers[t].unwanted else 0
                 self.priced[item.index, t] = cost - (changed if t in item.previous else 0)
         self.constant = changed * sum(len(set(item.previous)) for item in items)
+        # Per item, last year's teacher when there was one and they may take it again (-1: none).
+        self.previous = np.array(
+            [
+                item.previous[0]
+                if changed and len(item.previous) == 1 and item.previous[0] in candidates
+                else -1
+                for item, candidates in zip(items, problem.candidates, strict=True)
+            ],
+            dtype=np.int64,
+        )
         # Courses (class items only are prepared; a wish for another course is never met).
         wishes = [
             sorted(
@@ -192,7 +203,7 @@ class LoadAnnealer:
         """`proposals` compiled proposals at `temperature`; keeps the best distribution met."""
         self.cost, self.best, self.over = _anneal(
             proposals, temperature, self.cost, self.best, self.over, self.best_list, seed,
-            self.movable, self.candidate_pointer, self.candidate_list, self.can, self.priced,
+            self.movable, self.candidate_pointer, self.candidate_list, self.can, self.priced, self.previous,
             self.team_pointer, self.team_list, self.least, self.most, self.stream_of, self.lecture_item,
             self._totals(), self._items(), self._teachers(),
         )  # fmt: skip
@@ -372,12 +383,14 @@ def _shift(i, t, team_pointer, team_list, totals, items):
 @njit(cache=True, nogil=True)
 def _anneal(
     proposals, temperature, cost, best, over, best_list, seed,
-    movable, candidate_pointer, candidate_list, can, priced,
+    movable, candidate_pointer, candidate_list, can, priced, previous,
     team_pointer, team_list, least, most, stream_of, lecture_item,
     totals, items, teachers,
 ):  # fmt: skip
-    """`proposals` proposals: a random movable item to a random other candidate, or, when that breaks
-    a limit, a trade with an item of the other teacher whose hours keep both within their limits.
+    """`proposals` proposals: a random movable item to a random other candidate (half the time, for an
+    item away from last year's teacher, to that teacher), or, when that breaks a limit, a trade with
+    an item of the other teacher whose hours keep both within their limits (on the way home, one of
+    the holder's own last year first, so both go home).
     Returns the cost, the best cost and the hours beyond reach; the best distribution is copied to
     `best_list`. With a reach, the first distribution with no hour beyond it ends the walk (as best)."""
     if not len(movable):
@@ -392,9 +405,15 @@ def _anneal(
         holder = team_list[team_pointer[i]]
         first, last = candidate_pointer[i], candidate_pointer[i + 1]
         other = candidate_list[first + int(np.random.random() * (last - first))]
+        home = previous[i]
+        # Homeward proposals: a random candidate is last year's once in 16, and the walk kept about a
+        # fifth more changes than column generation's loads (findings).
+        homeward = home >= 0 and home != holder and np.random.random() < RESTORE
+        if homeward:
+            other = home
         if other == holder:
             continue
-        if reach < 0 and np.random.random() < HANDOVER:
+        if reach < 0 and not homeward and np.random.random() < HANDOVER:
             cost, best = _hand_over(
                 i, other, temperature, cost, best, best_list, can, priced,
                 team_pointer, team_list, least, most, stream_of, lecture_item, totals, items, teachers,
@@ -407,7 +426,14 @@ def _anneal(
             if held == 0:
                 continue
             offset = int(np.random.random() * held)
-            for step in range(held):
+            for step in range(held if homeward else 0):
+                candidate = mine[other, (offset + step) % held]
+                if candidate != i and previous[candidate] == holder:
+                    change = share[candidate] - s
+                    if _fits(holder, change, load, least, most) and _fits(other, -change, load, least, most):
+                        back = candidate
+                        break
+            for step in range(held if back < 0 else 0):
                 candidate = mine[other, (offset + step) % held]
                 if candidate == i or not can[candidate, holder]:
                     continue
