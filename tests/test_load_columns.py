@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -267,6 +268,18 @@ def test_the_bounds_beside_the_search_come_from_another_process_as_they_would_he
     # Asked for no time at all, the bounds do not come and nothing is left running.
     hurried = BoundsBeside(parts, rest, None, 4.0)
     assert hurried.collect(0.0) is None and hurried.process.poll() is not None
+
+
+def test_the_bounds_process_starts_whatever_folders_the_caller_imports_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A caller's folder holding a module named like the standard library's (a probe's `enum.py`)
+    comes after the standard library in the process beside: before, it killed the process at start
+    and the bound fell to what every distribution pays."""
+    (tmp_path / "enum.py").write_text("raise ImportError('a probe script, not the standard enum')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    both = ([_packing(), tiny_problem()], [20, 40], [10, 30])
+    assert LargestBeside(*both, 4.0).collect(10.0) == largest_bound(*both, 4.0)
 
 
 def _packing() -> LoadProblem:

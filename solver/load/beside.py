@@ -1,8 +1,8 @@
 """The load bounds (`columns.largest_bound`, then `columns.part_bounds`) in a process of their own, on
 the core that the annealing, single-threaded, leaves idle.
 
-The process is a fresh interpreter running this module (not a fork of a process that may hold
-solver threads, nor a re-import of the caller's main module); the parts go in through a file and
+The process is a fresh interpreter running this module's `main` (not a fork of a process that may
+hold solver threads, nor a re-import of the caller's main module); the parts go in through a file and
 the bounds come back pickled through a pipe, the largest deviation's each time a proof raises it
 and the parts' bounds after each part's LP and column generation (every message is proven on its
 own, so the search can use one at once and a process stopped early loses nothing it sent).
@@ -22,6 +22,11 @@ from typing import IO
 from models.load import LoadProblem, LoadSolution
 from solver.load.columns import largest_bound, part_bounds
 
+_PATHS = "REGISTRAR_BESIDE_PATHS"
+_START = (
+    f"import os, sys; sys.path += os.environ['{_PATHS}'].split(os.pathsep); "
+    f"from {__name__} import main; main(sys.argv[1])"
+)
 LARGEST_SHARE = 0.25  # of the time at most, for raising the bound on the largest deviation
 
 
@@ -32,9 +37,12 @@ class _Beside:
         with tempfile.NamedTemporaryFile("wb", suffix=".pickle", delete=False) as handle:
             pickle.dump((job, payload, time.time() + seconds), handle)
             self.path = handle.name
-        environment = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        # The caller's paths go after the standard library's (-P: nor the working folder before it):
+        # a caller's folder holding a `types.py` or `enum.py` killed the process at start (findings).
+        paths = os.pathsep.join(os.path.abspath(p or os.curdir) for p in sys.path)
+        environment = dict(os.environ, **{_PATHS: paths})
         self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__, self.path],
+            [sys.executable, "-P", "-c", _START, self.path],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=environment,
