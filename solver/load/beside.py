@@ -142,7 +142,3 @@ def main(path: str) -> None:
 def _send(message: object) -> None:
     sys.stdout.buffer.write(pickle.dumps(message))
     sys.stdout.buffer.flush()
-
-
-if __name__ == "__main__":
-    main(sys.argv[1])

@@ -25,7 +25,7 @@ from solver.engine import STOP_POLL, stopped
 
 TEMPERATURES = (3.0, 0.3)  # from and to, in objective units (a change from last year is 3); findings
 BALANCING_TEMPERATURES = (3.0, 0.3)  # in hours beyond the deviation sought
-RESTORE = 0.5  # of proposals on an item last year's teacher no longer holds: to that teacher (findings)
+HOMEWARD = 0.5  # of proposals on an item last year's teacher no longer holds: to that teacher (findings)
 HANDOVER = 0.1  # of the second phase's proposals: a whole course handed over (0.03 and 0.3 the same)
 CHUNK_SECONDS = 0.01  # one compiled call between looks at the clock (budgets are often under a second)
 NO_REACH = -1
@@ -408,7 +408,7 @@ def _anneal(
         home = previous[i]
         # Homeward proposals: a random candidate is last year's once in 16, and the walk kept about a
         # fifth more changes than column generation's loads (findings).
-        homeward = home >= 0 and home != holder and np.random.random() < RESTORE
+        homeward = home >= 0 and home != holder and np.random.random() < HOMEWARD
         if homeward:
             other = home
         if other == holder:
@@ -426,20 +426,21 @@ def _anneal(
             if held == 0:
                 continue
             offset = int(np.random.random() * held)
-            for step in range(held if homeward else 0):
-                candidate = mine[other, (offset + step) % held]
-                if candidate != i and previous[candidate] == holder:
+            # On the way home, first an item that was the holder's last year (both go home), then any.
+            for homeward_only in (True, False):
+                if homeward_only and not homeward:
+                    continue
+                for step in range(held):
+                    candidate = mine[other, (offset + step) % held]
+                    if candidate == i or not can[candidate, holder]:
+                        continue
+                    if homeward_only and previous[candidate] != holder:
+                        continue
                     change = share[candidate] - s
                     if _fits(holder, change, load, least, most) and _fits(other, -change, load, least, most):
                         back = candidate
                         break
-            for step in range(held if back < 0 else 0):
-                candidate = mine[other, (offset + step) % held]
-                if candidate == i or not can[candidate, holder]:
-                    continue
-                change = share[candidate] - s
-                if _fits(holder, change, load, least, most) and _fits(other, -change, load, least, most):
-                    back = candidate
+                if back >= 0:
                     break
             if back < 0:
                 continue
