@@ -75,6 +75,12 @@ def test_a_teachers_cheapest_load_is_the_least_over_every_load(seed: int) -> Non
     weights = _rest(problem, rng.choice(SCENARIOS))
     loads = TeacherLoads(problem, teacher, items, weights, cap)
     prices = {i: rng.uniform(-60, 60) for i in items}
+    _assert_least_over_every_load(problem, teacher, items, loads, prices)
+
+
+def _assert_least_over_every_load(
+    problem: LoadProblem, teacher: int, items: list[int], loads: TeacherLoads, prices: dict[int, float]
+) -> None:
     forced = {i for i in items if teacher in problem.items[i].fixed}
     best = None
     for size in range(len(items) + 1):
@@ -92,6 +98,37 @@ def test_a_teachers_cheapest_load_is_the_least_over_every_load(seed: int) -> Non
     value, load = cheapest
     assert abs(value - best) < 1e-6
     assert abs(loads.cost(load) - sum(prices[i] for i in load) - value) < 1e-6
+
+
+@pytest.mark.parametrize("fixed_on", ["lecture", "practice"])
+def test_a_teacher_fixed_on_part_of_a_stream_gets_the_least_over_every_load(fixed_on: str) -> None:
+    """Forced stages close the tables the programme keeps for a course and a stream; each teacher
+    who may take a stream is fixed on its lecture or one of its practices, with a few other items."""
+    rng = random.Random(fixed_on)
+    checked = 0
+    for problem, _ in PARTS:
+        for teacher in range(len(problem.teachers)):
+            able = {i for i, candidates in enumerate(problem.candidates) if teacher in candidates}
+            streams = [
+                (lecture, [p for p in practices if p in able])
+                for lecture, practices in problem.practices_of.items()
+                if lecture in able and any(p in able for p in practices)
+            ]
+            if not streams:
+                continue
+            lecture, practices = rng.choice(streams)
+            fixed = lecture if fixed_on == "lecture" else rng.choice(practices)
+            stream = [lecture, *practices[:3]]
+            others = sorted(able - set(stream))
+            items = sorted(stream + rng.sample(others, min(len(others), 9 - len(stream))))
+            entries = list(problem.items)
+            entries[fixed] = entries[fixed].model_copy(update={"fixed": (teacher,)})
+            pinned = LoadProblem(name=problem.name, teachers=problem.teachers, items=tuple(entries))
+            loads = TeacherLoads(pinned, teacher, items, _rest(pinned), None)
+            prices = {i: rng.uniform(-60, 60) for i in items}
+            _assert_least_over_every_load(pinned, teacher, items, loads, prices)
+            checked += 1
+    assert checked >= 10
 
 
 def test_the_teachers_prices_add_up_to_the_checkers_total() -> None:

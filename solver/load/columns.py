@@ -326,78 +326,129 @@ PLAIN, GROUP_START, GROUP_ITEM, GROUP_END, LECTURE, PRACTICE, STREAM_END = range
 @njit(cache=True, nogil=True)
 def _term(op, item, share, forced, costs, setup, first, last, size, decisions):
     """One term's least cost per exact hours (table 0 after the last stage); `decisions[stage,
-    table, h]` says where each entry came from. The tables are updated in place, hours falling (an
-    entry reads its own hours and fewer), and only up to the hours the stages so far can reach."""
-    tables = np.full((4, size), np.inf)
-    tables[0, 0] = 0.0
+    table, h]` says where each entry came from (written for the tables a stage changes, which are
+    the ones `_trace` reads there). Each table has two rows, the current and the next: an item
+    writes the next from the current, a loop the compiler turns into vector instructions (6-7 times
+    quicker than updating one row in place, findings). Only the hours the stages so far can reach
+    are visited; beyond them every entry is still infinite."""
+    rows = np.full((2, 4, size), np.inf)
+    now = np.zeros(4, dtype=np.int64)  # which row holds each table
+    rows[0, 0, 0] = 0.0
     reach = 0
     for stage in range(first, last):
         kind, q, c, f = op[stage], share[stage], costs[stage], forced[stage]
         cost_open = c + setup[stage]  # taking the course's first item pays its preparation
         chosen = decisions[stage]
-        chosen[:, :] = 0
         if kind == GROUP_START:
-            tables[1, :] = np.inf
+            rows[now[1], 1, : reach + 1] = np.inf
             continue
         if kind == GROUP_END:
-            for h in range(reach + 1):
-                if tables[1, h] < tables[0, h]:
-                    tables[0, h], chosen[0, h] = tables[1, h], 1
+            _close(rows[now[0], 0], rows[now[1], 1], chosen[0], reach)
             continue
         if kind == STREAM_END:
-            for h in range(reach + 1):
-                best, code = tables[1, h], 0
-                if tables[2, h] + c < best:  # the lecture alone: the split (its cost slot holds it)
-                    best, code = tables[2, h] + c, 1
-                if tables[3, h] < best:
-                    best, code = tables[3, h], 2
-                tables[1, h], chosen[1, h] = best, code
+            _end_stream(rows[now[1], 1], rows[now[2], 2], rows[now[3], 3], c, chosen[1], reach)
             continue
-        # An item: read from fewer hours, so in place going down (a share of 0 reads its own hours).
-        old = tables.copy() if q == 0 else tables
+        # An item: the next row from the current one's entries at its own hours and q fewer.
         reach = min(size - 1, reach + q)
-        for h in range(reach, -1, -1):
-            if kind == PLAIN:
-                keep = np.inf if f else old[0, h]
-                taken = np.inf if h < q else old[0, h - q] + c
-                if taken < keep:
-                    tables[0, h], chosen[0, h] = taken, 1
-                else:
-                    tables[0, h] = keep
-                continue
-            if kind == LECTURE:
-                from_fresh = np.inf if h < q else old[0, h - q] + cost_open
-                from_begun = np.inf if h < q else old[1, h - q] + c
-                if f:
-                    tables[0, h] = np.inf
-                    tables[1, h] = np.inf
-                if from_fresh < from_begun:
-                    tables[2, h], chosen[2, h] = from_fresh, 0
-                else:
-                    tables[2, h], chosen[2, h] = from_begun, 1
-                tables[3, h] = np.inf
-                continue
-            # GROUP_ITEM or PRACTICE: the course begun, or (a practice) the lecture's stream.
-            tables[1, h], chosen[1, h] = _cheapest_way(old[1], old[0], c, cost_open, h, q, f)
-            if kind == PRACTICE:
-                tables[3, h], chosen[3, h] = _cheapest_way(old[3], old[2], c, c, h, q, f)
-                if f:
-                    tables[2, h] = np.inf
+        current = rows[now[0], 0]
+        if kind == PLAIN:
+            _take_or_leave(rows[1 - now[0], 0], chosen[0], current, c, q, reach, f)
+            now[0] = 1 - now[0]
+            continue
+        begun = rows[now[1], 1]
+        if kind == LECTURE:
+            _open_stream(rows[1 - now[2], 2], chosen[2], current, begun, c, cost_open, q, reach)
+            now[2] = 1 - now[2]
+            rows[now[3], 3, : reach + 1] = np.inf
             if f:
-                tables[0, h] = np.inf
-    return tables[0]
+                current[: reach + 1] = np.inf
+                begun[: reach + 1] = np.inf
+            continue
+        # GROUP_ITEM or PRACTICE: the course begun, or (a practice) the lecture's stream.
+        _cheapest_way(rows[1 - now[1], 1], chosen[1], begun, current, c, cost_open, q, reach, f)
+        now[1] = 1 - now[1]
+        if kind == PRACTICE:
+            lecture = rows[now[2], 2]
+            _cheapest_way(rows[1 - now[3], 3], chosen[3], rows[now[3], 3], lecture, c, c, q, reach, f)
+            now[3] = 1 - now[3]
+            if f:
+                lecture[: reach + 1] = np.inf
+        if f:
+            current[: reach + 1] = np.inf
+    return rows[now[0], 0].copy()
 
 
 @njit(cache=True, nogil=True)
-def _cheapest_way(same, before, cost, first_cost, h, q, forced):
-    """Table entry h after an item that may be left (not if forced: code 0), added to the same
-    table (code 1) or be the first of its kind, from the table before (code 2)."""
-    best, code = (np.inf if forced else same[h]), 0
-    if h >= q and same[h - q] + cost < best:
-        best, code = same[h - q] + cost, 1
-    if h >= q and before[h - q] + first_cost < best:
-        best, code = before[h - q] + first_cost, 2
-    return best, code
+def _take_or_leave(next_row, codes, row, cost, q, reach, forced):
+    """A plain item: left (code 0; not if forced) or taken (code 1)."""
+    for h in range(min(q, reach + 1)):
+        next_row[h] = np.inf if forced else row[h]
+        codes[h] = 0
+    for h in range(q, reach + 1):
+        keep = np.inf if forced else row[h]
+        take = row[h - q] + cost
+        better = take < keep
+        next_row[h] = take if better else keep
+        codes[h] = 1 if better else 0
+
+
+@njit(cache=True, nogil=True)
+def _open_stream(next_row, codes, fresh_row, begun_row, cost, cost_open, q, reach):
+    """A stream's lecture: taken as the course's first item (code 0) or after others (code 1)."""
+    for h in range(min(q, reach + 1)):
+        next_row[h] = np.inf
+        codes[h] = 1
+    for h in range(q, reach + 1):
+        fresh = fresh_row[h - q] + cost_open
+        begun = begun_row[h - q] + cost
+        first = fresh < begun
+        next_row[h] = fresh if first else begun
+        codes[h] = 0 if first else 1
+
+
+@njit(cache=True, nogil=True)
+def _cheapest_way(next_row, codes, same, before, cost, first_cost, q, reach, forced):
+    """An item that may be left (not if forced: code 0), added to the same table (code 1) or be the
+    first of its kind, from the table before (code 2)."""
+    for h in range(min(q, reach + 1)):
+        next_row[h] = np.inf if forced else same[h]
+        codes[h] = 0
+    for h in range(q, reach + 1):
+        best = np.inf if forced else same[h]
+        code = 0
+        added = same[h - q] + cost
+        if added < best:
+            best, code = added, 1
+        first = before[h - q] + first_cost
+        if first < best:
+            best, code = first, 2
+        next_row[h] = best
+        codes[h] = code
+
+
+@njit(cache=True, nogil=True)
+def _close(term_row, course_row, codes, reach):
+    """A course's end: the term so far, or the course begun (code 1)."""
+    for h in range(reach + 1):
+        begun = course_row[h] < term_row[h]
+        if begun:
+            term_row[h] = course_row[h]
+        codes[h] = 1 if begun else 0
+
+
+@njit(cache=True, nogil=True)
+def _end_stream(course_row, lecture_row, both_row, split, codes, reach):
+    """A stream's end: not taken (code 0), the lecture alone paying the split (1), or the lecture
+    and a practice (2)."""
+    for h in range(reach + 1):
+        best, code = course_row[h], 0
+        alone = lecture_row[h] + split
+        if alone < best:
+            best, code = alone, 1
+        if both_row[h] < best:
+            best, code = both_row[h], 2
+        course_row[h] = best
+        codes[h] = code
 
 
 @njit(cache=True, nogil=True)
@@ -441,12 +492,10 @@ def _cheapest(
     # Only the hours each term can reach (whole items leave most of them out).
     ones, twos = np.flatnonzero(np.isfinite(first)), np.flatnonzero(np.isfinite(second))
     for one in ones:
-        for two in twos:
+        # The second term's hours that bring the total within [least, most], in order.
+        for k in range(np.searchsorted(twos, least - one), np.searchsorted(twos, most - one, side="right")):
+            two = twos[k]
             total = one + two
-            if total > most:
-                break
-            if total < least:
-                continue
             value = first[one] + second[two]
             value += w_terms * max(0, abs(one - two) - tolerance) + w_total * abs(target - total)
             if value < best:
