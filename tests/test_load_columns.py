@@ -252,6 +252,35 @@ def test_column_generation_beats_the_lp_and_holds_below_proven_optima() -> None:
     assert proven >= 1 and better >= 3
 
 
+def test_column_generation_stops_once_the_bound_reaches_the_masters_value() -> None:
+    """Held within a cap, one teacher must take every item: the master's prices may rise along its
+    optimal face without end, so the box always binds; the generation still stops, at the optimum."""
+    teacher = LoadTeacher(
+        index=0,
+        name="Aliya",
+        department="Mathematics",
+        rank="professor",
+        norm=100,
+        qualifications=frozenset({("MAT101", "")}),
+        languages=frozenset({"Russian"}),
+    )
+    items = tuple(
+        LoadItem(index=k, name=f"MAT101 P{k}", course="MAT101", component="practice", language="Russian",
+                 hours=hours, term=1 + k % 2, previous=(0,) if k else (), department="Mathematics")
+        for k, hours in enumerate((30, 30, 24))
+    )  # fmt: skip
+    problem = LoadProblem(name="alone", teachers=(teacher,), items=items)
+    rest = _rest(problem)
+    whole = LoadSolution(problem_name="alone", teachers=((0,), (0,), (0,)))
+    optimum = load_rules.soft_total(problem, whole, rest)
+    generation = columns_module.ColumnGeneration(
+        problem, rest, 20, whole, relaxation_prices(problem, rest, 20)[1]
+    )
+    generation.run(60.0)
+    assert generation.converged and generation.rounds < 100
+    assert generation.bound() == optimum
+
+
 def test_the_parts_bounds_are_heard_part_by_part_and_a_process_stopped_early_keeps_them() -> None:
     parts = PARTS[:3]
     rest = _rest(parts[0][0])

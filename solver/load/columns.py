@@ -629,6 +629,7 @@ class ColumnGeneration:
                 return
             master = {i: row.dual_value() for i, row in enumerate(self.coverage)}
             heights = [row.dual_value() for row in self.convexity]
+            ceiling = self._ceiling()
             self.rounds += 1
             result = self.loads.lagrangian(master)
             if result is None:
@@ -644,7 +645,9 @@ class ColumnGeneration:
                     added += 1
             # Nothing prices out and the box does not bind: the master's optimum is the programme's.
             inside = all(abs(master[i] - self.centre.get(i, 0.0)) < self.box - IMPROVING for i in master)
-            self.converged = not added and (inside or not self.stabilise)
+            # Or the bound already rounds up to the master's value, which no Lagrangian value passes.
+            settled = math.ceil(max(self.best, value) - ROUNDING) >= ceiling
+            self.converged = not added and (inside or not self.stabilise) or settled
             if self.stabilise and (value > self.best + IMPROVING or not added):
                 self._centre(master)  # a step that raised the bound, or the box's optimum: move there
             if value > self.best:
@@ -653,6 +656,16 @@ class ColumnGeneration:
                 log(f"round {self.rounds} lagrangian {value:.1f} bound {self.best:.1f} added {added}")
             if not self.stabilise and self.best > IMPROVING:
                 return  # the feasibility question is answered
+
+    def _ceiling(self) -> float:
+        """The most the bound can still become, read off the master just solved: when it covers every
+        item without slack its value is at least the programme's optimum, which no Lagrangian value
+        passes, rounded up (the objective is whole); else infinity. Without this a master whose
+        prices drift along its optimal face (seen on a 33-teacher department: half its time, no
+        load added) spins until its time is out."""
+        if not self.stabilise or any(v.solution_value() > IMPROVING for v in (*self.short, *self.over)):
+            return math.inf
+        return math.ceil(self.objective.Value() + self.loads.constant - ROUNDING)
 
     def bound(self) -> int | None:
         return None if self.impossible or not math.isfinite(self.best) else math.ceil(self.best - ROUNDING)
