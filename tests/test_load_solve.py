@@ -4,6 +4,7 @@ the registrar's words, and a distribution reaches the lesson timetable."""
 from __future__ import annotations
 
 import time
+from typing import cast
 
 import pytest
 
@@ -14,6 +15,7 @@ from models import (
     Evaluation,
     LessonProblem,
     LessonRoom,
+    ProgressPoint,
     Scenario,
     Section,
     SolveParameters,
@@ -23,6 +25,7 @@ from models import (
 from models.load import LoadItem, LoadProblem, LoadTeacher
 from solver.engine import Clock
 from solver.load.apply import apply_to_lessons
+from solver.load.beside import BoundsBeside
 from solver.load.bounds import static_bound
 from solver.load.components import split
 from solver.load.greedy import greedy_load
@@ -63,6 +66,32 @@ def test_a_generated_load_is_solved_with_a_checked_objective_and_bound() -> None
     totals = [point.objective for point in report.progress[1:-1]]
     assert totals == sorted(totals, reverse=True)
     assert all(point.bound <= point.objective for point in report.progress)
+
+
+class _Sent:
+    """What a bounds process beside the search has sent so far."""
+
+    def __init__(self, sent: tuple[list[int], list[int]] | None):
+        self.sent = sent
+
+    def latest(self) -> tuple[list[int], list[int]] | None:
+        return self.sent
+
+
+def test_the_progress_shows_the_bounds_the_process_beside_has_sent() -> None:
+    points: list[ProgressPoint] = []
+    beside = cast(BoundsBeside, _Sent(([35, 34, 34], [450, 750])))
+    # The largest deviation weighs 10: 35 h reached, 34 h proven by the first phase.
+    running = solve_module._Running(
+        points.append, Clock(60), (10, 35, 34), [500, 700, 900], [400, 600, 800], beside
+    )
+    running.show("sent")
+    # 35 h proven beside; the first part's 450, the second's 750 held to its price, the third's own.
+    assert points[-1].bound == 10 * 35 + 450 + 700 + 800
+    assert points[-1].objective == 10 * 35 + 500 + 700 + 900
+    running.beside = cast(BoundsBeside, _Sent(None))
+    running.show("nothing sent")
+    assert points[-1].bound == 10 * 34 + 400 + 600 + 800
 
 
 def test_the_generator_makes_the_sizes_asked_and_is_repeatable() -> None:

@@ -113,6 +113,12 @@ class BoundsBeside(_Beside):
         """`largest`: per part, the largest deviation reached and the one proven."""
         super().__init__("parts", (parts, weights, cap, largest), seconds)
 
+    def latest(self) -> tuple[list[int], list[int]] | None:
+        """The bounds sent so far (the process goes on): per part, the largest deviation's and the
+        rest's."""
+        result = self._latest()
+        return result if isinstance(result, tuple) else None
+
     def collect(self, seconds: float) -> tuple[list[int], list[int]] | None:
         result = self._collect(seconds)
         return result if isinstance(result, tuple) else None

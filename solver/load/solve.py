@@ -134,12 +134,13 @@ def solve_load(
     progress = _Running(
         record,
         clock,
-        (largest_weight * largest, largest_weight * largest_bound),
+        (largest_weight, largest, largest_bound),
         [
             load_rules.soft_total(part.problem, first.solution, rest)
             for part, first in zip(parts, firsts, strict=True)
         ],
         [static_bound(part.problem, rest) for part in parts],
+        beside,
     )
     progress.show(f"largest deviation {largest} h")
     seconds = _phase(
@@ -191,25 +192,37 @@ def solve_load(
 
 class _Running:
     """The year's total and bound while the second phase goes part by part: each part's rest as the
-    first phase left it, replaced as the second phase ends it; shown at most every PROGRESS_EVERY."""
+    first phase left it, replaced as the second phase ends it, its bound raised by what the process
+    beside the search has sent so far; shown at most every PROGRESS_EVERY."""
 
     def __init__(
         self,
         record: ProgressListener,
         clock: Clock,
-        largest: tuple[int, int],
+        largest: tuple[int, int, int],
         prices: list[int],
         bounds: list[int],
+        beside: BoundsBeside | None = None,
     ):
-        """`largest`: the largest deviation's weighted price and bound; per part, the rest's price and
-        bound so far."""
+        """`largest`: the largest deviation's weight, hours and proven hours; per part, the rest's
+        price and bound so far."""
         self.record, self.clock, self.largest = record, clock, largest
-        self.prices, self.bounds = prices, bounds
+        self.prices, self.bounds, self.beside = prices, bounds, beside
         self.shown = clock.elapsed()
 
     def show(self, note: str) -> None:
         self.shown = self.clock.elapsed()
-        objective, bound = self.largest[0] + sum(self.prices), self.largest[1] + sum(self.bounds)
+        weight, hours, proven = self.largest
+        bounds = list(self.bounds)
+        sent = self.beside.latest() if self.beside is not None else None
+        if sent is not None:
+            proven = min(hours, max([proven, *sent[0]]))
+            bounds = [
+                min(price, max(bound, found))
+                for price, bound, found in zip(self.prices, bounds, sent[1], strict=False)
+            ] + bounds[len(sent[1]) :]
+        objective = weight * hours + sum(self.prices)
+        bound = weight * proven + sum(bounds)
         self.record(ProgressPoint(elapsed=self.shown, objective=objective, bound=bound, note=note))
 
     def done(self, position: int, phase: _Phase) -> None:
