@@ -323,7 +323,7 @@ def _dense(prices: dict[int, float], count: int) -> np.ndarray:
 PLAIN, GROUP_START, GROUP_ITEM, GROUP_END, LECTURE, PRACTICE, STREAM_END = range(7)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _term(op, item, share, forced, costs, setup, first, last, size, decisions):
     """One term's least cost per exact hours (table 0 after the last stage); `decisions[stage,
     table, h]` says where each entry came from (written for the tables a stage changes, which are
@@ -378,7 +378,7 @@ def _term(op, item, share, forced, costs, setup, first, last, size, decisions):
     return rows[now[0], 0].copy()
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _take_or_leave(next_row, codes, row, cost, q, reach, forced):
     """A plain item: left (code 0; not if forced) or taken (code 1)."""
     for h in range(min(q, reach + 1)):
@@ -392,7 +392,7 @@ def _take_or_leave(next_row, codes, row, cost, q, reach, forced):
         codes[h] = 1 if better else 0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _open_stream(next_row, codes, fresh_row, begun_row, cost, cost_open, q, reach):
     """A stream's lecture: taken as the course's first item (code 0) or after others (code 1)."""
     for h in range(min(q, reach + 1)):
@@ -406,7 +406,7 @@ def _open_stream(next_row, codes, fresh_row, begun_row, cost, cost_open, q, reac
         codes[h] = 0 if first else 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _cheapest_way(next_row, codes, same, before, cost, first_cost, q, reach, forced):
     """An item that may be left (not if forced: code 0), added to the same table (code 1) or be the
     first of its kind, from the table before (code 2)."""
@@ -426,7 +426,7 @@ def _cheapest_way(next_row, codes, same, before, cost, first_cost, q, reach, for
         codes[h] = code
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _close(term_row, course_row, codes, reach):
     """A course's end: the term so far, or the course begun (code 1)."""
     for h in range(reach + 1):
@@ -436,7 +436,7 @@ def _close(term_row, course_row, codes, reach):
         codes[h] = 1 if begun else 0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _end_stream(course_row, lecture_row, both_row, split, codes, reach):
     """A stream's end: not taken (code 0), the lecture alone paying the split (1), or the lecture
     and a practice (2)."""
@@ -451,7 +451,7 @@ def _end_stream(course_row, lecture_row, both_row, split, codes, reach):
         codes[h] = code
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _trace(op, item, share, first, last, decisions, h, taken, count):
     """The items chosen for h hours in table 0 after the term's stages, appended to `taken`."""
     table = 0
@@ -477,7 +477,7 @@ def _trace(op, item, share, first, last, decisions, h, taken, count):
     return count
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _cheapest(
     op, item, share, forced, costs, setup, first_begin, first_end, second_begin, second_end, hours,
     least, most, target, w_terms, tolerance, w_total,

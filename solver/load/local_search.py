@@ -268,7 +268,7 @@ def _walk(state: LoadAnnealer, seconds: float, seed: int, hottest: float, coldes
         chunk = max(500, min(5_000_000, int(chunk * CHUNK_SECONDS / took)))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _place(
     i, t, sign,
     load, terms, courses, prepared, stream, mine, mine_count, position,
@@ -299,7 +299,7 @@ def _place(
                 position[last] = position[i]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _teacher_cost(
     t, load, terms, courses, prepared,
     target, allowed, balanced, wish_pointer, wish_list, weights, reach, reach_weight,
@@ -318,7 +318,7 @@ def _teacher_cost(
     return cost
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _over(load, target, reach):
     """Hours beyond `reach` from target, over all teachers (0 without a reach)."""
     over = 0
@@ -328,7 +328,7 @@ def _over(load, target, reach):
     return over
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _lecture_cost(k, lecture_item, team_pointer, team_list, stream, w_split):
     """Nothing when one of the lecture's teachers gives one of its practices, else the split."""
     lecture = lecture_item[k]
@@ -338,7 +338,7 @@ def _lecture_cost(k, lecture_item, team_pointer, team_list, stream, w_split):
     return w_split
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _total(constant, team_pointer, team_list, priced, lecture_item, totals, teachers):
     load, terms, courses, prepared, stream = totals[0], totals[1], totals[2], totals[3], totals[4]
     cost = constant
@@ -352,12 +352,12 @@ def _total(constant, team_pointer, team_list, priced, lecture_item, totals, teac
     return cost
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _fits(t, change, load, least, most):
     return least[t] <= load[t] + change <= most[t]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _local(a, b, k1, k2, totals, teachers, lecture_item, team_pointer, team_list):
     """The cost of teachers a and b and lectures k1 and k2 (-1: none; each counted once)."""
     load, terms, courses, prepared, stream = totals[0], totals[1], totals[2], totals[3], totals[4]
@@ -371,7 +371,7 @@ def _local(a, b, k1, k2, totals, teachers, lecture_item, team_pointer, team_list
     return cost
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _shift(i, t, team_pointer, team_list, totals, items):
     """Item i (one teacher) to teacher t."""
     slot = team_pointer[i]
@@ -380,7 +380,7 @@ def _shift(i, t, team_pointer, team_list, totals, items):
     _place(i, t, 1, *totals, *items)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _anneal(
     proposals, temperature, cost, best, over, best_list, seed,
     movable, candidate_pointer, candidate_list, can, priced, previous,
@@ -478,7 +478,7 @@ def _anneal(
     return cost, best, over
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _hand_over(
     i, other, temperature, cost, best, best_list, can, priced,
     team_pointer, team_list, least, most, stream_of, lecture_item, totals, items, teachers,
@@ -569,7 +569,7 @@ def _hand_over(
     return cost, best
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _accepted(delta, temperature):
     """Metropolis: every step down or level, a step up with probability exp(-delta / temperature)."""
     return delta <= 0 or np.random.random() < np.exp(-delta / temperature)
