@@ -351,8 +351,8 @@ def _term(op, item, share, forced, costs, setup, first, last, size, decisions):
         # An item: the next row from the current one's entries at its own hours and q fewer.
         reach = min(size - 1, reach + q)
         current = rows[now[0], 0]
-        if kind == PLAIN:
-            _take_or_leave(rows[1 - now[0], 0], chosen[0], current, c, q, reach, f)
+        if kind == PLAIN:  # left (code 0) or taken (code 1): never the first of a kind
+            _cheapest_way(rows[1 - now[0], 0], chosen[0], current, current, c, np.inf, q, reach, f)
             now[0] = 1 - now[0]
             continue
         begun = rows[now[1], 1]
@@ -376,20 +376,6 @@ def _term(op, item, share, forced, costs, setup, first, last, size, decisions):
         if f:
             current[: reach + 1] = np.inf
     return rows[now[0], 0].copy()
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _take_or_leave(next_row, codes, row, cost, q, reach, forced):
-    """A plain item: left (code 0; not if forced) or taken (code 1)."""
-    for h in range(min(q, reach + 1)):
-        next_row[h] = np.inf if forced else row[h]
-        codes[h] = 0
-    for h in range(q, reach + 1):
-        keep = np.inf if forced else row[h]
-        take = row[h - q] + cost
-        better = take < keep
-        next_row[h] = take if better else keep
-        codes[h] = 1 if better else 0
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

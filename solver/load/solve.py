@@ -156,7 +156,7 @@ def solve_load(
     if beside is not None:
         collected = beside.collect(0.0 if stopped() else search.remaining() + BESIDE_MARGIN)
         if collected is not None:
-            largest_bound = min(largest, max(largest_bound, *collected[0]))
+            largest_bound = _proven_largest(largest, largest_bound, collected[0])
         _raise_bounds(seconds, collected[1] if collected is not None else None)
     solution = join_solutions(problem, parts, [second.solution for second in seconds])
     evaluation = load_rules.evaluate(problem, solution, scenario)
@@ -216,7 +216,7 @@ class _Running:
         bounds = list(self.bounds)
         sent = self.beside.latest() if self.beside is not None else None
         if sent is not None:
-            proven = min(hours, max([proven, *sent[0]]))
+            proven = _proven_largest(hours, proven, sent[0])
             bounds = [
                 min(price, max(bound, found))
                 for price, bound, found in zip(self.prices, bounds, sent[1], strict=False)
@@ -326,6 +326,12 @@ def _first_phase(
     if proofs is not None:  # unfinished proofs are stopped (the second phase's process asks again)
         _raise_bounds(phases, proofs.collect(0.0))
     return phases
+
+
+def _proven_largest(largest: int, proven: int, beside: list[int]) -> int:
+    """The largest deviation's bound with the parts' bounds the process beside proved, never above
+    the largest deviation reached."""
+    return min(largest, max([proven, *beside]))
 
 
 def _raise_bounds(phases: list[_Phase], bounds: list[int] | None) -> None:
