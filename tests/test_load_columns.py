@@ -392,3 +392,30 @@ def test_a_cap_is_proven_impossible_only_when_nobody_can_be_held_within_it() -> 
     assert largest_bound([packing], [20], [10], 20.0) == [20]
     least = min(cap for cap in range(60) if _within(tiny, cap))
     assert 20 <= max(largest_bound([packing, tiny], [20, least], [10, 30], 20.0)) <= least
+
+
+def test_the_parts_named_first_are_generated_first_and_their_masters_come_back_from_beside() -> None:
+    parts = PARTS[:3]
+    rest = _rest(parts[0][0])
+    order: list[int] = []
+    masters: dict[int, tuple[list[tuple[int, tuple[int, ...]]], dict[int, float]]] = {}
+
+    def generated(position: int, loads: list[tuple[int, tuple[int, ...]]], prices: dict[int, float]) -> None:
+        order.append(position)
+        masters[position] = (loads, prices)
+
+    part_bounds(parts, rest, None, 6.0, first=[2, 1], generated=generated)
+    assert order == [2, 1]  # only the parts named, in that order
+    for position, (loads, prices) in masters.items():
+        problem, start = parts[position]
+        # The master holds the start's loads, and every load it holds is one its teacher may take.
+        assert set(enumerate(tuple(sorted(load)) for load in loads_in(problem, start))) <= set(loads)
+        assert all(teacher in problem.candidates[i] for teacher, load in loads for i in load)
+        assert prices and set(prices) <= set(range(len(problem.items)))
+    # Beside the search the same masters come as messages, and the bounds are still the last word.
+    beside = BoundsBeside(parts, rest, None, 6.0, first=[1])
+    collected = beside.collect(20.0)
+    master = beside.master(1)
+    assert collected is not None and len(collected[1]) == len(parts)
+    assert master is not None and master.position == 1 and master.loads and master.prices
+    assert beside.master(0) is None and beside.latest() == collected

@@ -4,6 +4,7 @@ the second phase's shares."""
 
 from __future__ import annotations
 
+import math
 import random
 
 import numpy as np
@@ -14,7 +15,7 @@ from datasets.load_generator import generate_load
 from models import SolveParameters
 from models.load import LoadProblem, LoadSolution
 from solver.load.bounds import room
-from solver.load.columns import ColumnGeneration, TeacherLoads, loads_in
+from solver.load.columns import ColumnGeneration, TeacherLoads, loads_in, part_bounds
 from solver.load.components import Part, part_size, split
 from solver.load.dive import Dive, dive_part, pinned_solution
 from solver.load.greedy import greedy_load
@@ -178,3 +179,23 @@ def test_column_generation_ends_with_the_dive() -> None:
     before = generation.bound()
     Dive(generation).run(3.0)
     assert generation.bound() == before
+
+
+def test_a_dive_from_a_master_generated_beside_starts_at_once_and_keeps_every_rule() -> None:
+    problem, start, cap = TIGHT
+    rest = _rest(problem)
+    heard: dict[int, tuple[list[tuple[int, tuple[int, ...]]], dict[int, float]]] = {}
+    part_bounds(
+        [(problem, start)],
+        rest,
+        cap,
+        5.0,
+        first=[0],
+        generated=lambda p, loads, prices: heard.update({p: (loads, prices)}),
+    )
+    loads, prices = heard[0]
+    pinned, bound = dive_part(problem, rest, cap, start, 5.0, (loads, prices))
+    assert bound == 0  # the bound is the generation's beside, not the dive's
+    dived = pinned_solution(problem, pinned)
+    assert dived is not None  # the master generated is enough to dive to the end
+    assert _kept(problem_part(problem), dived, rest, cap) < math.inf

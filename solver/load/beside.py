@@ -17,7 +17,8 @@ import sys
 import tempfile
 import threading
 import time
-from typing import IO
+from collections.abc import Sequence
+from typing import IO, NamedTuple
 
 from models.load import LoadProblem, LoadSolution
 from solver.load.columns import largest_bound, part_bounds
@@ -28,6 +29,17 @@ _START = (
     f"from {__name__} import main; main(sys.argv[1])"
 )
 LARGEST_SHARE = 0.25  # of the time at most, for raising the bound on the largest deviation
+
+
+Loads = list[tuple[int, tuple[int, ...]]]  # (teacher, items)
+
+
+class Master(NamedTuple):
+    """A part's column generation as it ended beside the search, for its dive to start from."""
+
+    position: int
+    loads: Loads
+    prices: dict[int, float]
 
 
 class _Beside:
@@ -64,7 +76,8 @@ class _Beside:
         return self.process.poll() is not None
 
     def _latest(self) -> object | None:
-        return self.received[-1] if self.received else None
+        """The last message with bounds."""
+        return next((m for m in reversed(self.received) if not isinstance(m, Master)), None)
 
     def _collect(self, seconds: float) -> object | None:
         """The last message, waiting at most `seconds` for the process to end (it is then stopped);
@@ -109,9 +122,15 @@ class BoundsBeside(_Beside):
         cap: int | None,
         seconds: float,
         largest: tuple[list[int], list[int]] = ([], []),
+        first: Sequence[int] = (),
     ):
-        """`largest`: per part, the largest deviation reached and the one proven."""
-        super().__init__("parts", (parts, weights, cap, largest), seconds)
+        """`largest`: per part, the largest deviation reached and the one proven; the parts numbered
+        in `first` get their column generation first, and its master is sent (`master`)."""
+        super().__init__("parts", (parts, weights, cap, largest, tuple(first)), seconds)
+
+    def master(self, position: int) -> Master | None:
+        """The part's master, if its generation has ended beside."""
+        return next((m for m in self.received if isinstance(m, Master) and m.position == position), None)
 
     def latest(self) -> tuple[list[int], list[int]] | None:
         """The bounds sent so far (the process goes on): per part, the largest deviation's and the
@@ -132,7 +151,7 @@ def main(path: str) -> None:
         problems, reached, proven = payload
         result = largest_bound(problems, reached, proven, deadline - time.time(), _send)
     else:
-        parts, weights, cap, (reached, proven) = payload
+        parts, weights, cap, (reached, proven), first = payload
         problems = [problem for problem, _ in parts]
         largest = list(proven)
         if reached:
@@ -141,7 +160,10 @@ def main(path: str) -> None:
         def sent(so_far: list[int]) -> None:  # each part's bounds as they come
             _send((largest, so_far))
 
-        result = (largest, part_bounds(parts, weights, cap, deadline - time.time(), sent))
+        def generated(position: int, loads: Loads, prices: dict[int, float]) -> None:
+            _send(Master(position, loads, prices))  # for the part's dive
+
+        result = (largest, part_bounds(parts, weights, cap, deadline - time.time(), sent, first, generated))
     _send(result)
 
 

@@ -722,12 +722,15 @@ def part_bounds(
     cap: int | None,
     seconds: float,
     found: Callable[[list[int]], None] | None = None,
+    first: Sequence[int] = (),
+    generated: Callable[[int, list[tuple[int, tuple[int, ...]]], dict[int, float]], None] | None = None,
 ) -> list[int]:
     """Per part (its problem and a distribution within `cap`), the better of the LP bound and column
     generation's from the LP's prices, in `seconds` in all: first every part's LP (a fraction of a
-    second each), then column generation, each part in proportion to its size, what a part leaves
-    going to the next. A part whose LP does not finish keeps 0; `found` hears the bounds so far
-    after each part's LP and each part's generation."""
+    second each), then column generation, the parts numbered in `first` first, each part in
+    proportion to its size, what a part leaves going to the next. A part whose LP does not finish
+    keeps 0; `found` hears the bounds so far after each part's LP and each part's generation, and
+    `generated` each part of `first`'s master (its loads and best prices) when its generation ends."""
     deadline = time.monotonic() + seconds
     sizes = [part_size(problem) for problem, _ in parts]
     relaxed: list[tuple[int, dict[int, float]] | None] = [None] * len(parts)
@@ -742,8 +745,10 @@ def part_bounds(
             bounds[position] = relaxation[0]
             if found is not None:
                 found(list(bounds))
-    for position, ((problem, start), relaxation) in enumerate(zip(parts, relaxed, strict=True)):
-        share = max(0.0, deadline - time.monotonic()) * sizes[position] / sum(sizes[position:])
+    order = [*first, *(position for position in range(len(parts)) if position not in first)]
+    for turn, position in enumerate(order):
+        (problem, start), relaxation = parts[position], relaxed[position]
+        share = max(0.0, deadline - time.monotonic()) * sizes[position] / sum(sizes[p] for p in order[turn:])
         if relaxation is None or share <= 0:
             continue
         generation = ColumnGeneration(problem, weights, cap, start, relaxation[1])
@@ -751,4 +756,7 @@ def part_bounds(
         bounds[position] = max(bounds[position], generation.bound() or 0)
         if found is not None:
             found(list(bounds))
+        if generated is not None and position in first and not generation.impossible:
+            loads = [(teacher, load) for teacher, load, _ in generation.columns]
+            generated(position, loads, generation.prices)
     return bounds

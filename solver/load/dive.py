@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -174,13 +175,28 @@ class Dive:
 
 
 def dive_part(
-    problem: LoadProblem, weights: dict[str, int], cap: int | None, start: LoadSolution, seconds: float
+    problem: LoadProblem,
+    weights: dict[str, int],
+    cap: int | None,
+    start: LoadSolution,
+    seconds: float,
+    master: tuple[Sequence[tuple[int, tuple[int, ...]]], dict[int, float]] | None = None,
 ) -> tuple[dict[int, tuple[int, ...]], int]:
     """Per teacher, the loads a dive (`Dive.run`) pins in the part's master after column
     generation for DIVE_GENERATING of `seconds` from the LP's prices (every teacher's when it got to
-    the end), and the bound the LP and the generation proved (0: none)."""
+    the end), and the bound the LP and the generation proved (0: none). With `master` (loads and
+    prices of a generation already run, beside the search) the dive starts from it at once and
+    has all of `seconds` (findings)."""
     began = time.monotonic()
     deadline, generating = began + seconds, began + seconds * DIVE_GENERATING
+    if master is not None:
+        loads, prices = master
+        generation = ColumnGeneration(problem, weights, cap, start, prices, box=DIVE_BOX, exact=DIVE_EXACT)
+        for teacher, load in loads:
+            generation.add(teacher, load)
+        if generation.impossible:
+            return {}, 0
+        return Dive(generation).run(deadline - time.monotonic()), 0
     relaxation = relaxation_prices(problem, weights, cap, seconds * DIVE_GENERATING)
     if relaxation is None:
         return {}, 0

@@ -27,7 +27,7 @@ from solver.engine import (
     solve_model,
     stopped,
 )
-from solver.load.beside import BoundsBeside, LargestBeside
+from solver.load.beside import BoundsBeside, LargestBeside, Master
 from solver.load.bounds import room, static_bound
 from solver.load.components import Part, join_solutions, part_size, split
 from solver.load.dive import dive_part, pinned_solution
@@ -130,7 +130,9 @@ def solve_load(
         # The LP and column generation bounds run on the core the annealing leaves idle.
         from_first = [(part.problem, first.solution) for part, first in zip(parts, firsts, strict=True)]
         reached = ([first.objective for first in firsts], [first.bound for first in firsts])
-        beside = BoundsBeside(from_first, rest, cap, beside_time, reached)
+        # The tight parts' column generation first, for their dives to start from (findings).
+        tight = [position for position, part in enumerate(parts) if _tight(part, rest, cap)]
+        beside = BoundsBeside(from_first, rest, cap, beside_time, reached, tight)
     progress = _Running(
         record,
         clock,
@@ -150,7 +152,7 @@ def solve_load(
         cap,
         search,
         parameters,
-        beside is None,
+        beside,
         progress.done,
     )
     if beside is not None:
@@ -355,14 +357,14 @@ def _phase(
     cap: int | None,
     clock: Clock,
     parameters: SolveParameters,
-    alone: bool,
+    beside: BoundsBeside | None,
     done: Callable[[int, _Phase], None],
 ) -> list[_Phase]:
     """One phase over every part in turn (shares by `_shares`: a department's need for time follows
-    how tightly it is packed, not its size; findings). `alone`: no bounds are
-    worked out beside the search, so each part works out its LP bound first and CP-SAT gets the end
-    of its share; else the annealing has it all (CP-SAT's search adds little after it, and its
-    second thread would take the core the bounds run on)."""
+    how tightly it is packed, not its size; findings). Without bounds worked out `beside` the
+    search, each part works out its LP bound first and CP-SAT gets the end of its share; else the
+    annealing has it all (CP-SAT's search adds little after it, and its second thread would take the
+    core the bounds run on), and a tight part dives from the master generated there if it is in."""
     budget = clock.remaining()
     tight = [_tight(part, weights, cap) for part in parts]
     shares = _shares(parts, tight)
@@ -370,7 +372,10 @@ def _phase(
     for position, (part, start) in enumerate(zip(parts, starts, strict=True)):
         share = max(0.0, budget) * shares[position] / sum(shares[position:])
         began = clock.elapsed()
-        phases.append(_solve_part(part, weights, cap, share, parameters, start, alone, tight[position]))
+        master = beside.master(position) if beside is not None and tight[position] else None
+        phases.append(
+            _solve_part(part, weights, cap, share, parameters, start, beside is None, tight[position], master)
+        )
         budget -= clock.elapsed() - began
         done(position, phases[-1])
     return phases
@@ -412,6 +417,7 @@ def _solve_part(
     start: LoadSolution,
     alone: bool = True,
     tight: bool = False,
+    master: Master | None = None,
 ) -> _Phase:
     """One phase on one part from a distribution keeping the hard rules (and the cap). With too
     little time the start stays, priced by the checker. `alone`: no bounds are worked out beside the
@@ -433,7 +439,10 @@ def _solve_part(
         seed = parameters.seed or 0
         start, annealed = anneal(part.problem, weights, cap, start, time_limit * DIVE_FALLBACK, seed)
         dive_time = time_limit * (1 - DIVE_FALLBACK) - (time.monotonic() - began)
-        pinned, proven = dive_part(part.problem, weights, cap, start, dive_time * (1 - COMPLETING_SHARE))
+        generated = (master.loads, master.prices) if master is not None else None
+        pinned, proven = dive_part(
+            part.problem, weights, cap, start, dive_time * (1 - COMPLETING_SHARE), generated
+        )
         known = max(known, proven)
         dived = pinned_solution(part.problem, pinned)
         if dived is None and pinned:
