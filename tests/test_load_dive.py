@@ -20,7 +20,7 @@ from solver.load.components import Part, part_size, split
 from solver.load.dive import Dive, dive_part, pinned_solution
 from solver.load.greedy import greedy_load
 from solver.load.local_search import anneal
-from solver.load.solve import TIGHT_ROOM, TIGHT_WEIGHT, _complete, _kept, _only, _shares, _tight
+from solver.load.solve import TIGHT_ROOM, TIGHT_WEIGHT, _complete, _kept, _only, _polish, _shares, _tight
 from tests.load_factory import tiny_problem
 from tests.test_load_columns import _rest
 
@@ -199,3 +199,20 @@ def test_a_dive_from_a_master_generated_beside_starts_at_once_and_keeps_every_ru
     dived = pinned_solution(problem, pinned)
     assert dived is not None  # the master generated is enough to dive to the end
     assert _kept(problem_part(problem), dived, rest, cap) < math.inf
+
+
+def test_cp_sat_polishing_a_few_teachers_at_a_time_improves_a_distribution_and_keeps_every_rule() -> None:
+    problem, _, cap = TIGHT
+    rest = _rest(problem)
+    part = problem_part(problem)
+    rough = greedy_load(problem)  # not annealed: groups of teachers can do better
+    rough_cost = _kept(part, rough, rest, cap)
+    assert rough_cost < math.inf
+    order = list(range(len(problem.teachers)))
+    polished = _polish(part, rest, cap, rough, order, 5.0, SolveParameters(time_limit=5, workers=1, seed=0))
+    polished_cost = _kept(part, polished, rest, cap)
+    assert polished_cost < rough_cost  # and within every rule and the cap (else infinite)
+    assert polished_cost == load_rules.soft_total(problem, polished, rest)
+    # With no time the distribution comes back as it was.
+    again = _polish(part, rest, cap, polished, order, 0.0, SolveParameters(time_limit=5, workers=1, seed=0))
+    assert again == polished
