@@ -29,6 +29,7 @@ from solver.engine import (
 )
 from solver.load.beside import BoundsBeside, LargestBeside, Master
 from solver.load.bounds import room, static_bound
+from solver.load.columns import loads_in
 from solver.load.components import Part, join_solutions, part_size, split
 from solver.load.dive import dive_part, pinned_solution
 from solver.load.explain import explain_infeasibility, name_culprits
@@ -554,22 +555,13 @@ def _polish(
             if left < SHORTEST_STEP:
                 return solution
             free = set(backwards[first : first + POLISH_GROUP])
-            loads = _loads(part, solution)
+            loads = loads_in(part.problem, solution)
             keep = {t: tuple(load) for t, load in enumerate(loads) if t not in free}
             found = _keeping(part, weights, cap, keep, solution, min(left, POLISH_STEP), parameters)
             priced = _kept(part, found, weights, cap) if found is not None else math.inf
             if found is not None and priced < cost:
                 solution, cost, improved = found, priced, True
     return solution
-
-
-def _loads(part: Part, solution: LoadSolution) -> list[list[int]]:
-    """Per teacher, the items a distribution gives them."""
-    loads: list[list[int]] = [[] for _ in part.problem.teachers]
-    for item, team in enumerate(solution.teachers):
-        for teacher in team:
-            loads[teacher].append(item)
-    return loads
 
 
 def _keeping(
