@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import IO, NamedTuple
 
 from models.load import LoadProblem, LoadSolution
-from solver.load.columns import largest_bound, part_bounds
+from solver.load.columns import Loads, largest_bound, part_bounds
 
 _PATHS = "REGISTRAR_BESIDE_PATHS"
 _START = (
@@ -29,9 +29,6 @@ _START = (
     f"from {__name__} import main; main(sys.argv[1])"
 )
 LARGEST_SHARE = 0.25  # of the time at most, for raising the bound on the largest deviation
-
-
-Loads = list[tuple[int, tuple[int, ...]]]  # (teacher, items)
 
 
 class Master(NamedTuple):

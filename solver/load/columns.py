@@ -43,6 +43,7 @@ ROUNDING = 1e-6  # what the bound may lose to floating point before it is rounde
 IMPROVING = 1e-6  # reduced cost below which a load joins the master
 BOX = 0.3  # how far a round's prices may stray from the best met, in objective units
 GLOP_WARM = "use_preprocessing: false"
+Loads = list[tuple[int, tuple[int, ...]]]  # a master's loads: (teacher, items)
 BRANCHES = 64  # programmes at most per teacher and prices, branching on courses given in both terms
 
 
@@ -723,7 +724,7 @@ def part_bounds(
     seconds: float,
     found: Callable[[list[int]], None] | None = None,
     first: Sequence[int] = (),
-    generated: Callable[[int, list[tuple[int, tuple[int, ...]]], dict[int, float]], None] | None = None,
+    generated: Callable[[int, Loads, dict[int, float]], None] | None = None,
 ) -> list[int]:
     """Per part (its problem and a distribution within `cap`), the better of the LP bound and column
     generation's from the LP's prices, in `seconds` in all: first every part's LP (a fraction of a

@@ -14,13 +14,12 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
-from collections.abc import Sequence
 
 import numpy as np
 from ortools.linear_solver import pywraplp
 
 from models.load import LoadProblem, LoadSolution
-from solver.load.columns import IMPROVING, ColumnGeneration
+from solver.load.columns import IMPROVING, ColumnGeneration, Loads
 from solver.load.relaxation import relaxation_prices
 
 DIVE_ROUNDS = 20  # pricing rounds at most after each step
@@ -180,7 +179,7 @@ def dive_part(
     cap: int | None,
     start: LoadSolution,
     seconds: float,
-    master: tuple[Sequence[tuple[int, tuple[int, ...]]], dict[int, float]] | None = None,
+    master: tuple[Loads, dict[int, float]] | None = None,
 ) -> tuple[dict[int, tuple[int, ...]], int]:
     """Per teacher, the loads a dive (`Dive.run`) pins in the part's master after column
     generation for DIVE_GENERATING of `seconds` from the LP's prices (every teacher's when it got to

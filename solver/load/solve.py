@@ -128,6 +128,7 @@ def solve_load(
     largest_bound = max((first.bound for first in firsts), default=0)
     # Phase 2: everything else, the largest deviation held.
     cap = largest if largest_weight else None
+    tight = [_tight(part, rest, cap) for part in parts]
     beside = None
     beside_time = search.remaining() - BESIDE_MARGIN
     if parameters.workers >= 2 and set(rest) and beside_time >= SHORTEST_BESIDE:
@@ -135,8 +136,8 @@ def solve_load(
         from_first = [(part.problem, first.solution) for part, first in zip(parts, firsts, strict=True)]
         reached = ([first.objective for first in firsts], [first.bound for first in firsts])
         # The tight parts' column generation first, for their dives to start from (findings).
-        tight = [position for position, part in enumerate(parts) if _tight(part, rest, cap)]
-        beside = BoundsBeside(from_first, rest, cap, beside_time, reached, tight)
+        first = [position for position, dives in enumerate(tight) if dives]
+        beside = BoundsBeside(from_first, rest, cap, beside_time, reached, first)
     progress = _Running(
         record,
         clock,
@@ -154,6 +155,7 @@ def solve_load(
         [first.solution for first in firsts],
         rest,
         cap,
+        tight,
         search,
         parameters,
         beside,
@@ -359,18 +361,19 @@ def _phase(
     starts: list[LoadSolution],
     weights: dict[str, int],
     cap: int | None,
+    tight: list[bool],
     clock: Clock,
     parameters: SolveParameters,
     beside: BoundsBeside | None,
     done: Callable[[int, _Phase], None],
 ) -> list[_Phase]:
     """One phase over every part in turn (shares by `_shares`: a department's need for time follows
-    how tightly it is packed, not its size; findings). Without bounds worked out `beside` the
-    search, each part works out its LP bound first and CP-SAT gets the end of its share; else the
-    annealing has it all (CP-SAT's search adds little after it, and its second thread would take the
-    core the bounds run on), and a tight part dives from the master generated there if it is in."""
+    how tightly it is packed, not its size; findings); `tight`: per part, whether it dives. Without
+    bounds worked out `beside` the search, each part works out its LP bound first and CP-SAT gets
+    the end of its share; else the annealing has it all (CP-SAT's search adds little after it, and
+    its second thread would take the core the bounds run on), and a tight part dives from the
+    master generated there if it is in."""
     budget = clock.remaining()
-    tight = [_tight(part, weights, cap) for part in parts]
     shares = _shares(parts, tight)
     phases = []
     for position, (part, start) in enumerate(zip(parts, starts, strict=True)):
@@ -457,7 +460,7 @@ def _solve_part(
         left = time_limit - (time.monotonic() - began)
         order = [*pinned, *(t for t in range(len(part.teachers)) if t not in pinned)]
         dived = _polish(part, weights, cap, dived or start, order, left * POLISH_SHARE, parameters)
-        if dived is not None and _kept(part, dived, weights, cap) < annealed:
+        if _kept(part, dived, weights, cap) < annealed:
             start = dived
         time_limit -= time.monotonic() - began
     if time_limit >= SHORTEST_STEP and weights and not weights.get(LARGEST):
