@@ -419,3 +419,40 @@ def test_the_parts_named_first_are_generated_first_and_their_masters_come_back_f
     assert collected is not None and len(collected[1]) == len(parts)
     assert master is not None and master.position == 1 and master.loads and master.prices
     assert beside.master(0) is None and beside.latest() == collected
+
+
+def test_generations_cut_short_resume_with_what_the_other_parts_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each part's first turn is cut short (no round at all); the time the parts did not use goes back
+    to them, each resumed where it stopped, and they end where generation run to its end ends. The
+    part generated first (a tight one) gets more than its size's share of the first turns."""
+    parts = PARTS[:3]
+    rest = _rest(parts[0][0])
+    prices = [relaxation_prices(problem, rest, None) for problem, _ in parts]
+    run = columns_module.ColumnGeneration.run
+    turns: list[tuple[int, float]] = []  # (teachers, seconds given) of every turn
+    begun: set[int] = set()
+
+    def nothing_at_first(generation: columns_module.ColumnGeneration, seconds: float, log=None) -> None:
+        turns.append((len(generation.problem.teachers), seconds))
+        if id(generation) in begun:
+            run(generation, seconds, log)
+        begun.add(id(generation))
+
+    monkeypatch.setattr(columns_module.ColumnGeneration, "run", nothing_at_first)
+    resumed = part_bounds(parts, rest, None, 20.0, first=[1])
+    monkeypatch.setattr(columns_module.ColumnGeneration, "run", run)
+    whole = [
+        max(relaxed[0], column_bound(problem, rest, None, start, 20.0, relaxed[1]) or 0)
+        for (problem, start), relaxed in zip(parts, prices, strict=True)
+    ]
+    # Without a second turn a part's bound stays at the LP prices' Lagrangian value.
+    unturned = [
+        columns_module.ColumnGeneration(problem, rest, None, start, relaxed[1]).bound() or 0
+        for (problem, start), relaxed in zip(parts, prices, strict=True)
+    ]
+    assert any(bound > max(lp[0], once) for bound, lp, once in zip(whole, prices, unturned, strict=True))
+    assert resumed == whole
+    assert [teachers for teachers, _ in turns] == [len(parts[p][0].teachers) for p in (1, 0, 2, 1, 0, 2)]
+    # The first part's first turn against its size's share of what the last part's first turn had.
+    sizes = [columns_module.part_size(problem) for problem, _ in parts]
+    assert turns[0][1] > 1.2 * turns[2][1] * sizes[1] / sum(sizes)
