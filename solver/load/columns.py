@@ -752,15 +752,11 @@ def part_bounds(
             if found is not None:
                 found(list(bounds))
     order = [*first, *(position for position in range(len(parts)) if position not in first)]
-    weights_of = [size * (FIRST_WEIGHT if position in first else 1.0) for position, size in enumerate(sizes)]
+    portions = [size * (FIRST_WEIGHT if position in first else 1.0) for position, size in enumerate(sizes)]
     cut_short: list[tuple[int, ColumnGeneration]] = []
     for turn, position in enumerate(order):
         (problem, start), relaxation = parts[position], relaxed[position]
-        share = (
-            max(0.0, deadline - time.monotonic())
-            * weights_of[position]
-            / sum(weights_of[p] for p in order[turn:])
-        )
+        share = _share(deadline, portions[position], [portions[p] for p in order[turn:]])
         if relaxation is None or share <= 0:
             continue
         generation = ColumnGeneration(problem, weights, cap, start, relaxation[1])
@@ -776,11 +772,7 @@ def part_bounds(
     # What the parts that ended early left goes to the generations cut short, where they stopped
     # (the 300-teacher year at 54 s: 3.7 s left, three parts 10 short of where theirs end).
     for turn, (position, generation) in enumerate(cut_short):
-        share = (
-            max(0.0, deadline - time.monotonic())
-            * sizes[position]
-            / sum(sizes[p] for p, _ in cut_short[turn:])
-        )
+        share = _share(deadline, sizes[position], [sizes[p] for p, _ in cut_short[turn:]])
         if share <= 0:
             break
         generation.run(share)
@@ -788,3 +780,9 @@ def part_bounds(
         if found is not None:
             found(list(bounds))
     return bounds
+
+
+def _share(deadline: float, portion: float, waiting: list[float]) -> float:
+    """A part's share of the time left: its portion against those of every part still waiting (its
+    own among them)."""
+    return max(0.0, deadline - time.monotonic()) * portion / sum(waiting)
