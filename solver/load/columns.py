@@ -745,7 +745,7 @@ def part_bounds(
         left = deadline - time.monotonic()
         if left <= 0:
             break
-        share = left * sizes[position] / sum(sizes[position:])
+        share = _share(deadline, sizes[position], sizes[position:])
         relaxed[position] = relaxation = relaxation_prices(problem, weights, cap, max(share, left / 2))
         if relaxation is not None:
             bounds[position] = relaxation[0]
@@ -782,7 +782,7 @@ def part_bounds(
     return bounds
 
 
-def _share(deadline: float, portion: float, waiting: list[float]) -> float:
+def _share(deadline: float, portion: float, waiting: Sequence[float]) -> float:
     """A part's share of the time left: its portion against those of every part still waiting (its
     own among them)."""
     return max(0.0, deadline - time.monotonic()) * portion / sum(waiting)
