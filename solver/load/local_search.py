@@ -9,7 +9,9 @@ Teachers stay within their limits (and within the largest deviation already sett
 step, so every distribution the search keeps is feasible. Items with fixed teachers or several
 teachers stay as they are. On departments packed tight (every teacher near a limit) almost no
 single move fits, so a trade looks through all of the other teacher's items for one whose hours
-keep both within their limits; compiled, that takes a few hundred nanoseconds (findings).
+keep both within their limits; compiled, that takes a few hundred nanoseconds (findings). The
+helpers the loop calls are inlined into it (`inline="always"`): a compiled call takes and gives
+back a reference on every array it is passed, which made each proposal take twice as long.
 """
 
 from __future__ import annotations
@@ -157,7 +159,7 @@ class LoadAnnealer:
         self.position = np.zeros(len(items), dtype=np.int64)
         for item in items:
             for t in start.teachers[item.index]:
-                _place(item.index, t, 1, *self._totals(), *self._items())
+                _place(item.index, t, 1, self._totals(), self._items())
         self.cost = self.best = self.total()
         self.over = int(_over(self.load, self.target, self.reach))  # hours beyond reach, all teachers
         self.best_list = self.team_list.copy()
@@ -268,13 +270,11 @@ def _walk(state: LoadAnnealer, seconds: float, seed: int, hottest: float, coldes
         chunk = max(500, min(5_000_000, int(chunk * CHUNK_SECONDS / took)))
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _place(
-    i, t, sign,
-    load, terms, courses, prepared, stream, mine, mine_count, position,
-    share, term, course, practice_of, free,
-):  # fmt: skip
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _place(i, t, sign, totals, items):
     """Add (sign 1) or take away (sign -1) item i at teacher t in the running totals."""
+    load, terms, courses, prepared, stream, mine, mine_count, position = totals
+    share, term, course, practice_of, free = items
     load[t] += sign * share[i]
     terms[t, term[i]] += sign * share[i]
     c = course[i]
@@ -299,11 +299,11 @@ def _place(
                 position[last] = position[i]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _teacher_cost(
-    t, load, terms, courses, prepared,
-    target, allowed, balanced, wish_pointer, wish_list, weights, reach, reach_weight,
-):  # fmt: skip
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _teacher_cost(t, totals, teachers):
+    """Teacher t's share of the criteria: deviation, courses prepared, wishes unmet, term balance."""
+    load, terms, courses, prepared = totals[0], totals[1], totals[2], totals[3]
+    target, allowed, balanced, wish_pointer, wish_list, weights, reach, reach_weight = teachers
     gap = abs(target[t] - load[t])
     cost = weights[0] * gap + weights[1] * prepared[t]
     if reach >= 0 and gap > reach:
@@ -328,7 +328,7 @@ def _over(load, target, reach):
     return over
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _lecture_cost(k, lecture_item, team_pointer, team_list, stream, w_split):
     """Nothing when one of the lecture's teachers gives one of its practices, else the split."""
     lecture = lecture_item[k]
@@ -340,10 +340,10 @@ def _lecture_cost(k, lecture_item, team_pointer, team_list, stream, w_split):
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _total(constant, team_pointer, team_list, priced, lecture_item, totals, teachers):
-    load, terms, courses, prepared, stream = totals[0], totals[1], totals[2], totals[3], totals[4]
+    load, stream = totals[0], totals[4]
     cost = constant
     for t in range(len(load)):
-        cost += _teacher_cost(t, load, terms, courses, prepared, *teachers)
+        cost += _teacher_cost(t, totals, teachers)
     for i in range(len(team_pointer) - 1):
         for j in range(team_pointer[i], team_pointer[i + 1]):
             cost += priced[i, team_list[j]]
@@ -352,17 +352,18 @@ def _total(constant, team_pointer, team_list, priced, lecture_item, totals, teac
     return cost
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _fits(t, change, load, least, most):
     return least[t] <= load[t] + change <= most[t]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _local(a, b, k1, k2, totals, teachers, lecture_item, team_pointer, team_list):
-    """The cost of teachers a and b and lectures k1 and k2 (-1: none; each counted once)."""
-    load, terms, courses, prepared, stream = totals[0], totals[1], totals[2], totals[3], totals[4]
-    cost = _teacher_cost(a, load, terms, courses, prepared, *teachers)
-    cost += _teacher_cost(b, load, terms, courses, prepared, *teachers)
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _local(a, b, k1, k2, around):
+    """The cost of teachers a and b and lectures k1 and k2 (-1: none; each counted once); `around`:
+    the running totals, the teachers' data, and each lecture's item and team."""
+    totals, teachers, lecture_item, team_pointer, team_list = around
+    stream = totals[4]
+    cost = _teacher_cost(a, totals, teachers) + _teacher_cost(b, totals, teachers)
     w_split = teachers[5][4]
     if k1 >= 0:
         cost += _lecture_cost(k1, lecture_item, team_pointer, team_list, stream, w_split)
@@ -371,13 +372,13 @@ def _local(a, b, k1, k2, totals, teachers, lecture_item, team_pointer, team_list
     return cost
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _shift(i, t, team_pointer, team_list, totals, items):
     """Item i (one teacher) to teacher t."""
     slot = team_pointer[i]
-    _place(i, team_list[slot], -1, *totals, *items)
+    _place(i, team_list[slot], -1, totals, items)
     team_list[slot] = t
-    _place(i, t, 1, *totals, *items)
+    _place(i, t, 1, totals, items)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -446,7 +447,7 @@ def _anneal(
                 continue
         k1, k2 = stream_of[i], stream_of[back] if back >= 0 else -1
         around = (totals, teachers, lecture_item, team_pointer, team_list)
-        before = priced[i, holder] + _local(holder, other, k1, k2, *around)
+        before = priced[i, holder] + _local(holder, other, k1, k2, around)
         beyond = 0
         if reach >= 0:
             beyond = max(0, abs(target[holder] - load[holder]) - reach)
@@ -457,7 +458,7 @@ def _anneal(
             before += priced[back, other]
             _shift(back, holder, team_pointer, team_list, totals, items)
             after += priced[back, holder]
-        after += _local(holder, other, k1, k2, *around)
+        after += _local(holder, other, k1, k2, around)
         delta = after - before
         if _accepted(delta, temperature):
             cost += delta
@@ -478,7 +479,7 @@ def _anneal(
     return cost, best, over
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _hand_over(
     i, other, temperature, cost, best, best_list, can, priced,
     team_pointer, team_list, least, most, stream_of, lecture_item, totals, items, teachers,
@@ -540,7 +541,7 @@ def _hand_over(
                 lectures[n_lectures] = k
                 n_lectures += 1
     w_split = teachers[5][4]
-    before = _local(holder, other, -1, -1, totals, teachers, lecture_item, team_pointer, team_list)
+    before = _local(holder, other, -1, -1, (totals, teachers, lecture_item, team_pointer, team_list))
     for m in range(n_lectures):
         before += _lecture_cost(lectures[m], lecture_item, team_pointer, team_list, stream, w_split)
     for j in range(n_given):
@@ -549,7 +550,7 @@ def _hand_over(
     for j in range(n_taken):
         before += priced[taken[j], other]
         _shift(taken[j], holder, team_pointer, team_list, totals, items)
-    after = _local(holder, other, -1, -1, totals, teachers, lecture_item, team_pointer, team_list)
+    after = _local(holder, other, -1, -1, (totals, teachers, lecture_item, team_pointer, team_list))
     for m in range(n_lectures):
         after += _lecture_cost(lectures[m], lecture_item, team_pointer, team_list, stream, w_split)
     for j in range(n_given):
@@ -569,7 +570,7 @@ def _hand_over(
     return cost, best
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _accepted(delta, temperature):
     """Metropolis: every step down or level, a step up with probability exp(-delta / temperature)."""
     return delta <= 0 or np.random.random() < np.exp(-delta / temperature)
