@@ -10,6 +10,7 @@ from datasets.cbctt import bundled_cbctt, read_cbctt
 from models import LessonProblem, LessonSolution
 from solver.lessons.annealing import LessonAnnealer, applies
 from solver.lessons.initial import first_timetable
+from tests.compiled import helpers_reached
 from tests.lesson_factory import random_lessons
 
 
@@ -89,3 +90,11 @@ def test_it_refuses_what_it_cannot_price() -> None:
     assert not applies(longer)
     with pytest.raises(ValueError, match="one-period"):
         LessonAnnealer(longer, soft_weights(longer), frozenset())
+
+
+def test_every_compiled_helper_the_move_loop_calls_is_inlined_into_it() -> None:
+    import solver.lessons.annealing as walk
+
+    reached = helpers_reached(walk, "_anneal")
+    assert {"_place", "_fits", "_local_cost", "_isolated"} <= set(reached)
+    assert reached == dict.fromkeys(reached, "always")

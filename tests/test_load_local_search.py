@@ -15,6 +15,7 @@ from solver.load.components import split
 from solver.load.greedy import greedy_load
 from solver.load.local_search import LoadAnnealer, anneal
 from solver.load.solve import _only
+from tests.compiled import helpers_reached
 from tests.load_factory import ALTERNATIVE, tiny_problem
 from tests.test_load_relaxation import SCENARIOS, _tiny_optimum
 
@@ -237,26 +238,8 @@ def test_annealing_brings_the_largest_deviation_down_and_says_when_it_cannot(
 
 
 def test_every_compiled_helper_the_move_loop_calls_is_inlined_into_it() -> None:
-    """A compiled call takes and gives back a reference on each array it is passed: with the helpers
-    called, a proposal took twice as long (findings). Every compiled function `_anneal` reaches
-    through its calls must be inlined."""
-    import inspect
-    import re
-
     import solver.load.local_search as walk
 
-    def callees(function: object) -> set[str]:
-        source = inspect.getsource(function.py_func)  # type: ignore[attr-defined]
-        names = set(re.findall(r"\b(_[a-z_]+)\(", source)) - {function.__name__}  # type: ignore[attr-defined]
-        return {name for name in names if hasattr(getattr(walk, name, None), "py_func")}
-
-    seen: set[str] = set()
-    waiting = callees(walk._anneal)
-    while waiting:
-        name = waiting.pop()
-        if name not in seen:
-            seen.add(name)
-            waiting |= callees(getattr(walk, name))
-    assert {"_place", "_shift", "_local", "_teacher_cost", "_hand_over"} <= seen
-    called = {name: getattr(walk, name).targetoptions.get("inline") for name in sorted(seen)}
-    assert called == dict.fromkeys(sorted(seen), "always")
+    reached = helpers_reached(walk, "_anneal")
+    assert {"_place", "_shift", "_local", "_teacher_cost", "_hand_over"} <= set(reached)
+    assert reached == dict.fromkeys(reached, "always")

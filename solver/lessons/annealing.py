@@ -6,7 +6,8 @@ Ceschia, Di Gaspero and Schaerf 2016); it wants hundreds of millions of moves, h
 code. Every move keeps every hard rule: a course, a teacher and a curriculum each hold at most
 one lecture per period (conflict groups), and a lecture takes only the places its static
 availability allows. A move is priced from counts per course, group and slot; the best
-timetable is re-scored by the checker and the two costs must agree.
+timetable is re-scored by the checker and the two costs must agree. The helpers the loop calls are
+inlined into it: a compiled call takes and gives back a reference on every array it is passed.
 """
 
 from __future__ import annotations
@@ -202,7 +203,7 @@ class _Walk:
             grid.periods_per_day,
         )
         for meeting in range(len(problem.meetings)):
-            _place(meeting, self.period[meeting], self.room[meeting], 1, *self.state, *by_group)
+            _place(meeting, self.period[meeting], self.room[meeting], 1, self.state, by_group)
         self.best_period, self.best_room = self.period.copy(), self.room.copy()
         self.cohorts = np.empty(2 * max(1, annealer.most_curricula), dtype=np.int64)
         self.cost = self.best = cost
@@ -245,13 +246,11 @@ def _csr(rows: list[set[int]]) -> tuple[np.ndarray, np.ndarray]:
     return np.array(pointer, dtype=np.int64), np.array(flat, dtype=np.int64)
 
 
-@njit(cache=True, nogil=True)
-def _place(
-    m, p, r, sign,
-    period, room, occupant, group_count, course_day, course_room, days_used, rooms_used,
-    course_of, group_pointer, group_list, slots, per_day,
-):  # fmt: skip
+@njit(cache=True, nogil=True, inline="always")
+def _place(m, p, r, sign, state, by_group):
     """Add (sign 1) or lift (sign -1) meeting m at period p in room r."""
+    period, room, occupant, group_count, course_day, course_room, days_used, rooms_used = state
+    course_of, group_pointer, group_list, slots, per_day = by_group
     c = course_of[m]
     for k in range(group_pointer[c], group_pointer[c + 1]):
         group_count[group_list[k], p] += sign
@@ -276,7 +275,7 @@ def _place(
         occupant[r * slots + p] = -1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _member(g, c, group_pointer, group_list):
     for k in range(group_pointer[c], group_pointer[c + 1]):  # noqa: SIM110 - compiled loop
         if group_list[k] == g:
@@ -284,7 +283,7 @@ def _member(g, c, group_pointer, group_list):
     return False
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _fits(c, p, other, other_course, group_count, group_pointer, group_list):
     """No conflict group of course c holds a lecture at p, but for `other` (leaving p)."""
     for k in range(group_pointer[c], group_pointer[c + 1]):
@@ -297,7 +296,7 @@ def _fits(c, p, other, other_course, group_count, group_pointer, group_list):
     return True
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _add_new(buffer, n, value):
     """`value` appended to the first n entries of `buffer` unless there; the new count."""
     for j in range(n):
@@ -307,7 +306,7 @@ def _add_new(buffer, n, value):
     return n + 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _isolated(group_count, g, s, per_day):
     held = group_count[g, s]
     if held == 0:
@@ -320,7 +319,7 @@ def _isolated(group_count, g, s, per_day):
     return held
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _local_cost(
     c1, c2, m1, r1, m2, r2, around, n_around, cohorts, n_cohorts, group_count,
     days_used, rooms_used, size, min_days, capacity, weights, per_day,
@@ -392,11 +391,11 @@ def _anneal(
             c1, c2, m, r1, o, r2, around, n_around, cohorts, n_cohorts, group_count,
             days_used, rooms_used, size, min_days, capacity, weights, per_day,
         )  # fmt: skip
-        _place(m, p1, r1, -1, *state, *by_group)
+        _place(m, p1, r1, -1, state, by_group)
         if o >= 0:
-            _place(o, p2, r2, -1, *state, *by_group)
-            _place(o, p1, r1, 1, *state, *by_group)
-        _place(m, p2, r2, 1, *state, *by_group)
+            _place(o, p2, r2, -1, state, by_group)
+            _place(o, p1, r1, 1, state, by_group)
+        _place(m, p2, r2, 1, state, by_group)
         after = _local_cost(
             c1, c2, m, r2, o, r1, around, n_around, cohorts, n_cohorts, group_count,
             days_used, rooms_used, size, min_days, capacity, weights, per_day,
@@ -409,9 +408,9 @@ def _anneal(
                 best_period[:] = period
                 best_room[:] = room
             continue
-        _place(m, p2, r2, -1, *state, *by_group)
+        _place(m, p2, r2, -1, state, by_group)
         if o >= 0:
-            _place(o, p1, r1, -1, *state, *by_group)
-            _place(o, p2, r2, 1, *state, *by_group)
-        _place(m, p1, r1, 1, *state, *by_group)
+            _place(o, p1, r1, -1, state, by_group)
+            _place(o, p2, r2, 1, state, by_group)
+        _place(m, p1, r1, 1, state, by_group)
     return cost, best
