@@ -237,9 +237,10 @@ def test_annealing_brings_the_largest_deviation_down_and_says_when_it_cannot(
     assert lowered >= 5
 
 
-def test_every_compiled_helper_the_move_loop_calls_is_inlined_into_it() -> None:
+def test_the_move_loop_calls_no_compiled_function_but_the_scalar_acceptance() -> None:
+    """Placing an item, a teacher's cost, a shift and the handover are closures inside the loop:
+    a compiled function given an array, even inlined, takes and gives back a reference on it at
+    every call (half a proposal's time with them inlined, findings)."""
     import solver.load.local_search as walk
 
-    reached = helpers_reached(walk, "_anneal")
-    assert {"_place", "_shift", "_local", "_teacher_cost", "_hand_over"} <= set(reached)
-    assert reached == dict.fromkeys(reached, "always")
+    assert helpers_reached(walk, "_kernel") == {"_accepted": "always"}

@@ -10,8 +10,11 @@ step, so every distribution the search keeps is feasible. Items with fixed teach
 teachers stay as they are. On departments packed tight (every teacher near a limit) almost no
 single move fits, so a trade looks through all of the other teacher's items for one whose hours
 keep both within their limits; compiled, that takes a few hundred nanoseconds (findings). The
-helpers the loop calls are inlined into it (`inline="always"`): a compiled call takes and gives
-back a reference on every array it is passed, which made each proposal take twice as long.
+loop's helpers (placing an item, a teacher's cost, a shift, the handover) are closures inside the
+one compiled function (`_kernel`), over arrays unpacked once: a compiled function given an array,
+even inlined, takes and gives back a reference on it at every call, which made each proposal four
+times as long. The same function places the start and works out the total afresh, so the
+criteria are written once.
 """
 
 from __future__ import annotations
@@ -157,12 +160,10 @@ class LoadAnnealer:
         self.mine = np.zeros((count, max(1, len(movable))), dtype=np.int64)
         self.mine_count = np.zeros(count, dtype=np.int64)
         self.position = np.zeros(len(items), dtype=np.int64)
-        for item in items:
-            for t in start.teachers[item.index]:
-                _place(item.index, t, 1, self._totals(), self._items())
-        self.cost = self.best = self.total()
-        self.over = int(_over(self.load, self.target, self.reach))  # hours beyond reach, all teachers
         self.best_list = self.team_list.copy()
+        self.cost = self.best = self.over = 0
+        self.cost = self.best = self._run(0, 1.0, 0, setup=True)[3]  # every item placed
+        self.over = int(_over(self.load, self.target, self.reach))  # hours beyond reach, all teachers
         self.moves = 0
 
     def _totals(self) -> tuple[np.ndarray, ...]:
@@ -194,22 +195,23 @@ class LoadAnnealer:
 
     def total(self) -> int:
         """The weighted criteria of the current distribution, from the running totals."""
-        return int(
-            _total(
-                self.constant, self.team_pointer, self.team_list, self.priced, self.lecture_item,
-                self._totals(), self._teachers(),
-            )
-        )  # fmt: skip
+        return int(self._run(0, 1.0, 0)[3])
 
     def step(self, temperature: float, proposals: int, seed: int) -> None:
         """`proposals` compiled proposals at `temperature`; keeps the best distribution met."""
-        self.cost, self.best, self.over = _anneal(
-            proposals, temperature, self.cost, self.best, self.over, self.best_list, seed,
-            self.movable, self.candidate_pointer, self.candidate_list, self.can, self.priced, self.previous,
-            self.team_pointer, self.team_list, self.least, self.most, self.stream_of, self.lecture_item,
-            self._totals(), self._items(), self._teachers(),
-        )  # fmt: skip
+        self.cost, self.best, self.over, _ = self._run(proposals, temperature, seed)
         self.moves += proposals
+
+    def _run(self, proposals: int, temperature: float, seed: int, setup: bool = False) -> tuple[int, ...]:
+        return tuple(
+            int(value)
+            for value in _kernel(
+                proposals, temperature, self.cost, self.best, self.over, self.best_list, seed, setup,
+                self.constant, self.movable, self.candidate_pointer, self.candidate_list, self.can,
+                self.priced, self.previous, self.team_pointer, self.team_list, self.least, self.most,
+                self.stream_of, self.lecture_item, self._totals(), self._items(), self._teachers(),
+            )
+        )  # fmt: skip
 
     def solution(self, best: bool = False) -> LoadSolution:
         teams = self.best_list if best else self.team_list
@@ -270,54 +272,6 @@ def _walk(state: LoadAnnealer, seconds: float, seed: int, hottest: float, coldes
         chunk = max(500, min(5_000_000, int(chunk * CHUNK_SECONDS / took)))
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _place(i, t, sign, totals, items):
-    """Add (sign 1) or take away (sign -1) item i at teacher t in the running totals."""
-    load, terms, courses, prepared, stream, mine, mine_count, position = totals
-    share, term, course, practice_of, free = items
-    load[t] += sign * share[i]
-    terms[t, term[i]] += sign * share[i]
-    c = course[i]
-    if c >= 0:
-        if sign > 0 and courses[t, c] == 0:
-            prepared[t] += 1
-        courses[t, c] += sign
-        if sign < 0 and courses[t, c] == 0:
-            prepared[t] -= 1
-    if practice_of[i] >= 0:
-        stream[practice_of[i], t] += sign
-    if free[i]:
-        if sign > 0:
-            position[i] = mine_count[t]
-            mine[t, mine_count[t]] = i
-            mine_count[t] += 1
-        else:
-            mine_count[t] -= 1
-            last = mine[t, mine_count[t]]
-            if last != i:
-                mine[t, position[i]] = last
-                position[last] = position[i]
-
-
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _teacher_cost(t, totals, teachers):
-    """Teacher t's share of the criteria: deviation, courses prepared, wishes unmet, term balance."""
-    load, terms, courses, prepared = totals[0], totals[1], totals[2], totals[3]
-    target, allowed, balanced, wish_pointer, wish_list, weights, reach, reach_weight = teachers
-    gap = abs(target[t] - load[t])
-    cost = weights[0] * gap + weights[1] * prepared[t]
-    if reach >= 0 and gap > reach:
-        cost += reach_weight * (gap - reach)
-    for k in range(wish_pointer[t], wish_pointer[t + 1]):
-        if courses[t, wish_list[k]] == 0:
-            cost += weights[2]
-    if balanced[t]:
-        excess = abs(terms[t, 0] - terms[t, 1]) - allowed[t]
-        if excess > 0:
-            cost += weights[3] * excess
-    return cost
-
-
 @njit(cache=True, nogil=True, error_model="numpy")
 def _over(load, target, reach):
     """Hours beyond `reach` from target, over all teachers (0 without a reach)."""
@@ -329,78 +283,189 @@ def _over(load, target, reach):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _lecture_cost(k, lecture_item, team_pointer, team_list, stream, w_split):
-    """Nothing when one of the lecture's teachers gives one of its practices, else the split."""
-    lecture = lecture_item[k]
-    for j in range(team_pointer[lecture], team_pointer[lecture + 1]):
-        if stream[k, team_list[j]] > 0:
-            return 0
-    return w_split
+def _accepted(delta, temperature):
+    """Metropolis: every step down or level, a step up with probability exp(-delta / temperature)."""
+    return delta <= 0 or np.random.random() < np.exp(-delta / temperature)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _total(constant, team_pointer, team_list, priced, lecture_item, totals, teachers):
-    load, stream = totals[0], totals[4]
-    cost = constant
-    for t in range(len(load)):
-        cost += _teacher_cost(t, totals, teachers)
-    for i in range(len(team_pointer) - 1):
-        for j in range(team_pointer[i], team_pointer[i + 1]):
-            cost += priced[i, team_list[j]]
-    for k in range(len(lecture_item)):
-        cost += _lecture_cost(k, lecture_item, team_pointer, team_list, stream, teachers[5][4])
-    return cost
-
-
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _fits(t, change, load, least, most):
-    return least[t] <= load[t] + change <= most[t]
-
-
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _local(a, b, k1, k2, around):
-    """The cost of teachers a and b and lectures k1 and k2 (-1: none; each counted once); `around`:
-    the running totals, the teachers' data, and each lecture's item and team."""
-    totals, teachers, lecture_item, team_pointer, team_list = around
-    stream = totals[4]
-    cost = _teacher_cost(a, totals, teachers) + _teacher_cost(b, totals, teachers)
-    w_split = teachers[5][4]
-    if k1 >= 0:
-        cost += _lecture_cost(k1, lecture_item, team_pointer, team_list, stream, w_split)
-    if k2 >= 0 and k2 != k1:
-        cost += _lecture_cost(k2, lecture_item, team_pointer, team_list, stream, w_split)
-    return cost
-
-
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _shift(i, t, team_pointer, team_list, totals, items):
-    """Item i (one teacher) to teacher t."""
-    slot = team_pointer[i]
-    _place(i, team_list[slot], -1, totals, items)
-    team_list[slot] = t
-    _place(i, t, 1, totals, items)
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _anneal(
-    proposals, temperature, cost, best, over, best_list, seed,
+def _kernel(
+    proposals, temperature, cost, best, over, best_list, seed, setup, constant,
     movable, candidate_pointer, candidate_list, can, priced, previous,
     team_pointer, team_list, least, most, stream_of, lecture_item,
     totals, items, teachers,
 ):  # fmt: skip
-    """`proposals` proposals: a random movable item to a random other candidate (half the time, for an
-    item away from last year's teacher, to that teacher), or, when that breaks a limit, a trade with
-    an item of the other teacher whose hours keep both within their limits (on the way home, one of
-    the holder's own last year first, so both go home).
-    Returns the cost, the best cost and the hours beyond reach; the best distribution is copied to
-    `best_list`. With a reach, the first distribution with no hour beyond it ends the walk (as best)."""
-    if not len(movable):
-        return cost, best, over
+    """With `setup`, first every item's teachers into the running totals. Then `proposals`
+    proposals: a random movable item to a random other candidate (half the time, for an item away
+    from last year's teacher, to that teacher), or, when that breaks a limit, a trade with an item
+    of the other teacher whose hours keep both within their limits (on the way home, one of the
+    holder's own last year first, so both go home), or (a tenth, without a reach) a course handed
+    over whole.
+    Returns the cost, the best cost, the hours beyond reach and the total worked out afresh from
+    the running totals; the best distribution is copied to `best_list`. With a reach, the first
+    distribution with no hour beyond it ends the walk (as best).
+    The helpers are closures over the arrays, unpacked once: a compiled function called with an
+    array, even inlined, takes and gives back a reference on it at every call, and that was most of
+    a proposal's time (findings)."""
+    load, terms, courses, prepared, stream, mine, mine_count, position = totals
+    share, term, course, practice_of, free = items
+    target, allowed, balanced, wish_pointer, wish_list, weights, reach, reach_weight = teachers
+
+    def place(i, t, sign):
+        """Add (sign 1) or take away (sign -1) item i at teacher t in the running totals."""
+        load[t] += sign * share[i]
+        terms[t, term[i]] += sign * share[i]
+        c = course[i]
+        if c >= 0:
+            if sign > 0 and courses[t, c] == 0:
+                prepared[t] += 1
+            courses[t, c] += sign
+            if sign < 0 and courses[t, c] == 0:
+                prepared[t] -= 1
+        if practice_of[i] >= 0:
+            stream[practice_of[i], t] += sign
+        if free[i]:
+            if sign > 0:
+                position[i] = mine_count[t]
+                mine[t, mine_count[t]] = i
+                mine_count[t] += 1
+            else:
+                mine_count[t] -= 1
+                last = mine[t, mine_count[t]]
+                if last != i:
+                    mine[t, position[i]] = last
+                    position[last] = position[i]
+
+    def shift(i, t):
+        """Item i (one teacher) to teacher t."""
+        slot = team_pointer[i]
+        place(i, team_list[slot], -1)
+        team_list[slot] = t
+        place(i, t, 1)
+
+    def teacher_cost(t):
+        gap = abs(target[t] - load[t])
+        cost = weights[0] * gap + weights[1] * prepared[t]
+        if reach >= 0 and gap > reach:
+            cost += reach_weight * (gap - reach)
+        for k in range(wish_pointer[t], wish_pointer[t + 1]):
+            if courses[t, wish_list[k]] == 0:
+                cost += weights[2]
+        if balanced[t]:
+            excess = abs(terms[t, 0] - terms[t, 1]) - allowed[t]
+            if excess > 0:
+                cost += weights[3] * excess
+        return cost
+
+    def lecture_cost(k):
+        """Nothing when one of the lecture's teachers gives one of its practices, else the split."""
+        lecture = lecture_item[k]
+        for j in range(team_pointer[lecture], team_pointer[lecture + 1]):
+            if stream[k, team_list[j]] > 0:
+                return 0
+        return weights[4]
+
+    def local(a, b, k1, k2):
+        """The cost of teachers a and b and lectures k1 and k2 (-1: none; each counted once)."""
+        cost = teacher_cost(a) + teacher_cost(b)
+        if k1 >= 0:
+            cost += lecture_cost(k1)
+        if k2 >= 0 and k2 != k1:
+            cost += lecture_cost(k2)
+        return cost
+
+    def fits(t, change):
+        return least[t] <= load[t] + change <= most[t]
+
+    def hand_over(i, other, cost, best):
+        """The holder of item i hands every item of its course it holds to `other`, and takes back
+        items of `other` (of courses it prepares already, or no course) whose hours keep both within
+        their limits: on departments packed tight a course leaves a teacher no other way."""
+        c = course[i]
+        holder = team_list[team_pointer[i]]
+        if c < 0:
+            return cost, best
+        given = np.empty(mine_count[holder], dtype=np.int64)
+        hours = 0
+        n_given = 0
+        for step in range(mine_count[holder]):
+            g = mine[holder, step]
+            if course[g] == c:
+                if not can[g, other]:
+                    return cost, best
+                given[n_given] = g
+                n_given += 1
+                hours += share[g]
+        # Hours to take back: the holder stays within its limits, and so does the other teacher.
+        low = max(least[holder] - (load[holder] - hours), load[other] + hours - most[other])
+        high = min(most[holder] - (load[holder] - hours), load[other] + hours - least[other])
+        if low > high:
+            return cost, best
+        taken = np.empty(mine_count[other], dtype=np.int64)
+        n_taken = 0
+        back = 0
+        held = mine_count[other]
+        offset = int(np.random.random() * held) if held else 0
+        for step in range(held):
+            if back >= low:
+                break
+            b = mine[other, (offset + step) % held]
+            k = course[b]
+            if k == c or not can[b, holder] or (k >= 0 and courses[holder, k] == 0):
+                continue
+            if back + share[b] <= high:
+                taken[n_taken] = b
+                n_taken += 1
+                back += share[b]
+        if back < low:  # (never above high: an item joins only while it keeps within)
+            return cost, best
+        lectures = np.empty(n_given + n_taken, dtype=np.int64)
+        n_lectures = 0
+        for j in range(n_given + n_taken):
+            item = given[j] if j < n_given else taken[j - n_given]
+            k = stream_of[item]
+            if k >= 0:
+                seen = False
+                for m in range(n_lectures):
+                    if lectures[m] == k:
+                        seen = True
+                if not seen:
+                    lectures[n_lectures] = k
+                    n_lectures += 1
+        before = local(holder, other, -1, -1)
+        for m in range(n_lectures):
+            before += lecture_cost(lectures[m])
+        for j in range(n_given):
+            before += priced[given[j], holder]
+            shift(given[j], other)
+        for j in range(n_taken):
+            before += priced[taken[j], other]
+            shift(taken[j], holder)
+        after = local(holder, other, -1, -1)
+        for m in range(n_lectures):
+            after += lecture_cost(lectures[m])
+        for j in range(n_given):
+            after += priced[given[j], other]
+        for j in range(n_taken):
+            after += priced[taken[j], holder]
+        if not _accepted(after - before, temperature):
+            for j in range(n_taken):
+                shift(taken[j], other)
+            for j in range(n_given):
+                shift(given[j], holder)
+            return cost, best
+        cost += after - before
+        if cost < best:
+            best = cost
+            best_list[:] = team_list
+        return cost, best
+
+    if setup:
+        for i in range(len(team_pointer) - 1):
+            for j in range(team_pointer[i], team_pointer[i + 1]):
+                place(i, team_list[j], 1)
     np.random.seed(seed)
-    load, mine, mine_count = totals[0], totals[5], totals[6]
-    share = items[0]
-    reach, target = teachers[6], teachers[0]
-    for _ in range(proposals):
+    for _ in range(proposals if len(movable) else 0):
         i = movable[int(np.random.random() * len(movable))]
         s = share[i]
         holder = team_list[team_pointer[i]]
@@ -415,13 +480,10 @@ def _anneal(
         if other == holder:
             continue
         if reach < 0 and not homeward and np.random.random() < HANDOVER:
-            cost, best = _hand_over(
-                i, other, temperature, cost, best, best_list, can, priced,
-                team_pointer, team_list, least, most, stream_of, lecture_item, totals, items, teachers,
-            )  # fmt: skip
+            cost, best = hand_over(i, other, cost, best)
             continue
         back = -1
-        if not (_fits(holder, -s, load, least, most) and _fits(other, s, load, least, most)):
+        if not (fits(holder, -s) and fits(other, s)):
             # A trade: the other teacher's items from a random place on, the first that fits.
             held = mine_count[other]
             if held == 0:
@@ -438,7 +500,7 @@ def _anneal(
                     if homeward_only and previous[candidate] != holder:
                         continue
                     change = share[candidate] - s
-                    if _fits(holder, change, load, least, most) and _fits(other, -change, load, least, most):
+                    if fits(holder, change) and fits(other, -change):
                         back = candidate
                         break
                 if back >= 0:
@@ -446,19 +508,18 @@ def _anneal(
             if back < 0:
                 continue
         k1, k2 = stream_of[i], stream_of[back] if back >= 0 else -1
-        around = (totals, teachers, lecture_item, team_pointer, team_list)
-        before = priced[i, holder] + _local(holder, other, k1, k2, around)
+        before = priced[i, holder] + local(holder, other, k1, k2)
         beyond = 0
         if reach >= 0:
             beyond = max(0, abs(target[holder] - load[holder]) - reach)
             beyond += max(0, abs(target[other] - load[other]) - reach)
-        _shift(i, other, team_pointer, team_list, totals, items)
+        shift(i, other)
         after = priced[i, other]
         if back >= 0:
             before += priced[back, other]
-            _shift(back, holder, team_pointer, team_list, totals, items)
+            shift(back, holder)
             after += priced[back, holder]
-        after += _local(holder, other, k1, k2, around)
+        after += local(holder, other, k1, k2)
         delta = after - before
         if _accepted(delta, temperature):
             cost += delta
@@ -474,103 +535,15 @@ def _anneal(
                 best_list[:] = team_list
         else:
             if back >= 0:
-                _shift(back, other, team_pointer, team_list, totals, items)
-            _shift(i, holder, team_pointer, team_list, totals, items)
-    return cost, best, over
-
-
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _hand_over(
-    i, other, temperature, cost, best, best_list, can, priced,
-    team_pointer, team_list, least, most, stream_of, lecture_item, totals, items, teachers,
-):  # fmt: skip
-    """The holder of item i hands every item of its course it holds to `other`, and takes back items
-    of `other` (of courses it prepares already, or no course) whose hours keep both within their
-    limits: on departments packed tight a course leaves a teacher no other way."""
-    load, courses, stream, mine, mine_count = totals[0], totals[2], totals[4], totals[5], totals[6]
-    share, course = items[0], items[2]
-    c = course[i]
-    holder = team_list[team_pointer[i]]
-    if c < 0:
-        return cost, best
-    given = np.empty(mine_count[holder], dtype=np.int64)
-    hours = 0
-    n_given = 0
-    for step in range(mine_count[holder]):
-        g = mine[holder, step]
-        if course[g] == c:
-            if not can[g, other]:
-                return cost, best
-            given[n_given] = g
-            n_given += 1
-            hours += share[g]
-    # Hours to take back: the holder stays within its limits, and so does the other teacher.
-    low = max(least[holder] - (load[holder] - hours), load[other] + hours - most[other])
-    high = min(most[holder] - (load[holder] - hours), load[other] + hours - least[other])
-    if low > high:
-        return cost, best
-    taken = np.empty(mine_count[other], dtype=np.int64)
-    n_taken = 0
-    back = 0
-    held = mine_count[other]
-    offset = int(np.random.random() * held) if held else 0
-    for step in range(held):
-        if back >= low:
-            break
-        b = mine[other, (offset + step) % held]
-        k = course[b]
-        if k == c or not can[b, holder] or (k >= 0 and courses[holder, k] == 0):
-            continue
-        if back + share[b] <= high:
-            taken[n_taken] = b
-            n_taken += 1
-            back += share[b]
-    if back < low:  # (never above high: an item joins only while it keeps within)
-        return cost, best
-    lectures = np.empty(n_given + n_taken, dtype=np.int64)
-    n_lectures = 0
-    for j in range(n_given + n_taken):
-        item = given[j] if j < n_given else taken[j - n_given]
-        k = stream_of[item]
-        if k >= 0:
-            seen = False
-            for m in range(n_lectures):
-                if lectures[m] == k:
-                    seen = True
-            if not seen:
-                lectures[n_lectures] = k
-                n_lectures += 1
-    w_split = teachers[5][4]
-    before = _local(holder, other, -1, -1, (totals, teachers, lecture_item, team_pointer, team_list))
-    for m in range(n_lectures):
-        before += _lecture_cost(lectures[m], lecture_item, team_pointer, team_list, stream, w_split)
-    for j in range(n_given):
-        before += priced[given[j], holder]
-        _shift(given[j], other, team_pointer, team_list, totals, items)
-    for j in range(n_taken):
-        before += priced[taken[j], other]
-        _shift(taken[j], holder, team_pointer, team_list, totals, items)
-    after = _local(holder, other, -1, -1, (totals, teachers, lecture_item, team_pointer, team_list))
-    for m in range(n_lectures):
-        after += _lecture_cost(lectures[m], lecture_item, team_pointer, team_list, stream, w_split)
-    for j in range(n_given):
-        after += priced[given[j], other]
-    for j in range(n_taken):
-        after += priced[taken[j], holder]
-    if not _accepted(after - before, temperature):
-        for j in range(n_taken):
-            _shift(taken[j], other, team_pointer, team_list, totals, items)
-        for j in range(n_given):
-            _shift(given[j], holder, team_pointer, team_list, totals, items)
-        return cost, best
-    cost += after - before
-    if cost < best:
-        best = cost
-        best_list[:] = team_list
-    return cost, best
-
-
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _accepted(delta, temperature):
-    """Metropolis: every step down or level, a step up with probability exp(-delta / temperature)."""
-    return delta <= 0 or np.random.random() < np.exp(-delta / temperature)
+                shift(back, other)
+            shift(i, holder)
+    # The total afresh: every teacher's cost, every pair's price and every lecture's split.
+    total = constant
+    for t in range(len(load)):
+        total += teacher_cost(t)
+    for i in range(len(team_pointer) - 1):
+        for j in range(team_pointer[i], team_pointer[i + 1]):
+            total += priced[i, team_list[j]]
+    for k in range(len(lecture_item)):
+        total += lecture_cost(k)
+    return cost, best, over, total
