@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import inspect
 import re
-from types import ModuleType
+import sys
+from typing import Any
 
 
-def helpers_reached(module: ModuleType, loop: str) -> dict[str, object]:
-    """Every compiled function of `module` that `loop` calls, directly or through another, with its
-    `inline` option."""
+def helpers_reached(loop: Any) -> dict[str, object]:
+    """Every compiled function of the compiled `loop`'s module that it calls, directly or through
+    another, with its `inline` option."""
+    module = sys.modules[loop.py_func.__module__]
 
     def callees(name: str) -> set[str]:
         source = inspect.getsource(getattr(module, name).py_func)
@@ -20,7 +22,7 @@ def helpers_reached(module: ModuleType, loop: str) -> dict[str, object]:
         return {callee for callee in called if hasattr(getattr(module, callee, None), "py_func")}
 
     seen: set[str] = set()
-    waiting = callees(loop)
+    waiting = callees(loop.__name__)
     while waiting:
         name = waiting.pop()
         if name not in seen:

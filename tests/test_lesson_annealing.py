@@ -8,7 +8,7 @@ import pytest
 from constraints.lessons import evaluate, units_for
 from datasets.cbctt import bundled_cbctt, read_cbctt
 from models import LessonProblem, LessonSolution
-from solver.lessons.annealing import LessonAnnealer, applies
+from solver.lessons.annealing import LessonAnnealer, _anneal, applies
 from solver.lessons.initial import first_timetable
 from tests.compiled import helpers_reached
 from tests.lesson_factory import random_lessons
@@ -93,8 +93,6 @@ def test_it_refuses_what_it_cannot_price() -> None:
 
 
 def test_every_compiled_helper_the_move_loop_calls_is_inlined_into_it() -> None:
-    import solver.lessons.annealing as walk
-
-    reached = helpers_reached(walk, "_anneal")
+    reached = helpers_reached(_anneal)
     assert {"_place", "_fits", "_local_cost", "_isolated"} <= set(reached)
     assert reached == dict.fromkeys(reached, "always")

@@ -13,7 +13,7 @@ from models import Scenario
 from models.load import LoadItem, LoadProblem, LoadSolution, LoadTeacher
 from solver.load.components import split
 from solver.load.greedy import greedy_load
-from solver.load.local_search import LoadAnnealer, anneal
+from solver.load.local_search import LoadAnnealer, _kernel, anneal
 from solver.load.solve import _only
 from tests.compiled import helpers_reached
 from tests.load_factory import ALTERNATIVE, tiny_problem
@@ -241,6 +241,4 @@ def test_the_move_loop_calls_no_compiled_function_but_the_scalar_acceptance() ->
     """Placing an item, a teacher's cost, a shift and the handover are closures inside the loop:
     a compiled function given an array, even inlined, takes and gives back a reference on it at
     every call (half a proposal's time with them inlined, findings)."""
-    import solver.load.local_search as walk
-
-    assert helpers_reached(walk, "_kernel") == {"_accepted": "always"}
+    assert helpers_reached(_kernel) == {"_accepted": "always"}

@@ -161,8 +161,8 @@ class LoadAnnealer:
         self.mine_count = np.zeros(count, dtype=np.int64)
         self.position = np.zeros(len(items), dtype=np.int64)
         self.best_list = self.team_list.copy()
-        self.cost = self.best = self.over = 0
-        self.cost = self.best = self._run(0, 1.0, 0, setup=True)[3]  # every item placed
+        self.cost = self.best = self.over = 0  # until the kernel has placed every item and priced them
+        self.cost = self.best = self._run(0, 1.0, 0, setup=True)[3]
         self.over = int(_over(self.load, self.target, self.reach))  # hours beyond reach, all teachers
         self.moves = 0
 
@@ -464,7 +464,8 @@ def _kernel(
         for i in range(len(team_pointer) - 1):
             for j in range(team_pointer[i], team_pointer[i + 1]):
                 place(i, team_list[j], 1)
-    np.random.seed(seed)
+    if proposals and len(movable):
+        np.random.seed(seed)  # (not for the start and the total: numba keeps one generator per thread)
     for _ in range(proposals if len(movable) else 0):
         i = movable[int(np.random.random() * len(movable))]
         s = share[i]
