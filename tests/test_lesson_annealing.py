@@ -92,7 +92,8 @@ def test_it_refuses_what_it_cannot_price() -> None:
         LessonAnnealer(longer, soft_weights(longer), frozenset())
 
 
-def test_every_compiled_helper_the_move_loop_calls_is_inlined_into_it() -> None:
-    reached = helpers_reached(_anneal)
-    assert {"_place", "_fits", "_local_cost", "_isolated"} <= set(reached)
-    assert reached == dict.fromkeys(reached, "always")
+def test_the_move_loop_calls_no_compiled_function() -> None:
+    """Placing a meeting, the conflict test and the local cost are closures inside the loop: a
+    compiled function given an array, even inlined, takes and gives back a reference on it at every
+    call (about half a proposal's time with them inlined, findings)."""
+    assert helpers_reached(_anneal) == {}

@@ -7,7 +7,8 @@ code. Every move keeps every hard rule: a course, a teacher and a curriculum eac
 one lecture per period (conflict groups), and a lecture takes only the places its static
 availability allows. A move is priced from counts per course, group and slot; the best
 timetable is re-scored by the checker and the two costs must agree. The helpers the loop calls are
-inlined into it: a compiled call takes and gives back a reference on every array it is passed.
+closures inside it, over arrays unpacked once: a compiled function given an array, even inlined,
+takes and gives back a reference on it at every call. The same loop places the start.
 """
 
 from __future__ import annotations
@@ -195,17 +196,13 @@ class _Walk:
             rooms,
             grid.periods_per_day,
         )
-        by_group = (
-            annealer.course_of,
-            annealer.group_pointer,
-            annealer.group_list,
-            annealer.slots,
-            grid.periods_per_day,
-        )
-        for meeting in range(len(problem.meetings)):
-            _place(meeting, self.period[meeting], self.room[meeting], 1, self.state, by_group)
         self.best_period, self.best_room = self.period.copy(), self.room.copy()
         self.cohorts = np.empty(2 * max(1, annealer.most_curricula), dtype=np.int64)
+        # Every meeting into the counts: the loop's own placing, no proposal made.
+        _anneal(
+            0, 1.0, cost, cost, self.best_period, self.best_room, KEEP_ROOM, self.cohorts, self.state,
+            self.static, seed, True,
+        )  # fmt: skip
         self.cost = self.best = cost
         self.moves = self.improvements = 0
         self.chunk = 20_000
@@ -226,6 +223,7 @@ class _Walk:
             self.state,
             self.static,
             self.seed + self.moves,
+            False,
         )
         took = max(time.monotonic() - before, 1e-4)
         self.moves += self.chunk
@@ -246,113 +244,106 @@ def _csr(rows: list[set[int]]) -> tuple[np.ndarray, np.ndarray]:
     return np.array(pointer, dtype=np.int64), np.array(flat, dtype=np.int64)
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _place(m, p, r, sign, state, by_group):
-    """Add (sign 1) or lift (sign -1) meeting m at period p in room r."""
-    period, room, occupant, group_count, course_day, course_room, days_used, rooms_used = state
-    course_of, group_pointer, group_list, slots, per_day = by_group
-    c = course_of[m]
-    for k in range(group_pointer[c], group_pointer[c + 1]):
-        group_count[group_list[k], p] += sign
-    d = p // per_day
-    if sign > 0:
-        if course_day[c, d] == 0:
-            days_used[c] += 1
-        course_day[c, d] += 1
-        if course_room[c, r] == 0:
-            rooms_used[c] += 1
-        course_room[c, r] += 1
-        occupant[r * slots + p] = m
-        period[m] = p
-        room[m] = r
-    else:
-        course_day[c, d] -= 1
-        if course_day[c, d] == 0:
-            days_used[c] -= 1
-        course_room[c, r] -= 1
-        if course_room[c, r] == 0:
-            rooms_used[c] -= 1
-        occupant[r * slots + p] = -1
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _member(g, c, group_pointer, group_list):
-    for k in range(group_pointer[c], group_pointer[c + 1]):  # noqa: SIM110 - compiled loop
-        if group_list[k] == g:
-            return True
-    return False
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _fits(c, p, other, other_course, group_count, group_pointer, group_list):
-    """No conflict group of course c holds a lecture at p, but for `other` (leaving p)."""
-    for k in range(group_pointer[c], group_pointer[c + 1]):
-        g = group_list[k]
-        held = group_count[g, p]
-        if other >= 0 and _member(g, other_course, group_pointer, group_list):
-            held -= 1
-        if held > 0:
-            return False
-    return True
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _add_new(buffer, n, value):
-    """`value` appended to the first n entries of `buffer` unless there; the new count."""
-    for j in range(n):
-        if buffer[j] == value:
-            return n
-    buffer[n] = value
-    return n + 1
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _isolated(group_count, g, s, per_day):
-    held = group_count[g, s]
-    if held == 0:
-        return 0
-    q = s % per_day
-    if q > 0 and group_count[g, s - 1] > 0:
-        return 0
-    if q < per_day - 1 and group_count[g, s + 1] > 0:
-        return 0
-    return held
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _local_cost(
-    c1, c2, m1, r1, m2, r2, around, n_around, cohorts, n_cohorts, group_count,
-    days_used, rooms_used, size, min_days, capacity, weights, per_day,
-):  # fmt: skip
-    """What a move of meetings m1 (course c1, to room r1) and m2 (c2, r2; -1 if none) may change."""
-    total = 0
-    for c in (c1, c2):
-        if c >= 0:
-            total += weights[1] * max(0, min_days[c] - days_used[c]) + weights[3] * max(0, rooms_used[c] - 1)
-    total += weights[0] * max(0, size[c1] - capacity[r1])
-    if m2 >= 0:
-        total += weights[0] * max(0, size[c2] - capacity[r2])
-    for i in range(n_cohorts):
-        for j in range(n_around):
-            total += weights[2] * _isolated(group_count, cohorts[i], around[j], per_day)
-    return total
-
-
 @njit(cache=True, nogil=True)
 def _anneal(
-    iterations, temperature, cost, best, best_period, best_room, keep_room, cohorts, state, static, seed
-):
-    """`iterations` move proposals at one temperature; the current cost and the best seen (the
+    iterations, temperature, cost, best, best_period, best_room, keep_room, cohorts, state, static, seed,
+    setup,
+):  # fmt: skip
+    """With `setup`, first every meeting into the counts (period and room as `state` holds them).
+    Then `iterations` move proposals at one temperature; the current cost and the best seen (the
     best timetable is copied into best_period/best_room whenever it improves). `cohorts` is
-    scratch room for the curricula of two courses."""
+    scratch room for the curricula of two courses.
+    The helpers are closures over the arrays, unpacked once: a compiled function called with an
+    array, even inlined, takes and gives back a reference on it at every call (findings)."""
     period, room, occupant, group_count, course_day, course_room, days_used, rooms_used = state
     (
         course_of, pinned, allowed, place_pointer, place_list, movable, group_pointer, group_list,
         curriculum_pointer, curriculum_list, size, min_days, capacity, weights, slots, rooms, per_day,
     ) = static  # fmt: skip
-    by_group = (course_of, group_pointer, group_list, slots, per_day)
-    np.random.seed(seed)  # numba keeps one generator per thread
     around = np.empty(6, dtype=np.int64)
+
+    def place(m, p, r, sign):
+        """Add (sign 1) or lift (sign -1) meeting m at period p in room r."""
+        c = course_of[m]
+        for k in range(group_pointer[c], group_pointer[c + 1]):
+            group_count[group_list[k], p] += sign
+        d = p // per_day
+        if sign > 0:
+            if course_day[c, d] == 0:
+                days_used[c] += 1
+            course_day[c, d] += 1
+            if course_room[c, r] == 0:
+                rooms_used[c] += 1
+            course_room[c, r] += 1
+            occupant[r * slots + p] = m
+            period[m] = p
+            room[m] = r
+        else:
+            course_day[c, d] -= 1
+            if course_day[c, d] == 0:
+                days_used[c] -= 1
+            course_room[c, r] -= 1
+            if course_room[c, r] == 0:
+                rooms_used[c] -= 1
+            occupant[r * slots + p] = -1
+
+    def member(g, c):
+        for k in range(group_pointer[c], group_pointer[c + 1]):  # noqa: SIM110 - compiled loop
+            if group_list[k] == g:
+                return True
+        return False
+
+    def fits(c, p, other, other_course):
+        """No conflict group of course c holds a lecture at p, but for `other` (leaving p)."""
+        for k in range(group_pointer[c], group_pointer[c + 1]):
+            g = group_list[k]
+            held = group_count[g, p]
+            if other >= 0 and member(g, other_course):
+                held -= 1
+            if held > 0:
+                return False
+        return True
+
+    def add_new(buffer, n, value):
+        """`value` appended to the first n entries of `buffer` unless there; the new count."""
+        for j in range(n):
+            if buffer[j] == value:
+                return n
+        buffer[n] = value
+        return n + 1
+
+    def isolated(g, s):
+        held = group_count[g, s]
+        if held == 0:
+            return 0
+        q = s % per_day
+        if q > 0 and group_count[g, s - 1] > 0:
+            return 0
+        if q < per_day - 1 and group_count[g, s + 1] > 0:
+            return 0
+        return held
+
+    def local_cost(c1, c2, r1, m2, r2, n_around, n_cohorts):
+        """What a move of a meeting of course c1 (to room r1) and meeting m2 (c2, to r2; -1 if
+        none) may change."""
+        total = 0
+        for c in (c1, c2):
+            if c >= 0:
+                total += weights[1] * max(0, min_days[c] - days_used[c]) + weights[3] * max(
+                    0, rooms_used[c] - 1
+                )
+        total += weights[0] * max(0, size[c1] - capacity[r1])
+        if m2 >= 0:
+            total += weights[0] * max(0, size[c2] - capacity[r2])
+        for i in range(n_cohorts):
+            for j in range(n_around):
+                total += weights[2] * isolated(cohorts[i], around[j])
+        return total
+
+    if setup:
+        for m in range(len(period)):
+            place(m, period[m], room[m], 1)
+    np.random.seed(seed)  # numba keeps one generator per thread
     for _ in range(iterations):
         m = movable[np.random.randint(len(movable))]
         c1 = course_of[m]
@@ -362,8 +353,8 @@ def _anneal(
             if not allowed[m, p2 * rooms + r2]:
                 continue
         else:
-            place = place_list[np.random.randint(place_pointer[m], place_pointer[m + 1])]
-            p2, r2 = place // rooms, place % rooms
+            spot = place_list[np.random.randint(place_pointer[m], place_pointer[m + 1])]
+            p2, r2 = spot // rooms, spot % rooms
         if p2 == p1 and r2 == r1:
             continue
         o = occupant[r2 * slots + p2]
@@ -373,33 +364,27 @@ def _anneal(
             if pinned[o] or c2 == c1 or not allowed[o, p1 * rooms + r1]:
                 continue
         if p2 != p1:
-            if not _fits(c1, p2, o, c2, group_count, group_pointer, group_list):
+            if not fits(c1, p2, o, c2):
                 continue
-            if o >= 0 and not _fits(c2, p1, m, c1, group_count, group_pointer, group_list):
+            if o >= 0 and not fits(c2, p1, m, c1):
                 continue
         # the curricula and slots whose isolated lectures the move may change
         n_around, n_cohorts = 0, 0
         if p2 != p1:
             for s in (p1 - 1, p1, p1 + 1, p2 - 1, p2, p2 + 1):
                 if 0 <= s < slots:
-                    n_around = _add_new(around, n_around, s)
+                    n_around = add_new(around, n_around, s)
             for c in (c1, c2):
                 if c >= 0:
                     for k in range(curriculum_pointer[c], curriculum_pointer[c + 1]):
-                        n_cohorts = _add_new(cohorts, n_cohorts, curriculum_list[k])
-        before = _local_cost(
-            c1, c2, m, r1, o, r2, around, n_around, cohorts, n_cohorts, group_count,
-            days_used, rooms_used, size, min_days, capacity, weights, per_day,
-        )  # fmt: skip
-        _place(m, p1, r1, -1, state, by_group)
+                        n_cohorts = add_new(cohorts, n_cohorts, curriculum_list[k])
+        before = local_cost(c1, c2, r1, o, r2, n_around, n_cohorts)
+        place(m, p1, r1, -1)
         if o >= 0:
-            _place(o, p2, r2, -1, state, by_group)
-            _place(o, p1, r1, 1, state, by_group)
-        _place(m, p2, r2, 1, state, by_group)
-        after = _local_cost(
-            c1, c2, m, r2, o, r1, around, n_around, cohorts, n_cohorts, group_count,
-            days_used, rooms_used, size, min_days, capacity, weights, per_day,
-        )  # fmt: skip
+            place(o, p2, r2, -1)
+            place(o, p1, r1, 1)
+        place(m, p2, r2, 1)
+        after = local_cost(c1, c2, r2, o, r1, n_around, n_cohorts)
         delta = after - before
         if delta <= 0 or np.random.random() < math.exp(-delta / temperature):
             cost += delta
@@ -408,9 +393,9 @@ def _anneal(
                 best_period[:] = period
                 best_room[:] = room
             continue
-        _place(m, p2, r2, -1, state, by_group)
+        place(m, p2, r2, -1)
         if o >= 0:
-            _place(o, p1, r1, -1, state, by_group)
-            _place(o, p2, r2, 1, state, by_group)
-        _place(m, p1, r1, 1, state, by_group)
+            place(o, p1, r1, -1)
+            place(o, p2, r2, 1)
+        place(m, p1, r1, 1)
     return cost, best
