@@ -10,9 +10,10 @@ from constraints.lessons import evaluate
 from datasets import bundled_post_enrolment
 from datasets.post_enrolment import read_post_enrolment
 from models import LessonProblem, LessonSolution
-from solver.lessons.ejection import EjectionSearch, applies
+from solver.lessons.ejection import EjectionSearch, _search, applies
 from solver.lessons.initial import first_timetable
 from solver.lessons.repair import left_out
+from tests.compiled import helpers_reached
 from tests.lesson_factory import random_lessons
 
 
@@ -69,3 +70,10 @@ def test_it_refuses_other_problems() -> None:
     assert not applies(problem)
     with pytest.raises(ValueError, match="post-enrolment"):
         EjectionSearch(problem, frozenset())
+
+
+def test_the_ejection_loop_calls_no_compiled_function() -> None:
+    """Finding a room, lifting and putting an event and the relocation are closures inside the
+    loop: a compiled function given an array takes and gives back a reference on it at every call
+    (as closures, the same steps go 1.3-2.5 times as quick: findings)."""
+    assert helpers_reached(_search) == {}

@@ -7,7 +7,8 @@ suitable room is free even after moving one event there to another room, the che
 holding a room it can use. The step is kept when it leaves out no more than before (an event
 left out costs its students + 1) or by the annealing rule; a thrown-out event may not go back to
 its timeslot for a while (tabu). Between insertions, placed events move to other free places,
-which costs nothing and opens timeslots. The loop is compiled with numba.
+which costs nothing and opens timeslots. The loop is compiled with numba, its helpers closures
+inside it (a compiled function given an array takes a reference on it at every call).
 """
 
 from __future__ import annotations
@@ -142,61 +143,92 @@ def _csr(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
 
 
 @njit(cache=True)
-def _room_for(e, t, slot, occupant, mark, stamp, allowed, pinned, rooms):
-    """A room for e at t: free (or held by a marked event, which is leaving), else one whose
-    holder can move to a free room. Returns (room, holder to move or -1, its new room); room -1
-    when neither works."""
-    base = t * rooms
-    for r in range(rooms):
-        if allowed[e, base + r]:
-            x = occupant[base + r]
-            if x < 0 or mark[x] == stamp:
-                return r, -1, -1
-    for r in range(rooms):
-        if allowed[e, base + r]:
-            x = occupant[base + r]
-            if pinned[x]:
-                continue
-            for r2 in range(rooms):
-                if r2 != r and allowed[x, base + r2]:
-                    y = occupant[base + r2]
-                    if y < 0 or mark[y] == stamp:
-                        return r, x, r2
-    return -1, -1, -1
-
-
-@njit(cache=True)
-def _lift(x, slot, room, occupant, pool, position, sizes, rooms):
-    occupant[slot[x] * rooms + room[x]] = -1
-    slot[x] = -1
-    room[x] = -1
-    position[x] = sizes[0]
-    pool[sizes[0]] = x
-    sizes[0] += 1
-
-
-@njit(cache=True)
-def _put(x, t, r, slot, room, occupant, pool, position, sizes, rooms):
-    if position[x] >= 0:  # out of the pool: the last entry takes its place
-        last = pool[sizes[0] - 1]
-        pool[position[x]] = last
-        position[last] = position[x]
-        position[x] = -1
-        sizes[0] -= 1
-    slot[x] = t
-    room[x] = r
-    occupant[t * rooms + r] = x
-
-
-@njit(cache=True)
 def _search(iterations, temperature, cost, best, best_slot, best_room, state, static, seed):
     """`iterations` steps at one temperature; the current cost and the best (whose timetable is
-    copied into best_slot/best_room whenever it improves)."""
+    copied into best_slot/best_room whenever it improves). The helpers are closures over the
+    arrays, unpacked once: a compiled function given an array takes and gives back a reference on
+    it at every call (findings)."""
     slot, room, occupant, pool, position, sizes, tabu, scratch, mark = state
     (
         allowed, slot_ok, pinned, weight, adjacent_pointer, adjacent, before_pointer, before,
         after_pointer, after, slots, rooms,
     ) = static  # fmt: skip
+
+    def room_for(e, t, stamp):
+        """A room for e at t: free (or held by a marked event, which is leaving), else one whose
+        holder can move to a free room. Returns (room, holder to move or -1, its new room); room -1
+        when neither works."""
+        base = t * rooms
+        for r in range(rooms):
+            if allowed[e, base + r]:
+                x = occupant[base + r]
+                if x < 0 or mark[x] == stamp:
+                    return r, -1, -1
+        for r in range(rooms):
+            if allowed[e, base + r]:
+                x = occupant[base + r]
+                if pinned[x]:
+                    continue
+                for r2 in range(rooms):
+                    if r2 != r and allowed[x, base + r2]:
+                        y = occupant[base + r2]
+                        if y < 0 or mark[y] == stamp:
+                            return r, x, r2
+        return -1, -1, -1
+
+    def lift(x):
+        occupant[slot[x] * rooms + room[x]] = -1
+        slot[x] = -1
+        room[x] = -1
+        position[x] = sizes[0]
+        pool[sizes[0]] = x
+        sizes[0] += 1
+
+    def put(x, t, r):
+        if position[x] >= 0:  # out of the pool: the last entry takes its place
+            last = pool[sizes[0] - 1]
+            pool[position[x]] = last
+            position[last] = position[x]
+            position[x] = -1
+            sizes[0] -= 1
+        slot[x] = t
+        room[x] = r
+        occupant[t * rooms + r] = x
+
+    def move_aside(mover, t, mover_room):
+        """The holder of a room someone takes at t, to its new room there."""
+        occupant[t * rooms + room[mover]] = -1
+        room[mover] = mover_room
+        occupant[t * rooms + mover_room] = mover
+
+    def relocate():
+        """A placed event to another timeslot where nothing is in its way, if there is a room."""
+        x = np.random.randint(len(slot))
+        if slot[x] < 0 or pinned[x]:
+            return
+        t = np.random.randint(slots)
+        if t == slot[x] or not slot_ok[x, t]:
+            return
+        for k in range(adjacent_pointer[x], adjacent_pointer[x + 1]):
+            if slot[adjacent[k]] == t:
+                return
+        for k in range(before_pointer[x], before_pointer[x + 1]):
+            if slot[before[k]] >= t:
+                return
+        for k in range(after_pointer[x], after_pointer[x + 1]):
+            s = slot[after[k]]
+            if 0 <= s <= t:
+                return
+        r, mover, mover_room = room_for(x, t, -1)
+        if r < 0:
+            return
+        if mover >= 0:
+            move_aside(mover, t, mover_room)
+        occupant[slot[x] * rooms + room[x]] = -1
+        slot[x] = t
+        room[x] = r
+        occupant[t * rooms + r] = x
+
     np.random.seed(seed)
     for _ in range(iterations):
         if sizes[0] == 0:
@@ -204,8 +236,7 @@ def _search(iterations, temperature, cost, best, best_slot, best_room, state, st
         sizes[1] += 1
         step = sizes[1]
         if np.random.random() < RELOCATE:
-            _relocate(slot, room, occupant, pinned, allowed, slot_ok, adjacent_pointer, adjacent,
-                      before_pointer, before, after_pointer, after, mark, step, slots, rooms)  # fmt: skip
+            relocate()
             continue
         e = pool[np.random.randint(sizes[0])]
         t = np.random.randint(slots)
@@ -237,7 +268,7 @@ def _search(iterations, temperature, cost, best, best_slot, best_room, state, st
                 blocked = True
         if blocked:
             continue
-        r, mover, mover_room = _room_for(e, t, slot, occupant, mark, step, allowed, pinned, rooms)
+        r, mover, mover_room = room_for(e, t, step)
         if r < 0:  # throw out the cheapest event holding a room e may use
             cheapest = -1
             for r2 in range(rooms):
@@ -267,12 +298,10 @@ def _search(iterations, temperature, cost, best, best_slot, best_room, state, st
         for i in range(n):
             x = scratch[i]
             tabu[x * slots + slot[x]] = sizes[2] + TABU_TENURE
-            _lift(x, slot, room, occupant, pool, position, sizes, rooms)
+            lift(x)
         if mover >= 0:
-            occupant[t * rooms + room[mover]] = -1
-            room[mover] = mover_room
-            occupant[t * rooms + mover_room] = mover
-        _put(e, t, r, slot, room, occupant, pool, position, sizes, rooms)
+            move_aside(mover, t, mover_room)
+        put(e, t, r)
         sizes[2] += 1
         cost += delta
         if cost < best:
@@ -280,37 +309,3 @@ def _search(iterations, temperature, cost, best, best_slot, best_room, state, st
             best_slot[:] = slot
             best_room[:] = room
     return cost, best
-
-
-@njit(cache=True)
-def _relocate(slot, room, occupant, pinned, allowed, slot_ok, adjacent_pointer, adjacent,
-              before_pointer, before, after_pointer, after, mark, step, slots, rooms):  # fmt: skip
-    """A placed event to another timeslot where nothing is in its way, if there is a room."""
-    placed = len(slot)
-    x = np.random.randint(placed)
-    if slot[x] < 0 or pinned[x]:
-        return
-    t = np.random.randint(slots)
-    if t == slot[x] or not slot_ok[x, t]:
-        return
-    for k in range(adjacent_pointer[x], adjacent_pointer[x + 1]):
-        if slot[adjacent[k]] == t:
-            return
-    for k in range(before_pointer[x], before_pointer[x + 1]):
-        if slot[before[k]] >= t:
-            return
-    for k in range(after_pointer[x], after_pointer[x + 1]):
-        s = slot[after[k]]
-        if 0 <= s <= t:
-            return
-    r, mover, mover_room = _room_for(x, t, slot, occupant, mark, -1, allowed, pinned, rooms)
-    if r < 0:
-        return
-    if mover >= 0:
-        occupant[t * rooms + room[mover]] = -1
-        room[mover] = mover_room
-        occupant[t * rooms + mover_room] = mover
-    occupant[slot[x] * rooms + room[x]] = -1
-    slot[x] = t
-    room[x] = r
-    occupant[t * rooms + r] = x
