@@ -225,9 +225,7 @@ def _search(iterations, temperature, cost, best, best_slot, best_room, state, st
         if mover >= 0:
             move_aside(mover, t, mover_room)
         occupant[slot[x] * rooms + room[x]] = -1
-        slot[x] = t
-        room[x] = r
-        occupant[t * rooms + r] = x
+        put(x, t, r)  # (a placed event is in no pool)
 
     np.random.seed(seed)
     for _ in range(iterations):
