@@ -1,10 +1,20 @@
-"""The benchmark tables keep every field a run records, the commit measured among them."""
+"""The benchmark tables keep every field a run records, the commit measured among them, and the
+committed tables are what their recorded runs make (no figure edited by hand or copied alone)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
+import pytest
+
+import benchmarks.attestation
+import benchmarks.exams
+import benchmarks.lessons
+import benchmarks.load
 from benchmarks.exams import load_rows, save
+
+RESULTS = Path(benchmarks.exams.__file__).parent / "results"
 
 
 def test_rows_survive_a_save_and_load_with_their_commit(tmp_path: Path) -> None:
@@ -26,3 +36,23 @@ def test_rows_survive_a_save_and_load_with_their_commit(tmp_path: Path) -> None:
     table = (tmp_path / "exams.md").read_text()
     assert "5a7d019" in table and "| set1 | 60 | 2 | 0 | True | 5147 |" in table
     assert "4008" in table  # the later-literature average shown beside it
+
+
+@pytest.mark.parametrize(
+    ("table", "bench"),
+    [
+        ("exams", benchmarks.exams),
+        ("lessons", benchmarks.lessons),
+        ("load", benchmarks.load),
+        ("sac", benchmarks.attestation),
+    ],
+)
+def test_committed_tables_are_their_runs(table: str, bench: ModuleType) -> None:
+    """Each results table is exactly what its CSV of runs renders to, a Machine line for each
+    machine the rows ran on and none for a machine no row ran on."""
+    rows = list(load_rows(RESULTS / f"{table}.csv").values())
+    assert rows, f"{table}.csv holds no run"
+    rendered = bench.markdown(rows)
+    assert (RESULTS / f"{table}.md").read_text() == rendered
+    machines = {line for line in rendered.splitlines() if line.startswith("Machine: ")}
+    assert machines == {f"Machine: {row['machine']}" for row in rows}
