@@ -14,8 +14,6 @@ import benchmarks.lessons
 import benchmarks.load
 from benchmarks.exams import load_rows, save
 
-RESULTS = Path(benchmarks.exams.__file__).parent / "results"
-
 
 def test_rows_survive_a_save_and_load_with_their_commit(tmp_path: Path) -> None:
     row = {
@@ -50,9 +48,9 @@ def test_rows_survive_a_save_and_load_with_their_commit(tmp_path: Path) -> None:
 def test_committed_tables_are_their_runs(table: str, bench: ModuleType) -> None:
     """Each results table is exactly what its CSV of runs renders to, a Machine line for each
     machine the rows ran on and none for a machine no row ran on."""
-    rows = list(load_rows(RESULTS / f"{table}.csv").values())
+    rows = list(load_rows(bench.RESULTS / f"{table}.csv").values())
     assert rows, f"{table}.csv holds no run"
     rendered = bench.markdown(rows)
-    assert (RESULTS / f"{table}.md").read_text() == rendered
+    assert (bench.RESULTS / f"{table}.md").read_text() == rendered
     machines = {line for line in rendered.splitlines() if line.startswith("Machine: ")}
     assert machines == {f"Machine: {row['machine']}" for row in rows}
