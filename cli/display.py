@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +25,10 @@ from models import (
 from solver.engine import ProgressListener
 
 console = Console(highlight=False)
+if not console.is_terminal and "COLUMNS" not in os.environ:
+    # Redirected to a file or a pipe, rich would wrap at 80 columns and split the department names
+    # of the load tables over three lines; a log is read in an editor, not a narrow terminal.
+    console.width = 120
 
 SHOWN_VIOLATIONS = 20
 
