@@ -66,6 +66,10 @@ def test_a_generated_load_is_solved_with_a_checked_objective_and_bound() -> None
     totals = [point.objective for point in report.progress[1:-1]]
     assert totals == sorted(totals, reverse=True)
     assert all(point.bound <= point.objective for point in report.progress)
+    # The model size is the largest part's, not that of a small part CP-SAT happened to solve.
+    largest = max(split(problem), key=lambda part: sum(map(len, part.problem.candidates))).problem
+    assert report.variables >= sum(map(len, largest.candidates))
+    assert report.constraints >= len(largest.items) + len(largest.teachers)
 
 
 class _Sent:

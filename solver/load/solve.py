@@ -180,10 +180,14 @@ def solve_load(
         raise AssertionError(
             f"CP-SAT prices the distribution at {priced} but the checker says {evaluation.total}"
         )
-    # The largest CP-SAT model solved, else the largest part's decisions (item-teacher pairs) annealed.
-    decisions = max((sum(map(len, part.problem.candidates)) for part in parts), default=0)
+    # The larger of the CP-SAT models solved and the largest part as annealed: its decisions
+    # (item-teacher pairs) and its rows (each item's coverage, each teacher's limits).
+    annealed = [
+        (sum(map(len, part.problem.candidates)), len(part.problem.items) + len(part.problem.teachers))
+        for part in parts
+    ]
     solved = [phase.size for phase in (*firsts, *seconds) if phase.model is not None]
-    report.variables, report.constraints = max(solved, default=(decisions, 0))
+    report.variables, report.constraints = max([*solved, *annealed], default=(0, 0))
     optimal = all(phase.optimal for phase in (*firsts, *seconds))
     report.status = SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE
     report.objective = evaluation.total
