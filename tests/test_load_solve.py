@@ -60,14 +60,15 @@ def test_a_generated_load_is_solved_with_a_checked_objective_and_bound() -> None
     assert report.best_bound is not None and 0 <= report.best_bound <= report.objective
     assert report.progress and report.progress[-1].objective == report.objective
     # The second phase shows the year's total as each part is done, and ends where the report does.
+    parts = split(problem)
     second = [point for point in report.progress if "parts done" in point.note]
-    assert second and second[-1].note == f"{len(split(problem))} of {len(split(problem))} parts done"
+    assert second and second[-1].note == f"{len(parts)} of {len(parts)} parts done"
     assert second[-1].objective == report.objective
     totals = [point.objective for point in report.progress[1:-1]]
     assert totals == sorted(totals, reverse=True)
     assert all(point.bound <= point.objective for point in report.progress)
     # The model size is the largest part's, not that of a small part CP-SAT happened to solve.
-    largest = max(split(problem), key=lambda part: sum(map(len, part.problem.candidates))).problem
+    largest = max(parts, key=lambda part: sum(map(len, part.problem.candidates))).problem
     assert report.variables >= sum(map(len, largest.candidates))
     assert report.constraints >= len(largest.items) + len(largest.teachers)
 
