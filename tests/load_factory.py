@@ -1,7 +1,9 @@
-"""A hand-made teaching load of three teachers and five items, and CP-SAT pricing of a distribution."""
+"""A hand-made teaching load of three teachers and five items, CP-SAT pricing of a distribution, and
+load folders written from CSV rows for the command line."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import ModuleType
 
 from ortools.sat.python import cp_model
@@ -103,3 +105,15 @@ def fixed_objective(
     if status != cp_model.OPTIMAL:
         return None
     return solver.objective_value
+
+
+def load_folder(tmp_path: Path, teachers: list[str], items: list[str]) -> Path:
+    """A load folder with these teachers (name, department, rank, norm, qualifications, languages)
+    and items (name, course, component, department, language, hours)."""
+    data = tmp_path / "load"
+    data.mkdir()
+    header = "name,department,rank,norm,qualifications,languages"
+    (data / "teachers.csv").write_text("\n".join([header, *teachers]) + "\n")
+    header = "name,course,component,department,language,hours"
+    (data / "items.csv").write_text("\n".join([header, *items]) + "\n")
+    return data

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from cli.main import main
+from tests.load_factory import load_folder
 
 
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args), terminal_width=200)
     return result.exit_code, result.output
-
-
-def load_folder(tmp_path: Path, teachers: list[str], items: list[str]) -> Path:
-    """A load folder with these teachers (name, department, rank, norm, qualifications, languages)
-    and items (name, course, component, department, language, hours)."""
-    data = tmp_path / "load"
-    data.mkdir()
-    header = "name,department,rank,norm,qualifications,languages"
-    (data / "teachers.csv").write_text("\n".join([header, *teachers]) + "\n")
-    header = "name,course,component,department,language,hours"
-    (data / "items.csv").write_text("\n".join([header, *items]) + "\n")
-    return data
 
 
 def test_generate_solve_check_and_actual(tmp_path: Path) -> None:
@@ -84,30 +70,6 @@ def test_check_names_an_unqualified_overloaded_assignment(tmp_path: Path) -> Non
     assert code == 1
     assert "is not qualified for PHY102 lecture" in output
     assert "Aigerim (Physics) is overloaded: 120 h against a norm of 100 h" in output
-
-
-def test_a_redirected_report_keeps_each_department_on_one_line(tmp_path: Path) -> None:
-    """Into a file or a pipe the tables are not wrapped at 80 columns, where a department's name
-    would be split over lines."""
-    department = "Automation and Control Systems Engineering"
-    data = load_folder(
-        tmp_path,
-        [f"Aigerim Nurlanovna Seitkali,{department},lecturer,100,AUT101,Russian"],
-        [f"AUT101 L1,AUT101,lecture,{department},Russian,60"],
-    )
-    (tmp_path / "mine.csv").write_text("item,teachers\nAUT101 L1,Aigerim Nurlanovna Seitkali\n")
-    command = "from cli.main import main; main()"
-    result = subprocess.run(
-        [sys.executable, "-c", command, "load", "check", str(data), str(tmp_path / "mine.csv")],
-        capture_output=True,
-        text=True,
-        env={name: value for name, value in os.environ.items() if name not in ("COLUMNS", "LINES")},
-        cwd=Path(__file__).resolve().parent.parent,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    rows = [line for line in result.stdout.splitlines() if department in line]
-    assert any("60" in row and "100" in row for row in rows), result.stdout
 
 
 def test_bad_input_exits_with_the_file_and_line(tmp_path: Path) -> None:
