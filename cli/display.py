@@ -21,6 +21,7 @@ from models import (
     LoadProblem,
     ProgressPoint,
     SolveReport,
+    Violation,
 )
 from solver.engine import ProgressListener
 
@@ -109,6 +110,18 @@ def print_report(report: SolveReport) -> None:
         console.print(f"[red]why:[/] {reason}", soft_wrap=True)
 
 
+def _shares(by_rule: dict[str, list[Violation]], shown: int) -> dict[str, int]:
+    """How many of each rule's violations to print: `shown` in all, taken a turn per rule at a time,
+    so a rule broken once is not hidden behind a hundred breaches of another."""
+    shares = dict.fromkeys(by_rule, 0)
+    while shown > 0 and any(shares[rule] < len(found) for rule, found in by_rule.items()):
+        for rule, found in by_rule.items():
+            if shown > 0 and shares[rule] < len(found):
+                shares[rule] += 1
+                shown -= 1
+    return shares
+
+
 def print_evaluation(
     problem: ExamProblem | LessonProblem | LoadProblem | AttestationProblem,
     evaluation: Evaluation,
@@ -117,9 +130,15 @@ def print_evaluation(
     hard = evaluation.violations(hard=True)
     if hard:
         what = "distribution" if isinstance(problem, LoadProblem) else "timetable"
-        console.print(f"[red]{len(hard)} hard violations[/] - the {what} is infeasible:")
-        for violation in hard[:SHOWN_VIOLATIONS]:
-            console.print(f"  {violation.constraint}: {violation.message}", soft_wrap=True)
+        by_rule: dict[str, list[Violation]] = {}
+        for violation in hard:
+            by_rule.setdefault(violation.constraint, []).append(violation)
+        counts = ", ".join(f"{rule} {len(found)}" for rule, found in by_rule.items())
+        console.print(f"[red]{len(hard)} hard violations[/] ({counts}) - the {what} is infeasible:")
+        shown = _shares(by_rule, SHOWN_VIOLATIONS)
+        for rule, found in by_rule.items():
+            for violation in found[: shown[rule]]:
+                console.print(f"  {rule}: {violation.message}", soft_wrap=True)
         if len(hard) > SHOWN_VIOLATIONS:
             console.print(f"  ... and {len(hard) - SHOWN_VIOLATIONS} more")
     elif show_hard:

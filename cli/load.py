@@ -4,6 +4,7 @@ hours with the plan."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection
 from pathlib import Path
 
 import click
@@ -23,6 +24,7 @@ from datasets.load_tables import (
 from models import Scenario, SolveParameters, SolveStatus
 from models.load import CLASS_COMPONENTS, LoadProblem, LoadSolution
 from solver.engine import default_workers
+from solver.load.components import covered
 from solver.load.summary import OTHER, LoadLine, actual_lines, department_lines, teacher_lines
 
 SHOWN_TEACHERS = 30
@@ -97,10 +99,20 @@ def load_check(folder: Path, assignment: Path) -> None:
     it breaks a hard rule (unqualified, language mismatch, overload, ...)."""
     from constraints.load import evaluate
 
-    problem = _read(lambda: read_load_problem(folder))
-    solution = _read(lambda: read_assignment(assignment, problem))
+    year = _read(lambda: read_load_problem(folder))
+    part, solution = covered(year, _read(lambda: read_assignment(assignment, year)))
+    problem = part.problem
+    departments = sorted({item.department for item in problem.items})
+    if len(part.items) < len(year.items):
+        others = sum(1 for t in problem.teachers if t.department not in departments)
+        console.print(
+            f"checked {', '.join(d or '-' for d in departments)}: {len(problem.items)} of the year's "
+            f"{len(year.items)} items and {len(problem.teachers) - others} teachers"
+            + (f"; {_teachers_elsewhere(others)} judged on their hours here alone" if others else ""),
+            soft_wrap=True,
+        )
     evaluation = evaluate(problem, solution)
-    _print_departments(problem, solution)
+    _print_departments(problem, solution, departments)
     _print_teachers(problem, solution)
     print_evaluation(problem, evaluation, show_hard=True)
     if not evaluation.feasible:
@@ -150,6 +162,10 @@ def load_generate(teachers: int, sections: int, seed: int, scale: int, output: P
     )
 
 
+def _teachers_elsewhere(count: int) -> str:
+    return "1 teacher of another department" if count == 1 else f"{count} teachers of other departments"
+
+
 def _scenario(weights: tuple[str, ...]) -> Scenario:
     """The scenario of `--weight CRITERION=W` options; an unknown criterion or weight is a usage error."""
     chosen: dict[str, int] = {}
@@ -180,11 +196,14 @@ def _row(line: LoadLine, name: str) -> list[str]:
     return [name, *components, f"{line.total:,}", f"{line.norm:,}", *flags]
 
 
-def _print_departments(problem: LoadProblem, solution: LoadSolution) -> None:
+def _print_departments(
+    problem: LoadProblem, solution: LoadSolution, only: Collection[str] | None = None
+) -> None:
     table = Table(title="planned hours by department")
     _columns(table, "department")
     for line in department_lines(problem, solution):
-        table.add_row(*_row(line, line.name or "-"))
+        if only is None or line.name in only:
+            table.add_row(*_row(line, line.name or "-"))
     console.print(table)
 
 

@@ -114,3 +114,45 @@ def test_weights_change_the_scenario_and_bad_ones_are_refused(tmp_path: Path) ->
     assert "term balance" not in output and "changes from last year" in output
     code, output = run("load", "solve", str(data), "--weight", "beauty=3")
     assert code == 2 and "is not one of" in output
+
+
+def test_check_judges_a_departments_own_distribution_within_its_department(tmp_path: Path) -> None:
+    """Physics hands in its own items only: Mathematics is not reported untaught or underloaded,
+    the Mathematics teacher lent to Physics is judged on her hours there, and one unqualified
+    assignment is shown among thirty untaught practices."""
+    (tmp_path / "teachers.csv").write_text(
+        "name,department,rank,norm,minimum,qualifications,languages\n"
+        "Aigerim,Physics,lecturer,100,50,PHY101,Russian\n"
+        "Marat,Physics,lecturer,100,0,PHY102,Kazakh\n"
+        "Dana,Mathematics,lecturer,100,80,MAT101;PHY101,Russian\n"
+        "Yerlan,Mathematics,lecturer,300,100,MAT101,Russian\n"
+    )
+    practices = [f"PHY102 P{k},PHY102,practice,Physics,Kazakh,2" for k in range(30)]
+    (tmp_path / "items.csv").write_text(
+        "name,course,component,department,language,hours\n"
+        "PHY101 L1,PHY101,lecture,Physics,Russian,60\n"
+        "PHY102 L1,PHY102,lecture,Physics,Kazakh,60\n"
+        + "\n".join(practices)
+        + "\nMAT101 L1,MAT101,lecture,Mathematics,Russian,60"
+        + "\nMAT101 P1,MAT101,practice,Mathematics,Russian,60\n"
+    )
+    (tmp_path / "physics.csv").write_text("item,teachers\nPHY101 L1,Dana\nPHY102 L1,Aigerim\n")
+    code, output = run("load", "check", str(tmp_path), str(tmp_path / "physics.csv"))
+    assert code == 1, output
+    flat = " ".join(output.split())
+    assert (
+        "checked Physics: 32 of the year's 34 items and 2 teachers; 1 teacher of another department" in flat
+    )
+    assert (
+        "Aigerim (Physics) teaches PHY102 L1 (PHY102 lecture in Kazakh, 60 h, term 1) but is not qualified"
+        in flat
+    )
+    assert "coverage 30" in flat and "qualification 1" in flat
+    assert "MAT101" not in output and "Yerlan" not in output, output
+    assert "Dana (Mathematics) is underloaded" not in flat
+    assert "Mathematics │" not in output  # the department table holds Physics alone
+    # The whole year handed in is checked as the whole year.
+    (tmp_path / "year.csv").write_text("item,teachers\nPHY101 L1,Dana\nMAT101 L1,Yerlan\n")
+    code, output = run("load", "check", str(tmp_path), str(tmp_path / "year.csv"))
+    assert code == 1 and "checked" not in output, output
+    assert "Aigerim (Physics) is underloaded: 0 h" in " ".join(output.split())

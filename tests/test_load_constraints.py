@@ -75,12 +75,12 @@ def test_qualification_names_course_language_and_term() -> None:
     assert "Bolat (Mathematics) teaches MAT101 L1" in messages[0]
     assert messages[0].endswith("is not qualified for MAT101 lecture")
     assert messages[1].endswith("does not teach in Kazakh")
-    assert messages[2].endswith("is not qualified for Mathematics thesis thesis supervision")
+    assert messages[2].endswith("is not qualified for Mathematics thesis supervision")
     lecturing = tiny_problem(dana={"qualifications": frozenset({("MAT102", "lecture")})})
     away = distribution((ALIYA,), (BOLAT,), (ALIYA,), (BOLAT, DANA), (DANA,))
     assert [v.message.split(" but ")[-1] for v in qualification.count(lecturing, away)] == [
         "is away in term 2",
-        "is not qualified for Mathematics thesis thesis supervision",
+        "is not qualified for Mathematics thesis supervision",
     ]
 
 

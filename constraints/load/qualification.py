@@ -6,7 +6,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from constraints.load.view import LoadModelView
-from constraints.load.wording import item_words, teacher_words
+from constraints.load.wording import item_words, teacher_words, work_words
 from models import Violation
 from models.load import LoadItem, LoadProblem, LoadSolution, LoadTeacher
 
@@ -21,7 +21,7 @@ def weight(problem: LoadProblem) -> int:
 def fault(item: LoadItem, teacher: LoadTeacher) -> str | None:
     """What is wrong with this teacher on this item, in the registrar's words (None: nothing)."""
     if not teacher.qualified(item.course, item.component):
-        return f"is not qualified for {item.course} {item.component}"
+        return f"is not qualified for {work_words(item)}"
     if item.language and item.language not in teacher.languages:
         return f"does not teach in {item.language}"
     if item.term in teacher.unavailable_terms:

@@ -46,6 +46,46 @@ def split(problem: LoadProblem) -> list[Part]:
     return [_part(problem, teachers, items) for teachers, items in groups.values()]
 
 
+def covered(problem: LoadProblem, solution: LoadSolution) -> tuple[Part, LoadSolution]:
+    """The part of the year a distribution speaks for, and the distribution on it: the departments of
+    the items it gives a teacher, with all their items and teachers, and every teacher of another
+    department it names on those items, fixes on them or had on them last year. So a department's
+    own distribution is judged by its own rules rather than as a year leaving every other
+    department's load untaught. A teacher of another department is judged on the hours given here
+    alone (no minimum, and those hours as target: the rest of their year is their department's).
+    A distribution that gives no item a teacher speaks for the whole year."""
+    departments = {problem.items[i].department for i, team in enumerate(solution.teachers) if team}
+    # A practice's lecture comes along with its department (streams are priced whole).
+    lectures = (item.lecture for item in problem.items if item.department in departments)
+    departments |= {problem.items[lecture].department for lecture in lectures if lecture is not None}
+    items = [item.index for item in problem.items if item.department in departments]
+    if not items or len(items) == len(problem.items):
+        return Part(problem, list(range(len(problem.teachers))), list(range(len(problem.items)))), solution
+    named = {
+        t for i in items for t in (*solution.teachers[i], *problem.items[i].fixed, *problem.items[i].previous)
+    }
+    teachers = [p.index for p in problem.teachers if p.department in departments or p.index in named]
+    part = _part(problem, teachers, items)
+    local = {teacher: position for position, teacher in enumerate(teachers)}
+    on_part = LoadSolution(
+        problem_name=problem.name,
+        teachers=tuple(tuple(local[t] for t in solution.teachers[i]) for i in items),
+    )
+    hours = on_part.loads(part.problem)
+    judged = tuple(
+        person
+        if person.department in departments
+        else person.model_copy(
+            update={"minimum": 0, "target": min(hours[person.index], part.problem.maximum(person))}
+        )
+        for person in part.problem.teachers
+    )
+    judged_problem = LoadProblem(
+        name=problem.name, teachers=judged, items=part.problem.items, contact_cap=problem.contact_cap
+    )
+    return Part(judged_problem, teachers, items), on_part
+
+
 def _part(problem: LoadProblem, teachers: list[int], items: list[int]) -> Part:
     local_teacher = {teacher: position for position, teacher in enumerate(teachers)}
     local_item = {item: position for position, item in enumerate(items)}
