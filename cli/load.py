@@ -25,7 +25,14 @@ from models import Scenario, SolveParameters, SolveStatus
 from models.load import CLASS_COMPONENTS, LoadProblem, LoadSolution
 from solver.engine import default_workers
 from solver.load.components import covered
-from solver.load.summary import OTHER, LoadLine, actual_lines, department_lines, teacher_lines
+from solver.load.summary import (
+    OTHER,
+    LoadLine,
+    actual_lines,
+    department_lines,
+    substitutions,
+    teacher_lines,
+)
 
 SHOWN_TEACHERS = 30
 
@@ -127,7 +134,8 @@ def load_check(folder: Path, assignment: Path) -> None:
     type=click.Path(path_type=Path),
     help="The planned distribution [FOLDER/assignment.csv].",
 )
-def load_actual(folder: Path, actual: Path, plan: Path | None) -> None:
+@click.option("--term", type=click.IntRange(1, 2), help="The hours are one term's: compare with its plan.")
+def load_actual(folder: Path, actual: Path, plan: Path | None, term: int | None) -> None:
     """Compare the hours ACTUAL (teacher, hours[, item]) with the plan, per teacher and department."""
     problem = _read(lambda: read_load_problem(folder))
     planned = _read(lambda: read_assignment(plan or folder / "assignment.csv", problem))
@@ -135,14 +143,27 @@ def load_actual(folder: Path, actual: Path, plan: Path | None) -> None:
     hours: dict[str, int] = {}
     for row in rows:
         hours[row.teacher] = hours.get(row.teacher, 0) + row.hours
-    teachers, departments = actual_lines(problem, planned, hours)
-    for title, lines in (("by department", departments), ("teachers off plan", teachers)):
+    teachers, departments = actual_lines(problem, planned, hours, term)
+    scope = f"term {term}" if term else "the year"
+    if len(teachers) < len(problem.teachers):
+        scope += f"; {', '.join(line.name or '-' for line in departments)}: {len(teachers)} teachers"
+    console.print(f"actual hours against the plan, {scope}", soft_wrap=True)
+    off_plan = sorted((line for line in teachers if line.deviation), key=lambda line: -abs(line.deviation))
+    for title, lines in (("by department", departments), ("teachers off plan", off_plan)):
         table = Table(title=f"actual against planned hours, {title}")
         for column in ("name", "planned", "actual", "deviation"):
             table.add_column(column, justify="left" if column == "name" else "right")
         for line in lines:
-            if title == "by department" or line.deviation:
-                table.add_row(line.name, f"{line.planned:,}", f"{line.actual:,}", f"{line.deviation:+,}")
+            table.add_row(line.name, f"{line.planned:,}", f"{line.actual:,}", f"{line.deviation:+,}")
+        console.print(table)
+    taught = [(row.teacher, row.item, row.hours) for row in rows if row.item]
+    others = substitutions(problem, planned, taught)
+    if others:
+        table = Table(title="items taught by someone the plan did not put on them")
+        for column in ("item", "planned", "taught by", "hours"):
+            table.add_column(column, justify="right" if column == "hours" else "left")
+        for found in others:
+            table.add_row(found.item, "; ".join(found.planned) or "-", found.taught_by, f"{found.hours:,}")
         console.print(table)
 
 

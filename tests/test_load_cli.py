@@ -116,11 +116,10 @@ def test_weights_change_the_scenario_and_bad_ones_are_refused(tmp_path: Path) ->
     assert code == 2 and "is not one of" in output
 
 
-def test_check_judges_a_departments_own_distribution_within_its_department(tmp_path: Path) -> None:
-    """Physics hands in its own items only: Mathematics is not reported untaught or underloaded,
-    the Mathematics teacher lent to Physics is judged on her hours there, and one unqualified
-    assignment is shown among thirty untaught practices."""
-    (tmp_path / "teachers.csv").write_text(
+def two_departments(folder: Path) -> Path:
+    """Physics (two teachers, two lectures, thirty short Kazakh practices) and Mathematics (two teachers,
+    one of them qualified for a Physics course too)."""
+    (folder / "teachers.csv").write_text(
         "name,department,rank,norm,minimum,qualifications,languages\n"
         "Aigerim,Physics,lecturer,100,50,PHY101,Russian\n"
         "Marat,Physics,lecturer,100,0,PHY102,Kazakh\n"
@@ -128,7 +127,7 @@ def test_check_judges_a_departments_own_distribution_within_its_department(tmp_p
         "Yerlan,Mathematics,lecturer,300,100,MAT101,Russian\n"
     )
     practices = [f"PHY102 P{k},PHY102,practice,Physics,Kazakh,2" for k in range(30)]
-    (tmp_path / "items.csv").write_text(
+    (folder / "items.csv").write_text(
         "name,course,component,department,language,hours\n"
         "PHY101 L1,PHY101,lecture,Physics,Russian,60\n"
         "PHY102 L1,PHY102,lecture,Physics,Kazakh,60\n"
@@ -136,6 +135,14 @@ def test_check_judges_a_departments_own_distribution_within_its_department(tmp_p
         + "\nMAT101 L1,MAT101,lecture,Mathematics,Russian,60"
         + "\nMAT101 P1,MAT101,practice,Mathematics,Russian,60\n"
     )
+    return folder
+
+
+def test_check_judges_a_departments_own_distribution_within_its_department(tmp_path: Path) -> None:
+    """Physics hands in its own items only: Mathematics is not reported untaught or underloaded,
+    the Mathematics teacher lent to Physics is judged on her hours there, and one unqualified
+    assignment is shown among thirty untaught practices."""
+    two_departments(tmp_path)
     (tmp_path / "physics.csv").write_text("item,teachers\nPHY101 L1,Dana\nPHY102 L1,Aigerim\n")
     code, output = run("load", "check", str(tmp_path), str(tmp_path / "physics.csv"))
     assert code == 1, output
@@ -156,3 +163,35 @@ def test_check_judges_a_departments_own_distribution_within_its_department(tmp_p
     code, output = run("load", "check", str(tmp_path), str(tmp_path / "year.csv"))
     assert code == 1 and "checked" not in output, output
     assert "Aigerim (Physics) is underloaded: 0 h" in " ".join(output.split())
+
+
+def test_actual_hours_of_a_department_and_a_term_against_the_plan(tmp_path: Path) -> None:
+    """Physics reports its autumn hours: only Physics is compared, with the autumn's plan, and a
+    lecture given by someone other than planned is named."""
+    two_departments(tmp_path)
+    (tmp_path / "plan.csv").write_text(
+        "item,teachers\nPHY101 L1,Aigerim\nPHY102 L1,Marat\nMAT101 L1,Yerlan\n"
+    )
+    (tmp_path / "actual.csv").write_text(
+        "teacher,hours,item\nAigerim,50,PHY101 L1\nMarat,60,\nMarat,10,PHY101 L1\n"
+    )
+    for term, lines in (
+        ("1", ["Aigerim │ 60 │ 50 │ -10", "Marat │ 60 │ 70 │ +10"]),
+        ("2", ["Aigerim │ 0 │ 50 │ +50"]),
+    ):
+        code, output = run(
+            "load",
+            "actual",
+            str(tmp_path),
+            str(tmp_path / "actual.csv"),
+            "--plan",
+            str(tmp_path / "plan.csv"),
+            "--term",
+            term,
+        )
+        assert code == 0, output
+        flat = " ".join(output.split())
+        assert f"actual hours against the plan, term {term}; Physics: 2 teachers" in flat
+        assert all(line in flat for line in lines), output
+        assert "Mathematics" not in output and "Yerlan" not in output
+        assert "PHY101 L1 │ Aigerim │ Marat │ 10" in flat

@@ -79,12 +79,18 @@ def department_lines(problem: LoadProblem, solution: LoadSolution) -> list[LoadL
 
 
 def actual_lines(
-    problem: LoadProblem, plan: LoadSolution, actual: dict[str, int]
+    problem: LoadProblem, plan: LoadSolution, actual: dict[str, int], term: int | None = None
 ) -> tuple[list[ActualLine], list[ActualLine]]:
-    """Per teacher and per department, planned against actual hours (`actual`: teacher name -> hours)."""
-    planned = plan.loads(problem)
+    """Per teacher and per department, planned against actual hours (`actual`: teacher name -> hours),
+    over the year or in one term. Only the departments whose teachers report hours are compared, so
+    a department's own records are not read as every other department teaching nothing (no records
+    at all: every department)."""
+    planned = plan.loads(problem, term)
+    reporting = {t.department for t in problem.teachers if t.name in actual}
     teachers = [
-        ActualLine(t.name, t.department, planned[t.index], actual.get(t.name, 0)) for t in problem.teachers
+        ActualLine(t.name, t.department, planned[t.index], actual.get(t.name, 0))
+        for t in problem.teachers
+        if not reporting or t.department in reporting
     ]
     by_department: dict[str, ActualLine] = defaultdict(lambda: ActualLine("", "", 0, 0))
     for line in teachers:
@@ -93,3 +99,27 @@ def actual_lines(
         total.planned += line.planned
         total.actual += line.actual
     return teachers, [by_department[name] for name in sorted(by_department)]
+
+
+@dataclass
+class Substitution:
+    """An item recorded as taught by a teacher the plan did not put on it."""
+
+    item: str
+    planned: list[str]
+    taught_by: str
+    hours: int
+
+
+def substitutions(
+    problem: LoadProblem, plan: LoadSolution, taught: list[tuple[str, str, int]]
+) -> list[Substitution]:
+    """`taught`: (teacher, item, hours) records that name their item."""
+    index = {item.name: item.index for item in problem.items}
+    names = [t.name for t in problem.teachers]
+    found = []
+    for teacher, item, hours in taught:
+        planned = [names[t] for t in plan.teachers[index[item]]]
+        if teacher not in planned:
+            found.append(Substitution(item, planned, teacher, hours))
+    return found
