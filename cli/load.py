@@ -35,6 +35,7 @@ from solver.load.summary import (
 )
 
 SHOWN_TEACHERS = 30
+TABLE_SUFFIXES = (".csv", ".xlsx", ".json", ".txt")
 
 
 @click.group()
@@ -75,6 +76,13 @@ def load_solve(
     from solver.load.solve import solve_load
 
     scenario = _scenario(weights)
+    if output is not None and output.suffix.lower() in TABLE_SUFFIXES and not output.is_dir():
+        # Refused before the solve: a minute's distribution is not to be lost to a typo.
+        raise click.BadParameter(
+            f"{output} looks like a file; --output names a folder for assignment.csv, by_teacher.csv and "
+            "by_department.csv",
+            param_hint="--output",
+        )
     problem = _read(lambda: read_load_problem(folder))
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     hours = sum(item.hours for item in problem.items)

@@ -75,6 +75,9 @@ def test_check_names_an_unqualified_overloaded_assignment(tmp_path: Path) -> Non
 def test_bad_input_exits_with_the_file_and_line(tmp_path: Path) -> None:
     code, output = run("load", "solve", str(tmp_path / "missing"))
     assert code == 2 and "expected a folder" in output
+    code, output = run("load", "solve", str(tmp_path), "--output", str(tmp_path / "plan.csv"))
+    assert code == 2 and "looks like a file; --output names a folder" in " ".join(output.split()), output
+    assert not (tmp_path / "plan.csv").exists()
     (tmp_path / "teachers.csv").write_text("name,department,rank\nA,B,lecturer\n")
     (tmp_path / "items.csv").write_text("name,course,component,hours\nX,Y,lecture,-3\n")
     code, output = run("load", "solve", str(tmp_path))
