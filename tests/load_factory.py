@@ -107,13 +107,17 @@ def fixed_objective(
     return solver.objective_value
 
 
-def load_folder(tmp_path: Path, teachers: list[str], items: list[str]) -> Path:
-    """A load folder with these teachers (name, department, rank, norm, qualifications, languages)
-    and items (name, course, component, department, language, hours)."""
+def load_folder(
+    tmp_path: Path,
+    teachers: list[str],
+    items: list[str],
+    teacher_columns: str = "name,department,rank,norm,qualifications,languages",
+) -> Path:
+    """A load folder with these teachers (`teacher_columns`) and items (name, course, component,
+    department, language, hours)."""
     data = tmp_path / "load"
     data.mkdir()
-    header = "name,department,rank,norm,qualifications,languages"
-    (data / "teachers.csv").write_text("\n".join([header, *teachers]) + "\n")
+    (data / "teachers.csv").write_text("\n".join([teacher_columns, *teachers]) + "\n")
     header = "name,course,component,department,language,hours"
     (data / "items.csv").write_text("\n".join([header, *items]) + "\n")
     return data

@@ -119,35 +119,35 @@ def test_weights_change_the_scenario_and_bad_ones_are_refused(tmp_path: Path) ->
     assert code == 2 and "is not one of" in output
 
 
-def two_departments(folder: Path) -> Path:
+def two_departments(tmp_path: Path) -> Path:
     """Physics (two teachers, two lectures, thirty short Kazakh practices) and Mathematics (two teachers,
     one of them qualified for a Physics course too)."""
-    (folder / "teachers.csv").write_text(
-        "name,department,rank,norm,minimum,qualifications,languages\n"
-        "Aigerim,Physics,lecturer,100,50,PHY101,Russian\n"
-        "Marat,Physics,lecturer,100,0,PHY102,Kazakh\n"
-        "Dana,Mathematics,lecturer,100,80,MAT101;PHY101,Russian\n"
-        "Yerlan,Mathematics,lecturer,300,100,MAT101,Russian\n"
+    return load_folder(
+        tmp_path,
+        [
+            "Aigerim,Physics,lecturer,100,50,PHY101,Russian",
+            "Marat,Physics,lecturer,100,0,PHY102,Kazakh",
+            "Dana,Mathematics,lecturer,100,80,MAT101;PHY101,Russian",
+            "Yerlan,Mathematics,lecturer,300,100,MAT101,Russian",
+        ],
+        [
+            "PHY101 L1,PHY101,lecture,Physics,Russian,60",
+            "PHY102 L1,PHY102,lecture,Physics,Kazakh,60",
+            *(f"PHY102 P{k},PHY102,practice,Physics,Kazakh,2" for k in range(30)),
+            "MAT101 L1,MAT101,lecture,Mathematics,Russian,60",
+            "MAT101 P1,MAT101,practice,Mathematics,Russian,60",
+        ],
+        teacher_columns="name,department,rank,norm,minimum,qualifications,languages",
     )
-    practices = [f"PHY102 P{k},PHY102,practice,Physics,Kazakh,2" for k in range(30)]
-    (folder / "items.csv").write_text(
-        "name,course,component,department,language,hours\n"
-        "PHY101 L1,PHY101,lecture,Physics,Russian,60\n"
-        "PHY102 L1,PHY102,lecture,Physics,Kazakh,60\n"
-        + "\n".join(practices)
-        + "\nMAT101 L1,MAT101,lecture,Mathematics,Russian,60"
-        + "\nMAT101 P1,MAT101,practice,Mathematics,Russian,60\n"
-    )
-    return folder
 
 
 def test_check_judges_a_departments_own_distribution_within_its_department(tmp_path: Path) -> None:
     """Physics hands in its own items only: Mathematics is not reported untaught or underloaded,
     the Mathematics teacher lent to Physics is judged on her hours there, and one unqualified
     assignment is shown among thirty untaught practices."""
-    two_departments(tmp_path)
+    data = two_departments(tmp_path)
     (tmp_path / "physics.csv").write_text("item,teachers\nPHY101 L1,Dana\nPHY102 L1,Aigerim\n")
-    code, output = run("load", "check", str(tmp_path), str(tmp_path / "physics.csv"))
+    code, output = run("load", "check", str(data), str(tmp_path / "physics.csv"))
     assert code == 1, output
     flat = " ".join(output.split())
     assert (
@@ -163,7 +163,7 @@ def test_check_judges_a_departments_own_distribution_within_its_department(tmp_p
     assert "Mathematics │" not in output  # the department table holds Physics alone
     # The whole year handed in is checked as the whole year.
     (tmp_path / "year.csv").write_text("item,teachers\nPHY101 L1,Dana\nMAT101 L1,Yerlan\n")
-    code, output = run("load", "check", str(tmp_path), str(tmp_path / "year.csv"))
+    code, output = run("load", "check", str(data), str(tmp_path / "year.csv"))
     assert code == 1 and "checked" not in output, output
     assert "Aigerim (Physics) is underloaded: 0 h" in " ".join(output.split())
 
@@ -171,7 +171,7 @@ def test_check_judges_a_departments_own_distribution_within_its_department(tmp_p
 def test_actual_hours_of_a_department_and_a_term_against_the_plan(tmp_path: Path) -> None:
     """Physics reports its autumn hours: only Physics is compared, with the autumn's plan, and a
     lecture given by someone other than planned is named."""
-    two_departments(tmp_path)
+    data = two_departments(tmp_path)
     (tmp_path / "plan.csv").write_text(
         "item,teachers\nPHY101 L1,Aigerim\nPHY102 L1,Marat\nMAT101 L1,Yerlan\n"
     )
@@ -185,7 +185,7 @@ def test_actual_hours_of_a_department_and_a_term_against_the_plan(tmp_path: Path
         code, output = run(
             "load",
             "actual",
-            str(tmp_path),
+            str(data),
             str(tmp_path / "actual.csv"),
             "--plan",
             str(tmp_path / "plan.csv"),
