@@ -11,7 +11,9 @@ import click
 from rich.table import Table
 
 from cli.display import console, print_evaluation, print_report, progress_display
+from cli.reading import LESSON_FORMAT_HELP, LESSON_FORMATS
 from cli.reading import read_or_exit as _read
+from cli.solving import solve_options
 from constraints.load import SOFT_NAMES
 from datasets.load_generator import generate_load
 from datasets.load_tables import (
@@ -102,6 +104,66 @@ def load_solve(
     if output is not None and outcome.solution is not None:
         _write_statement(problem, outcome.solution, output)
         console.print(f"assignment written to {output}/ (assignment.csv, by_teacher.csv, by_department.csv)")
+    if outcome.report.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
+        sys.exit(1)
+
+
+@load.command("together")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("lessons", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "file_format", type=LESSON_FORMATS, help="The lessons' format. " + LESSON_FORMAT_HELP
+)
+@solve_options
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the load's tables (as `solve` writes them) and the timetable (timetable/).",
+)
+def load_together(
+    folder: Path,
+    lessons: Path,
+    file_format: str | None,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    output: Path | None,
+    json_report: Path | None,
+) -> None:
+    """Decide the load of FOLDER and the timetable of LESSONS at once (small cases): no teacher is
+    given two sections the timetable can only hold at the same time."""
+    from constraints.lessons import units_for
+    from datasets.lessons_io import read_lesson_problem, write_lesson_solution
+    from solver.load.together import lesson_scenario, solve_together
+
+    problem = _read(lambda: read_load_problem(folder))
+    timetable = _read(lambda: read_lesson_problem(lessons, file_format))
+    parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
+    console.print(
+        f"[bold]{problem.name}[/]: {len(problem.teachers)} teachers, {len(problem.items)} load items; "
+        f"[bold]{timetable.name}[/]: {len(timetable.sections)} sections, {len(timetable.meetings)} "
+        f"meetings; {time_limit:g} s on {parameters.workers} workers, seed {seed}"
+    )
+    try:
+        with progress_display(time_limit) as listener:
+            outcome = solve_together(problem, timetable, parameters, listener=listener)
+    except ValueError as error:  # a section the timetable lacks, or a case too large
+        console.print(f"[red]error:[/] {error}", soft_wrap=True)
+        sys.exit(2)
+    print_report(outcome.report)
+    if outcome.load is not None and outcome.load_evaluation is not None:
+        print_evaluation(problem, outcome.load_evaluation)
+        _print_departments(problem, outcome.load)
+    if outcome.lesson_evaluation is not None:
+        unweighed = sorted(lesson_scenario().disabled & {unit.NAME for unit in units_for(timetable)})
+        console.print("the timetable" + (f", weighed without {', '.join(unweighed)}:" if unweighed else ":"))
+        print_evaluation(outcome.timetable, outcome.lesson_evaluation)
+    if json_report is not None:
+        json_report.write_text(outcome.report.model_dump_json(indent=2))
+    if output is not None and outcome.load is not None and outcome.lessons is not None:
+        _write_statement(problem, outcome.load, output)
+        write_lesson_solution(outcome.lessons, outcome.timetable, output / "timetable")
+        console.print(f"assignment and timetable written to {output}/", soft_wrap=True)
     if outcome.report.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
         sys.exit(1)
 

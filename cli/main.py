@@ -14,6 +14,7 @@ from cli.display import console, print_evaluation, print_report, progress_displa
 from cli.generate import generate
 from cli.load import load
 from cli.masterclasses import masterclasses
+from cli.reading import LESSON_FORMAT_HELP, LESSON_FORMATS
 from cli.reading import read_or_exit as _read
 from cli.rooms import rooms
 from cli.service import demo, serve
@@ -106,10 +107,6 @@ def exams_check(instance: Path, solution: Path, file_format: str | None) -> None
 @main.group()
 def lessons() -> None:
     """Lesson timetables: a start and a room for every weekly meeting of every section."""
-
-
-LESSON_FORMATS = click.Choice(["ctt", "ectt", "tim", "registrar"])
-LESSON_FORMAT_HELP = "Guessed from the path if omitted (a folder is registrar data)."
 
 
 @lessons.command("solve")

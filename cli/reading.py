@@ -6,10 +6,14 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
+import click
+
 from cli.display import console
 from datasets.errors import DatasetError
 
 Loaded = TypeVar("Loaded")
+LESSON_FORMATS = click.Choice(["ctt", "ectt", "tim", "registrar"])
+LESSON_FORMAT_HELP = "Guessed from the path if omitted (a folder is registrar data)."
 
 
 def read_or_exit(load: Callable[[], Loaded]) -> Loaded:

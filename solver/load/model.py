@@ -14,13 +14,18 @@ class LoadCpModel:
     """The decisions `teaches[item, teacher]`, each teacher's load as a linear sum, and the rules."""
 
     def __init__(
-        self, problem: LoadProblem, relaxed: frozenset[str] = frozenset(), cap: int | None = None
+        self,
+        problem: LoadProblem,
+        relaxed: frozenset[str] = frozenset(),
+        cap: int | None = None,
+        model: cp_model.CpModel | None = None,
     ) -> None:
-        """`cap`: every teacher within this many hours of target (the largest deviation already settled)."""
+        """`cap`: every teacher within this many hours of target (the largest deviation already settled);
+        `model`: a CP-SAT model to add to (the lesson timetable's, when both are solved together)."""
         self.problem = problem
         self.relaxed = relaxed
         self.cap = cap
-        self.model = cp_model.CpModel()
+        self.model = model if model is not None else cp_model.CpModel()
         self.teaches: dict[tuple[int, int], cp_model.IntVar] = {}
         self._by_item: list[dict[int, cp_model.IntVar]] = []
         self._by_teacher: dict[int, list[int]] = defaultdict(list)
@@ -52,6 +57,12 @@ class LoadCpModel:
 
     def post(self, units: list[ModuleType] | tuple[ModuleType, ...], weights: dict[str, int]) -> None:
         """Post every hard rule and the weighted soft ones (and relaxed hard ones) into the objective."""
+        self.model.minimize(self.penalties(units, weights))
+
+    def penalties(
+        self, units: list[ModuleType] | tuple[ModuleType, ...], weights: dict[str, int]
+    ) -> cp_model.LinearExprT:
+        """Post every hard rule; the weighted sum of the soft ones (and relaxed hard ones)."""
         terms: list[cp_model.LinearExprT] = []
         if self.cap is not None:
             for teacher in self.problem.teachers:
@@ -66,7 +77,7 @@ class LoadCpModel:
             penalty = unit.post(self)
             if weight and (not unit.HARD or unit.NAME in self.relaxed):
                 terms.append(weight * penalty)
-        self.model.minimize(sum(terms))
+        return sum(terms)
 
     def least_load(self, teacher: int) -> int:
         """What the cap on the deviation leaves a teacher at least (it is posted whatever the units)."""

@@ -1,0 +1,260 @@
+"""The teaching load and the lesson timetable as one CP-SAT model, for small cases.
+
+Solved one after the other, the load may give one teacher two sections that the timetable can only
+hold at the same time (cohorts, rooms and the teacher's days leave no other way), and the lessons
+then have no timetable at all. Here who teaches each section named by a load item is decided with
+when and where its meetings are: a teacher is busy in a slot when a meeting of a section they teach
+holds it, and is busy once at most; a teacher away in a slot does not teach a meeting there.
+
+The objective is the load's weighted criteria plus the timetable's. The timetable's criteria that
+depend on who teaches (idle periods, time wishes, building changes of teachers) are not weighed:
+with both decided at once their terms grow with teachers x sections x slots, past what a small case
+affords. Both solutions are checked by the two checkers, the timetable with the load's teachers in
+its sections, and the two totals must add up to what CP-SAT's model prices.
+"""
+
+from __future__ import annotations
+
+import math
+import resource
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+import constraints.lessons as lesson_rules
+import constraints.load as load_rules
+from constraints.lessons import building_changes, teacher_preferences, teacher_windows
+from models import (
+    Evaluation,
+    LessonProblem,
+    LessonSolution,
+    Scenario,
+    SolveParameters,
+    SolveReport,
+    SolveStatus,
+    Teacher,
+)
+from models.load import LoadProblem, LoadSolution
+from solver.engine import PRICING_SECONDS, Clock, ProgressListener, complete_hint, model_size, solve_model
+from solver.lessons.model import LessonCpModel
+from solver.load.apply import apply_to_lessons
+from solver.load.explain import explain_infeasibility
+from solver.load.greedy import greedy_load
+from solver.load.model import LoadCpModel
+
+# Lesson criteria that weigh who teaches: not in the joint model (see above).
+TEACHER_CRITERIA = frozenset({teacher_windows.NAME, teacher_preferences.NAME, building_changes.NAME})
+LARGEST_CASE = 200_000  # (teacher, section, slot) triples the joint model may hold; past it, solve in turn
+
+
+class TooLarge(ValueError):
+    """The case is too large for the joint model."""
+
+
+@dataclass
+class TogetherOutcome:
+    load: LoadSolution | None
+    lessons: LessonSolution | None
+    timetable: LessonProblem  # the lesson problem with the load's teachers in its sections
+    load_evaluation: Evaluation | None
+    lesson_evaluation: Evaluation | None
+    report: SolveReport
+
+
+def lesson_scenario() -> Scenario:
+    """How the joint solve weighs the timetable: every criterion but those of who teaches."""
+    return Scenario(name="load and lessons", disabled=TEACHER_CRITERIA)
+
+
+def solve_together(
+    load: LoadProblem,
+    lessons: LessonProblem,
+    parameters: SolveParameters,
+    scenario: Scenario | None = None,
+    listener: ProgressListener | None = None,
+) -> TogetherOutcome:
+    """Teachers for the load items and a timetable for the lessons, decided together (`scenario`
+    weighs the load). Raises TooLarge (before building anything) when the case is not small."""
+    clock = Clock(parameters.time_limit)
+    report = SolveReport(
+        problem_name=f"{load.name} and {lessons.name}",
+        problem_kind="load and lessons",
+        status=SolveStatus.UNKNOWN,
+        parameters=parameters,
+    )
+    decided = _decided_sections(load, lessons)
+    _refuse_large(load, lessons, decided)
+    reasons = explain_infeasibility(load)
+    if reasons:
+        report.status, report.explanation = SolveStatus.INFEASIBLE, reasons
+        return _finish(report, clock, lessons, None, None, None, None)
+    open_lessons, teacher_of = _open_timetable(load, lessons, decided)
+    units = tuple(u for u in lesson_rules.units_for(lessons) if u.NAME not in TEACHER_CRITERIA)
+    lesson_weights = {unit.NAME: unit.weight(lessons) for unit in units}
+    timetable = LessonCpModel(open_lessons, range(len(open_lessons.meetings)))
+    timetable.post(units, lesson_weights)
+    distribution = LoadCpModel(load, model=timetable.model)
+    load_penalties = distribution.penalties(
+        load_rules.units_for(load), load_rules.weights_for(load, scenario or Scenario())
+    )
+    _post_teachers_busy_once(timetable, distribution, open_lessons, decided, teacher_of)
+    lesson_penalties = [weight * penalty for weight, penalty in timetable.objective_terms]
+    timetable.model.minimize(sum([load_penalties, *lesson_penalties]))
+    greedy = greedy_load(load)
+    if load_rules.evaluate(load, greedy).feasible:
+        distribution.hint(greedy)
+    run = solve_model(
+        timetable.model,
+        [*distribution.decision_variables(), *timetable.decision_variables()],
+        time_limit=clock.remaining(),
+        workers=parameters.workers,
+        seed=parameters.seed,
+        clock=clock,
+        listener=listener,
+    )
+    if not run.has_solution:
+        if run.proven_infeasible:
+            report.status = SolveStatus.INFEASIBLE
+            report.explanation = [
+                "The load can be distributed, but no distribution lets the timetable keep every hard "
+                "rule with it (proved by CP-SAT): solve the load and then the lessons to see which "
+                "teacher's sections collide, or free more teachers for them"
+            ]
+        return _finish(report, clock, lessons, None, None, None, None)
+    report.time_to_first_feasible = run.first_solution_at
+    found_load, found_lessons = distribution.decode(run.values), timetable.decode(run.values)
+    # Penalties are bounded from below only: with every decision fixed, the least objective is the price.
+    timetable.model.clear_hints()
+    distribution.hint(found_load)
+    timetable.hint(found_lessons)
+    priced = complete_hint(timetable.model, PRICING_SECONDS, exact_penalties=False)
+    final = apply_to_lessons(lessons, load, found_load)
+    load_evaluation = load_rules.evaluate(load, found_load, scenario)
+    lesson_evaluation = lesson_rules.evaluate(final, found_lessons, lesson_scenario())
+    total = load_evaluation.total + lesson_evaluation.total
+    if (
+        priced is None
+        or round(priced) != total
+        or not (load_evaluation.feasible and lesson_evaluation.feasible)
+    ):
+        raise AssertionError(f"CP-SAT prices the load and timetable at {priced} but the checkers say {total}")
+    report.status = SolveStatus.OPTIMAL if run.proven_optimal else SolveStatus.FEASIBLE
+    report.objective = total
+    report.best_bound = min(total, math.ceil(run.bound - 1e-6)) if run.bound is not None else None
+    report.variables, report.constraints = model_size(timetable.model)
+    report.time_to_best = clock.elapsed()
+    return _finish(report, clock, final, found_load, found_lessons, load_evaluation, lesson_evaluation)
+
+
+def _decided_sections(load: LoadProblem, lessons: LessonProblem) -> dict[int, list[int]]:
+    """Per lesson section named by load items, those items; an item naming a section the timetable
+    does not have is an error in the input."""
+    by_name = {section.name: section.index for section in lessons.sections}
+    decided: dict[int, list[int]] = {}
+    for item in load.items:
+        if not item.section:
+            continue
+        if item.section not in by_name:
+            raise ValueError(
+                f"load item {item.name!r} names section {item.section!r}, which the timetable "
+                f"{lessons.name!r} does not have"
+            )
+        decided.setdefault(by_name[item.section], []).append(item.index)
+    return decided
+
+
+def _refuse_large(load: LoadProblem, lessons: LessonProblem, decided: dict[int, list[int]]) -> None:
+    slots = lessons.grid.slot_count
+    triples = sum(len(load.candidates[i]) * slots for items in decided.values() for i in items)
+    if triples > LARGEST_CASE:
+        raise TooLarge(
+            f"{len(decided)} sections with {triples:,} (teacher, section, slot) choices are too many to "
+            f"decide together (at most {LARGEST_CASE:,}): solve the load, then the lessons with its teachers"
+        )
+
+
+def _open_timetable(
+    load: LoadProblem, lessons: LessonProblem, decided: dict[int, list[int]]
+) -> tuple[LessonProblem, list[int]]:
+    """The lesson problem with the decided sections' teachers left open and every load teacher known
+    to it (matched by name); and each load teacher's index there."""
+    teachers = list(lessons.teachers)
+    index = {teacher.name: teacher.index for teacher in teachers}
+    for person in load.teachers:
+        if person.name not in index:
+            index[person.name] = len(teachers)
+            teachers.append(Teacher(index=len(teachers), name=person.name, languages=person.languages))
+    sections = tuple(
+        section.model_copy(update={"teachers": ()}) if section.index in decided else section
+        for section in lessons.sections
+    )
+    return lessons.replaced(teachers=tuple(teachers), sections=sections), [
+        index[person.name] for person in load.teachers
+    ]
+
+
+def _post_teachers_busy_once(
+    timetable: LessonCpModel,
+    distribution: LoadCpModel,
+    problem: LessonProblem,
+    decided: dict[int, list[int]],
+    teacher_of: list[int],
+) -> None:
+    """Per load teacher and slot, at most one meeting of the sections they teach (decided or given),
+    and none where the teacher is away."""
+    model = timetable.model
+    # section -> slot -> start literals of its meetings there
+    holding: dict[int, dict[int, list[cp_model.IntVar]]] = {}
+    for meeting in timetable.free_meetings():
+        owner, length = problem.meetings[meeting].section, problem.meetings[meeting].length
+        for start, literal in timetable.start_literals(meeting).items():
+            for slot in range(start, start + length):
+                holding.setdefault(owner, {}).setdefault(slot, []).append(literal)
+    given: dict[int, list[int]] = {}  # lesson teacher -> sections already theirs
+    for known in problem.sections:
+        for teacher in known.teachers:
+            given.setdefault(teacher, []).append(known.index)
+    for teacher, lesson_teacher in enumerate(teacher_of):
+        away = problem.teachers[lesson_teacher].unavailable
+        mine = {
+            section: [distribution.assigned(i)[teacher] for i in items if teacher in distribution.assigned(i)]
+            for section, items in decided.items()
+        }
+        mine = {section: literals for section, literals in mine.items() if literals}
+        if not mine:
+            continue
+        for slot in range(problem.grid.slot_count):
+            busy = [
+                lit
+                for section in given.get(lesson_teacher, [])
+                for lit in holding.get(section, {}).get(slot, [])
+            ]
+            for section, teaches in mine.items():
+                here = holding.get(section, {}).get(slot, [])
+                if not here:
+                    continue
+                if slot in away:
+                    for literal in teaches:
+                        model.add(sum(here) + literal <= 1)
+                    continue
+                both = model.new_bool_var(f"teaches_at[{teacher},{section},{slot}]")
+                for literal in teaches:
+                    model.add(both >= sum(here) + literal - 1)
+                busy.append(both)
+            if len(busy) > 1:
+                model.add(sum(busy) <= 1)
+
+
+def _finish(
+    report: SolveReport,
+    clock: Clock,
+    timetable: LessonProblem,
+    load: LoadSolution | None,
+    lessons: LessonSolution | None,
+    load_evaluation: Evaluation | None,
+    lesson_evaluation: Evaluation | None,
+) -> TogetherOutcome:
+    report.elapsed = clock.elapsed()
+    report.gap = SolveReport.relative_gap(report.objective, report.best_bound)
+    report.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return TogetherOutcome(load, lessons, timetable, load_evaluation, lesson_evaluation, report)
