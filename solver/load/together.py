@@ -132,11 +132,14 @@ def solve_together(
     load_evaluation = load_rules.evaluate(load, found_load, scenario)
     lesson_evaluation = lesson_rules.evaluate(final, found_lessons, lesson_scenario())
     total = load_evaluation.total + lesson_evaluation.total
-    if (
-        priced is None
-        or round(priced) != total
-        or not (load_evaluation.feasible and lesson_evaluation.feasible)
-    ):
+    broken = [
+        violation.message
+        for evaluation in (load_evaluation, lesson_evaluation)
+        for violation in evaluation.violations(hard=True)
+    ]
+    if broken:
+        raise AssertionError(f"the checkers find hard rules broken in CP-SAT's solution: {broken[:3]}")
+    if priced is None or round(priced) != total:
         raise AssertionError(f"CP-SAT prices the load and timetable at {priced} but the checkers say {total}")
     report.status = SolveStatus.OPTIMAL if run.proven_optimal else SolveStatus.FEASIBLE
     report.objective = total
