@@ -114,6 +114,11 @@ def load_solve(
 @click.option(
     "--format", "file_format", type=LESSON_FORMATS, help="The lessons' format. " + LESSON_FORMAT_HELP
 )
+@click.option(
+    "--term",
+    type=click.IntRange(1, 2),
+    help="The timetable is this term's: the other term's items keep their sections for its own.",
+)
 @solve_options
 @click.option(
     "--output",
@@ -124,6 +129,7 @@ def load_together(
     folder: Path,
     lessons: Path,
     file_format: str | None,
+    term: int | None,
     time_limit: float,
     workers: int | None,
     seed: int,
@@ -146,7 +152,7 @@ def load_together(
     )
     try:
         with progress_display(time_limit) as listener:
-            outcome = solve_together(problem, timetable, parameters, listener=listener)
+            outcome = solve_together(problem, timetable, parameters, listener=listener, term=term)
     except ValueError as error:  # a section the timetable lacks, or a case too large
         console.print(f"[red]error:[/] {error}", soft_wrap=True)
         sys.exit(2)

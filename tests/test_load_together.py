@@ -132,7 +132,15 @@ def test_no_pair_exists_when_nobody_else_may_teach_and_it_is_said() -> None:
     )
     together = solve_together(alone, _week(), QUICK)
     assert together.report.status is SolveStatus.INFEASIBLE
-    assert "no distribution lets the timetable keep every hard rule" in together.report.explanation[0]
+    assert together.report.explanation[0].startswith(
+        "The load can be distributed and the timetable made, but not together (proved by CP-SAT)"
+    )
+    # A timetable impossible whoever teaches is said so: four meetings on different days in three.
+    week = _week(days=3)
+    fourfold = week.sections[0].model_copy(update={"meetings": (1, 1, 1, 1), "min_days": 4})
+    short = solve_together(load, week.replaced(sections=(fourfold, week.sections[1])), QUICK)
+    assert short.report.status is SolveStatus.INFEASIBLE
+    assert short.report.explanation[0] == "The timetable cannot be made, whoever teaches:"
 
 
 def test_an_item_naming_a_section_the_timetable_lacks_and_a_large_case_are_refused() -> None:
@@ -140,6 +148,10 @@ def test_an_item_naming_a_section_the_timetable_lacks_and_a_large_case_are_refus
         ValueError, match="load item 'MAT101 P1' names section 'MAT109 P1', which the timetable"
     ):
         solve_together(_load(section="MAT109 P1"), _week(), QUICK)
+    # Given the timetable's term, another term's items keep their sections for their own timetable.
+    other_term = solve_together(_load(section="MAT109 P1", term=2), _week(), QUICK, term=1)
+    assert other_term.report.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    assert all(not section.teachers for section in other_term.timetable.sections)
     with pytest.raises(TooLarge, match="too many to decide together"):
         solve_together(_load(), _week(days=60_000), QUICK)
 
@@ -181,7 +193,7 @@ def test_the_command_writes_the_assignment_and_the_timetable(tmp_path: Path) -> 
     week.write_text(CTT)
     result = CliRunner().invoke(
         main,
-        ["load", "together", str(folder), str(week), "--time-limit", "10", "--workers", "2",
+        ["load", "together", str(folder), str(week), "--term", "1", "--time-limit", "10", "--workers", "2",
          "--output", str(tmp_path / "out")],
         terminal_width=200,
     )  # fmt: skip

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import resource
 from dataclasses import dataclass
+from types import ModuleType
 
 from ortools.sat.python import cp_model
 
@@ -36,14 +37,19 @@ from models import (
 )
 from models.load import LoadProblem, LoadSolution
 from solver.engine import PRICING_SECONDS, Clock, ProgressListener, complete_hint, model_size, solve_model
+from solver.lessons.explain import static_findings
 from solver.lessons.model import LessonCpModel
+from solver.lessons.solve import solve_lessons
 from solver.load.apply import apply_to_lessons
 from solver.load.explain import explain_infeasibility
-from solver.load.greedy import greedy_load
 from solver.load.model import LoadCpModel
+from solver.load.solve import solve_load
 
 # Lesson criteria that weigh who teaches: not in the joint model (see above).
 TEACHER_CRITERIA = frozenset({teacher_windows.NAME, teacher_preferences.NAME, building_changes.NAME})
+LOAD_SHARE = 0.4  # of the time, for the engine's distribution of the load alone (the joint model's start)
+LESSONS_SHARE = 0.3  # of what is left, for the engine's timetable with that distribution
+CHECK_SHARE = 0.05  # of what is left, kept for pricing the solution and the checks
 LARGEST_CASE = 200_000  # (teacher, section, slot) triples the joint model may hold; past it, solve in turn
 
 
@@ -72,9 +78,12 @@ def solve_together(
     parameters: SolveParameters,
     scenario: Scenario | None = None,
     listener: ProgressListener | None = None,
+    term: int | None = None,
 ) -> TogetherOutcome:
     """Teachers for the load items and a timetable for the lessons, decided together (`scenario`
-    weighs the load). Raises TooLarge (before building anything) when the case is not small."""
+    weighs the load). With `term`, the timetable is that term's: items of the other term keep their
+    sections for its own timetable. Raises TooLarge (before building anything) when the case is not
+    small."""
     clock = Clock(parameters.time_limit)
     report = SolveReport(
         problem_name=f"{load.name} and {lessons.name}",
@@ -82,13 +91,18 @@ def solve_together(
         status=SolveStatus.UNKNOWN,
         parameters=parameters,
     )
-    decided = _decided_sections(load, lessons)
+    decided = _decided_sections(load, lessons, term)
     _refuse_large(load, lessons, decided)
     reasons = explain_infeasibility(load)
     if reasons:
         report.status, report.explanation = SolveStatus.INFEASIBLE, reasons
         return _finish(report, clock, lessons, None, None, None, None)
     open_lessons, teacher_of = _open_timetable(load, lessons, decided)
+    findings = static_findings(open_lessons)
+    if findings:
+        report.status = SolveStatus.INFEASIBLE
+        report.explanation = ["The timetable cannot be made, whoever teaches:", *findings]
+        return _finish(report, clock, lessons, None, None, None, None)
     units = tuple(u for u in lesson_rules.units_for(lessons) if u.NAME not in TEACHER_CRITERIA)
     lesson_weights = {unit.NAME: unit.weight(lessons) for unit in units}
     timetable = LessonCpModel(open_lessons, range(len(open_lessons.meetings)))
@@ -100,13 +114,11 @@ def solve_together(
     _post_teachers_busy_once(timetable, distribution, open_lessons, decided, teacher_of)
     lesson_penalties = [weight * penalty for weight, penalty in timetable.objective_terms]
     timetable.model.minimize(sum([load_penalties, *lesson_penalties]))
-    greedy = greedy_load(load)
-    if load_rules.evaluate(load, greedy).feasible:
-        distribution.hint(greedy)
+    _hint_in_turn(load, lessons, decided, parameters, clock, distribution, timetable)
     run = solve_model(
         timetable.model,
         [*distribution.decision_variables(), *timetable.decision_variables()],
-        time_limit=clock.remaining(),
+        time_limit=clock.remaining() * (1 - CHECK_SHARE),
         workers=parameters.workers,
         seed=parameters.seed,
         clock=clock,
@@ -115,11 +127,7 @@ def solve_together(
     if not run.has_solution:
         if run.proven_infeasible:
             report.status = SolveStatus.INFEASIBLE
-            report.explanation = [
-                "The load can be distributed, but no distribution lets the timetable keep every hard "
-                "rule with it (proved by CP-SAT): solve the load and then the lessons to see which "
-                "teacher's sections collide, or free more teachers for them"
-            ]
+            report.explanation = [_why_none(open_lessons, units, parameters, clock)]
         return _finish(report, clock, lessons, None, None, None, None)
     report.time_to_first_feasible = run.first_solution_at
     found_load, found_lessons = distribution.decode(run.values), timetable.decode(run.values)
@@ -128,7 +136,7 @@ def solve_together(
     distribution.hint(found_load)
     timetable.hint(found_lessons)
     priced = complete_hint(timetable.model, PRICING_SECONDS, exact_penalties=False)
-    final = apply_to_lessons(lessons, load, found_load)
+    final = apply_to_lessons(lessons, _naming(load, decided), found_load)
     load_evaluation = load_rules.evaluate(load, found_load, scenario)
     lesson_evaluation = lesson_rules.evaluate(final, found_lessons, lesson_scenario())
     total = load_evaluation.total + lesson_evaluation.total
@@ -149,13 +157,13 @@ def solve_together(
     return _finish(report, clock, final, found_load, found_lessons, load_evaluation, lesson_evaluation)
 
 
-def _decided_sections(load: LoadProblem, lessons: LessonProblem) -> dict[int, list[int]]:
-    """Per lesson section named by load items, those items; an item naming a section the timetable
-    does not have is an error in the input."""
+def _decided_sections(load: LoadProblem, lessons: LessonProblem, term: int | None) -> dict[int, list[int]]:
+    """Per lesson section named by load items (of `term`, if given), those items; an item naming a
+    section the timetable does not have is an error in the input."""
     by_name = {section.name: section.index for section in lessons.sections}
     decided: dict[int, list[int]] = {}
     for item in load.items:
-        if not item.section:
+        if not item.section or term not in (None, item.term):
             continue
         if item.section not in by_name:
             raise ValueError(
@@ -164,6 +172,73 @@ def _decided_sections(load: LoadProblem, lessons: LessonProblem) -> dict[int, li
             )
         decided.setdefault(by_name[item.section], []).append(item.index)
     return decided
+
+
+def _why_none(
+    open_lessons: LessonProblem, units: tuple[ModuleType, ...], parameters: SolveParameters, clock: Clock
+) -> str:
+    """In words, after CP-SAT proved no pair exists: whether the timetable alone (teachers left open)
+    can be made."""
+    alone = LessonCpModel(open_lessons, range(len(open_lessons.meetings)))
+    alone.post([unit for unit in units if unit.HARD], {})
+    run = solve_model(
+        alone.model,
+        [],
+        time_limit=max(1.0, clock.remaining()),
+        workers=parameters.workers,
+        seed=parameters.seed,
+    )
+    if run.proven_infeasible:
+        return (
+            "The timetable cannot be made whoever teaches (proved by CP-SAT): solve the lessons alone "
+            "to see why"
+        )
+    if run.has_solution:
+        return (
+            "The load can be distributed and the timetable made, but not together (proved by CP-SAT): "
+            "every distribution gives some teacher sections the timetable can only hold at once, or at "
+            "a time they are away; solve the load and then the lessons to see which, or qualify more "
+            "teachers for those sections"
+        )
+    return "No pair of a distribution and a timetable exists (proved by CP-SAT)"
+
+
+def _hint_in_turn(
+    load: LoadProblem,
+    lessons: LessonProblem,
+    decided: dict[int, list[int]],
+    parameters: SolveParameters,
+    clock: Clock,
+    distribution: LoadCpModel,
+    timetable: LessonCpModel,
+) -> None:
+    """Hint the joint model with the load and then the lessons solved in turn by the engine: CP-SAT
+    alone distributes a department's load far worse (findings), and a complete hint is CP-SAT's
+    first solution whenever the timetable can follow the engine's distribution."""
+    alone = solve_load(load, parameters.model_copy(update={"time_limit": LOAD_SHARE * clock.remaining()}))
+    if alone.solution is None:
+        return
+    distribution.hint(alone.solution)
+    applied = apply_to_lessons(lessons, _naming(load, decided), alone.solution)
+    seconds = LESSONS_SHARE * clock.remaining()
+    in_turn = solve_lessons(applied, parameters.model_copy(update={"time_limit": seconds}))
+    if in_turn.evaluation is None or not in_turn.evaluation.feasible or in_turn.solution is None:
+        return  # the distribution alone as the hint: the timetable cannot follow it
+    timetable.hint(in_turn.solution)
+    if complete_hint(timetable.model, min(seconds, PRICING_SECONDS), exact_penalties=False) is None:
+        timetable.model.clear_hints()
+        distribution.hint(alone.solution)
+
+
+def _naming(load: LoadProblem, decided: dict[int, list[int]]) -> LoadProblem:
+    """The load with only the items decided here naming their sections (another term's keep theirs
+    for their own timetable)."""
+    here = {item for items in decided.values() for item in items}
+    return load.model_copy(
+        update={
+            "items": tuple(i if i.index in here else i.model_copy(update={"section": ""}) for i in load.items)
+        }
+    )
 
 
 def _refuse_large(load: LoadProblem, lessons: LessonProblem, decided: dict[int, list[int]]) -> None:
