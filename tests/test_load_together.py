@@ -105,6 +105,9 @@ def test_a_second_day_lets_the_load_keep_last_years_teacher() -> None:
     assert together.load is not None and together.lessons is not None
     assert together.load.teachers == ((0,), (0,))
     assert together.lessons.starts[0] != together.lessons.starts[1]
+    # The engine's load and then lessons, solved in turn, were the joint model's start.
+    started = together.report.progress[0]
+    assert started.note == "in turn" and started.objective >= together.report.objective
 
 
 def test_a_teacher_away_at_the_only_time_gives_the_section_to_another() -> None:

@@ -29,6 +29,7 @@ from models import (
     Evaluation,
     LessonProblem,
     LessonSolution,
+    ProgressPoint,
     Scenario,
     SolveParameters,
     SolveReport,
@@ -91,6 +92,12 @@ def solve_together(
         status=SolveStatus.UNKNOWN,
         parameters=parameters,
     )
+
+    def record(point: ProgressPoint) -> None:
+        report.progress.append(point)
+        if listener is not None:
+            listener(point)
+
     decided = _decided_sections(load, lessons, term)
     _refuse_large(load, lessons, decided)
     reasons = explain_infeasibility(load)
@@ -114,7 +121,9 @@ def solve_together(
     _post_teachers_busy_once(timetable, distribution, open_lessons, decided, teacher_of)
     lesson_penalties = [weight * penalty for weight, penalty in timetable.objective_terms]
     timetable.model.minimize(sum([load_penalties, *lesson_penalties]))
-    _hint_in_turn(load, lessons, decided, parameters, clock, distribution, timetable)
+    in_turn = _hint_in_turn(load, lessons, decided, parameters, clock, distribution, timetable, scenario)
+    if in_turn is not None:
+        record(ProgressPoint(elapsed=clock.elapsed(), objective=in_turn, bound=0, note="in turn"))
     run = solve_model(
         timetable.model,
         [*distribution.decision_variables(), *timetable.decision_variables()],
@@ -122,7 +131,7 @@ def solve_together(
         workers=parameters.workers,
         seed=parameters.seed,
         clock=clock,
-        listener=listener,
+        listener=record,
     )
     if not run.has_solution:
         if run.proven_infeasible:
@@ -211,23 +220,28 @@ def _hint_in_turn(
     clock: Clock,
     distribution: LoadCpModel,
     timetable: LessonCpModel,
-) -> None:
+    scenario: Scenario | None,
+) -> float | None:
     """Hint the joint model with the load and then the lessons solved in turn by the engine: CP-SAT
     alone distributes a department's load far worse (findings), and a complete hint is CP-SAT's
-    first solution whenever the timetable can follow the engine's distribution."""
-    alone = solve_load(load, parameters.model_copy(update={"time_limit": LOAD_SHARE * clock.remaining()}))
+    first solution whenever the timetable can follow the engine's distribution. Returns the joint
+    model's price of that pair, if it is one."""
+    seconds = LOAD_SHARE * clock.remaining()
+    alone = solve_load(load, parameters.model_copy(update={"time_limit": seconds}), scenario)
     if alone.solution is None:
-        return
+        return None
     distribution.hint(alone.solution)
     applied = apply_to_lessons(lessons, _naming(load, decided), alone.solution)
     seconds = LESSONS_SHARE * clock.remaining()
     in_turn = solve_lessons(applied, parameters.model_copy(update={"time_limit": seconds}))
     if in_turn.evaluation is None or not in_turn.evaluation.feasible or in_turn.solution is None:
-        return  # the distribution alone as the hint: the timetable cannot follow it
+        return None  # the distribution alone as the hint: the timetable cannot follow it
     timetable.hint(in_turn.solution)
-    if complete_hint(timetable.model, min(seconds, PRICING_SECONDS), exact_penalties=False) is None:
+    priced = complete_hint(timetable.model, min(seconds, PRICING_SECONDS), exact_penalties=False)
+    if priced is None:
         timetable.model.clear_hints()
         distribution.hint(alone.solution)
+    return priced
 
 
 def _naming(load: LoadProblem, decided: dict[int, list[int]]) -> LoadProblem:
