@@ -45,26 +45,24 @@ def load() -> None:
     """Teaching load: who teaches each section, within every teacher's norm."""
 
 
-@load.command("solve")
-@click.argument("folder", type=click.Path(path_type=Path))
-@click.option(
-    "--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds."
-)
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT workers [all cores].")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option(
-    "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder for assignment.csv, by_teacher.csv and by_department.csv.",
-)
-@click.option("--json", "json_report", type=click.Path(path_type=Path), help="Write the solve report.")
-@click.option(
+WEIGHT_OPTION = click.option(
     "--weight",
     "weights",
     multiple=True,
     metavar="CRITERION=W",
     help="A soft criterion's weight, e.g. 'term balance=3' (repeatable; 0 switches it off).",
 )
+
+
+@load.command("solve")
+@click.argument("folder", type=click.Path(path_type=Path))
+@solve_options
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for assignment.csv, by_teacher.csv and by_department.csv.",
+)
+@WEIGHT_OPTION
 def load_solve(
     folder: Path,
     time_limit: float,
@@ -125,6 +123,7 @@ def load_solve(
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder for the load's tables (as `solve` writes them) and the timetable (timetable/).",
 )
+@WEIGHT_OPTION
 def load_together(
     folder: Path,
     lessons: Path,
@@ -135,6 +134,7 @@ def load_together(
     seed: int,
     output: Path | None,
     json_report: Path | None,
+    weights: tuple[str, ...],
 ) -> None:
     """Decide the load of FOLDER and the timetable of LESSONS at once (small cases): no teacher is
     given two sections the timetable can only hold at the same time."""
@@ -142,6 +142,7 @@ def load_together(
     from datasets.lessons_io import read_lesson_problem, write_lesson_solution
     from solver.load.together import lesson_scenario, solve_together
 
+    scenario = _scenario(weights)
     problem = _read(lambda: read_load_problem(folder))
     timetable = _read(lambda: read_lesson_problem(lessons, file_format))
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
@@ -152,7 +153,7 @@ def load_together(
     )
     try:
         with progress_display(time_limit) as listener:
-            outcome = solve_together(problem, timetable, parameters, listener=listener, term=term)
+            outcome = solve_together(problem, timetable, parameters, scenario, listener, term)
     except ValueError as error:  # a section the timetable lacks, or a case too large
         console.print(f"[red]error:[/] {error}", soft_wrap=True)
         sys.exit(2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -197,11 +198,14 @@ def test_the_command_writes_the_assignment_and_the_timetable(tmp_path: Path) -> 
     result = CliRunner().invoke(
         main,
         ["load", "together", str(folder), str(week), "--term", "1", "--time-limit", "10", "--workers", "2",
-         "--output", str(tmp_path / "out")],
+         "--output", str(tmp_path / "out"), "--json", str(tmp_path / "report.json"),
+         "--weight", "changes from last year=10"],
         terminal_width=200,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "load and two: optimal" in result.output
+    # 190 at the default weights (changes 3): the one change now costs 10.
+    assert json.loads((tmp_path / "report.json").read_text())["objective"] == 197
     rows = (tmp_path / "out" / "assignment.csv").read_text().splitlines()
     assert sorted(row.split(",")[1] for row in rows[1:]) == ["Aliya", "Bolat"]
     # CB-CTT's solution lines: course, room, day, period; both in the first period, in two rooms.
