@@ -51,7 +51,7 @@ TEACHER_CRITERIA = frozenset({teacher_windows.NAME, teacher_preferences.NAME, bu
 LOAD_SHARE = 0.4  # of the time, for the engine's distribution of the load alone (the joint model's start)
 LESSONS_SHARE = 0.3  # of what is left, for the engine's timetable with that distribution
 CHECK_SHARE = 0.05  # of what is left, kept for pricing the solution and the checks
-LARGEST_CASE = 200_000  # (teacher, section, slot) triples the joint model may hold; past it, solve in turn
+LARGEST_CASE = 200_000  # choices the joint model may hold (see _refuse_large); past it, solve in turn
 
 
 class TooLarge(ValueError):
@@ -256,12 +256,16 @@ def _naming(load: LoadProblem, decided: dict[int, list[int]]) -> LoadProblem:
 
 
 def _refuse_large(load: LoadProblem, lessons: LessonProblem, decided: dict[int, list[int]]) -> None:
+    """The joint model's size, at most: who teaches each decided section when, and where and when
+    each meeting is."""
     slots = lessons.grid.slot_count
-    triples = sum(len(load.candidates[i]) * slots for items in decided.values() for i in items)
-    if triples > LARGEST_CASE:
+    choices = sum(len(load.candidates[i]) * slots for items in decided.values() for i in items)
+    choices += len(lessons.meetings) * slots * len(lessons.rooms)
+    if choices > LARGEST_CASE:
         raise TooLarge(
-            f"{len(decided)} sections with {triples:,} (teacher, section, slot) choices are too many to "
-            f"decide together (at most {LARGEST_CASE:,}): solve the load, then the lessons with its teachers"
+            f"{len(lessons.meetings):,} meetings and {len(decided):,} sections to staff make {choices:,} "
+            f"choices (teacher, section and slot; meeting, start and room), too many to decide together "
+            f"(at most {LARGEST_CASE:,}): solve the load, then the lessons with its teachers"
         )
 
 
