@@ -6,11 +6,12 @@ then have no timetable at all. Here who teaches each section named by a load ite
 when and where its meetings are: a teacher is busy in a slot when a meeting of a section they teach
 holds it, and is busy once at most; a teacher away in a slot does not teach a meeting there.
 
-The objective is the load's weighted criteria plus the timetable's. The timetable's criteria that
-depend on who teaches (idle periods, time wishes, building changes of teachers) are not weighed:
-with both decided at once their terms grow with teachers x sections x slots, past what a small case
-affords. Both solutions are checked by the two checkers, the timetable with the load's teachers in
-its sections, and the two totals must add up to what CP-SAT's model prices.
+The objective is the load's weighted criteria plus the timetable's, the teachers' time wishes
+priced per period a teacher teaches. The timetable's criteria that depend on the shape of a
+teacher's day (idle periods, building changes) are not weighed: with both decided at once their
+terms grow with teachers x sections x slots x slots, past what a small case affords. Both
+solutions are checked by the two checkers, the timetable with the load's teachers in its sections,
+and the two totals must add up to what CP-SAT's model prices.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from solver.load.model import LoadCpModel
 from solver.load.solve import solve_load
 
 # Lesson criteria that weigh who teaches: not in the joint model (see above).
-TEACHER_CRITERIA = frozenset({teacher_windows.NAME, teacher_preferences.NAME, building_changes.NAME})
+TEACHER_CRITERIA = frozenset({teacher_windows.NAME, building_changes.NAME})
 LOAD_SHARE = 0.4  # of the time, for the engine's distribution of the load alone (the joint model's start)
 LESSONS_SHARE = 0.3  # of what is left, for the engine's timetable with that distribution
 CHECK_SHARE = 0.05  # of what is left, kept for pricing the solution and the checks
@@ -118,8 +119,9 @@ def solve_together(
     load_penalties = distribution.penalties(
         load_rules.units_for(load), load_rules.weights_for(load, scenario or Scenario())
     )
-    _post_teachers_busy_once(timetable, distribution, open_lessons, decided, teacher_of)
+    wishes = _post_teachers(timetable, distribution, open_lessons, decided, teacher_of)
     lesson_penalties = [weight * penalty for weight, penalty in timetable.objective_terms]
+    lesson_penalties.append(lesson_weights.get(teacher_preferences.NAME, 0) * wishes)
     timetable.model.minimize(sum([load_penalties, *lesson_penalties]))
     in_turn = _hint_in_turn(load, lessons, decided, parameters, clock, distribution, timetable, scenario)
     if in_turn is not None:
@@ -289,15 +291,17 @@ def _open_timetable(
     ]
 
 
-def _post_teachers_busy_once(
+def _post_teachers(
     timetable: LessonCpModel,
     distribution: LoadCpModel,
     problem: LessonProblem,
     decided: dict[int, list[int]],
     teacher_of: list[int],
-) -> None:
+) -> cp_model.LinearExprT:
     """Per load teacher and slot, at most one meeting of the sections they teach (decided or given),
-    and none where the teacher is away."""
+    and none where the teacher is away; returns what the decided sections' periods cost in the
+    teachers' time wishes (the lesson rules price the given sections')."""
+    wishes: list[cp_model.LinearExprT] = []
     model = timetable.model
     # section -> slot -> start literals of its meetings there
     holding: dict[int, dict[int, list[cp_model.IntVar]]] = {}
@@ -311,7 +315,8 @@ def _post_teachers_busy_once(
         for teacher in known.teachers:
             given.setdefault(teacher, []).append(known.index)
     for teacher, lesson_teacher in enumerate(teacher_of):
-        away = problem.teachers[lesson_teacher].unavailable
+        person = problem.teachers[lesson_teacher]
+        away, outside = person.unavailable, teacher_preferences.outside_cost(person)
         mine = {
             section: [distribution.assigned(i)[teacher] for i in items if teacher in distribution.assigned(i)]
             for section, items in decided.items()
@@ -333,12 +338,17 @@ def _post_teachers_busy_once(
                     for literal in teaches:
                         model.add(sum(here) + literal <= 1)
                     continue
+                # At its least (what the clash and the wishes ask) true exactly when t teaches here.
                 both = model.new_bool_var(f"teaches_at[{teacher},{section},{slot}]")
                 for literal in teaches:
                     model.add(both >= sum(here) + literal - 1)
                 busy.append(both)
+                cost = teacher_preferences.slot_cost(person, slot, outside)[0]
+                if cost:
+                    wishes.append(cost * both)
             if len(busy) > 1:
                 model.add(sum(busy) <= 1)
+    return sum(wishes)
 
 
 def _finish(
