@@ -47,8 +47,8 @@ from solver.load.explain import explain_infeasibility
 from solver.load.model import LoadCpModel
 from solver.load.solve import solve_load
 
-# Lesson criteria that weigh who teaches: not in the joint model (see above).
-TEACHER_CRITERIA = frozenset({teacher_windows.NAME, building_changes.NAME})
+# Lesson criteria of the shape of a teacher's day: not in the joint model (see above).
+DAY_SHAPE_CRITERIA = frozenset({teacher_windows.NAME, building_changes.NAME})
 LOAD_SHARE = 0.4  # of the time, for the engine's distribution of the load alone (the joint model's start)
 LESSONS_SHARE = 0.3  # of what is left, for the engine's timetable with that distribution
 CHECK_SHARE = 0.05  # of what is left, kept for pricing the solution and the checks
@@ -70,8 +70,8 @@ class TogetherOutcome:
 
 
 def lesson_scenario() -> Scenario:
-    """How the joint solve weighs the timetable: every criterion but those of who teaches."""
-    return Scenario(name="load and lessons", disabled=TEACHER_CRITERIA)
+    """How the joint solve weighs the timetable: every criterion but the shape of teachers' days."""
+    return Scenario(name="load and lessons", disabled=DAY_SHAPE_CRITERIA)
 
 
 def solve_together(
@@ -111,7 +111,7 @@ def solve_together(
         report.status = SolveStatus.INFEASIBLE
         report.explanation = ["The timetable cannot be made, whoever teaches:", *findings]
         return _finish(report, clock, lessons, None, None, None, None)
-    units = tuple(u for u in lesson_rules.units_for(lessons) if u.NAME not in TEACHER_CRITERIA)
+    units = tuple(u for u in lesson_rules.units_for(lessons) if u.NAME not in DAY_SHAPE_CRITERIA)
     lesson_weights = {unit.NAME: unit.weight(lessons) for unit in units}
     timetable = LessonCpModel(open_lessons, range(len(open_lessons.meetings)))
     timetable.post(units, lesson_weights)
