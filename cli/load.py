@@ -76,13 +76,7 @@ def load_solve(
     from solver.load.solve import solve_load
 
     scenario = _scenario(weights)
-    if output is not None and output.suffix.lower() in TABLE_SUFFIXES and not output.is_dir():
-        # Refused before the solve: a minute's distribution is not to be lost to a typo.
-        raise click.BadParameter(
-            f"{output} looks like a file; --output names a folder for assignment.csv, by_teacher.csv and "
-            "by_department.csv",
-            param_hint="--output",
-        )
+    _refuse_file_output(output)
     problem = _read(lambda: read_load_problem(folder))
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     hours = sum(item.hours for item in problem.items)
@@ -140,9 +134,10 @@ def load_together(
     given two sections the timetable can only hold at the same time."""
     from constraints.lessons import units_for
     from datasets.lessons_io import read_lesson_problem, write_lesson_solution
-    from solver.load.together import lesson_scenario, solve_together
+    from solver.load.together import NotTogether, lesson_scenario, solve_together
 
     scenario = _scenario(weights)
+    _refuse_file_output(output)
     problem = _read(lambda: read_load_problem(folder))
     timetable = _read(lambda: read_lesson_problem(lessons, file_format))
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
@@ -154,7 +149,7 @@ def load_together(
     try:
         with progress_display(time_limit) as listener:
             outcome = solve_together(problem, timetable, parameters, scenario, listener, term)
-    except ValueError as error:  # a section the timetable lacks, or a case too large
+    except NotTogether as error:  # a section the timetable lacks, or a case too large
         console.print(f"[red]error:[/] {error}", soft_wrap=True)
         sys.exit(2)
     print_report(outcome.report)
@@ -258,6 +253,16 @@ def load_generate(teachers: int, sections: int, seed: int, scale: int, output: P
         f"{len(problem.teachers)} teachers, {len(problem.items)} load items "
         f"({sum(item.hours for item in problem.items):,} hours) written to {output}/"
     )
+
+
+def _refuse_file_output(output: Path | None) -> None:
+    """Refused before the solve: a minute's distribution is not to be lost to a typo."""
+    if output is not None and output.suffix.lower() in TABLE_SUFFIXES and not output.is_dir():
+        raise click.BadParameter(
+            f"{output} looks like a file; --output names a folder for assignment.csv, by_teacher.csv and "
+            "by_department.csv",
+            param_hint="--output",
+        )
 
 
 def _teachers_elsewhere(count: int) -> str:

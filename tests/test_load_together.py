@@ -242,5 +242,11 @@ def test_the_command_writes_the_assignment_and_the_timetable(tmp_path: Path) -> 
         ("MAT103", "0", "0"),
     ]
     assert {room for _, room, _, _ in lines} == {"R1", "R2"}
+    # A file-looking --output is refused before the solve, as for `load solve`.
+    named_file = CliRunner().invoke(
+        main, ["load", "together", str(folder), str(week), "--output", str(tmp_path / "plan.csv")]
+    )
+    assert named_file.exit_code == 2 and "looks like a file" in named_file.output
+    assert not (tmp_path / "plan.csv").exists()
     refused = CliRunner().invoke(main, ["load", "together", str(folder), str(tmp_path / "none.ctt")])
     assert refused.exit_code == 2 and "none.ctt" in refused.output

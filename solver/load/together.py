@@ -35,14 +35,13 @@ from models import (
     SolveParameters,
     SolveReport,
     SolveStatus,
-    Teacher,
 )
 from models.load import LoadProblem, LoadSolution
 from solver.engine import PRICING_SECONDS, Clock, ProgressListener, complete_hint, model_size, solve_model
 from solver.lessons.explain import static_findings
 from solver.lessons.model import LessonCpModel
 from solver.lessons.solve import solve_lessons
-from solver.load.apply import apply_to_lessons
+from solver.load.apply import TimetableTeachers, apply_to_lessons
 from solver.load.explain import explain_infeasibility
 from solver.load.model import LoadCpModel
 from solver.load.solve import solve_load
@@ -55,7 +54,11 @@ CHECK_SHARE = 0.05  # of what is left, kept for pricing the solution and the che
 LARGEST_CASE = 200_000  # choices the joint model may hold (see _refuse_large); past it, solve in turn
 
 
-class TooLarge(ValueError):
+class NotTogether(ValueError):
+    """The load and the timetable, as given, cannot be decided together (before anything is built)."""
+
+
+class TooLarge(NotTogether):
     """The case is too large for the joint model."""
 
 
@@ -84,8 +87,8 @@ def solve_together(
 ) -> TogetherOutcome:
     """Teachers for the load items and a timetable for the lessons, decided together (`scenario`
     weighs the load). With `term`, the timetable is that term's: items of the other term keep their
-    sections for its own timetable. Raises TooLarge (before building anything) when the case is not
-    small."""
+    sections for its own timetable. Raises NotTogether (before building anything) for an item naming a
+    section the timetable lacks, TooLarge when the case is not small."""
     clock = Clock(parameters.time_limit)
     report = SolveReport(
         problem_name=f"{load.name} and {lessons.name}",
@@ -177,7 +180,7 @@ def _decided_sections(load: LoadProblem, lessons: LessonProblem, term: int | Non
         if not item.section or term not in (None, item.term):
             continue
         if item.section not in by_name:
-            raise ValueError(
+            raise NotTogether(
                 f"load item {item.name!r} names section {item.section!r}, which the timetable "
                 f"{lessons.name!r} does not have"
             )
@@ -276,19 +279,13 @@ def _open_timetable(
 ) -> tuple[LessonProblem, list[int]]:
     """The lesson problem with the decided sections' teachers left open and every load teacher known
     to it (matched by name); and each load teacher's index there."""
-    teachers = list(lessons.teachers)
-    index = {teacher.name: teacher.index for teacher in teachers}
-    for person in load.teachers:
-        if person.name not in index:
-            index[person.name] = len(teachers)
-            teachers.append(Teacher(index=len(teachers), name=person.name, languages=person.languages))
+    known = TimetableTeachers(lessons)
+    teacher_of = [known.index_of(person) for person in load.teachers]
     sections = tuple(
         section.model_copy(update={"teachers": ()}) if section.index in decided else section
         for section in lessons.sections
     )
-    return lessons.replaced(teachers=tuple(teachers), sections=sections), [
-        index[person.name] for person in load.teachers
-    ]
+    return lessons.replaced(teachers=tuple(known.teachers), sections=sections), teacher_of
 
 
 def _post_teachers(
