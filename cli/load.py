@@ -132,9 +132,8 @@ def load_together(
 ) -> None:
     """Decide the load of FOLDER and the timetable of LESSONS at once (small cases): no teacher is
     given two sections the timetable can only hold at the same time."""
-    from constraints.lessons import units_for
     from datasets.lessons_io import read_lesson_problem, write_lesson_solution
-    from solver.load.together import NotTogether, lesson_scenario, solve_together
+    from solver.load.together import NotTogether, solve_together
 
     scenario = _scenario(weights)
     _refuse_file_output(output)
@@ -157,8 +156,7 @@ def load_together(
         print_evaluation(problem, outcome.load_evaluation)
         _print_departments(problem, outcome.load)
     if outcome.lesson_evaluation is not None:
-        unweighed = sorted(lesson_scenario().disabled & {unit.NAME for unit in units_for(timetable)})
-        console.print("the timetable" + (f", weighed without {', '.join(unweighed)}:" if unweighed else ":"))
+        console.print("the timetable:")
         print_evaluation(outcome.timetable, outcome.lesson_evaluation)
     if json_report is not None:
         json_report.write_text(outcome.report.model_dump_json(indent=2))

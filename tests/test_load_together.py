@@ -25,27 +25,32 @@ from models.load import LoadItem, LoadProblem, LoadTeacher
 from solver.lessons.solve import solve_lessons
 from solver.load.apply import apply_to_lessons
 from solver.load.solve import solve_load
-from solver.load.together import TooLarge, lesson_scenario, solve_together
+from solver.load.together import TooLarge, solve_together
 
 QUICK = SolveParameters(time_limit=10, workers=2, seed=0)
 
 
-def _load(**item_changes: object) -> LoadProblem:
-    """Aliya (60 h) taught both practices last year and wants both courses; Bolat (30 h) may take
-    either: both to Aliya or one each leaves the same deviations, so the wishes decide."""
-    teachers = tuple(
+def _mathematicians(aliya_norm: int, courses: tuple[str, ...], aliya_wants: bool) -> tuple[LoadTeacher, ...]:
+    """Aliya and Bolat (30 h), both qualified for these courses' practices; Aliya may want them."""
+    return tuple(
         LoadTeacher(
             index=index,
             name=name,
             department="Mathematics",
             rank="lecturer",
-            norm=60 if name == "Aliya" else 30,
-            qualifications=frozenset({("MAT101", "practice"), ("MAT103", "practice")}),
+            norm=aliya_norm if name == "Aliya" else 30,
+            qualifications=frozenset((course, "practice") for course in courses),
             languages=frozenset({"Russian"}),
-            wanted=frozenset({"MAT101", "MAT103"}) if name == "Aliya" else frozenset(),
+            wanted=frozenset(courses) if aliya_wants and name == "Aliya" else frozenset(),
         )
         for index, name in enumerate(("Aliya", "Bolat"))
     )
+
+
+def _load(**item_changes: object) -> LoadProblem:
+    """Aliya (60 h) taught both practices last year and wants both courses; Bolat (30 h) may take
+    either: both to Aliya or one each leaves the same deviations, so the wishes decide."""
+    teachers = _mathematicians(60, ("MAT101", "MAT103"), aliya_wants=True)
     items = tuple(
         LoadItem(
             index=index,
@@ -107,7 +112,7 @@ def test_the_load_and_the_timetable_together_avoid_a_clash_solving_in_turn_canno
     assert together.report.objective == together.load_evaluation.total + together.lesson_evaluation.total
     assert together.report.best_bound == together.report.objective
     assert load_rules.evaluate(load, together.load).total == together.load_evaluation.total
-    assert lesson_rules.evaluate(together.timetable, together.lessons, lesson_scenario()).feasible
+    assert lesson_rules.evaluate(together.timetable, together.lessons).feasible
 
 
 def test_a_second_day_lets_the_load_keep_last_years_teacher() -> None:
@@ -149,6 +154,103 @@ def test_a_teacher_away_at_the_only_time_gives_the_section_to_another() -> None:
         start = together.lessons.starts[item]
         assert start is not None and (teacher == 1 or week.grid.day_of(start) == 1)
     assert sorted(together.load.teachers) == [(0,), (1,)]
+
+
+def _far_apart(periods: int) -> LessonProblem:
+    """One day: MAT101 P1 can meet only first thing, MAT103 P1 only last thing."""
+    week = _week()
+    last = periods - 1
+    return week.replaced(
+        grid=TimeGrid(days=("D1",), periods_per_day=periods),
+        sections=(
+            week.sections[0].model_copy(update={"forbidden_slots": frozenset(range(1, periods))}),
+            week.sections[1].model_copy(update={"forbidden_slots": frozenset(range(last))}),
+        ),
+    )
+
+
+def test_a_teachers_idle_periods_are_priced_and_enough_of_them_hand_a_section_to_another() -> None:
+    # Three periods: Aliya keeps both and waits one period between them (1), less than what
+    # handing one to Bolat costs (a change and an unmet wish, 8, less 6 of term balance).
+    near = solve_together(_load(), _far_apart(3), QUICK)
+    assert near.load is not None and near.lesson_evaluation is not None and near.load_evaluation is not None
+    assert near.load.teachers == ((0,), (0,))
+    assert near.lesson_evaluation.breakdown()["teacher windows"] == 1
+    assert near.report.objective == near.load_evaluation.total + near.lesson_evaluation.total
+    # Five periods: three idle ones cost more than the 2 net, so Bolat takes one and nobody waits.
+    far = solve_together(_load(), _far_apart(5), QUICK)
+    assert far.load is not None and far.lesson_evaluation is not None and far.load_evaluation is not None
+    assert sorted(far.load.teachers) == [(0,), (1,)]
+    assert far.lesson_evaluation.breakdown()["teacher windows"] == 0
+    assert far.report.status is SolveStatus.OPTIMAL
+    assert far.report.objective == near.report.objective + 1
+    assert far.report.objective == far.load_evaluation.total + far.lesson_evaluation.total
+
+
+def _two_buildings(last_years: bool) -> tuple[LoadProblem, LessonProblem]:
+    """Aliya already gives MAT105 L1 (35 seats, so building B) first thing; MAT101 P1, the load's one
+    item, can meet only right after it and only in building A (B's room is taken then)."""
+    teachers = _mathematicians(30, ("MAT101",), aliya_wants=last_years)
+    item = LoadItem(
+        index=0,
+        name="MAT101 P1",
+        course="MAT101",
+        department="Mathematics",
+        component="practice",
+        language="Russian",
+        hours=30,
+        previous=(0,) if last_years else (),
+        section="MAT101 P1",
+    )
+    grid = TimeGrid(days=("D1",), periods_per_day=2)
+    week = LessonProblem(
+        name="two buildings",
+        grid=grid,
+        rooms=(
+            LessonRoom(index=0, name="A101", capacity=30, building="A"),
+            LessonRoom(index=1, name="B201", capacity=40, building="B", unavailable=frozenset({1})),
+        ),
+        teachers=(Teacher(index=0, name="Aliya"),),
+        sections=(
+            Section(
+                index=0,
+                name="MAT105 L1",
+                course="MAT105",
+                teachers=(0,),
+                size=35,
+                meetings=(1,),
+                forbidden_slots=frozenset({1}),
+            ),
+            Section(
+                index=1,
+                name="MAT101 P1",
+                course="MAT101",
+                component="practice",
+                size=25,
+                meetings=(1,),
+                forbidden_slots=frozenset({0}),
+            ),
+        ),
+    )
+    return LoadProblem(name="one practice", teachers=teachers, items=(item,)), week
+
+
+def test_a_building_change_between_a_given_and_a_decided_section_is_priced() -> None:
+    # Aliya wanted it and gave it last year: she keeps it and walks from B to A (1).
+    load, week = _two_buildings(last_years=True)
+    kept = solve_together(load, week, QUICK)
+    assert kept.load is not None and kept.lesson_evaluation is not None and kept.load_evaluation is not None
+    assert kept.load.teachers == ((0,),)
+    assert kept.lesson_evaluation.breakdown()["building changes"] == 1
+    assert kept.report.objective == kept.load_evaluation.total + kept.lesson_evaluation.total
+    assert kept.report.best_bound == kept.report.objective
+    # Nothing to choose between them in the load: the walk gives it to Bolat.
+    load, week = _two_buildings(last_years=False)
+    handed = solve_together(load, week, QUICK)
+    assert handed.load is not None and handed.lesson_evaluation is not None
+    assert handed.load.teachers == ((1,),)
+    assert handed.lesson_evaluation.breakdown()["building changes"] == 0
+    assert handed.report.status is SolveStatus.OPTIMAL
 
 
 def test_no_pair_exists_when_nobody_else_may_teach_and_it_is_said() -> None:

@@ -47,8 +47,8 @@ def count(problem: LessonProblem, solution: LessonSolution) -> list[Violation]:
         for item in meetings:
             starting.setdefault(item.start, []).append(item)
         for first in meetings:
-            next_start = _next_start(grid, first.start, len(first.slots))
-            for second in starting.get(next_start, []) if next_start is not None else ():
+            following = next_start(grid, first.start, len(first.slots))
+            for second in starting.get(following, []) if following is not None else ():
                 if _changes(problem, first.room, second.room):
                     violations.append(_violation(problem, kind, person, first, second))
     return violations
@@ -127,8 +127,8 @@ def _changing_next_to(
         return []
     length = problem.meetings[meeting].length
     before = item.start - length  # ends in the period before the fixed meeting starts
-    starts = [before] if _next_start(grid, before, length) == item.start else []
-    after = _next_start(grid, item.start, len(item.slots))
+    starts = [before] if next_start(grid, before, length) == item.start else []
+    after = next_start(grid, item.start, len(item.slots))
     starts += [after] if after is not None else []
     return [
         literal
@@ -147,7 +147,7 @@ def _free_pair(
     length = view.problem.meetings[first].length
     flags = []
     for start, buildings in at[first].items():
-        nxt = _next_start(grid, start, length)
+        nxt = next_start(grid, start, length)
         later = at[second].get(nxt, {}) if nxt is not None else {}
         changes = [
             (here, elsewhere)
@@ -164,7 +164,7 @@ def _free_pair(
     return flags
 
 
-def _next_start(grid: TimeGrid, start: int, length: int) -> int | None:
+def next_start(grid: TimeGrid, start: int, length: int) -> int | None:
     """The start of a meeting right after this one, if one can follow on the same day unbroken."""
     last = grid.period_of(start) + length - 1
     if last >= grid.periods_per_day - 1 or last in grid.breaks_after:

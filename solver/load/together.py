@@ -6,12 +6,11 @@ then have no timetable at all. Here who teaches each section named by a load ite
 when and where its meetings are: a teacher is busy in a slot when a meeting of a section they teach
 holds it, and is busy once at most; a teacher away in a slot does not teach a meeting there.
 
-The objective is the load's weighted criteria plus the timetable's, the teachers' time wishes
-priced per period a teacher teaches. The timetable's criteria that depend on the shape of a
-teacher's day (idle periods, building changes) are not weighed: with both decided at once their
-terms grow with teachers x sections x slots x slots, past what a small case affords. Both
-solutions are checked by the two checkers, the timetable with the load's teachers in its sections,
-and the two totals must add up to what CP-SAT's model prices.
+The objective is the load's weighted criteria plus the timetable's. The lesson rules judge the
+teachers the timetable already names; the load's teachers are judged by `teaching_days`, whichever
+sections they end up with (their clashes, times away, time wishes, idle periods and building
+changes). Both solutions are checked by the two checkers, the timetable with the load's teachers in
+its sections, and the two totals must add up to what CP-SAT's model prices.
 """
 
 from __future__ import annotations
@@ -21,11 +20,8 @@ import resource
 from dataclasses import dataclass
 from types import ModuleType
 
-from ortools.sat.python import cp_model
-
 import constraints.lessons as lesson_rules
 import constraints.load as load_rules
-from constraints.lessons import building_changes, teacher_preferences, teacher_windows
 from models import (
     Evaluation,
     LessonProblem,
@@ -45,9 +41,8 @@ from solver.load.apply import TimetableTeachers, apply_to_lessons
 from solver.load.explain import explain_infeasibility
 from solver.load.model import LoadCpModel
 from solver.load.solve import solve_load
+from solver.load.teaching_days import post_teaching_days, stripped
 
-# Lesson criteria of the shape of a teacher's day: not in the joint model (see above).
-DAY_SHAPE_CRITERIA = frozenset({teacher_windows.NAME, building_changes.NAME})
 LOAD_SHARE = 0.4  # of the time, for the engine's distribution of the load alone (the joint model's start)
 LESSONS_SHARE = 0.3  # of what is left, for the engine's timetable with that distribution
 CHECK_SHARE = 0.05  # of what is left, kept for pricing the solution and the checks
@@ -70,11 +65,6 @@ class TogetherOutcome:
     load_evaluation: Evaluation | None
     lesson_evaluation: Evaluation | None
     report: SolveReport
-
-
-def lesson_scenario() -> Scenario:
-    """How the joint solve weighs the timetable: every criterion but the shape of teachers' days."""
-    return Scenario(name="load and lessons", disabled=DAY_SHAPE_CRITERIA)
 
 
 def solve_together(
@@ -114,17 +104,19 @@ def solve_together(
         report.status = SolveStatus.INFEASIBLE
         report.explanation = ["The timetable cannot be made, whoever teaches:", *findings]
         return _finish(report, clock, lessons, None, None, None, None)
-    units = tuple(u for u in lesson_rules.units_for(lessons) if u.NAME not in DAY_SHAPE_CRITERIA)
+    units = lesson_rules.units_for(lessons)
     lesson_weights = {unit.NAME: unit.weight(lessons) for unit in units}
-    timetable = LessonCpModel(open_lessons, range(len(open_lessons.meetings)))
+    judged = stripped(open_lessons, set(teacher_of), set(decided))
+    timetable = LessonCpModel(judged, range(len(judged.meetings)))
     timetable.post(units, lesson_weights)
     distribution = LoadCpModel(load, model=timetable.model)
     load_penalties = distribution.penalties(
         load_rules.units_for(load), load_rules.weights_for(load, scenario or Scenario())
     )
-    wishes = _post_teachers(timetable, distribution, open_lessons, decided, teacher_of)
     lesson_penalties = [weight * penalty for weight, penalty in timetable.objective_terms]
-    lesson_penalties.append(lesson_weights.get(teacher_preferences.NAME, 0) * wishes)
+    lesson_penalties.append(
+        post_teaching_days(timetable, distribution, open_lessons, decided, teacher_of, lesson_weights)
+    )
     timetable.model.minimize(sum([load_penalties, *lesson_penalties]))
     in_turn = _hint_in_turn(load, lessons, decided, parameters, clock, distribution, timetable, scenario)
     if in_turn is not None:
@@ -152,7 +144,7 @@ def solve_together(
     priced = complete_hint(timetable.model, PRICING_SECONDS, exact_penalties=False)
     final = apply_to_lessons(lessons, _naming(load, decided), found_load)
     load_evaluation = load_rules.evaluate(load, found_load, scenario)
-    lesson_evaluation = lesson_rules.evaluate(final, found_lessons, lesson_scenario())
+    lesson_evaluation = lesson_rules.evaluate(final, found_lessons)
     total = load_evaluation.total + lesson_evaluation.total
     broken = [
         violation.message
@@ -286,66 +278,6 @@ def _open_timetable(
         for section in lessons.sections
     )
     return lessons.replaced(teachers=tuple(known.teachers), sections=sections), teacher_of
-
-
-def _post_teachers(
-    timetable: LessonCpModel,
-    distribution: LoadCpModel,
-    problem: LessonProblem,
-    decided: dict[int, list[int]],
-    teacher_of: list[int],
-) -> cp_model.LinearExprT:
-    """Per load teacher and slot, at most one meeting of the sections they teach (decided or given),
-    and none where the teacher is away; returns what the decided sections' periods cost in the
-    teachers' time wishes (the lesson rules price the given sections')."""
-    wishes: list[cp_model.LinearExprT] = []
-    model = timetable.model
-    # section -> slot -> start literals of its meetings there
-    holding: dict[int, dict[int, list[cp_model.IntVar]]] = {}
-    for meeting in timetable.free_meetings():
-        owner, length = problem.meetings[meeting].section, problem.meetings[meeting].length
-        for start, literal in timetable.start_literals(meeting).items():
-            for slot in range(start, start + length):
-                holding.setdefault(owner, {}).setdefault(slot, []).append(literal)
-    given: dict[int, list[int]] = {}  # lesson teacher -> sections already theirs
-    for known in problem.sections:
-        for teacher in known.teachers:
-            given.setdefault(teacher, []).append(known.index)
-    for teacher, lesson_teacher in enumerate(teacher_of):
-        person = problem.teachers[lesson_teacher]
-        away, outside = person.unavailable, teacher_preferences.outside_cost(person)
-        mine = {
-            section: [distribution.assigned(i)[teacher] for i in items if teacher in distribution.assigned(i)]
-            for section, items in decided.items()
-        }
-        mine = {section: literals for section, literals in mine.items() if literals}
-        if not mine:
-            continue
-        for slot in range(problem.grid.slot_count):
-            busy = [
-                lit
-                for section in given.get(lesson_teacher, [])
-                for lit in holding.get(section, {}).get(slot, [])
-            ]
-            for section, teaches in mine.items():
-                here = holding.get(section, {}).get(slot, [])
-                if not here:
-                    continue
-                if slot in away:
-                    for literal in teaches:
-                        model.add(sum(here) + literal <= 1)
-                    continue
-                # At its least (what the clash and the wishes ask) true exactly when t teaches here.
-                both = model.new_bool_var(f"teaches_at[{teacher},{section},{slot}]")
-                for literal in teaches:
-                    model.add(both >= sum(here) + literal - 1)
-                busy.append(both)
-                cost = teacher_preferences.slot_cost(person, slot, outside)[0]
-                if cost:
-                    wishes.append(cost * both)
-            if len(busy) > 1:
-                model.add(sum(busy) <= 1)
-    return sum(wishes)
 
 
 def _finish(
