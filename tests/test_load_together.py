@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from ortools.sat.python import cp_model
 
 import constraints.lessons as lesson_rules
 import constraints.load as load_rules
@@ -22,7 +23,9 @@ from models import (
     TimeGrid,
 )
 from models.load import LoadItem, LoadProblem, LoadTeacher
+from solver.engine import CpSatRun
 from solver.lessons.solve import solve_lessons
+from solver.load import together
 from solver.load.apply import apply_to_lessons
 from solver.load.solve import solve_load
 from solver.load.together import TooLarge, solve_together
@@ -141,6 +144,24 @@ def test_a_teachers_time_wish_is_priced_and_hands_that_time_to_another() -> None
     assert together.report.status is SolveStatus.OPTIMAL
     assert together.lesson_evaluation is not None and together.load_evaluation is not None
     assert together.report.objective == together.load_evaluation.total + together.lesson_evaluation.total
+
+
+def test_when_cp_sat_has_no_time_for_its_start_the_pair_made_in_turn_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On a large case CP-SAT can spend what is left of the time loading its start and stop with
+    # nothing (a 27-teacher department's week at 20 s did): the pair made in turn is the answer.
+    def out_of_time(*args: object, **kwargs: object) -> CpSatRun:
+        return CpSatRun(cp_model.UNKNOWN, None, None, {}, 0.0, None)
+
+    monkeypatch.setattr(together, "solve_model", out_of_time)
+    kept = solve_together(_load(), _week(days=2), QUICK)
+    assert kept.report.status is SolveStatus.FEASIBLE
+    assert kept.load is not None and kept.load.teachers == ((0,), (0,))
+    assert kept.lesson_evaluation is not None and kept.lesson_evaluation.feasible
+    assert kept.load_evaluation is not None
+    assert kept.report.objective == kept.load_evaluation.total + kept.lesson_evaluation.total
+    assert kept.report.time_to_first_feasible == kept.report.progress[0].elapsed
 
 
 def test_a_teacher_away_at_the_only_time_gives_the_section_to_another() -> None:

@@ -120,7 +120,7 @@ def solve_together(
     timetable.model.minimize(sum([load_penalties, *lesson_penalties]))
     in_turn = _hint_in_turn(load, lessons, decided, parameters, clock, distribution, timetable, scenario)
     if in_turn is not None:
-        record(ProgressPoint(elapsed=clock.elapsed(), objective=in_turn, bound=0, note="in turn"))
+        record(ProgressPoint(elapsed=in_turn.at, objective=in_turn.price, bound=0, note="in turn"))
     run = solve_model(
         timetable.model,
         [*distribution.decision_variables(), *timetable.decision_variables()],
@@ -130,18 +130,23 @@ def solve_together(
         clock=clock,
         listener=record,
     )
-    if not run.has_solution:
+    if run.has_solution:
+        report.time_to_first_feasible = run.first_solution_at
+        found_load, found_lessons = distribution.decode(run.values), timetable.decode(run.values)
+        # Penalties are bounded from below only: with every decision fixed, the least objective is the price.
+        timetable.model.clear_hints()
+        distribution.hint(found_load)
+        timetable.hint(found_lessons)
+        priced = complete_hint(timetable.model, PRICING_SECONDS, exact_penalties=False)
+    elif in_turn is not None and not run.proven_infeasible:
+        # On a large case CP-SAT may run out of time before it has taken up its start: keep the start.
+        report.time_to_first_feasible = in_turn.at
+        found_load, found_lessons, priced = in_turn.load, in_turn.lessons, in_turn.price
+    else:
         if run.proven_infeasible:
             report.status = SolveStatus.INFEASIBLE
             report.explanation = [_why_none(open_lessons, units, parameters, clock)]
         return _finish(report, clock, lessons, None, None, None, None)
-    report.time_to_first_feasible = run.first_solution_at
-    found_load, found_lessons = distribution.decode(run.values), timetable.decode(run.values)
-    # Penalties are bounded from below only: with every decision fixed, the least objective is the price.
-    timetable.model.clear_hints()
-    distribution.hint(found_load)
-    timetable.hint(found_lessons)
-    priced = complete_hint(timetable.model, PRICING_SECONDS, exact_penalties=False)
     final = apply_to_lessons(lessons, _naming(load, decided), found_load)
     load_evaluation = load_rules.evaluate(load, found_load, scenario)
     lesson_evaluation = lesson_rules.evaluate(final, found_lessons)
@@ -155,7 +160,7 @@ def solve_together(
         raise AssertionError(f"the checkers find hard rules broken in CP-SAT's solution: {broken[:3]}")
     if priced is None or round(priced) != total:
         raise AssertionError(f"CP-SAT prices the load and timetable at {priced} but the checkers say {total}")
-    report.status = SolveStatus.OPTIMAL if run.proven_optimal else SolveStatus.FEASIBLE
+    report.status = SolveStatus.OPTIMAL if run.proven_optimal and run.has_solution else SolveStatus.FEASIBLE
     report.objective = total
     report.best_bound = min(total, math.ceil(run.bound - 1e-6)) if run.bound is not None else None
     report.variables, report.constraints = model_size(timetable.model)
@@ -209,6 +214,16 @@ def _why_none(
     return "No pair of a distribution and a timetable exists (proved by CP-SAT)"
 
 
+@dataclass
+class _InTurn:
+    """The engine's distribution and its timetable made with it, keeping every hard rule."""
+
+    load: LoadSolution
+    lessons: LessonSolution
+    price: float  # in the joint model
+    at: float  # seconds into the solve
+
+
 def _hint_in_turn(
     load: LoadProblem,
     lessons: LessonProblem,
@@ -218,11 +233,11 @@ def _hint_in_turn(
     distribution: LoadCpModel,
     timetable: LessonCpModel,
     scenario: Scenario | None,
-) -> float | None:
+) -> _InTurn | None:
     """Hint the joint model with the load and then the lessons solved in turn by the engine: CP-SAT
     alone distributes a department's load far worse (findings), and a complete hint is CP-SAT's
-    first solution whenever the timetable can follow the engine's distribution. Returns the joint
-    model's price of that pair, if it is one."""
+    first solution whenever the timetable can follow the engine's distribution. Returns that pair
+    with the joint model's price, if it is one."""
     seconds = LOAD_SHARE * clock.remaining()
     alone = solve_load(load, parameters.model_copy(update={"time_limit": seconds}), scenario)
     if alone.solution is None:
@@ -238,7 +253,8 @@ def _hint_in_turn(
     if priced is None:
         timetable.model.clear_hints()
         distribution.hint(alone.solution)
-    return priced
+        return None
+    return _InTurn(alone.solution, in_turn.solution, priced, clock.elapsed())
 
 
 def _naming(load: LoadProblem, decided: dict[int, list[int]]) -> LoadProblem:
