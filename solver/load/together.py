@@ -45,7 +45,8 @@ from solver.load.teaching_days import post_teaching_days, stripped
 
 LOAD_SHARE = 0.4  # of the time, for the engine's distribution of the load alone (the joint model's start)
 LESSONS_SHARE = 0.3  # of what is left, for the engine's timetable with that distribution
-CHECK_SHARE = 0.05  # of what is left, kept for pricing the solution and the checks
+CHECK_SHARE = 0.05  # of what is left, kept for pricing the solution and the checks, at least
+CHECK_MARGIN = 1.5  # times what pricing the pair made in turn took (pricing the end takes as long)
 LARGEST_CASE = 200_000  # choices the joint model may hold (see _refuse_large); past it, solve in turn
 
 
@@ -121,14 +122,17 @@ def solve_together(
     in_turn = _hint_in_turn(load, lessons, decided, parameters, clock, distribution, timetable, scenario)
     if in_turn is not None:
         record(ProgressPoint(elapsed=in_turn.at, objective=in_turn.price, bound=0, note="in turn"))
+    kept = max(CHECK_SHARE * clock.remaining(), CHECK_MARGIN * in_turn.pricing if in_turn else 0.0)
     run = solve_model(
         timetable.model,
         [*distribution.decision_variables(), *timetable.decision_variables()],
-        time_limit=clock.remaining() * (1 - CHECK_SHARE),
+        time_limit=clock.remaining() - kept,
         workers=parameters.workers,
         seed=parameters.seed,
         clock=clock,
         listener=record,
+        # a large joint model's full presolve took 18 s of a minute before CP-SAT's first solution
+        light_presolve=True,
     )
     if run.has_solution:
         report.time_to_first_feasible = run.first_solution_at
@@ -222,6 +226,7 @@ class _InTurn:
     lessons: LessonSolution
     price: float  # in the joint model
     at: float  # seconds into the solve
+    pricing: float  # seconds the price took to work out
 
 
 def _hint_in_turn(
@@ -249,12 +254,13 @@ def _hint_in_turn(
     if in_turn.evaluation is None or not in_turn.evaluation.feasible or in_turn.solution is None:
         return None  # the distribution alone as the hint: the timetable cannot follow it
     timetable.hint(in_turn.solution)
+    pricing_from = clock.elapsed()
     priced = complete_hint(timetable.model, min(seconds, PRICING_SECONDS), exact_penalties=False)
     if priced is None:
         timetable.model.clear_hints()
         distribution.hint(alone.solution)
         return None
-    return _InTurn(alone.solution, in_turn.solution, priced, clock.elapsed())
+    return _InTurn(alone.solution, in_turn.solution, priced, clock.elapsed(), clock.elapsed() - pricing_from)
 
 
 def _naming(load: LoadProblem, decided: dict[int, list[int]]) -> LoadProblem:
