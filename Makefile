@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TIME_LIMIT ?= 30
 
-.PHONY: install run run-exams test lint bench bench-exams bench-lessons bench-load bench-sac bench-service bench-rooms clean
+.PHONY: install run run-exams test lint bench bench-exams bench-lessons bench-load bench-together bench-sac bench-service bench-rooms clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-bench: bench-exams bench-lessons bench-load bench-sac bench-rooms
+bench: bench-exams bench-lessons bench-load bench-together bench-sac bench-rooms
 
 bench-exams: $(STAMP)
 	$(BIN)/python -m benchmarks.exams --time-limits 60 300 --workers 2
@@ -43,6 +43,9 @@ bench-sac: $(STAMP)
 
 bench-load: $(STAMP)
 	$(BIN)/python -m benchmarks.load --time-limits 10 60 --large-time-limits 10 60 300 --workers 2
+
+bench-together: $(STAMP)
+	$(BIN)/python -m benchmarks.together --time-limits 30 60 --workers 2
 
 bench-service: $(STAMP)
 	$(BIN)/python -m benchmarks.service_latency

@@ -21,7 +21,7 @@ from benchmarks.runs import (
     run_isolated,
     stamp,
     table,
-    write_csv,
+    write_results,
 )
 
 RESULTS = Path(__file__).parent / "results"
@@ -122,8 +122,7 @@ def save(rows: dict[Key, Row], directory: Path) -> None:
     ordered = sorted(
         rows.values(), key=lambda r: (str(r["instance"]), number(r["time_limit"]), number(r["seed"]))
     )
-    write_csv(directory / "sac.csv", FIELDS, ordered)
-    (directory / "sac.md").write_text(markdown(ordered))
+    write_results(directory, "sac", FIELDS, ordered, markdown)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -26,7 +26,7 @@ from benchmarks.runs import (
     run_isolated,
     stamp,
     table,
-    write_csv,
+    write_results,
 )
 from datasets import BUNDLED_ITC2007, BUNDLED_TORONTO, bundled_instance, read_exam_problem
 
@@ -112,8 +112,7 @@ def save(rows: dict[Key, Row], directory: Path) -> None:
     ordered = sorted(
         rows.values(), key=lambda r: (str(r["family"]), _order(str(r["instance"])), number(r["time_limit"]))
     )
-    write_csv(directory / "exams.csv", FIELDS, ordered)
-    (directory / "exams.md").write_text(markdown(ordered))
+    write_results(directory, "exams", FIELDS, ordered, markdown)
 
 
 def _order(name: str) -> int:

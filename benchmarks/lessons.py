@@ -28,7 +28,7 @@ from benchmarks.runs import (
     run_isolated,
     stamp,
     table,
-    write_csv,
+    write_results,
 )
 from datasets import BUNDLED_POST_ENROLMENT, bundled_post_enrolment, read_post_enrolment
 from datasets.cbctt import BUNDLED_CTT, bundled_cbctt, read_cbctt
@@ -230,8 +230,7 @@ def save(rows: dict[Key, Row], directory: Path) -> None:
         rows.values(),
         key=lambda r: (_family_order(str(r["family"])), _order(str(r["instance"])), number(r["time_limit"])),
     )
-    write_csv(directory / "lessons.csv", FIELDS, ordered)
-    (directory / "lessons.md").write_text(markdown(ordered))
+    write_results(directory, "lessons", FIELDS, ordered, markdown)
 
 
 def _family_order(family: str) -> int:

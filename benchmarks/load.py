@@ -22,7 +22,7 @@ from benchmarks.runs import (
     run_isolated,
     stamp,
     table,
-    write_csv,
+    write_results,
 )
 
 RESULTS = Path(__file__).parent / "results"
@@ -89,8 +89,7 @@ def run_one(name: str, time_limit: float, workers: int, seed: int) -> Row:
 def save(rows: dict[Key, Row], directory: Path) -> None:
     order = list(SIZES)
     ordered = sorted(rows.values(), key=lambda r: (order.index(str(r["instance"])), number(r["time_limit"])))
-    write_csv(directory / "load.csv", FIELDS, ordered)
-    (directory / "load.md").write_text(markdown(ordered))
+    write_results(directory, "load", FIELDS, ordered, markdown)
 
 
 COLUMNS: list[Column] = [

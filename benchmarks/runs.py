@@ -174,6 +174,14 @@ def table(rows: list[Row], columns: list[Column], raw: Callable[[str], str] = st
     return lines
 
 
+def write_results(
+    directory: Path, stem: str, fields: list[str], rows: list[Row], markdown: Callable[[list[Row]], str]
+) -> None:
+    """The rows as `stem.csv` (what later runs add to) and as the table `stem.md`."""
+    write_csv(directory / f"{stem}.csv", fields, rows)
+    (directory / f"{stem}.md").write_text(markdown(rows))
+
+
 def machine_lines(rows: list[Row]) -> list[str]:
     """One `Machine:` line per machine the rows were measured on, then a blank line."""
     return [f"Machine: {m}" for m in sorted({str(r.get("machine")) for r in rows})] + [""]

@@ -7,6 +7,8 @@ planned distribution that keeps every hard rule is drawn first (so the problem i
 teachers' qualifications and languages cover it and more, last year's assignments are that plan
 with some changes, and non-class work (exam, thesis and practice supervision) fills each
 department to about 92% of its teachers' norms. `scale` repeats it on that many campuses.
+`department_week` makes a term's class items into a week of lessons, for the load and the
+timetable decided together.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import random
 from dataclasses import dataclass, field
 
 from datasets.semester_catalogue import CATALOGUE, MEN, SURNAMES, WOMEN, CatalogueDepartment
+from models import Cohort, LessonProblem, LessonRoom, Section, TimeGrid
 from models.load import CLASS_COMPONENTS as CLASSES
 from models.load import LAB, LECTURE, PRACTICE, LoadItem, LoadProblem, LoadTeacher
 
@@ -33,6 +36,7 @@ LANGUAGE_SHARES = (("Kazakh", 0.45), ("Russian", 0.35), ("English", 0.2))
 FILL = 0.92  # a department's load against its teachers' norms
 SECOND_LANGUAGE, EXTRA_COURSES = 0.35, 3
 CO_TAUGHT, FIXED, KEPT, AWAY = 0.03, 0.03, 0.7, 0.03
+WEEK_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
 
 
 @dataclass
@@ -292,4 +296,50 @@ def _problem(
         name=f"load-{teachers}t-{sections}s" + (f"-x{scale}" if scale > 1 else ""),
         teachers=tuple(load_teachers),
         items=tuple(load_items),
+    )
+
+
+WEEK_SEATS = {LECTURE: 60, PRACTICE: 25, LAB: 12}  # students expected per section, by component
+
+
+def department_week(load: LoadProblem, term: int = 1, days: int = 5) -> LessonProblem:
+    """A term's class items of a load (a department's, say) as a week of lessons to timetable with
+    it: a section per item, as many one-period meetings as its weekly periods (hours / WEEKS), each
+    practice or lab group a cohort with its lecture; six periods a day, three 80-seat halls and two
+    30-seat rooms in a main building and three 30-seat rooms in a second one. Teachers are left to
+    the load."""
+    if not 1 <= days <= len(WEEK_DAYS):
+        raise ValueError(f"a week has 1 to {len(WEEK_DAYS)} days, not {days}")
+    classes = [item for item in load.items if item.is_class and item.term == term and item.section]
+    sections: list[Section] = []
+    index: dict[int, int] = {}  # load item -> section
+    for item in classes:
+        index[item.index] = len(sections)
+        sections.append(
+            Section(
+                index=len(sections),
+                name=item.section,
+                course=item.course,
+                component=item.component,
+                size=WEEK_SEATS[item.component],
+                meetings=(1,) * max(1, item.hours // WEEKS),
+            )
+        )
+    groups = [item for item in classes if item.lecture is not None and item.lecture in index]
+    cohorts = tuple(
+        Cohort(index=number, name=f"{item.section} group", sections=(index[item.lecture], index[item.index]))
+        for number, item in enumerate(groups)
+        if item.lecture is not None
+    )
+    rooms = [LessonRoom(index=k, name=f"H{k + 1}", capacity=80, building="Main") for k in range(3)]
+    rooms += [
+        LessonRoom(index=3 + k, name=f"R{k + 1}", capacity=30, building="Main" if k < 2 else "North")
+        for k in range(5)
+    ]
+    return LessonProblem(
+        name=f"{load.name} term {term}",
+        grid=TimeGrid(days=WEEK_DAYS[:days], periods_per_day=6),
+        rooms=tuple(rooms),
+        sections=tuple(sections),
+        cohorts=cohorts,
     )

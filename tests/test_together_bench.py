@@ -1,0 +1,37 @@
+"""The load-and-lessons benchmark runner and the generated department weeks it solves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import benchmarks.together as bench
+from datasets.load_generator import department_week, generate_load
+from solver.load.components import split
+
+
+def test_a_departments_week_holds_its_terms_class_items_as_sections() -> None:
+    part = split(generate_load(40, 200, seed=3))[0].problem
+    week = department_week(part, term=1, days=4)
+    classes = [item for item in part.items if item.is_class and item.term == 1 and item.section]
+    assert [section.name for section in week.sections] == [item.section for item in classes]
+    assert [len(section.meetings) for section in week.sections] == [max(1, i.hours // 15) for i in classes]
+    assert len(week.grid.days) == 4 and week.grid.periods_per_day == 6
+    assert {room.building for room in week.rooms} == {"Main", "North"}
+    named = {section.name: section.index for section in week.sections}
+    for cohort, item in zip(week.cohorts, [i for i in classes if i.lecture is not None], strict=True):
+        lecture = part.items[item.lecture].section if item.lecture is not None else ""
+        assert cohort.sections == (named[lecture], named[item.section])
+    assert all(not section.teachers for section in week.sections)
+    with pytest.raises(ValueError, match="a week has 1 to 6 days, not 9"):
+        department_week(part, days=9)
+
+
+def test_a_run_solves_in_turn_and_together_in_its_own_process_and_is_tabled(tmp_path: Path) -> None:
+    bench.main(["--instances", "week-economics", "--time-limits", "6", "--results", str(tmp_path)])
+    table = (tmp_path / "together.md").read_text()
+    assert "# Load and lessons together" in table and "Machine:" in table
+    row = next(line for line in table.splitlines() if line.startswith("| week-economics"))
+    assert "| 6 |" in row and ("feasible" in row or "optimal" in row), row
+    assert "week-economics" in (tmp_path / "together.csv").read_text()
