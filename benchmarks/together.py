@@ -171,7 +171,7 @@ def markdown(rows: list[Row]) -> str:
         "lessons with its teachers, half the time each (no total when that timetable breaks a hard",
         "rule); *together*, `registrar load together` for the whole time. Totals are the checkers'",
         "(load plus timetable); *its start* is the pair the joint solve makes in turn inside its own",
-        "time (0.4 of it for the load, 0.3 of the rest for the lessons) before CP-SAT searches from it;",
+        "time (0.4 of it for the load, 0.6 of the rest for the lessons) before CP-SAT searches from it;",
         "the bound is CP-SAT's over the joint model.",
         "",
     ]

@@ -44,7 +44,7 @@ from solver.load.solve import solve_load
 from solver.load.teaching_days import post_teaching_days, stripped
 
 LOAD_SHARE = 0.4  # of the time, for the engine's distribution of the load alone (the joint model's start)
-LESSONS_SHARE = 0.3  # of what is left, for the engine's timetable with that distribution
+LESSONS_SHARE = 0.6  # of what is left, for the engine's timetable with that distribution
 CHECK_SHARE = 0.05  # of what is left, kept for pricing the solution and the checks, at least
 CHECK_MARGIN = 1.5  # times what pricing the pair made in turn took (pricing the end takes as long)
 LARGEST_CASE = 200_000  # choices the joint model may hold (see _refuse_large); past it, solve in turn
