@@ -178,8 +178,9 @@ class _TeachingDays:
         another in the second."""
         model, grid = self.model, self.problem.grid
         where: dict[int, dict[str, cp_model.IntVar]] = {}  # slot -> building -> there (at least)
+        sources: list[tuple[int, list[cp_model.IntVar] | list[int]]] = [(s, [1]) for s in theirs]
+        sources += list(mine.items())
         for slot in range(grid.slot_count):
-            sources = [(section, [1]) for section in theirs] + list(mine.items())
             for section, teaches in sources:
                 for building, literals in self.placed.get(section, {}).get(slot, {}).items():
                     if not building:
