@@ -152,7 +152,7 @@ def test_when_cp_sat_has_no_time_for_its_start_the_pair_made_in_turn_is_kept(
     # On a large case CP-SAT can spend what is left of the time loading its start and stop with
     # nothing (a 27-teacher department's week at 20 s did): the pair made in turn is the answer.
     def out_of_time(*args: object, **kwargs: object) -> CpSatRun:
-        return CpSatRun(cp_model.UNKNOWN, None, None, {}, 0.0, None)
+        return CpSatRun(int(cp_model.UNKNOWN), None, None, {}, 0.0, None)
 
     monkeypatch.setattr(together, "solve_model", out_of_time)
     kept = solve_together(_load(), _week(days=2), QUICK)

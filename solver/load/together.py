@@ -20,6 +20,8 @@ import resource
 from dataclasses import dataclass
 from types import ModuleType
 
+from ortools.sat.python import cp_model
+
 import constraints.lessons as lesson_rules
 import constraints.load as load_rules
 from models import (
@@ -33,7 +35,15 @@ from models import (
     SolveStatus,
 )
 from models.load import LoadProblem, LoadSolution
-from solver.engine import PRICING_SECONDS, Clock, ProgressListener, complete_hint, model_size, solve_model
+from solver.engine import (
+    PRICING_SECONDS,
+    Clock,
+    CpSatRun,
+    ProgressListener,
+    complete_hint,
+    model_size,
+    solve_model,
+)
 from solver.lessons.explain import static_findings
 from solver.lessons.model import LessonCpModel
 from solver.lessons.solve import solve_lessons
@@ -123,17 +133,22 @@ def solve_together(
     if in_turn is not None:
         record(ProgressPoint(elapsed=in_turn.at, objective=in_turn.price, bound=0, note="in turn"))
     kept = max(CHECK_SHARE * clock.remaining(), CHECK_MARGIN * in_turn.pricing if in_turn else 0.0)
-    run = solve_model(
-        timetable.model,
-        [*distribution.decision_variables(), *timetable.decision_variables()],
-        time_limit=clock.remaining() - kept,
-        workers=parameters.workers,
-        seed=parameters.seed,
-        clock=clock,
-        listener=record,
-        # a large joint model's full presolve took 18 s of a minute before CP-SAT's first solution
-        light_presolve=True,
-    )
+    searching = clock.remaining() - kept
+    if in_turn is not None and searching < in_turn.pricing:
+        # less time than taking up the start took: CP-SAT could only overrun the limit
+        run = CpSatRun(int(cp_model.UNKNOWN), None, None, {}, 0.0, None)
+    else:
+        run = solve_model(
+            timetable.model,
+            [*distribution.decision_variables(), *timetable.decision_variables()],
+            time_limit=searching,
+            workers=parameters.workers,
+            seed=parameters.seed,
+            clock=clock,
+            listener=record,
+            # a large joint model's full presolve took 18 s of a minute before CP-SAT's first solution
+            light_presolve=True,
+        )
     if run.has_solution:
         report.time_to_first_feasible = run.first_solution_at
         found_load, found_lessons = distribution.decode(run.values), timetable.decode(run.values)
