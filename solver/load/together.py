@@ -132,23 +132,7 @@ def solve_together(
     in_turn = _hint_in_turn(load, lessons, decided, parameters, clock, distribution, timetable, scenario)
     if in_turn is not None:
         record(ProgressPoint(elapsed=in_turn.at, objective=in_turn.price, bound=0, note="in turn"))
-    kept = max(CHECK_SHARE * clock.remaining(), CHECK_MARGIN * in_turn.pricing if in_turn else 0.0)
-    searching = clock.remaining() - kept
-    if in_turn is not None and searching < in_turn.pricing:
-        # less time than taking up the start took: CP-SAT could only overrun the limit
-        run = CpSatRun(int(cp_model.UNKNOWN), None, None, {}, 0.0, None)
-    else:
-        run = solve_model(
-            timetable.model,
-            [*distribution.decision_variables(), *timetable.decision_variables()],
-            time_limit=searching,
-            workers=parameters.workers,
-            seed=parameters.seed,
-            clock=clock,
-            listener=record,
-            # a large joint model's full presolve took 18 s of a minute before CP-SAT's first solution
-            light_presolve=True,
-        )
+    run = _search(timetable, distribution, in_turn, parameters, clock, record)
     if run.has_solution:
         report.time_to_first_feasible = run.first_solution_at
         found_load, found_lessons = distribution.decode(run.values), timetable.decode(run.values)
@@ -185,6 +169,33 @@ def solve_together(
     report.variables, report.constraints = model_size(timetable.model)
     report.time_to_best = clock.elapsed()
     return _finish(report, clock, final, found_load, found_lessons, load_evaluation, lesson_evaluation)
+
+
+def _search(
+    timetable: LessonCpModel,
+    distribution: LoadCpModel,
+    in_turn: _InTurn | None,
+    parameters: SolveParameters,
+    clock: Clock,
+    record: ProgressListener,
+) -> CpSatRun:
+    """CP-SAT on the joint model from its hint, keeping time for pricing the end and the checks; not
+    asked when less is left than taking up the start took (it could only overrun the limit)."""
+    kept = max(CHECK_SHARE * clock.remaining(), CHECK_MARGIN * in_turn.pricing if in_turn else 0.0)
+    searching = clock.remaining() - kept
+    if in_turn is not None and searching < in_turn.pricing:
+        return CpSatRun(int(cp_model.UNKNOWN), None, None, {}, 0.0, None)
+    return solve_model(
+        timetable.model,
+        [*distribution.decision_variables(), *timetable.decision_variables()],
+        time_limit=searching,
+        workers=parameters.workers,
+        seed=parameters.seed,
+        clock=clock,
+        listener=record,
+        # a large joint model's full presolve took 18 s of a minute before CP-SAT's first solution
+        light_presolve=True,
+    )
 
 
 def _decided_sections(load: LoadProblem, lessons: LessonProblem, term: int | None) -> dict[int, list[int]]:
