@@ -63,7 +63,7 @@ def post(view: LessonModelView) -> cp_model.LinearExprT:
     """
     problem = view.problem
     fixed = {item.meeting: item for item in view.fixed_meetings()}
-    at = {meeting: _by_start_and_building(view, meeting) for meeting in view.free_meetings()}
+    at = {meeting: by_start_and_building(view, meeting) for meeting in view.free_meetings()}
     shared = _persons_shared(problem)
     priced: dict[int, tuple[cp_model.IntVar, int]] = {}  # literal index -> (literal, persons)
     flags: list[tuple[cp_model.IntVar, int]] = []
@@ -85,7 +85,7 @@ def post(view: LessonModelView) -> cp_model.LinearExprT:
 Places = dict[int, dict[str, list[cp_model.IntVar]]]  # start -> building -> placement literals
 
 
-def _by_start_and_building(view: LessonModelView, meeting: int) -> Places:
+def by_start_and_building(view: LessonModelView, meeting: int) -> Places:
     """A free meeting's placement literals by start and building (rooms with one recorded)."""
     places: Places = {}
     for (start, room), literal in view.placement_literals(meeting).items():

@@ -202,12 +202,12 @@ def _picture(view: LessonModelView, day: int, fixed: frozenset[int], meetings: f
             picture.append(ALWAYS)  # the model keeps their free meetings away from it
             continue
         slot = grid.slot(day, period)
-        literals = [literal for meeting in meetings for literal in _covering(view, meeting).get(slot, ())]
+        literals = [literal for meeting in meetings for literal in covering(view, meeting).get(slot, ())]
         picture.append(any_of(view, literals))
     return tuple(picture)
 
 
-def _covering(view: LessonModelView, meeting: int) -> dict[int, list[cp_model.IntVar]]:
+def covering(view: LessonModelView, meeting: int) -> dict[int, list[cp_model.IntVar]]:
     """Per slot, the start literals of a free meeting that would hold it."""
     cache = _cache(view)
     if meeting not in cache.covering:

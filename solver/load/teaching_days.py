@@ -24,7 +24,8 @@ from collections import Counter
 from ortools.sat.python import cp_model
 
 from constraints.lessons import building_changes, teacher_preferences, teacher_windows
-from constraints.lessons.person_days import NEVER, Busy, Picture, idle_expression
+from constraints.lessons.building_changes import by_start_and_building
+from constraints.lessons.person_days import Picture, any_of, covering, idle_expression
 from models import LessonProblem
 from solver.lessons.model import LessonCpModel
 from solver.load.model import LoadCpModel
@@ -96,18 +97,17 @@ class _TeachingDays:
     def __init__(self, timetable: LessonCpModel, problem: LessonProblem) -> None:
         self.timetable, self.model, self.problem = timetable, timetable.model, problem
         self.holding: dict[int, Slots] = {}  # section -> start literals of its meetings per slot
-        # section -> slot -> building -> placement literals of its meetings there
+        # section -> slot -> building -> placement literals of its meetings there (rooms with one)
         self.placed: dict[int, dict[int, dict[str, list[cp_model.IntVar]]]] = {}
         for meeting in timetable.free_meetings():
             owner, length = problem.meetings[meeting].section, problem.meetings[meeting].length
-            for start, literal in timetable.start_literals(meeting).items():
-                for slot in range(start, start + length):
-                    self.holding.setdefault(owner, {}).setdefault(slot, []).append(literal)
-            for (start, room), literal in timetable.placement_literals(meeting).items():
-                building = problem.rooms[room].building
-                for slot in range(start, start + length):
-                    at = self.placed.setdefault(owner, {}).setdefault(slot, {})
-                    at.setdefault(building, []).append(literal)
+            for slot, literals in covering(timetable, meeting).items():
+                self.holding.setdefault(owner, {}).setdefault(slot, []).extend(literals)
+            for start, buildings in by_start_and_building(timetable, meeting).items():
+                for building, literals in buildings.items():
+                    for slot in range(start, start + length):
+                        at = self.placed.setdefault(owner, {}).setdefault(slot, {})
+                        at.setdefault(building, []).extend(literals)
         self.buildings = len({room.building for room in problem.rooms if room.building}) > 1
 
     def busy(self, teacher: int, theirs: list[int], mine: dict[int, list[cp_model.IntVar]]) -> Slots:
@@ -155,21 +155,14 @@ class _TeachingDays:
         grid = self.problem.grid
         days = []
         for day in range(len(grid.days)):
+            # at most one of a slot's Booleans is true, so "any" is the sum
             picture = tuple(
-                self._one(busy.get(grid.slot(day, period), [])) for period in range(grid.periods_per_day)
+                any_of(self.timetable, busy.get(grid.slot(day, period), []))
+                for period in range(grid.periods_per_day)
             )
             if any(not period.never for period in picture):
                 days.append(picture)
         return days
-
-    def _one(self, literals: list[cp_model.IntVar]) -> Busy:
-        if not literals:
-            return NEVER
-        if len(literals) == 1:
-            return Busy(always=False, literals=frozenset({literals[0].index}), var=literals[0])
-        flag = self.model.new_bool_var("busy_load_teacher")
-        self.model.add(flag == sum(literals))  # at most one is true
-        return Busy(always=False, literals=frozenset({flag.index}), var=flag)
 
     def building_changes(
         self, theirs: list[int], mine: dict[int, list[cp_model.IntVar]]
@@ -183,8 +176,6 @@ class _TeachingDays:
         for slot in range(grid.slot_count):
             for section, teaches in sources:
                 for building, literals in self.placed.get(section, {}).get(slot, {}).items():
-                    if not building:
-                        continue
                     there = where.setdefault(slot, {}).get(building)
                     if there is None:
                         there = where[slot][building] = model.new_bool_var(f"in[{slot},{building}]")
