@@ -90,13 +90,8 @@ def _run(name: str, time_limit: float, workers: int, seed: int) -> Row:
         "in_turn_load": load.report.objective,
     }
     if load.solution is not None:
-        # the other term's items keep their sections for that term's timetable
-        this_term = part.model_copy(
-            update={
-                "items": tuple(i if i.term == 1 else i.model_copy(update={"section": ""}) for i in part.items)
-            }
-        )
-        applied = apply_to_lessons(week, this_term, load.solution)
+        # items of the other term name sections the week does not have, and are left out
+        applied = apply_to_lessons(week, part, load.solution)
         lessons = solve_lessons(applied, half)
         if lessons.solution is not None:
             evaluation = lesson_rules.evaluate(applied, lessons.solution)

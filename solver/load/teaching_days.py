@@ -33,17 +33,12 @@ from solver.load.model import LoadCpModel
 Slots = dict[int, list[cp_model.IntVar]]  # slot -> literals
 
 
-def stripped(problem: LessonProblem, load_teachers: set[int], decided: set[int]) -> LessonProblem:
-    """What the lesson rules see: the decided sections without teachers, and the load's teachers
-    out of every other section (they are judged here)."""
+def stripped(problem: LessonProblem, load_teachers: set[int]) -> LessonProblem:
+    """What the lesson rules see: the load's teachers out of every section (they are judged here)."""
     return problem.replaced(
         sections=tuple(
             section.model_copy(
-                update={
-                    "teachers": ()
-                    if section.index in decided
-                    else tuple(t for t in section.teachers if t not in load_teachers)
-                }
+                update={"teachers": tuple(t for t in section.teachers if t not in load_teachers)}
             )
             for section in problem.sections
         )

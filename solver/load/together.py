@@ -117,7 +117,7 @@ def solve_together(
         return _finish(report, clock, lessons, None, None, None, None)
     units = lesson_rules.units_for(lessons)
     lesson_weights = {unit.NAME: unit.weight(lessons) for unit in units}
-    judged = stripped(open_lessons, set(teacher_of), set(decided))
+    judged = stripped(open_lessons, set(teacher_of))  # the decided sections are open already
     timetable = LessonCpModel(judged, range(len(judged.meetings)))
     timetable.post(units, lesson_weights)
     distribution = LoadCpModel(load, model=timetable.model)
