@@ -111,6 +111,18 @@ def load_solve(
     type=click.IntRange(1, 2),
     help="The timetable is this term's: the other term's items keep their sections for its own.",
 )
+@click.option(
+    "--department",
+    help="Decide only this department's load (and whoever may teach it); the other departments' "
+    "sections keep the teachers LESSONS names.",
+)
+@click.option(
+    "--timetable",
+    "published",
+    type=click.Path(path_type=Path),
+    help="The published timetable, in LESSONS' format: the meetings of sections the load does not "
+    "decide stay where it puts them.",
+)
 @solve_options
 @click.option(
     "--output",
@@ -123,6 +135,8 @@ def load_together(
     lessons: Path,
     file_format: str | None,
     term: int | None,
+    department: str | None,
+    published: Path | None,
     time_limit: float,
     workers: int | None,
     seed: int,
@@ -131,23 +145,34 @@ def load_together(
     weights: tuple[str, ...],
 ) -> None:
     """Decide the load of FOLDER and the timetable of LESSONS at once (small cases): no teacher is
-    given two sections the timetable can only hold at the same time."""
-    from datasets.lessons_io import read_lesson_problem, write_lesson_solution
+    given two sections the timetable can only hold at the same time. With --department and
+    --timetable, one department is re-staffed and its sections re-timed within a published
+    semester."""
+    from datasets.lessons_io import read_lesson_problem, read_lesson_solution, write_lesson_solution
+    from solver.load.components import of_department
     from solver.load.together import NotTogether, solve_together
 
     scenario = _scenario(weights)
     _refuse_file_output(output)
     problem = _read(lambda: read_load_problem(folder))
+    if department is not None:
+        try:
+            problem = of_department(problem, department).problem
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--department") from None
     timetable = _read(lambda: read_lesson_problem(lessons, file_format))
+    kept = _read(lambda: read_lesson_solution(published, timetable)) if published is not None else None
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     console.print(
         f"[bold]{problem.name}[/]: {len(problem.teachers)} teachers, {len(problem.items)} load items; "
         f"[bold]{timetable.name}[/]: {len(timetable.sections)} sections, {len(timetable.meetings)} "
         f"meetings; {time_limit:g} s on {parameters.workers} workers, seed {seed}"
     )
+    if published is not None:
+        console.print(f"the meetings of sections no load item decides stay where {published} puts them")
     try:
         with progress_display(time_limit) as listener:
-            outcome = solve_together(problem, timetable, parameters, scenario, listener, term)
+            outcome = solve_together(problem, timetable, parameters, scenario, listener, term, kept)
     except NotTogether as error:  # a section the timetable lacks, or a case too large
         console.print(f"[red]error:[/] {error}", soft_wrap=True)
         sys.exit(2)

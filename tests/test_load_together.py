@@ -15,6 +15,7 @@ from cli.main import main
 from models import (
     LessonProblem,
     LessonRoom,
+    LessonSolution,
     Preference,
     Section,
     SolveParameters,
@@ -27,8 +28,9 @@ from solver.engine import CpSatRun
 from solver.lessons.solve import solve_lessons
 from solver.load import together
 from solver.load.apply import apply_to_lessons
+from solver.load.components import of_department
 from solver.load.solve import solve_load
-from solver.load.together import TooLarge, solve_together
+from solver.load.together import NotTogether, TooLarge, solve_together
 
 QUICK = SolveParameters(time_limit=10, workers=2, seed=0)
 
@@ -310,41 +312,118 @@ def test_an_item_naming_a_section_the_timetable_lacks_and_a_large_case_are_refus
         solve_together(_load(), _week(days=60_000), QUICK)
 
 
-CTT = """Name: Two
-Courses: 2
-Rooms: 2
-Days: 1
-Periods_per_day: 2
-Curricula: 0
-Constraints: 2
+def _with_physics() -> tuple[LoadProblem, LessonProblem, LessonSolution]:
+    """Mathematics' two practices (as above) and Physics' two lectures, Dana's and Erlan's, in the
+    two-day week; the published timetable holds both rooms with the lectures first thing on day 1."""
+    mathematics = _load()
+    physicists = tuple(
+        LoadTeacher(
+            index=index,
+            name=name,
+            department="Physics",
+            rank="lecturer",
+            norm=30,
+            qualifications=frozenset({(course, "lecture")}),
+            languages=frozenset({"Russian"}),
+        )
+        for index, name, course in ((2, "Dana", "PHY101"), (3, "Erlan", "PHY102"))
+    )
+    lectures = tuple(
+        LoadItem(
+            index=index,
+            name=f"{course} L1",
+            course=course,
+            department="Physics",
+            component="lecture",
+            language="Russian",
+            hours=30,
+            section=f"{course} L1",
+        )
+        for index, course in ((2, "PHY101"), (3, "PHY102"))
+    )
+    load = mathematics.model_copy(
+        update={"teachers": mathematics.teachers + physicists, "items": mathematics.items + lectures}
+    )
+    week = _week(days=2)
+    week = week.replaced(
+        teachers=(*week.teachers, Teacher(index=1, name="Dana"), Teacher(index=2, name="Erlan")),
+        sections=(
+            *week.sections,
+            *(
+                Section(
+                    index=index, name=f"{course} L1", course=course, size=25, meetings=(1,), teachers=(t,)
+                )
+                for index, course, t in ((2, "PHY101", 1), (3, "PHY102", 2))
+            ),
+        ),
+    )
+    first, second = week.grid.slot(0, 0), week.grid.slot(1, 0)
+    published = LessonSolution(
+        problem_name=week.name, starts=(second, second, first, first), rooms=(0, 1, 0, 1)
+    )
+    return load, week, published
 
-COURSES:
-MAT101 t0 1 1 25
-MAT103 t1 1 1 25
 
-ROOMS:
-R1 30
-R2 30
+def test_a_department_is_re_staffed_and_re_timed_around_the_published_timetable() -> None:
+    load, week, published = _with_physics()
+    mathematics = of_department(load, "Mathematics")
+    assert [person.name for person in mathematics.problem.teachers] == ["Aliya", "Bolat"]
+    assert [item.name for item in mathematics.problem.items] == ["MAT101 P1", "MAT103 P1"]
+    kept = solve_together(mathematics.problem, week, QUICK, published=published)
+    assert kept.report.status is SolveStatus.OPTIMAL
+    assert kept.load is not None and kept.lessons is not None
+    # The lectures stay where they were published, so the practices can only meet on day 2, at
+    # once: Bolat takes one.
+    assert kept.lessons.starts[2:] == published.starts[2:] and kept.lessons.rooms[2:] == published.rooms[2:]
+    assert kept.lessons.starts[:2] == (week.grid.slot(1, 0),) * 2
+    assert sorted(kept.load.teachers) == [(0,), (1,)]
+    assert [section.teachers for section in kept.timetable.sections[2:]] == [(1,), (2,)]
+    assert kept.lesson_evaluation is not None and kept.lesson_evaluation.feasible
+    assert kept.load_evaluation is not None
+    assert kept.report.objective == kept.load_evaluation.total + kept.lesson_evaluation.total
+    # With nothing published the lectures move to the second periods and Aliya keeps both.
+    moved = solve_together(mathematics.problem, week, QUICK)
+    assert moved.load is not None and moved.load.teachers == ((0,), (0,))
+    assert moved.lessons is not None and moved.lessons.starts[2:] != published.starts[2:]
 
-CURRICULA:
 
-UNAVAILABILITY_CONSTRAINTS:
-MAT101 0 1
-MAT103 0 1
+def test_a_published_timetable_of_another_shape_and_an_unknown_department_are_refused() -> None:
+    load, week, published = _with_physics()
+    with pytest.raises(NotTogether, match="places 3 meetings, but 'week' has 4"):
+        solve_together(
+            _load(),
+            week,
+            QUICK,
+            published=published.model_copy(update={"starts": (0, 0, 0), "rooms": (0, 0, 0)}),
+        )
+    with pytest.raises(ValueError, match="department 'Chemistry'; its departments are Mathematics, Physics"):
+        of_department(load, "Chemistry")
 
-END.
-"""
+
+def _ctt(days: int, physics: bool = False) -> str:
+    """The two practices (first periods only) in CB-CTT, with Dana's and Erlan's lectures if asked."""
+    courses = ["MAT101 t0 1 1 25", "MAT103 t1 1 1 25"]
+    courses += ["PHY101 Dana 1 1 25", "PHY102 Erlan 1 1 25"] if physics else []
+    barred = [f"{course} {day} 1" for course in ("MAT101", "MAT103") for day in range(days)]
+    head = f"Name: Two\nCourses: {len(courses)}\nRooms: 2\nDays: {days}\nPeriods_per_day: 2\nCurricula: 0\n"
+    return "\n".join(
+        [head + f"Constraints: {len(barred)}", "", "COURSES:", *courses, "", "ROOMS:", "R1 30", "R2 30", "",
+         "CURRICULA:", "", "UNAVAILABILITY_CONSTRAINTS:", *barred, "", "END.", ""]
+    )  # fmt: skip
+
+
+def _write_by_course(load: LoadProblem, folder: Path) -> None:
+    """The load's tables, its items naming their sections by course as CB-CTT names them."""
+    from datasets.load_tables import write_load_tables
+
+    items = tuple(item.model_copy(update={"section": item.course}) for item in load.items)
+    write_load_tables(load.model_copy(update={"items": items}), folder)
 
 
 def test_the_command_writes_the_assignment_and_the_timetable(tmp_path: Path) -> None:
-    from datasets.load_tables import write_load_tables
-
     folder, week = tmp_path / "load", tmp_path / "two.ctt"
-    # The CB-CTT timetable names its sections by course: the load's items name them so.
-    write_load_tables(_load().model_copy(update={"items": tuple(
-        item.model_copy(update={"section": item.course}) for item in _load().items
-    )}), folder)  # fmt: skip
-    week.write_text(CTT)
+    _write_by_course(_load(), folder)
+    week.write_text(_ctt(days=1))
     result = CliRunner().invoke(
         main,
         ["load", "together", str(folder), str(week), "--term", "1", "--time-limit", "10", "--workers", "2",
@@ -373,3 +452,40 @@ def test_the_command_writes_the_assignment_and_the_timetable(tmp_path: Path) -> 
     assert not (tmp_path / "plan.csv").exists()
     refused = CliRunner().invoke(main, ["load", "together", str(folder), str(tmp_path / "none.ctt")])
     assert refused.exit_code == 2 and "none.ctt" in refused.output
+
+
+def test_the_command_re_decides_one_department_within_the_published_timetable(tmp_path: Path) -> None:
+    load, _, _ = _with_physics()
+    folder, week, published = tmp_path / "load", tmp_path / "two.ctt", tmp_path / "published.sol"
+    _write_by_course(load, folder)
+    week.write_text(_ctt(days=2, physics=True))
+    # Published: the lectures first thing on day 1 in both rooms, the practices first thing on day 2.
+    published.write_text("MAT101 R1 1 0\nMAT103 R2 1 0\nPHY101 R1 0 0\nPHY102 R2 0 0\n")
+    result = CliRunner().invoke(
+        main,
+        ["load", "together", str(folder), str(week), "--department", "Mathematics", "--timetable",
+         str(published), "--time-limit", "10", "--workers", "2", "--output", str(tmp_path / "out")],
+        terminal_width=200,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "stay where" in result.output and ": optimal" in result.output
+    rows = (tmp_path / "out" / "assignment.csv").read_text().splitlines()
+    # Mathematics alone is decided: one practice each, since both must meet at once on day 2.
+    assert sorted(row.split(",")[1] for row in rows[1:]) == ["Aliya", "Bolat"]
+    lines = sorted(tuple(line.split()) for line in (tmp_path / "out" / "timetable").read_text().splitlines())
+    assert [(course, day, period) for course, _, day, period in lines] == [
+        ("MAT101", "1", "0"),
+        ("MAT103", "1", "0"),
+        ("PHY101", "0", "0"),
+        ("PHY102", "0", "0"),
+    ]
+    unknown = CliRunner().invoke(
+        main, ["load", "together", str(folder), str(week), "--department", "Chemistry"]
+    )
+    assert unknown.exit_code == 2 and "its departments are Mathematics, Physics" in unknown.output
+    broken = tmp_path / "broken.sol"
+    broken.write_text("PHY101 R9 0 0\n")
+    refused = CliRunner().invoke(
+        main, ["load", "together", str(folder), str(week), "--timetable", str(broken)]
+    )
+    assert refused.exit_code == 2 and "broken.sol" in refused.output

@@ -46,6 +46,24 @@ def split(problem: LoadProblem) -> list[Part]:
     return [_part(problem, teachers, items) for teachers, items in groups.values()]
 
 
+def of_department(problem: LoadProblem, department: str) -> Part:
+    """The parts holding the department's items, as one: its items and teachers, and whoever and
+    whatever who may teach what links to them (a teacher of another department qualified for one of
+    its items comes with all of their own department's load)."""
+    parts = [
+        part for part in split(problem) if any(problem.items[i].department == department for i in part.items)
+    ]
+    if not parts:
+        known = sorted({item.department for item in problem.items if item.department})
+        raise ValueError(
+            f"no load item of {problem.name!r} belongs to department {department!r}; its departments are "
+            + (", ".join(known) or "none")
+        )
+    teachers = sorted(t for part in parts for t in part.teachers)
+    items = sorted(i for part in parts for i in part.items)
+    return _part(problem, teachers, items)
+
+
 def covered(problem: LoadProblem, solution: LoadSolution) -> tuple[Part, LoadSolution]:
     """The part of the year a distribution speaks for, and the distribution on it: the departments of
     the items it gives a teacher, with all their items and teachers, and every teacher of another

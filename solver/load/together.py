@@ -6,6 +6,11 @@ then have no timetable at all. Here who teaches each section named by a load ite
 when and where its meetings are: a teacher is busy in a slot when a meeting of a section they teach
 holds it, and is busy once at most; a teacher away in a slot does not teach a meeting there.
 
+Given the published timetable, only the meetings of the sections the load decides move: every other
+meeting stays where that timetable puts it (a department re-staffed and re-timed within a semester
+whose other timetables are out). Those meetings are pinned, one placement each, so the model still
+prices the whole timetable and the checkers' totals are compared with no offset.
+
 The objective is the load's weighted criteria plus the timetable's. The lesson rules judge the
 teachers the timetable already names; the load's teachers are judged by `teaching_days`, whichever
 sections they end up with (their clashes, times away, time wishes, idle periods and building
@@ -28,6 +33,7 @@ from models import (
     Evaluation,
     LessonProblem,
     LessonSolution,
+    Pin,
     ProgressPoint,
     Scenario,
     SolveParameters,
@@ -44,7 +50,7 @@ from solver.engine import (
     model_size,
     solve_model,
 )
-from solver.lessons.explain import static_findings
+from solver.lessons.explain import Pins, static_findings
 from solver.lessons.model import LessonCpModel
 from solver.lessons.solve import solve_lessons
 from solver.load.apply import TimetableTeachers, apply_to_lessons
@@ -85,11 +91,14 @@ def solve_together(
     scenario: Scenario | None = None,
     listener: ProgressListener | None = None,
     term: int | None = None,
+    published: LessonSolution | None = None,
 ) -> TogetherOutcome:
     """Teachers for the load items and a timetable for the lessons, decided together (`scenario`
     weighs the load). With `term`, the timetable is that term's: items of the other term keep their
-    sections for its own timetable. Raises NotTogether (before building anything) for an item naming a
-    section the timetable lacks, TooLarge when the case is not small."""
+    sections for its own timetable. With `published`, the meetings of sections no load item decides
+    stay where it places them. Raises NotTogether (before building anything) for an item naming a
+    section the timetable lacks, a published timetable of another shape, TooLarge when the case is
+    not small."""
     clock = Clock(parameters.time_limit)
     report = SolveReport(
         problem_name=f"{load.name} and {lessons.name}",
@@ -104,13 +113,14 @@ def solve_together(
             listener(point)
 
     decided = _decided_sections(load, lessons, term)
-    _refuse_large(load, lessons, decided)
+    pins = _kept_in_place(lessons, decided, published)
+    _refuse_large(load, lessons, decided, pins)
     reasons = explain_infeasibility(load)
     if reasons:
         report.status, report.explanation = SolveStatus.INFEASIBLE, reasons
         return _finish(report, clock, lessons, None, None, None, None)
     open_lessons, teacher_of = _open_timetable(load, lessons, decided)
-    findings = static_findings(open_lessons)
+    findings = static_findings(open_lessons, pins)
     if findings:
         report.status = SolveStatus.INFEASIBLE
         report.explanation = ["The timetable cannot be made, whoever teaches:", *findings]
@@ -118,7 +128,7 @@ def solve_together(
     units = lesson_rules.units_for(lessons)
     lesson_weights = {unit.NAME: unit.weight(lessons) for unit in units}
     judged = stripped(open_lessons, set(teacher_of))  # the decided sections are open already
-    timetable = LessonCpModel(judged, range(len(judged.meetings)))
+    timetable = LessonCpModel(judged, range(len(judged.meetings)), pins=pins)
     timetable.post(units, lesson_weights)
     distribution = LoadCpModel(load, model=timetable.model)
     load_penalties = distribution.penalties(
@@ -129,7 +139,9 @@ def solve_together(
         post_teaching_days(timetable, distribution, open_lessons, decided, teacher_of, lesson_weights)
     )
     timetable.model.minimize(sum([load_penalties, *lesson_penalties]))
-    in_turn = _hint_in_turn(load, lessons, decided, parameters, clock, distribution, timetable, scenario)
+    in_turn = _hint_in_turn(
+        load, lessons, decided, pins, parameters, clock, distribution, timetable, scenario
+    )
     if in_turn is not None:
         record(ProgressPoint(elapsed=in_turn.at, objective=in_turn.price, bound=0, note="in turn"))
     run = _search(timetable, distribution, in_turn, parameters, clock, record)
@@ -148,7 +160,7 @@ def solve_together(
     else:
         if run.proven_infeasible:
             report.status = SolveStatus.INFEASIBLE
-            report.explanation = [_why_none(open_lessons, units, parameters, clock)]
+            report.explanation = [_why_none(open_lessons, pins, units, parameters, clock)]
         return _finish(report, clock, lessons, None, None, None, None)
     final = apply_to_lessons(lessons, _naming(load, decided), found_load)
     load_evaluation = load_rules.evaluate(load, found_load, scenario)
@@ -216,11 +228,15 @@ def _decided_sections(load: LoadProblem, lessons: LessonProblem, term: int | Non
 
 
 def _why_none(
-    open_lessons: LessonProblem, units: tuple[ModuleType, ...], parameters: SolveParameters, clock: Clock
+    open_lessons: LessonProblem,
+    pins: Pins,
+    units: tuple[ModuleType, ...],
+    parameters: SolveParameters,
+    clock: Clock,
 ) -> str:
     """In words, after CP-SAT proved no pair exists: whether the timetable alone (teachers left open)
     can be made."""
-    alone = LessonCpModel(open_lessons, range(len(open_lessons.meetings)))
+    alone = LessonCpModel(open_lessons, range(len(open_lessons.meetings)), pins=pins)
     alone.post([unit for unit in units if unit.HARD], {})
     run = solve_model(
         alone.model,
@@ -229,14 +245,15 @@ def _why_none(
         workers=parameters.workers,
         seed=parameters.seed,
     )
+    kept = " around the published meetings kept in place" if pins else ""
     if run.proven_infeasible:
         return (
-            "The timetable cannot be made whoever teaches (proved by CP-SAT): solve the lessons alone "
-            "to see why"
+            f"The timetable cannot be made{kept} whoever teaches (proved by CP-SAT): solve the lessons "
+            "alone to see why"
         )
     if run.has_solution:
         return (
-            "The load can be distributed and the timetable made, but not together (proved by CP-SAT): "
+            f"The load can be distributed and the timetable made{kept}, but not together (proved by CP-SAT): "
             "every distribution gives some teacher sections the timetable can only hold at once, or at "
             "a time they are away; solve the load and then the lessons to see which, or qualify more "
             "teachers for those sections"
@@ -259,6 +276,7 @@ def _hint_in_turn(
     load: LoadProblem,
     lessons: LessonProblem,
     decided: dict[int, list[int]],
+    pins: Pins,
     parameters: SolveParameters,
     clock: Clock,
     distribution: LoadCpModel,
@@ -276,7 +294,8 @@ def _hint_in_turn(
     distribution.hint(alone.solution)
     applied = apply_to_lessons(lessons, _naming(load, decided), alone.solution)
     seconds = LESSONS_SHARE * clock.remaining()
-    in_turn = solve_lessons(applied, parameters.model_copy(update={"time_limit": seconds}))
+    kept = Scenario(pins={meeting: Pin(period=start, room=room) for meeting, (start, room) in pins.items()})
+    in_turn = solve_lessons(applied, parameters.model_copy(update={"time_limit": seconds}), kept)
     if in_turn.evaluation is None or not in_turn.evaluation.feasible or in_turn.solution is None:
         return None  # the distribution alone as the hint: the timetable cannot follow it
     timetable.hint(in_turn.solution)
@@ -300,16 +319,38 @@ def _naming(load: LoadProblem, decided: dict[int, list[int]]) -> LoadProblem:
     )
 
 
-def _refuse_large(load: LoadProblem, lessons: LessonProblem, decided: dict[int, list[int]]) -> None:
+def _kept_in_place(
+    lessons: LessonProblem, decided: dict[int, list[int]], published: LessonSolution | None
+) -> Pins:
+    """The published place of every meeting of a section the load does not decide (a meeting it left
+    unplaced is placed here)."""
+    if published is None:
+        return {}
+    if len(published.starts) != len(lessons.meetings):
+        raise NotTogether(
+            f"the published timetable places {len(published.starts):,} meetings, but {lessons.name!r} has "
+            f"{len(lessons.meetings):,}: it is another semester's"
+        )
+    return {
+        meeting.index: (start, published.rooms[meeting.index])
+        for meeting in lessons.meetings
+        if meeting.section not in decided and (start := published.starts[meeting.index]) is not None
+    }
+
+
+def _refuse_large(
+    load: LoadProblem, lessons: LessonProblem, decided: dict[int, list[int]], pins: Pins
+) -> None:
     """The joint model's size, at most: who teaches each decided section when, and where and when
-    each meeting is."""
+    each meeting is (a meeting kept in place, one choice)."""
     slots = lessons.grid.slot_count
     choices = sum(len(load.candidates[i]) * slots for items in decided.values() for i in items)
-    choices += len(lessons.meetings) * slots * len(lessons.rooms)
+    choices += (len(lessons.meetings) - len(pins)) * slots * len(lessons.rooms) + len(pins)
     if choices > LARGEST_CASE:
         raise TooLarge(
-            f"{len(lessons.meetings):,} meetings and {len(decided):,} sections to staff make {choices:,} "
-            f"choices (teacher, section and slot; meeting, start and room), too many to decide together "
+            f"{len(lessons.meetings) - len(pins):,} meetings to place and {len(decided):,} sections to staff "
+            f"make {choices:,} choices (teacher, section and slot; meeting, start and room), too many to "
+            f"decide together "
             f"(at most {LARGEST_CASE:,}): solve the load, then the lessons with its teachers"
         )
 
