@@ -113,8 +113,10 @@ def load_solve(
 )
 @click.option(
     "--department",
-    help="Decide only this department's load (and whoever may teach it); the other departments' "
-    "sections keep the teachers LESSONS names.",
+    "departments",
+    multiple=True,
+    help="Decide only this department's load (and whoever may teach it; repeat for several); the "
+    "other departments' sections keep the teachers LESSONS names.",
 )
 @click.option(
     "--timetable",
@@ -135,7 +137,7 @@ def load_together(
     lessons: Path,
     file_format: str | None,
     term: int | None,
-    department: str | None,
+    departments: tuple[str, ...],
     published: Path | None,
     time_limit: float,
     workers: int | None,
@@ -149,15 +151,15 @@ def load_together(
     --timetable, one department is re-staffed and its sections re-timed within a published
     semester."""
     from datasets.lessons_io import read_lesson_problem, read_lesson_solution, write_lesson_solution
-    from solver.load.components import of_department
+    from solver.load.components import of_departments
     from solver.load.together import NotTogether, solve_together
 
     scenario = _scenario(weights)
     _refuse_file_output(output)
     problem = _read(lambda: read_load_problem(folder))
-    if department is not None:
+    if departments:
         try:
-            problem = of_department(problem, department).problem
+            problem = of_departments(problem, departments).problem
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--department") from None
     timetable = _read(lambda: read_lesson_problem(lessons, file_format))

@@ -302,12 +302,12 @@ def _problem(
 WEEK_SEATS = {LECTURE: 60, PRACTICE: 25, LAB: 12}  # students expected per section, by component
 
 
-def department_week(load: LoadProblem, term: int = 1, days: int = 5) -> LessonProblem:
+def department_week(load: LoadProblem, term: int = 1, days: int = 5, room_sets: int = 1) -> LessonProblem:
     """A term's class items of a load (a department's, say) as a week of lessons to timetable with
     it: a section per item, as many one-period meetings as its weekly periods (hours / WEEKS), each
-    practice or lab group a cohort with its lecture; six periods a day, three 80-seat halls and two
-    30-seat rooms in a main building and three 30-seat rooms in a second one. Teachers are left to
-    the load."""
+    practice or lab group a cohort with its lecture; six periods a day and, per room set, three
+    80-seat halls and two 30-seat rooms in a main building and three 30-seat rooms in a second one
+    (a faculty of several departments needs several). Teachers are left to the load."""
     if not 1 <= days <= len(WEEK_DAYS):
         raise ValueError(f"a week has 1 to {len(WEEK_DAYS)} days, not {days}")
     classes = [item for item in load.items if item.is_class and item.term == term and item.section]
@@ -331,10 +331,14 @@ def department_week(load: LoadProblem, term: int = 1, days: int = 5) -> LessonPr
         for number, item in enumerate(groups)
         if item.lecture is not None
     )
-    rooms = [LessonRoom(index=k, name=f"H{k + 1}", capacity=80, building="Main") for k in range(3)]
+    rooms = [
+        LessonRoom(index=k, name=f"H{k + 1}", capacity=80, building="Main") for k in range(3 * room_sets)
+    ]
     rooms += [
-        LessonRoom(index=3 + k, name=f"R{k + 1}", capacity=30, building="Main" if k < 2 else "North")
-        for k in range(5)
+        LessonRoom(
+            index=len(rooms) + k, name=f"R{k + 1}", capacity=30, building="Main" if k % 5 < 2 else "North"
+        )
+        for k in range(5 * room_sets)
     ]
     return LessonProblem(
         name=f"{load.name} term {term}",

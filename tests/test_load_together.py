@@ -28,7 +28,7 @@ from solver.engine import CpSatRun
 from solver.lessons.solve import solve_lessons
 from solver.load import together
 from solver.load.apply import apply_to_lessons
-from solver.load.components import of_department
+from solver.load.components import of_departments
 from solver.load.solve import solve_load
 from solver.load.together import NotTogether, TooLarge, solve_together
 
@@ -366,7 +366,7 @@ def _with_physics() -> tuple[LoadProblem, LessonProblem, LessonSolution]:
 
 def test_a_department_is_re_staffed_and_re_timed_around_the_published_timetable() -> None:
     load, week, published = _with_physics()
-    mathematics = of_department(load, "Mathematics")
+    mathematics = of_departments(load, {"Mathematics"})
     assert [person.name for person in mathematics.problem.teachers] == ["Aliya", "Bolat"]
     assert [item.name for item in mathematics.problem.items] == ["MAT101 P1", "MAT103 P1"]
     kept = solve_together(mathematics.problem, week, QUICK, published=published)
@@ -397,7 +397,7 @@ def test_a_published_timetable_of_another_shape_and_an_unknown_department_are_re
             published=published.model_copy(update={"starts": (0, 0, 0), "rooms": (0, 0, 0)}),
         )
     with pytest.raises(ValueError, match="department 'Chemistry'; its departments are Mathematics, Physics"):
-        of_department(load, "Chemistry")
+        of_departments(load, {"Chemistry"})
 
 
 def _ctt(days: int, physics: bool = False) -> str:

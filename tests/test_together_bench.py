@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,10 @@ def test_a_departments_week_holds_its_terms_class_items_as_sections() -> None:
     assert all(not section.teachers for section in week.sections)
     with pytest.raises(ValueError, match="a week has 1 to 6 days, not 9"):
         department_week(part, days=9)
+    # A faculty's week has a set of rooms per department or so.
+    rooms = department_week(part, term=1, days=4, room_sets=2).rooms
+    assert len(rooms) == 16 and len({room.name for room in rooms}) == 16
+    assert [room.index for room in rooms] == list(range(16))
 
 
 def test_a_run_solves_in_turn_and_together_in_its_own_process_and_is_tabled(tmp_path: Path) -> None:
@@ -35,3 +40,27 @@ def test_a_run_solves_in_turn_and_together_in_its_own_process_and_is_tabled(tmp_
     row = next(line for line in table.splitlines() if line.startswith("| week-economics"))
     assert "| 6 |" in row and ("feasible" in row or "optimal" in row), row
     assert "week-economics" in (tmp_path / "together.csv").read_text()
+
+
+def test_a_department_is_re_decided_within_its_faculty_s_published_week(tmp_path: Path) -> None:
+    bench.main(
+        [
+            "--instances",
+            "within-economics",
+            "--time-limits",
+            "8",
+            "--publishing",
+            "4",
+            "8",
+            "--results",
+            str(tmp_path),
+        ]
+    )
+    with (tmp_path / "together.csv").open(newline="") as table:
+        (row,) = csv.DictReader(table)
+    assert row["instance"] == "within-economics", row
+    assert row["error"] == "" and row["status"] in ("feasible", "optimal"), row
+    # The faculty's week is tabled whole: 343 meetings, the department's decided among them.
+    assert row["meetings"] == "343" and row["teachers"] == "11"
+    assert int(row["total"]) == int(row["load"]) + int(row["lessons"])
+    assert int(row["published_total"]) == int(row["published_load"]) + int(row["published_lessons"])

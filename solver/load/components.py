@@ -6,6 +6,7 @@ parts share nothing but the largest deviation, so each is solved on its own.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from models.load import LoadItem, LoadProblem, LoadSolution, LoadTeacher
@@ -46,19 +47,20 @@ def split(problem: LoadProblem) -> list[Part]:
     return [_part(problem, teachers, items) for teachers, items in groups.values()]
 
 
-def of_department(problem: LoadProblem, department: str) -> Part:
-    """The parts holding the department's items, as one: its items and teachers, and whoever and
+def of_departments(problem: LoadProblem, departments: Collection[str]) -> Part:
+    """The parts holding the departments' items, as one: their items and teachers, and whoever and
     whatever who may teach what links to them (a teacher of another department qualified for one of
-    its items comes with all of their own department's load)."""
-    parts = [
-        part for part in split(problem) if any(problem.items[i].department == department for i in part.items)
-    ]
-    if not parts:
-        known = sorted({item.department for item in problem.items if item.department})
+    their items comes with all of their own department's load)."""
+    known = sorted({item.department for item in problem.items if item.department})
+    unknown = sorted(set(departments) - set(known))
+    if unknown:
         raise ValueError(
-            f"no load item of {problem.name!r} belongs to department {department!r}; its departments are "
-            + (", ".join(known) or "none")
+            f"no load item of {problem.name!r} belongs to department {', '.join(map(repr, unknown))}; its "
+            "departments are " + (", ".join(known) or "none")
         )
+    parts = [
+        part for part in split(problem) if any(problem.items[i].department in departments for i in part.items)
+    ]
     teachers = sorted(t for part in parts for t in part.teachers)
     items = sorted(i for part in parts for i in part.items)
     return _part(problem, teachers, items)
