@@ -125,6 +125,12 @@ def load_solve(
     help="The published timetable, in LESSONS' format: the meetings of sections the load does not "
     "decide stay where it puts them.",
 )
+@click.option(
+    "--plan",
+    type=click.Path(path_type=Path),
+    help="The distribution the published timetable was made with (item,teachers rows, as `solve "
+    "--output` writes assignment.csv): with --timetable, that pair is a start, so nothing worse comes back.",
+)
 @solve_options
 @click.option(
     "--output",
@@ -139,6 +145,7 @@ def load_together(
     term: int | None,
     departments: tuple[str, ...],
     published: Path | None,
+    plan: Path | None,
     time_limit: float,
     workers: int | None,
     seed: int,
@@ -151,17 +158,30 @@ def load_together(
     --timetable, one department is re-staffed and its sections re-timed within a published
     semester."""
     from datasets.lessons_io import read_lesson_problem, read_lesson_solution, write_lesson_solution
-    from solver.load.components import of_departments
+    from solver.load.components import Part, of_departments, on_part
     from solver.load.together import NotTogether, solve_together
 
     scenario = _scenario(weights)
     _refuse_file_output(output)
-    problem = _read(lambda: read_load_problem(folder))
+    if plan is not None and published is None:
+        raise click.BadParameter(
+            "a plan is the published timetable's: give --timetable too", param_hint="--plan"
+        )
+    year = _read(lambda: read_load_problem(folder))
+    part = Part(year, list(range(len(year.teachers))), list(range(len(year.items))))
     if departments:
         try:
-            problem = of_departments(problem, departments).problem
+            part = of_departments(year, departments)
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--department") from None
+    problem = part.problem
+    distributed = None
+    if plan is not None:
+        given = _read(lambda: read_assignment(plan, year))
+        try:
+            distributed = on_part(year, part, given)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--plan") from None
     timetable = _read(lambda: read_lesson_problem(lessons, file_format))
     kept = _read(lambda: read_lesson_solution(published, timetable)) if published is not None else None
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
@@ -174,7 +194,9 @@ def load_together(
         console.print(f"the meetings of sections no load item decides stay where {published} puts them")
     try:
         with progress_display(time_limit) as listener:
-            outcome = solve_together(problem, timetable, parameters, scenario, listener, term, kept)
+            outcome = solve_together(
+                problem, timetable, parameters, scenario, listener, term, kept, distributed
+            )
     except NotTogether as error:  # a section the timetable lacks, or a case too large
         console.print(f"[red]error:[/] {error}", soft_wrap=True)
         sys.exit(2)

@@ -132,9 +132,19 @@ def start_run() -> Response:
     parameters = SolveParameters(time_limit=asked.time_limit, workers=asked.workers, seed=asked.seed)
     try:
         with services().database.transaction() as session:
-            run_id = ask_for_run(session, asked.kind, asked.semester, parameters, asked.scenario).id
+            run_id = ask_for_run(
+                session, asked.kind, asked.semester, parameters, asked.scenario, asked.department
+            ).id
     except StorageError as error:
-        field = "kind" if asked.kind not in KINDS else "scenario" if "scenario" in str(error) else "semester"
+        field = (
+            "kind"
+            if asked.kind not in KINDS
+            else "scenario"
+            if "scenario" in str(error)
+            else "department"
+            if "department" in str(error) or "published" in str(error)
+            else "semester"
+        )
         return problem(422, "Invalid request", str(error), [{"field": field, "message": str(error)}])
     services().runs.submit(run_id)
     response = jsonify({"id": run_id, "status": RunStatus.QUEUED, "href": url_for("api.run", run_id=run_id)})
@@ -206,7 +216,8 @@ def compare(first: int, second: int) -> Response:
 @requires(Role.PLANNER)
 def publish(run_id: int) -> Response:
     """The run's timetable becomes the semester's published one (of its kind); a teaching load's
-    teachers go into the sections and extra load of its year."""
+    teachers go into the sections and extra load of its year, as do those a class timetable run gave
+    the department it re-staffed."""
     with services().database.transaction() as session:
         run = _stored_run(session, run_id)
         if run.solution is None or run.evaluation is None or not run.evaluation.get("feasible"):
@@ -222,7 +233,7 @@ def publish(run_id: int) -> Response:
         ):
             other.published_at = None
         run.published_at = now()
-        if run.kind == "load":
+        if run.kind == "load" or run.department is not None:
             apply_load(session, run)
         return jsonify(_summary(run))
 
@@ -230,12 +241,13 @@ def publish(run_id: int) -> Response:
 @api.get("/runs/<int:run_id>/load-statement")
 @requires(Role.PLANNER)
 def load_statement(run_id: int) -> Response:
-    """A teaching-load run's planned hours per teacher and department against their limits."""
+    """A teaching-load run's planned hours per teacher and department against their limits (or a
+    class timetable run's, for the department it re-staffed)."""
     with services().database.transaction() as session:
-        run = _stored_run(session, run_id)
-        if run.kind != "load" or run.solution is None:
+        found = statement(session, _stored_run(session, run_id))
+        if found is None:
             raise NotFound(f"run {run_id} has no teaching load")
-        return jsonify(statement(session, run))
+        return jsonify(found)
 
 
 @api.get("/semesters/<semester>/timetable/<whose>/<path:name>.<file_format>")
@@ -505,4 +517,5 @@ def _summary(run: schema.Run) -> dict[str, Any]:
         gap=SolveReport.relative_gap(run.objective, run.bound),
         error=run.error,
         published_at=run.published_at.isoformat() if run.published_at else None,
+        department=run.department,
     ).model_dump()

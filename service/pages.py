@@ -69,6 +69,10 @@ class RunForm(FlaskForm):
     )
     semester = SelectField("Semester", validators=[DataRequired()])
     scenario = StringField("Scenario (empty: none)", validators=[Length(max=200)])
+    department = StringField(
+        "Department to re-staff within the published class timetable (empty: none)",
+        validators=[Length(max=200)],
+    )
     time_limit = FloatField("Time limit, seconds", default=60, validators=[NumberRange(min=1, max=86400)])
 
 
@@ -237,7 +241,12 @@ def new_run() -> str | BaseResponse:
         try:
             with services().database.transaction() as session:
                 run = ask_for_run(
-                    session, "lessons", form.semester.data, parameters, form.scenario.data or None
+                    session,
+                    form.kind.data or "lessons",
+                    form.semester.data,
+                    parameters,
+                    form.scenario.data or None,
+                    form.department.data or None,
                 )
                 run_id = run.id
         except StorageError as error:

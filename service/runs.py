@@ -22,6 +22,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,7 @@ from models import (
     ProgressPoint,
     Scenario,
     SolveParameters,
+    SolveReport,
 )
 from models.load import LoadProblem
 from service.scenarios import run_problem
@@ -42,6 +44,7 @@ from service.storage import schema
 from service.storage.database import Database
 from service.storage.records import StorageError, semester_named
 from service.storage.schema import RunStatus
+from service.teaching_load import Restaffing, department_load, published_timetable
 
 log = logging.getLogger(__name__)
 KINDS = ("lessons", "exams", "load", "masterclasses", "sac")
@@ -96,7 +99,7 @@ def _solve(
     database: Database,
     run_id: int,
     kind: str,
-    problem: LessonProblem | ExamProblem | LoadProblem | MasterClassProblem | AttestationProblem,
+    problem: LessonProblem | ExamProblem | LoadProblem | MasterClassProblem | AttestationProblem | Restaffing,
     scenario: Scenario,
     parameters: SolveParameters,
 ) -> str:
@@ -108,6 +111,8 @@ def _solve(
     from solver.masterclasses.solve import solve_masterclasses
 
     watcher = _Watcher(database, run_id)
+    if isinstance(problem, Restaffing):
+        return _restaff(database, run_id, problem, parameters, watcher)
     # a cancel stops the CP-SAT solve under way and leaves no time to the steps after it
     with cancellable(watcher.should_stop):
         if isinstance(problem, AttestationProblem):
@@ -123,7 +128,18 @@ def _solve(
         else:
             outcome = solve_lessons(problem, parameters, scenario, watcher.progress, watcher.should_stop)
     watcher.flush()
-    report = outcome.report
+    return _store(database, run_id, outcome.report, outcome.solution, outcome.evaluation)
+
+
+def _store(
+    database: Database,
+    run_id: int,
+    report: SolveReport,
+    solution: BaseModel | None,
+    evaluation: BaseModel | None,
+    load_solution: BaseModel | None = None,
+) -> str:
+    """A finished (or cancelled) solve's report, solution and evaluation onto its run."""
     with database.transaction() as session:
         run = session.get(schema.Run, run_id)
         assert run is not None
@@ -132,10 +148,37 @@ def _solve(
         run.elapsed = report.elapsed
         run.objective, run.bound = report.objective, report.best_bound
         run.report = report.model_dump(mode="json")
-        run.solution = outcome.solution.model_dump(mode="json") if outcome.solution else None
-        run.evaluation = outcome.evaluation.model_dump(mode="json") if outcome.evaluation else None
+        run.solution = solution.model_dump(mode="json") if solution else None
+        run.evaluation = evaluation.model_dump(mode="json") if evaluation else None
+        run.load_solution = load_solution.model_dump(mode="json") if load_solution else None
         run.progress = [p.model_dump(mode="json") for p in report.progress[-PROGRESS_KEPT:]]
         return run.status
+
+
+def _restaff(
+    database: Database, run_id: int, problem: Restaffing, parameters: SolveParameters, watcher: _Watcher
+) -> str:
+    """A department's load decided with its sections' meetings, every other meeting kept in place."""
+    from solver.engine import cancellable
+    from solver.load.together import NotTogether, solve_together
+
+    try:
+        with cancellable(watcher.should_stop):
+            outcome = solve_together(
+                problem.load,
+                problem.lessons,
+                parameters,
+                None,
+                watcher.progress,
+                problem.term,
+                problem.published,
+                problem.present,
+            )
+    except NotTogether as error:  # too large, or a section or timetable that does not fit
+        _fail(database, run_id, str(error))
+        return RunStatus.FAILED
+    watcher.flush()
+    return _store(database, run_id, outcome.report, outcome.lessons, outcome.lesson_evaluation, outcome.load)
 
 
 class _Watcher:
@@ -191,12 +234,22 @@ def ask_for_run(
     semester: str,
     parameters: SolveParameters,
     scenario: str | None = None,
+    department: str | None = None,
 ) -> schema.Run:
     """A queued run of `kind` on a stored semester, with a stored scenario's changes or none
-    (the caller submits it once committed)."""
+    (the caller submits it once committed). A class timetable run given a department re-staffs it
+    within the published timetable, which must exist."""
     if kind not in KINDS:
         raise StorageError(f"no {kind!r} runs: the kinds are {', '.join(KINDS)}")
     stored = semester_named(session, semester)
+    if department is not None:
+        if kind != "lessons" or scenario is not None:
+            raise StorageError(
+                "only a class timetable run without a scenario re-staffs a department (its other "
+                "meetings stay where the published timetable has them)"
+            )
+        published_timetable(session, stored)
+        department_load(session, stored, department)
     chosen = None
     if scenario is not None and kind != "lessons":
         raise StorageError("scenarios change class timetables; an exams run takes none")
@@ -217,6 +270,7 @@ def ask_for_run(
         workers=parameters.workers,
         seed=parameters.seed,
         created_at=now(),
+        department=department,
     )
     session.add(run)
     session.flush()

@@ -25,7 +25,7 @@ from service.attestation import attestation_problem_of
 from service.storage import schema
 from service.storage.records import StorageError, load_semester, semester_named
 from service.storage.schema import RunStatus
-from service.teaching_load import load_problem
+from service.teaching_load import Restaffing, load_problem, restaffing
 
 
 def soft_criteria() -> dict[str, int]:
@@ -82,7 +82,9 @@ def clone_scenario(session: Session, scenario_id: int, name: str) -> schema.Scen
 
 def run_problem(
     session: Session, run: schema.Run
-) -> tuple[LessonProblem | ExamProblem | LoadProblem | MasterClassProblem | AttestationProblem, Scenario]:
+) -> tuple[
+    LessonProblem | ExamProblem | LoadProblem | MasterClassProblem | AttestationProblem | Restaffing, Scenario
+]:
     """The problem and engine scenario of a run, from the records and the changes it was asked with."""
     if run.kind == "load":
         return load_problem(session, run.semester), Scenario()
@@ -108,7 +110,10 @@ def run_problem(
     baseline = _baseline(session, run.semester, stored.baseline_run_id if stored else None)
     name = stored.name if stored else "default"
     data = load_semester(session, run.semester.name)
-    return scenario_problem(data, changes, run.semester.name, soft_criteria(), name, baseline)
+    lessons, scenario = scenario_problem(data, changes, run.semester.name, soft_criteria(), name, baseline)
+    if run.department is not None:
+        return restaffing(session, run, lessons), scenario
+    return lessons, scenario
 
 
 def _baseline(session: Session, semester: schema.Semester, run_id: int | None) -> LessonSolution | None:

@@ -28,6 +28,12 @@ class RunRequest(Request):
     workers: int = Field(default=2, ge=1, le=MOST_WORKERS)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     scenario: str | None = Field(default=None, description="name of a stored scenario of the semester")
+    department: str | None = Field(
+        default=None,
+        min_length=1,
+        description="lessons runs only: also decide this department's teaching load, its sections' "
+        "meetings re-timed with it and every other meeting kept where the published timetable has it",
+    )
 
 
 class ScenarioRequest(Request):
@@ -82,6 +88,7 @@ class RunSummary(BaseModel):
     gap: float | None
     error: str
     published_at: str | None
+    department: str | None = Field(description="the department a class timetable run re-staffed")
 
 
 class RunDetail(RunSummary):

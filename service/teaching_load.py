@@ -1,20 +1,39 @@
 """Teaching-load runs in the service: the load of the academic year a semester belongs to (its
 semesters sharing `academic_year`, or the semester alone), published by writing the teachers it
 chose into the sections (so the class timetable takes them from here) and into the extra load,
-and its statement per teacher and per department."""
+and its statement per teacher and per department.
+
+A class timetable run may also re-staff one department (`Restaffing`): the department's part of the
+year's load is decided with its sections' meetings, every other meeting kept where the published
+class timetable has it (`solver.load.together`); publishing it writes that department's teachers
+the same way."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from datasets.registrar_load import Term, year_load_problem
+from models import LessonProblem, LessonSolution
 from models.load import LoadProblem, LoadSolution
 from service.storage import schema
-from service.storage.records import load_semester
+from service.storage.records import StorageError, load_semester
+from solver.load.components import of_departments
 from solver.load.summary import department_lines, teacher_lines
+
+
+@dataclass(frozen=True)
+class Restaffing:
+    """What a class timetable run that re-staffs a department solves."""
+
+    load: LoadProblem  # the department's part of the year's load
+    lessons: LessonProblem
+    published: LessonSolution  # the semester's published class timetable
+    term: int
+    present: LoadSolution | None  # the teachers the records name now, the published timetable's
 
 
 def year_of(session: Session, semester: schema.Semester) -> list[schema.Semester]:
@@ -38,10 +57,66 @@ def load_problem(session: Session, semester: schema.Semester) -> LoadProblem:
     return year_load_problem(semester.academic_year or semester.name, terms)
 
 
+def department_load(session: Session, semester: schema.Semester, department: str) -> LoadProblem:
+    """The department's part of the year's load (with whoever may teach it)."""
+    try:
+        return of_departments(load_problem(session, semester), {department}).problem
+    except ValueError as error:
+        raise StorageError(str(error)) from None
+
+
+def published_timetable(session: Session, semester: schema.Semester) -> LessonSolution:
+    """The semester's published class timetable."""
+    run = session.scalar(
+        select(schema.Run).where(
+            schema.Run.semester_id == semester.id,
+            schema.Run.kind == "lessons",
+            schema.Run.published_at.is_not(None),
+        )
+    )
+    if run is None or run.solution is None:
+        raise StorageError(
+            f"semester {semester.name!r} has no published class timetable to keep the other departments' "
+            "meetings in: publish a lessons run first"
+        )
+    return LessonSolution.model_validate(run.solution)
+
+
+def restaffing(session: Session, run: schema.Run, lessons: LessonProblem) -> Restaffing:
+    assert run.department is not None
+    load = department_load(session, run.semester, run.department)
+    return Restaffing(
+        load, lessons, published_timetable(session, run.semester), run.semester.term, present_teachers(load)
+    )
+
+
+def present_teachers(problem: LoadProblem) -> LoadSolution | None:
+    """The teachers the stored sections and extra load name now (an item's `previous` here), when
+    every item has its whole team."""
+    if any(len(set(item.previous)) != item.teachers for item in problem.items):
+        return None
+    return LoadSolution(
+        problem_name=problem.name, teachers=tuple(tuple(item.previous) for item in problem.items)
+    )
+
+
+def run_load(session: Session, run: schema.Run) -> tuple[LoadProblem, LoadSolution] | None:
+    """The load a run decided and its distribution: a load run's, the year's; a class timetable run
+    that re-staffed a department, that department's."""
+    if run.kind == "load" and run.solution is not None:
+        return load_problem(session, run.semester), LoadSolution.model_validate(run.solution)
+    if run.department is not None and run.load_solution is not None:
+        problem = department_load(session, run.semester, run.department)
+        return problem, LoadSolution.model_validate(run.load_solution)
+    return None
+
+
 def apply_load(session: Session, run: schema.Run) -> int:
     """The run's teachers into the sections and extra load of its year; returns items changed."""
-    problem = load_problem(session, run.semester)
-    solution = LoadSolution.model_validate(run.solution)
+    decided = run_load(session, run)
+    if decided is None:
+        return 0
+    problem, solution = decided
     semesters = year_of(session, run.semester)
     prefix = {s.id: f"{s.name}: " if len(semesters) > 1 else "" for s in semesters}
     chosen = {
@@ -72,10 +147,13 @@ def apply_load(session: Session, run: schema.Run) -> int:
     return changed
 
 
-def statement(session: Session, run: schema.Run) -> dict[str, Any]:
-    """Planned hours by component against each teacher's limits, then each department's."""
-    problem = load_problem(session, run.semester)
-    solution = LoadSolution.model_validate(run.solution)
+def statement(session: Session, run: schema.Run) -> dict[str, Any] | None:
+    """Planned hours by component against each teacher's limits, then each department's (None: the
+    run decided no load)."""
+    decided = run_load(session, run)
+    if decided is None:
+        return None
+    problem, solution = decided
 
     def shown(line: Any) -> dict[str, Any]:
         return {

@@ -98,3 +98,22 @@ def test_a_scenario_is_written_refused_in_words_then_copied_and_changed(app: Fla
     assert "already has a scenario" in duplicate and len(scenarios(app)) == 2
     viewer, _ = signed_in(app, "viewer")
     assert viewer.get("/scenarios").status_code == 403
+
+
+def test_the_launcher_starts_the_kind_chosen_and_refuses_a_department_in_words(app: Flask) -> None:
+    client, token = signed_in(app, "planner")
+    assert "Department to re-staff" in client.get("/runs/new").data.decode()
+    asked = {"csrf_token": token, "kind": "load", "semester": SEMESTER, "scenario": "", "department": ""}
+    started = client.post("/runs/new", data=asked | {"time_limit": "2"})
+    assert started.status_code == 302
+    run_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    with app.extensions[KEY].database.transaction() as session:
+        stored = session.get(schema.Run, run_id)
+        assert stored is not None and stored.kind == "load" and stored.department is None
+        before = session.query(schema.Run).count()
+    refused = client.post(
+        "/runs/new", data=asked | {"kind": "lessons", "department": "Languages", "time_limit": "2"}
+    ).data.decode()
+    assert "no published class timetable" in refused and "publish a lessons run first" in refused
+    with app.extensions[KEY].database.transaction() as session:
+        assert session.query(schema.Run).count() == before

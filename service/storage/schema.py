@@ -385,6 +385,9 @@ class Run(Base):
     evaluation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[dt.datetime | None]  # the semester's published timetable of its kind
+    # a class timetable run that re-staffs one department: it, and the load it gave that department
+    department: Mapped[str | None] = mapped_column(String(NAME))
+    load_solution: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     semester: Mapped[Semester] = relationship()
     __table_args__ = (
         CheckConstraint("time_limit > 0", name="time_limit"),

@@ -66,6 +66,23 @@ def of_departments(problem: LoadProblem, departments: Collection[str]) -> Part:
     return _part(problem, teachers, items)
 
 
+def on_part(problem: LoadProblem, part: Part, solution: LoadSolution) -> LoadSolution:
+    """The whole problem's distribution restricted to a part (its teachers renumbered); a teacher
+    outside the part on one of its items is an error."""
+    local = {teacher: position for position, teacher in enumerate(part.teachers)}
+    for item in part.items:
+        outside = [t for t in solution.teachers[item] if t not in local]
+        if outside:
+            raise ValueError(
+                f"{problem.teachers[outside[0]].name} teaches {problem.items[item].name}, but may teach "
+                f"nothing of {problem.items[item].department or 'its'} department's part of the load"
+            )
+    return LoadSolution(
+        problem_name=part.problem.name,
+        teachers=tuple(tuple(local[t] for t in solution.teachers[i]) for i in part.items),
+    )
+
+
 def covered(problem: LoadProblem, solution: LoadSolution) -> tuple[Part, LoadSolution]:
     """The part of the year a distribution speaks for, and the distribution on it: the departments of
     the items it gives a teacher, with all their items and teachers, and every teacher of another
@@ -86,12 +103,8 @@ def covered(problem: LoadProblem, solution: LoadSolution) -> tuple[Part, LoadSol
     }
     teachers = [p.index for p in problem.teachers if p.department in departments or p.index in named]
     part = _part(problem, teachers, items)
-    local = {teacher: position for position, teacher in enumerate(teachers)}
-    on_part = LoadSolution(
-        problem_name=problem.name,
-        teachers=tuple(tuple(local[t] for t in solution.teachers[i]) for i in items),
-    )
-    hours = on_part.loads(part.problem)
+    restricted = on_part(problem, part, solution)
+    hours = restricted.loads(part.problem)
     judged = tuple(
         person
         if person.department in departments
@@ -103,7 +116,7 @@ def covered(problem: LoadProblem, solution: LoadSolution) -> tuple[Part, LoadSol
     judged_problem = LoadProblem(
         name=problem.name, teachers=judged, items=part.problem.items, contact_cap=problem.contact_cap
     )
-    return Part(judged_problem, teachers, items), on_part
+    return Part(judged_problem, teachers, items), restricted
 
 
 def _part(problem: LoadProblem, teachers: list[int], items: list[int]) -> Part:

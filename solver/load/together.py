@@ -92,13 +92,15 @@ def solve_together(
     listener: ProgressListener | None = None,
     term: int | None = None,
     published: LessonSolution | None = None,
+    plan: LoadSolution | None = None,
 ) -> TogetherOutcome:
     """Teachers for the load items and a timetable for the lessons, decided together (`scenario`
     weighs the load). With `term`, the timetable is that term's: items of the other term keep their
     sections for its own timetable. With `published`, the meetings of sections no load item decides
     stay where it places them. Raises NotTogether (before building anything) for an item naming a
     section the timetable lacks, a published timetable of another shape, TooLarge when the case is
-    not small."""
+    not small. With `plan` too (the load's distribution the published timetable was made with), that
+    pair is a start when it keeps every hard rule, so nothing worse than it comes back."""
     clock = Clock(parameters.time_limit)
     report = SolveReport(
         problem_name=f"{load.name} and {lessons.name}",
@@ -139,12 +141,21 @@ def solve_together(
         post_teaching_days(timetable, distribution, open_lessons, decided, teacher_of, lesson_weights)
     )
     timetable.model.minimize(sum([load_penalties, *lesson_penalties]))
-    in_turn = _hint_in_turn(
-        load, lessons, decided, pins, parameters, clock, distribution, timetable, scenario
-    )
-    if in_turn is not None:
-        record(ProgressPoint(elapsed=in_turn.at, objective=in_turn.price, bound=0, note="in turn"))
-    run = _search(timetable, distribution, in_turn, parameters, clock, record)
+    kept = None
+    if published is not None and plan is not None:
+        kept = _priced(timetable, distribution, plan, published, clock, "published")
+    in_turn = _in_turn(load, lessons, decided, pins, parameters, clock, distribution, timetable, scenario)
+    candidates = [start for start in (kept, in_turn) if isinstance(start, _Start)]
+    for start in candidates:
+        record(ProgressPoint(elapsed=start.at, objective=start.price, bound=0, note=start.note))
+    best = min(candidates, key=lambda start: start.price, default=None)
+    timetable.model.clear_hints()
+    if best is not None:
+        distribution.hint(best.load)
+        timetable.hint(best.lessons)
+    elif isinstance(in_turn, LoadSolution):  # the distribution alone: the engine made no timetable with it
+        distribution.hint(in_turn)
+    run = _search(timetable, distribution, best, parameters, clock, record)
     if run.has_solution:
         report.time_to_first_feasible = run.first_solution_at
         found_load, found_lessons = distribution.decode(run.values), timetable.decode(run.values)
@@ -153,10 +164,12 @@ def solve_together(
         distribution.hint(found_load)
         timetable.hint(found_lessons)
         priced = complete_hint(timetable.model, PRICING_SECONDS, exact_penalties=False)
-    elif in_turn is not None and not run.proven_infeasible:
+        if priced is None and best is not None:  # not priced in time: the start is the answer
+            found_load, found_lessons, priced = best.load, best.lessons, best.price
+    elif best is not None and not run.proven_infeasible:
         # On a large case CP-SAT may run out of time before it has taken up its start: keep the start.
-        report.time_to_first_feasible = in_turn.at
-        found_load, found_lessons, priced = in_turn.load, in_turn.lessons, in_turn.price
+        report.time_to_first_feasible = best.at
+        found_load, found_lessons, priced = best.load, best.lessons, best.price
     else:
         if run.proven_infeasible:
             report.status = SolveStatus.INFEASIBLE
@@ -186,16 +199,16 @@ def solve_together(
 def _search(
     timetable: LessonCpModel,
     distribution: LoadCpModel,
-    in_turn: _InTurn | None,
+    start: _Start | None,
     parameters: SolveParameters,
     clock: Clock,
     record: ProgressListener,
 ) -> CpSatRun:
     """CP-SAT on the joint model from its hint, keeping time for pricing the end and the checks; not
     asked when less is left than taking up the start took (it could only overrun the limit)."""
-    kept = max(CHECK_SHARE * clock.remaining(), CHECK_MARGIN * in_turn.pricing if in_turn else 0.0)
+    kept = max(CHECK_SHARE * clock.remaining(), CHECK_MARGIN * start.pricing if start else 0.0)
     searching = clock.remaining() - kept
-    if in_turn is not None and searching < in_turn.pricing:
+    if start is not None and searching < start.pricing:
         return CpSatRun(int(cp_model.UNKNOWN), None, None, {}, 0.0, None)
     return solve_model(
         timetable.model,
@@ -262,17 +275,38 @@ def _why_none(
 
 
 @dataclass
-class _InTurn:
-    """The engine's distribution and its timetable made with it, keeping every hard rule."""
+class _Start:
+    """A pair of a distribution and a timetable keeping every hard rule, priced in the joint model:
+    the engine's, solved in turn, or the published one."""
 
     load: LoadSolution
     lessons: LessonSolution
-    price: float  # in the joint model
+    price: float
     at: float  # seconds into the solve
     pricing: float  # seconds the price took to work out
+    note: str  # "in turn" or "published"
 
 
-def _hint_in_turn(
+def _priced(
+    timetable: LessonCpModel,
+    distribution: LoadCpModel,
+    load: LoadSolution,
+    lessons: LessonSolution,
+    clock: Clock,
+    note: str,
+) -> _Start | None:
+    """The pair's price in the joint model (its hint until another is given), if it keeps every hard rule."""
+    timetable.model.clear_hints()
+    distribution.hint(load)
+    timetable.hint(lessons)
+    began = clock.elapsed()
+    priced = complete_hint(timetable.model, min(clock.remaining(), PRICING_SECONDS), exact_penalties=False)
+    if priced is None:
+        return None
+    return _Start(load, lessons, priced, clock.elapsed(), clock.elapsed() - began, note)
+
+
+def _in_turn(
     load: LoadProblem,
     lessons: LessonProblem,
     decided: dict[int, list[int]],
@@ -282,30 +316,24 @@ def _hint_in_turn(
     distribution: LoadCpModel,
     timetable: LessonCpModel,
     scenario: Scenario | None,
-) -> _InTurn | None:
-    """Hint the joint model with the load and then the lessons solved in turn by the engine: CP-SAT
+) -> _Start | LoadSolution | None:
+    """The load and then the lessons solved in turn by the engine, priced in the joint model: CP-SAT
     alone distributes a department's load far worse (findings), and a complete hint is CP-SAT's
-    first solution whenever the timetable can follow the engine's distribution. Returns that pair
-    with the joint model's price, if it is one."""
+    first solution whenever the timetable can follow the engine's distribution. When it cannot, the
+    distribution alone."""
     seconds = LOAD_SHARE * clock.remaining()
     alone = solve_load(load, parameters.model_copy(update={"time_limit": seconds}), scenario)
     if alone.solution is None:
         return None
-    distribution.hint(alone.solution)
     applied = apply_to_lessons(lessons, _naming(load, decided), alone.solution)
     seconds = LESSONS_SHARE * clock.remaining()
     kept = Scenario(pins={meeting: Pin(period=start, room=room) for meeting, (start, room) in pins.items()})
     in_turn = solve_lessons(applied, parameters.model_copy(update={"time_limit": seconds}), kept)
     if in_turn.evaluation is None or not in_turn.evaluation.feasible or in_turn.solution is None:
-        return None  # the distribution alone as the hint: the timetable cannot follow it
-    timetable.hint(in_turn.solution)
-    pricing_from = clock.elapsed()
-    priced = complete_hint(timetable.model, min(seconds, PRICING_SECONDS), exact_penalties=False)
-    if priced is None:
-        timetable.model.clear_hints()
-        distribution.hint(alone.solution)
-        return None
-    return _InTurn(alone.solution, in_turn.solution, priced, clock.elapsed(), clock.elapsed() - pricing_from)
+        return alone.solution  # the timetable cannot follow it
+    return (
+        _priced(timetable, distribution, alone.solution, in_turn.solution, clock, "in turn") or alone.solution
+    )
 
 
 def _naming(load: LoadProblem, decided: dict[int, list[int]]) -> LoadProblem:
