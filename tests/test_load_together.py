@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -23,7 +24,7 @@ from models import (
     Teacher,
     TimeGrid,
 )
-from models.load import LoadItem, LoadProblem, LoadTeacher
+from models.load import LoadItem, LoadProblem, LoadSolution, LoadTeacher
 from solver.engine import CpSatRun
 from solver.lessons.solve import solve_lessons
 from solver.load import together
@@ -387,6 +388,40 @@ def test_a_department_is_re_staffed_and_re_timed_around_the_published_timetable(
     assert moved.lessons is not None and moved.lessons.starts[2:] != published.starts[2:]
 
 
+def test_the_published_pair_is_a_start_and_the_answer_when_nothing_else_is_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    load, week, published = _with_physics()
+    mathematics = of_departments(load, {"Mathematics"})
+    # As published: Bolat teaches MAT101 P1 and Aliya MAT103 P1, both first thing on day 2.
+    plan = LoadSolution(problem_name=load.name, teachers=((1,), (0,)))
+    found = solve_together(mathematics.problem, week, QUICK, published=published, plan=plan)
+    assert (
+        found.load is not None and found.load_evaluation is not None and found.lesson_evaluation is not None
+    )
+    (start,) = [point for point in found.report.progress if point.note == "published"]
+    assert start.objective >= found.report.objective
+    # With neither the engine's pair nor CP-SAT's search, the published pair is the answer, checked.
+    monkeypatch.setattr(together, "solve_load", lambda *args, **kwargs: SimpleNamespace(solution=None))
+    monkeypatch.setattr(
+        together,
+        "solve_model",
+        lambda *args, **kwargs: CpSatRun(int(cp_model.UNKNOWN), None, None, {}, 0.0, None),
+    )
+    kept = solve_together(mathematics.problem, week, QUICK, published=published, plan=plan)
+    assert kept.report.status is SolveStatus.FEASIBLE
+    assert kept.load == plan and kept.lessons == published
+    assert kept.load_evaluation is not None and kept.lesson_evaluation is not None
+    assert (
+        kept.report.objective == kept.load_evaluation.total + kept.lesson_evaluation.total == start.objective
+    )
+    # Without the published pair there is nothing to answer with.
+    assert (
+        solve_together(mathematics.problem, week, QUICK, published=published).report.status
+        is SolveStatus.UNKNOWN
+    )
+
+
 def test_a_published_timetable_of_another_shape_and_an_unknown_department_are_refused() -> None:
     load, week, published = _with_physics()
     with pytest.raises(NotTogether, match="places 3 meetings, but 'week' has 4"):
@@ -479,6 +514,20 @@ def test_the_command_re_decides_one_department_within_the_published_timetable(tm
         ("PHY101", "0", "0"),
         ("PHY102", "0", "0"),
     ]
+    # The distribution it was published with is a start too (Bolat MAT101, Aliya MAT103).
+    plan = tmp_path / "plan.csv"
+    plan.write_text("item,teachers\nMAT101 P1,Bolat\nMAT103 P1,Aliya\nPHY101 L1,Dana\nPHY102 L1,Erlan\n")
+    with_plan = CliRunner().invoke(
+        main,
+        ["load", "together", str(folder), str(week), "--department", "Mathematics", "--timetable",
+         str(published), "--plan", str(plan), "--time-limit", "10", "--json", str(tmp_path / "report.json")],
+    )  # fmt: skip
+    assert with_plan.exit_code == 0, with_plan.output
+    notes = [point["note"] for point in json.loads((tmp_path / "report.json").read_text())["progress"]]
+    # (the engine's own distribution gives Aliya both, which cannot meet: no pair is made in turn)
+    assert notes[0] == "published" and "in turn" not in notes
+    alone = CliRunner().invoke(main, ["load", "together", str(folder), str(week), "--plan", str(plan)])
+    assert alone.exit_code == 2 and "give --timetable too" in alone.output
     unknown = CliRunner().invoke(
         main, ["load", "together", str(folder), str(week), "--department", "Chemistry"]
     )

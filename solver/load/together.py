@@ -145,16 +145,7 @@ def solve_together(
     if published is not None and plan is not None:
         kept = _priced(timetable, distribution, plan, published, clock, "published")
     in_turn = _in_turn(load, lessons, decided, pins, parameters, clock, distribution, timetable, scenario)
-    candidates = [start for start in (kept, in_turn) if isinstance(start, _Start)]
-    for start in candidates:
-        record(ProgressPoint(elapsed=start.at, objective=start.price, bound=0, note=start.note))
-    best = min(candidates, key=lambda start: start.price, default=None)
-    timetable.model.clear_hints()
-    if best is not None:
-        distribution.hint(best.load)
-        timetable.hint(best.lessons)
-    elif isinstance(in_turn, LoadSolution):  # the distribution alone: the engine made no timetable with it
-        distribution.hint(in_turn)
+    best = _hint_the_best(timetable, distribution, kept, in_turn, record)
     run = _search(timetable, distribution, best, parameters, clock, record)
     if run.has_solution:
         report.time_to_first_feasible = run.first_solution_at
@@ -194,6 +185,28 @@ def solve_together(
     report.variables, report.constraints = model_size(timetable.model)
     report.time_to_best = clock.elapsed()
     return _finish(report, clock, final, found_load, found_lessons, load_evaluation, lesson_evaluation)
+
+
+def _hint_the_best(
+    timetable: LessonCpModel,
+    distribution: LoadCpModel,
+    published: _Start | None,
+    in_turn: _Start | LoadSolution | None,
+    record: ProgressListener,
+) -> _Start | None:
+    """The cheaper start (each shown as a progress point) as the joint model's hint; with none, the
+    engine's distribution alone when the engine made no timetable with it."""
+    candidates = [start for start in (published, in_turn) if isinstance(start, _Start)]
+    for start in candidates:
+        record(ProgressPoint(elapsed=start.at, objective=start.price, bound=0, note=start.note))
+    best = min(candidates, key=lambda start: start.price, default=None)
+    timetable.model.clear_hints()
+    if best is not None:
+        distribution.hint(best.load)
+        timetable.hint(best.lessons)
+    elif isinstance(in_turn, LoadSolution):
+        distribution.hint(in_turn)
+    return best
 
 
 def _search(
