@@ -153,11 +153,11 @@ def _in_turn_and_together(
     timetable, the meetings of sections the part does not decide stay where it puts them, and the
     published pair (`plan` with it) is one of the joint solve's starts."""
     import constraints.lessons as lesson_rules
-    from models import Pin, Scenario, SolveParameters
+    from models import Scenario, SolveParameters
     from solver.lessons.solve import solve_lessons
     from solver.load.apply import apply_to_lessons
     from solver.load.solve import solve_load
-    from solver.load.together import solve_together
+    from solver.load.together import kept_in_place, solve_together
 
     half = SolveParameters(time_limit=time_limit / 2, workers=workers, seed=seed)
     load = solve_load(part, half)
@@ -168,18 +168,11 @@ def _in_turn_and_together(
         "meetings": len(week.meetings),
         "in_turn_load": load.report.objective,
     }
-    decided = {item.section for item in part.items if item.term == 1 and item.section}
-    pins = {
-        meeting.index: Pin(period=start, room=published.rooms[meeting.index])
-        for meeting in week.meetings
-        if published is not None
-        and week.sections[meeting.section].name not in decided
-        and (start := published.starts[meeting.index]) is not None
-    }
+    kept = kept_in_place(part, week, published, term=1) if published is not None else Scenario()
     if load.solution is not None:
         # items of the other term name sections the week does not have, and are left out
         applied = apply_to_lessons(week, part, load.solution)
-        lessons = solve_lessons(applied, half, Scenario(pins=pins))
+        lessons = solve_lessons(applied, half, kept)
         if lessons.solution is not None:
             evaluation = lesson_rules.evaluate(applied, lessons.solution)
             if evaluation.feasible and load.report.objective is not None:

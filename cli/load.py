@@ -168,12 +168,10 @@ def load_together(
             "a plan is the published timetable's: give --timetable too", param_hint="--plan"
         )
     year = _read(lambda: read_load_problem(folder))
-    part = Part(year, list(range(len(year.teachers))), list(range(len(year.items))))
-    if departments:
-        try:
-            part = of_departments(year, departments)
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="--department") from None
+    try:
+        part = of_departments(year, departments) if departments else Part.whole(year)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--department") from None
     problem = part.problem
     distributed = None
     if plan is not None:

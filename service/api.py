@@ -34,7 +34,7 @@ from service.runs import KINDS, ask_for_run, now
 from service.scenarios import clone_scenario, run_problem, save_scenario, soft_criteria
 from service.schemas import CloneRequest, RunRequest, RunSummary, ScenarioRequest, UserRequest
 from service.storage import schema
-from service.storage.records import StorageError, load_semester, semester_named, store_table
+from service.storage.records import StorageError, load_semester, published, semester_named, store_table
 from service.storage.schema import Role, RunStatus
 from service.teaching_load import apply_load, statement
 
@@ -351,16 +351,10 @@ def _published_run(session: Session, semester: schema.Semester, asked: str | Non
         if run.semester_id != semester.id or run.solution is None or run.kind != kind:
             raise NotFound(f"run {asked} has no {what} of {semester.name!r}")
         return run
-    published = session.scalar(
-        select(schema.Run).where(
-            schema.Run.semester_id == semester.id,
-            schema.Run.kind == kind,
-            schema.Run.published_at.is_not(None),
-        )
-    )
-    if published is None:
+    found = published(session, semester, kind)
+    if found is None:
         raise NotFound(f"no {what} of {semester.name!r} is published yet")
-    return published
+    return found
 
 
 def _download(content: bytes, mimetype: str, filename: str) -> Response:

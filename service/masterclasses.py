@@ -13,10 +13,10 @@ from datasets.masterclass_tables import masterclass_problem
 from datasets.registrar_exams import exam_students
 from datasets.registrar_week import room_closures, weekly_meetings
 from models import ExamProblem, ExamSolution, LessonSolution, MasterClassProblem
-from service.occupancy import occupations, published
+from service.occupancy import occupations
 from service.scenarios import run_problem
 from service.storage import schema
-from service.storage.records import StorageError, load_masterclasses, load_semester
+from service.storage.records import StorageError, load_masterclasses, load_semester, published
 
 
 def masterclass_problem_of(session: Session, semester: schema.Semester) -> MasterClassProblem:

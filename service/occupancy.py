@@ -73,17 +73,6 @@ def _teaching(semester: schema.Semester, date: dt.date) -> bool:
     return semester.starts_on <= date < semester.starts_on + dt.timedelta(weeks=semester.teaching_weeks)
 
 
-def published(session: Session, semester: schema.Semester, kind: str) -> schema.Run | None:
-    """The semester's published run of `kind`, whole."""
-    return session.scalar(
-        select(schema.Run).where(
-            schema.Run.semester_id == semester.id,
-            schema.Run.kind == kind,
-            schema.Run.published_at.is_not(None),
-        )
-    )
-
-
 def _uses(session: Session, run_id: int, published_at: dt.datetime | None) -> dict[object, list[Use]]:
     key = (run_id, str(published_at))
     with _keeping:

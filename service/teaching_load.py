@@ -20,7 +20,7 @@ from datasets.registrar_load import Term, year_load_problem
 from models import LessonProblem, LessonSolution
 from models.load import LoadProblem, LoadSolution
 from service.storage import schema
-from service.storage.records import StorageError, load_semester
+from service.storage.records import StorageError, load_semester, published
 from solver.load.components import of_departments
 from solver.load.summary import department_lines, teacher_lines
 
@@ -67,13 +67,7 @@ def department_load(session: Session, semester: schema.Semester, department: str
 
 def published_timetable(session: Session, semester: schema.Semester) -> LessonSolution:
     """The semester's published class timetable."""
-    run = session.scalar(
-        select(schema.Run).where(
-            schema.Run.semester_id == semester.id,
-            schema.Run.kind == "lessons",
-            schema.Run.published_at.is_not(None),
-        )
-    )
+    run = published(session, semester, "lessons")
     if run is None or run.solution is None:
         raise StorageError(
             f"semester {semester.name!r} has no published class timetable to keep the other departments' "

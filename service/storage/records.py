@@ -464,6 +464,17 @@ def store_table(session: Session, semester: str, kind: str, rows: list[TableReco
     return after - before, len(rows) - (after - before)
 
 
+def published(session: Session, semester: schema.Semester, kind: str) -> schema.Run | None:
+    """The semester's published run of `kind`, whole."""
+    return session.scalar(
+        select(schema.Run).where(
+            schema.Run.semester_id == semester.id,
+            schema.Run.kind == kind,
+            schema.Run.published_at.is_not(None),
+        )
+    )
+
+
 def semester_named(session: Session, name: str) -> schema.Semester:
     stored = session.scalar(select(schema.Semester).where(schema.Semester.name == name))
     if stored is None:

@@ -20,6 +20,11 @@ class Part:
     teachers: list[int]  # local index -> global teacher
     items: list[int]  # local index -> global item
 
+    @classmethod
+    def whole(cls, problem: LoadProblem) -> Part:
+        """The whole problem as one part."""
+        return cls(problem, list(range(len(problem.teachers))), list(range(len(problem.items))))
+
 
 def split(problem: LoadProblem) -> list[Part]:
     parent = list(range(len(problem.teachers) + len(problem.items)))
@@ -97,7 +102,7 @@ def covered(problem: LoadProblem, solution: LoadSolution) -> tuple[Part, LoadSol
     departments |= {problem.items[lecture].department for lecture in lectures if lecture is not None}
     items = [item.index for item in problem.items if item.department in departments]
     if not items or len(items) == len(problem.items):
-        return Part(problem, list(range(len(problem.teachers))), list(range(len(problem.items)))), solution
+        return Part.whole(problem), solution
     named = {
         t for i in items for t in (*solution.teachers[i], *problem.items[i].fixed, *problem.items[i].previous)
     }

@@ -143,24 +143,24 @@ def solve_together(
     timetable.model.minimize(sum([load_penalties, *lesson_penalties]))
     kept = None
     if published is not None and plan is not None:
-        kept = _priced(timetable, distribution, plan, published, clock, "published")
+        kept = _start(
+            load, lessons, decided, scenario, timetable, distribution, plan, published, clock, "published"
+        )
     in_turn = _in_turn(load, lessons, decided, pins, parameters, clock, distribution, timetable, scenario)
     best = _hint_the_best(timetable, distribution, kept, in_turn, record)
     run = _search(timetable, distribution, best, parameters, clock, record)
     if run.has_solution:
         report.time_to_first_feasible = run.first_solution_at
         found_load, found_lessons = distribution.decode(run.values), timetable.decode(run.values)
-        # Penalties are bounded from below only: with every decision fixed, the least objective is the price.
-        timetable.model.clear_hints()
-        distribution.hint(found_load)
-        timetable.hint(found_lessons)
-        priced = complete_hint(timetable.model, PRICING_SECONDS, exact_penalties=False)
+        priced = _price(timetable, distribution, found_load, found_lessons, PRICING_SECONDS)
         if priced is None and best is not None:  # not priced in time: the start is the answer
-            found_load, found_lessons, priced = best.load, best.lessons, best.price
+            found_load, found_lessons = best.load, best.lessons
+            priced = _price(timetable, distribution, found_load, found_lessons, PRICING_SECONDS)
     elif best is not None and not run.proven_infeasible:
         # On a large case CP-SAT may run out of time before it has taken up its start: keep the start.
         report.time_to_first_feasible = best.at
-        found_load, found_lessons, priced = best.load, best.lessons, best.price
+        found_load, found_lessons = best.load, best.lessons
+        priced = _price(timetable, distribution, found_load, found_lessons, PRICING_SECONDS)
     else:
         if run.proven_infeasible:
             report.status = SolveStatus.INFEASIBLE
@@ -289,18 +289,37 @@ def _why_none(
 
 @dataclass
 class _Start:
-    """A pair of a distribution and a timetable keeping every hard rule, priced in the joint model:
-    the engine's, solved in turn, or the published one."""
+    """A pair of a distribution and a timetable keeping every hard rule: the engine's, solved in turn,
+    or the published one."""
 
     load: LoadSolution
     lessons: LessonSolution
-    price: float
+    price: float  # the checkers' total
     at: float  # seconds into the solve
-    pricing: float  # seconds the price took to work out
+    pricing: float  # seconds completing its hint took
     note: str  # "in turn" or "published"
 
 
-def _priced(
+def _price(
+    timetable: LessonCpModel,
+    distribution: LoadCpModel,
+    load: LoadSolution,
+    lessons: LessonSolution,
+    seconds: float,
+) -> float | None:
+    """The pair's price in the joint model, proven least (penalties are bounded from below only: with
+    every decision fixed, the least objective is the price); the pair stays the model's hint."""
+    timetable.model.clear_hints()
+    distribution.hint(load)
+    timetable.hint(lessons)
+    return complete_hint(timetable.model, seconds, exact_penalties=False)
+
+
+def _start(
+    load_problem: LoadProblem,
+    lessons_problem: LessonProblem,
+    decided: dict[int, list[int]],
+    scenario: Scenario | None,
     timetable: LessonCpModel,
     distribution: LoadCpModel,
     load: LoadSolution,
@@ -308,15 +327,18 @@ def _priced(
     clock: Clock,
     note: str,
 ) -> _Start | None:
-    """The pair's price in the joint model (its hint until another is given), if it keeps every hard rule."""
-    timetable.model.clear_hints()
-    distribution.hint(load)
-    timetable.hint(lessons)
-    began = clock.elapsed()
-    priced = complete_hint(timetable.model, min(clock.remaining(), PRICING_SECONDS), exact_penalties=False)
-    if priced is None:
+    """The pair as a start if it keeps every hard rule, at the checkers' total. Its model price is
+    worked out when it is the answer; here only its hint is completed, in what time is left, which
+    on a busy machine may not be enough to prove the price (and lost every start, findings)."""
+    final = apply_to_lessons(lessons_problem, _naming(load_problem, decided), load)
+    load_evaluation = load_rules.evaluate(load_problem, load, scenario)
+    lesson_evaluation = lesson_rules.evaluate(final, lessons)
+    if not (load_evaluation.feasible and lesson_evaluation.feasible):
         return None
-    return _Start(load, lessons, priced, clock.elapsed(), clock.elapsed() - began, note)
+    began = clock.elapsed()
+    _price(timetable, distribution, load, lessons, min(clock.remaining(), PRICING_SECONDS))
+    total = load_evaluation.total + lesson_evaluation.total
+    return _Start(load, lessons, total, clock.elapsed(), clock.elapsed() - began, note)
 
 
 def _in_turn(
@@ -340,13 +362,22 @@ def _in_turn(
         return None
     applied = apply_to_lessons(lessons, _naming(load, decided), alone.solution)
     seconds = LESSONS_SHARE * clock.remaining()
-    kept = Scenario(pins={meeting: Pin(period=start, room=room) for meeting, (start, room) in pins.items()})
-    in_turn = solve_lessons(applied, parameters.model_copy(update={"time_limit": seconds}), kept)
+    in_turn = solve_lessons(applied, parameters.model_copy(update={"time_limit": seconds}), _pinned(pins))
     if in_turn.evaluation is None or not in_turn.evaluation.feasible or in_turn.solution is None:
         return alone.solution  # the timetable cannot follow it
-    return (
-        _priced(timetable, distribution, alone.solution, in_turn.solution, clock, "in turn") or alone.solution
+    started = _start(
+        load,
+        lessons,
+        decided,
+        scenario,
+        timetable,
+        distribution,
+        alone.solution,
+        in_turn.solution,
+        clock,
+        "in turn",
     )
+    return started or alone.solution
 
 
 def _naming(load: LoadProblem, decided: dict[int, list[int]]) -> LoadProblem:
@@ -358,6 +389,18 @@ def _naming(load: LoadProblem, decided: dict[int, list[int]]) -> LoadProblem:
             "items": tuple(i if i.index in here else i.model_copy(update={"section": ""}) for i in load.items)
         }
     )
+
+
+def kept_in_place(
+    load: LoadProblem, lessons: LessonProblem, published: LessonSolution, term: int | None = None
+) -> Scenario:
+    """The lessons' scenario keeping every meeting the load (of `term`) does not decide where the
+    published timetable places it: what solving the lessons in turn within that timetable takes."""
+    return _pinned(_kept_in_place(lessons, _decided_sections(load, lessons, term), published))
+
+
+def _pinned(pins: Pins) -> Scenario:
+    return Scenario(pins={meeting: Pin(period=start, room=room) for meeting, (start, room) in pins.items()})
 
 
 def _kept_in_place(
