@@ -59,6 +59,8 @@ CHECK_RESERVE = 2.0  # times the first check's time, kept back for the last (whi
 SHORTEST_DIVE = 2.0  # seconds: a tight part given less anneals (a shorter dive gives back its start)
 POLISH_GROUP = 4  # teachers CP-SAT re-solves at once when it polishes a dive's distribution
 POLISH_STEP = 0.5  # seconds at most for one group
+SMALL_PART = 150  # item-teacher pairs: CP-SAT proves a part this small in under 0.1 s (findings)
+SMALL_PART_SECONDS = 1.0  # at most, for CP-SAT on a small part before the annealing gets the rest
 POLISH_SHARE = 0.5  # of what a tight part has left after its dive, for the polish (0.8: worse)
 
 
@@ -162,7 +164,8 @@ def solve_load(
         progress.done,
     )
     if beside is not None:
-        collected = beside.collect(0.0 if stopped() else search.remaining() + BESIDE_MARGIN)
+        proven = all(phase.optimal for phase in (*firsts, *seconds))  # the bounds add nothing
+        collected = beside.collect(0.0 if stopped() or proven else search.remaining() + BESIDE_MARGIN)
         if collected is not None:
             largest_bound = _proven_largest(largest, largest_bound, collected[0])
         _raise_bounds(seconds, collected[1] if collected is not None else None)
@@ -188,10 +191,11 @@ def solve_load(
     ]
     solved = [phase.size for phase in (*firsts, *seconds) if phase.model is not None]
     report.variables, report.constraints = max([*solved, *annealed], default=(0, 0))
-    optimal = all(phase.optimal for phase in (*firsts, *seconds))
+    bound = largest_weight * largest_bound + sum(second.bound for second in seconds)
+    # Proven part by part, or by the bounds beside reaching the total (in the registrar's order).
+    optimal = all(phase.optimal for phase in (*firsts, *seconds)) or bound >= evaluation.total
     report.status = SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE
     report.objective = evaluation.total
-    bound = largest_weight * largest_bound + sum(second.bound for second in seconds)
     report.best_bound = min(evaluation.total, bound)
     report.time_to_best = clock.elapsed()
     record(
@@ -435,6 +439,16 @@ def _solve_part(
     search, so the part's LP bound comes first here and CP-SAT searches after the annealing; else
     the annealing has all the time."""
     known = static_bound(part.problem, weights)
+    if sum(map(len, part.problem.candidates)) <= SMALL_PART and time_limit >= SHORTEST_STEP and weights:
+        # CP-SAT proves a part this small at once, where the annealing would walk its whole share
+        # and the proof would wait for the bounds beside (which a busy machine may not deliver).
+        began = time.monotonic()
+        seconds = min(time_limit, SMALL_PART_SECONDS)
+        phase = _exact(part, weights, cap, seconds, 1, parameters.seed, start, known)
+        if phase.optimal:
+            return phase
+        start, known = phase.solution, max(known, phase.bound)
+        time_limit -= time.monotonic() - began
     annealing_share = ANNEALING_SHARE if alone else 1.0
     dives = tight and time_limit >= SHORTEST_DIVE
     # The LP adds nothing to the mean gap; a dive works it out itself.
@@ -476,16 +490,26 @@ def _solve_part(
     if time_limit < SHORTEST_STEP or not weights:
         total = load_rules.evaluate(part.problem, start, _only(weights)).total
         return _Phase(start, total, min(known, total), known >= total, None)
+    return _exact(part, weights, cap, time_limit, parameters.workers, parameters.seed, start, known)
+
+
+def _exact(
+    part: Part,
+    weights: dict[str, int],
+    cap: int | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    start: LoadSolution,
+    known: int,
+) -> _Phase:
+    """CP-SAT on the part from `start` (kept if CP-SAT does no better); `known`: a bound already proven."""
     exact = LoadCpModel(part.problem, cap=cap)
     exact.post(load_rules.units_for(part.problem), weights)
     exact.hint(start)
     complete_hint(exact.model, max(1.0, time_limit), exact_penalties=False)
     run = solve_model(
-        exact.model,
-        exact.decision_variables(),
-        time_limit=time_limit,
-        workers=parameters.workers,
-        seed=parameters.seed,
+        exact.model, exact.decision_variables(), time_limit=time_limit, workers=workers, seed=seed
     )
     bound = max(known, round(run.bound) if run.bound is not None else 0)
     solution = exact.decode(run.values) if run.has_solution else start
