@@ -172,7 +172,7 @@ def _in_turn_and_together(
     if load.solution is not None:
         # items of the other term name sections the week does not have, and are left out
         applied = apply_to_lessons(week, part, load.solution)
-        lessons = solve_lessons(applied, half, kept)
+        lessons = solve_lessons(applied, half, kept, start=published)
         if lessons.solution is not None:
             evaluation = lesson_rules.evaluate(applied, lessons.solution)
             if evaluation.feasible and load.report.objective is not None:

@@ -134,6 +134,14 @@ def lessons() -> None:
     help="A timetable in the instance's format whose meetings stay where it puts them (an empty "
     "room: any room at that time).",
 )
+@click.option(
+    "--start",
+    "start_from",
+    type=click.Path(path_type=Path),
+    help="A timetable in the instance's format to start from (one published before a change of "
+    "teachers or rooms): each meeting stays where it puts it while that place is free; unlike "
+    "--pins, the search may move them.",
+)
 def lessons_solve(
     instance: Path,
     file_format: str | None,
@@ -144,6 +152,7 @@ def lessons_solve(
     json_report: Path | None,
     draft: bool,
     pins: Path | None,
+    start_from: Path | None,
 ) -> None:
     """Timetable the meetings of INSTANCE and print the score breakdown."""
     from datasets.lessons_io import read_lesson_problem, read_lesson_solution, write_lesson_solution
@@ -162,6 +171,7 @@ def lessons_solve(
                 if start is not None
             }
         )
+    start = _read(lambda: read_lesson_solution(start_from, problem)) if start_from is not None else None
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     console.print(
         f"[bold]{problem.name}[/]: {len(problem.sections)} sections, {len(problem.meetings)} meetings, "
@@ -169,7 +179,7 @@ def lessons_solve(
         f"{time_limit:g} s on {parameters.workers} workers, seed {seed}"
     )
     with progress_display(time_limit) as listener:
-        outcome = solve_lessons(problem, parameters, scenario, listener=listener, draft=draft)
+        outcome = solve_lessons(problem, parameters, scenario, listener=listener, draft=draft, start=start)
     print_report(outcome.report)
     if outcome.evaluation is not None:
         print_evaluation(problem, outcome.evaluation)

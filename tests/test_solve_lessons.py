@@ -100,3 +100,60 @@ def test_a_post_enrolment_instance_is_solved_and_its_timetable_checks(tmp_path: 
     objective = json.loads(report.read_text())["objective"]
     checked = runner.invoke(main, ["lessons", "check", instance, str(timetable)])
     assert checked.exit_code == 0 and re.search(rf"total\W+{objective}\b", checked.output), checked.output
+
+
+def test_a_starting_timetable_keeps_every_meeting_a_changed_teacher_leaves_in_place() -> None:
+    problem = read_cbctt(bundled_cbctt("comp01"))
+    published = first_timetable(problem, seed=1)
+    assert published is not None
+    # One section given the teacher of another it meets alongside in the published timetable.
+    sharing: dict[int | None, list[int]] = {}
+    for meeting in problem.meetings:
+        sharing.setdefault(published.starts[meeting.index], []).append(meeting.section)
+    given, taken = next(
+        (a, b)
+        for group in sharing.values()
+        for a in group
+        for b in group
+        if problem.sections[a].teachers != problem.sections[b].teachers
+    )
+    sections = list(problem.sections)
+    sections[given] = sections[given].model_copy(update={"teachers": sections[taken].teachers})
+    changed = problem.replaced(sections=tuple(sections))
+    assert not evaluate(changed, published).feasible  # the teacher is in two places at once
+    first_only = SolveParameters(time_limit=10, workers=1, seed=0, use_lns=False)
+    outcome = solve_lessons(changed, first_only, start=published)
+    assert outcome.solution is not None and outcome.evaluation is not None and outcome.evaluation.feasible
+    places = list(zip(outcome.solution.starts, outcome.solution.rooms, strict=True))
+    was = list(zip(published.starts, published.rooms, strict=True))
+    moved = {problem.meetings[m].section for m in range(len(places)) if places[m] != was[m]}
+    assert moved and moved <= {given, taken}
+    # Without the start the timetable is made afresh and few meetings stay where they were.
+    fresh = solve_lessons(changed, first_only)
+    assert fresh.solution is not None
+    again = zip(fresh.solution.starts, fresh.solution.rooms, strict=True)
+    kept = sum(place == was[m] for m, place in enumerate(again))
+    assert kept < len(places) // 2
+
+
+def test_the_command_starts_from_a_timetable_given(tmp_path: Path) -> None:
+    from datasets.lessons_io import write_lesson_solution
+
+    instance = bundled_cbctt("comp01")
+    problem = read_cbctt(instance)
+    published = first_timetable(problem, seed=5)
+    assert published is not None
+    start = tmp_path / "published.sol"
+    write_lesson_solution(published, problem, start)
+    runner = CliRunner()
+    args = ["lessons", "solve", str(instance), "--time-limit", "3", "--workers", "1"]
+    firsts = []
+    for extra in (["--start", str(start)], []):
+        report = tmp_path / "report.json"
+        result = runner.invoke(main, [*args, *extra, "--json", str(report)])
+        assert result.exit_code == 0, result.output
+        firsts.append(json.loads(report.read_text())["progress"][0]["objective"])
+    # Nothing changed since it was published: the first timetable is the one given.
+    assert firsts[0] == evaluate(problem, published).total != firsts[1]
+    missing = runner.invoke(main, [*args, "--start", str(tmp_path / "none.sol")])
+    assert missing.exit_code == 2 and "none.sol" in missing.output

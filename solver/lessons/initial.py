@@ -95,9 +95,12 @@ def first_timetable(
     seed: int = 0,
     time_budget: float = 10.0,
     partial: bool = False,
+    preferred: dict[int, tuple[int, int]] | None = None,
 ) -> LessonSolution | None:
     """A timetable breaking no hard rule, or None if the search ran out of budget; with `partial`,
-    the timetable leaving out the fewest students' meetings (their meetings unplaced) instead."""
+    the timetable leaving out the fewest students' meetings (their meetings unplaced) instead.
+    `preferred`: places taken first, in order, each while nothing holds it (the search may move them
+    later, unlike pins)."""
     deadline = time.monotonic() + time_budget
     rng = random.Random(seed)
     pins = pins or {}
@@ -217,8 +220,13 @@ def first_timetable(
         if not open_places:
             return None  # pins that collide or name an impossible place
         put(meeting, open_places[0])
+    for meeting, (start, room) in (preferred or {}).items():
+        if meeting in place_of or room not in places[meeting].get(start, ()):
+            continue
+        if not time_blocking(meeting, start) and not room_blocking(meeting, start, room):
+            put(meeting, (start, room))
     moved = [0] * len(problem.meetings)
-    queue = [(sizes[m], rng.random(), m) for m in range(len(problem.meetings)) if m not in pins]
+    queue = [(sizes[m], rng.random(), m) for m in range(len(problem.meetings)) if m not in place_of]
     heapq.heapify(queue)
     # a partial timetable is wanted by a deadline only; a complete one may give up early
     budget = EVICTIONS_PER_MEETING * len(problem.meetings) if not partial else float("inf")

@@ -156,8 +156,11 @@ def solve_lessons(
     listener: ProgressListener | None = None,
     should_stop: Callable[[], bool] | None = None,
     draft: bool = False,
+    start: LessonSolution | None = None,
 ) -> LessonOutcome:
-    """The whole pipeline for one lesson problem.
+    """The whole pipeline for one lesson problem. With `start` (a timetable published before), the
+    first timetable keeps each meeting where `start` places it while that place is still free, and
+    places the rest afresh.
 
     Under the registrar's rules an impossible semester is explained: counting arguments first
     (they stop the solve at once), then, when no first timetable is found, the rules CP-SAT finds
@@ -189,7 +192,9 @@ def solve_lessons(
     budget = clock.remaining() / 2
     if partial:  # the forward search's partial timetable is a start for the ejection search
         budget = clock.remaining() / (10 if ejection else 3)
-    current = first_timetable(problem, search.pins, parameters.seed, time_budget=budget, partial=partial)
+    current = first_timetable(
+        problem, search.pins, parameters.seed, budget, partial, _places(problem, start) if start else None
+    )
     if current is not None and left_out(current) and ejection is not None:
         run = ejection.run(current, EJECT_SHARE * clock.remaining(), parameters.seed)
         current = run.solution
@@ -268,6 +273,20 @@ def solve_lessons(
     report.objective = evaluation.total
     report.best_bound = 0
     return _finish(report, clock, current, evaluation)
+
+
+def _places(problem: LessonProblem, start: LessonSolution) -> dict[int, tuple[int, int]]:
+    """Each meeting's place in `start`, in the order of the meetings."""
+    if len(start.starts) != len(problem.meetings):
+        raise ValueError(
+            f"the starting timetable places {len(start.starts):,} meetings, but {problem.name!r} has "
+            f"{len(problem.meetings):,}"
+        )
+    return {
+        meeting: (begins, room)
+        for meeting, (begins, room) in enumerate(zip(start.starts, start.rooms, strict=True))
+        if begins is not None and room is not None
+    }
 
 
 def _anneal(

@@ -146,7 +146,9 @@ def solve_together(
         kept = _start(
             load, lessons, decided, scenario, timetable, distribution, plan, published, clock, "published"
         )
-    in_turn = _in_turn(load, lessons, decided, pins, parameters, clock, distribution, timetable, scenario)
+    in_turn = _in_turn(
+        load, lessons, decided, pins, parameters, clock, distribution, timetable, scenario, published
+    )
     best = _hint_the_best(timetable, distribution, kept, in_turn, record)
     run = _search(timetable, distribution, best, parameters, clock, record)
     if run.has_solution:
@@ -351,18 +353,21 @@ def _in_turn(
     distribution: LoadCpModel,
     timetable: LessonCpModel,
     scenario: Scenario | None,
+    published: LessonSolution | None,
 ) -> _Start | LoadSolution | None:
     """The load and then the lessons solved in turn by the engine, priced in the joint model: CP-SAT
     alone distributes a department's load far worse (findings), and a complete hint is CP-SAT's
     first solution whenever the timetable can follow the engine's distribution. When it cannot, the
-    distribution alone."""
+    distribution alone. The lessons start from the published places where the new teachers allow."""
     seconds = LOAD_SHARE * clock.remaining()
     alone = solve_load(load, parameters.model_copy(update={"time_limit": seconds}), scenario)
     if alone.solution is None:
         return None
     applied = apply_to_lessons(lessons, _naming(load, decided), alone.solution)
     seconds = LESSONS_SHARE * clock.remaining()
-    in_turn = solve_lessons(applied, parameters.model_copy(update={"time_limit": seconds}), _pinned(pins))
+    in_turn = solve_lessons(
+        applied, parameters.model_copy(update={"time_limit": seconds}), _pinned(pins), start=published
+    )
     if in_turn.evaluation is None or not in_turn.evaluation.feasible or in_turn.solution is None:
         return alone.solution  # the timetable cannot follow it
     started = _start(
