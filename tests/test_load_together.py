@@ -422,6 +422,39 @@ def test_the_published_pair_is_a_start_and_the_answer_when_nothing_else_is_found
     )
 
 
+def test_only_the_departments_meetings_are_in_the_model_and_a_fixed_one_keeps_its_teacher_busy() -> None:
+    load, week, _ = _with_physics()
+    mathematics = of_departments(load, {"Mathematics"})
+    # Aliya also gives the PHY102 lecture, published first thing on day 2 (the lectures in room 101).
+    sections = list(week.sections)
+    sections[3] = sections[3].model_copy(update={"teachers": (0,)})
+    week = week.replaced(sections=tuple(sections))
+    first, second = week.grid.slot(0, 0), week.grid.slot(1, 0)
+    # Published: MAT101 P1 (Aliya's) on day 1 and MAT103 P1 (Bolat's) on day 2, in room 102.
+    published = LessonSolution(
+        problem_name=week.name, starts=(first, second, first, second), rooms=(1, 1, 0, 0)
+    )
+    plan = LoadSolution(problem_name=load.name, teachers=((0,), (1,)))
+    found = solve_together(mathematics.problem, week, QUICK, published=published, plan=plan)
+    assert found.report.status is SolveStatus.OPTIMAL
+    assert found.load is not None and found.lessons is not None
+    assert found.load_evaluation is not None and found.lesson_evaluation is not None
+    assert found.lesson_evaluation.feasible and found.load_evaluation.feasible
+    assert found.report.objective == found.load_evaluation.total + found.lesson_evaluation.total
+    assert found.lessons.starts[2:] == (first, second)
+    # Aliya, who wants both practices, cannot take the one on day 2: her lecture is there.
+    on_day_2 = found.lessons.starts.index(second)
+    assert found.load.teachers[on_day_2] == (1,)
+    # The lectures kept in place are not in the model: fewer variables than with them pinned, which
+    # the same case has when no pair keeps every rule to price them by (no plan, none made in turn).
+    alone = SimpleNamespace(solution=None)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(together, "solve_load", lambda *args, **kwargs: alone)
+        everything = solve_together(mathematics.problem, week, QUICK, published=published)
+    assert everything.report.objective == found.report.objective
+    assert everything.report.variables > found.report.variables
+
+
 def test_a_published_timetable_of_another_shape_and_an_unknown_department_are_refused() -> None:
     load, week, published = _with_physics()
     with pytest.raises(NotTogether, match="places 3 meetings, but 'week' has 4"):

@@ -15,6 +15,11 @@ Per teacher, section and slot a Boolean is true exactly when they teach a meetin
 there, so a teacher's busy periods are exact sums, and the lesson rules' idle-period expression
 applies to them as it does to a fixed teacher. A teacher's building in a slot is a Boolean per
 building, bounded from below, which is all a cost that only rises with it needs.
+
+In a partial model (the published timetable's other meetings fixed, not decided) a fixed meeting of
+a teacher's given section holds its slots for good: no meeting of theirs comes there, their day is
+busy then, and its building is where they are. What involves fixed meetings alone is a constant the
+caller's offset carries.
 """
 
 from __future__ import annotations
@@ -25,12 +30,13 @@ from ortools.sat.python import cp_model
 
 from constraints.lessons import building_changes, teacher_preferences, teacher_windows
 from constraints.lessons.building_changes import by_start_and_building
-from constraints.lessons.person_days import Picture, any_of, covering, idle_expression
+from constraints.lessons.person_days import ALWAYS, Picture, any_of, covering, idle_expression
 from models import LessonProblem
 from solver.lessons.model import LessonCpModel
 from solver.load.model import LoadCpModel
 
 Slots = dict[int, list[cp_model.IntVar]]  # slot -> literals
+FIXED: list[cp_model.IntVar] = []  # a slot a fixed meeting holds: busy, whatever is decided
 
 
 def stripped(problem: LessonProblem, load_teachers: set[int]) -> LessonProblem:
@@ -52,10 +58,11 @@ def post_teaching_days(
     decided: dict[int, list[int]],
     teacher_of: list[int],
     weights: dict[str, int],
-) -> cp_model.LinearExprT:
+) -> cp_model.LinearExprT | None:
     """Post the load's teachers' hard rules into the joint model; returns their weighted wishes,
-    idle periods and building changes. `problem` names every section's given teachers (the decided
-    sections' none); `teacher_of` maps each load teacher to the lesson teacher they are."""
+    idle periods and building changes, or None when fixed meetings already break a teacher's hard
+    rules (two at once, or one while away). `problem` names every section's given teachers (the
+    decided sections' none); `teacher_of` maps each load teacher to the lesson teacher they are."""
     days = _TeachingDays(timetable, problem)
     wish, idle, walk = (
         weights.get(name, 0)
@@ -77,6 +84,8 @@ def post_teaching_days(
         if not mine and not theirs:
             continue
         busy = days.busy(lesson_teacher, theirs, mine)
+        if busy is None:
+            return None
         if wish:
             costs.append(wish * days.wishes(lesson_teacher, busy))
         if idle:
@@ -103,16 +112,28 @@ class _TeachingDays:
                     for slot in range(start, start + length):
                         at = self.placed.setdefault(owner, {}).setdefault(slot, {})
                         at.setdefault(building, []).extend(literals)
+        self.fixed: dict[int, Counter[int]] = {}  # section -> slot -> its fixed meetings there
+        self.fixed_building: dict[int, dict[int, str]] = {}  # section -> slot -> building
+        for item in timetable.fixed_meetings():
+            building = problem.rooms[item.room].building
+            for slot in item.slots:
+                self.fixed.setdefault(item.section, Counter())[slot] += 1
+                if building:
+                    self.fixed_building.setdefault(item.section, {})[slot] = building
         self.buildings = len({room.building for room in problem.rooms if room.building}) > 1
 
-    def busy(self, teacher: int, theirs: list[int], mine: dict[int, list[cp_model.IntVar]]) -> Slots:
+    def busy(self, teacher: int, theirs: list[int], mine: dict[int, list[cp_model.IntVar]]) -> Slots | None:
         """Per slot, the Booleans of the teacher's meetings there (at most one true): their given
-        sections' start literals and, per decided section, whether they teach a meeting of it there."""
+        sections' start literals and, per decided section, whether they teach a meeting of it there;
+        FIXED where a fixed meeting of theirs is. None if fixed meetings break a hard rule."""
         model, person = self.model, self.problem.teachers[teacher]
         busy: Slots = {}
         for slot in range(self.problem.grid.slot_count):
+            held = sum(self.fixed.get(section, Counter())[slot] for section in theirs)
+            if held > 1 or (held and slot in person.unavailable):
+                return None
             here = [literal for section in theirs for literal in self.holding.get(section, {}).get(slot, [])]
-            if slot in person.unavailable:
+            if slot in person.unavailable or held:
                 for literal in here:
                     model.add(literal == 0)
                 here = []
@@ -120,7 +141,7 @@ class _TeachingDays:
                 meets = self.holding.get(section, {}).get(slot, [])
                 if not meets:
                     continue
-                if slot in person.unavailable:
+                if slot in person.unavailable or held:
                     for literal in teaches:
                         model.add(sum(meets) + literal <= 1)
                     continue
@@ -132,11 +153,14 @@ class _TeachingDays:
                 here.append(both)
             if len(here) > 1:
                 model.add(sum(here) <= 1)
-            if here:
+            if held:
+                busy[slot] = FIXED
+            elif here:
                 busy[slot] = here
         return busy
 
     def wishes(self, teacher: int, busy: Slots) -> cp_model.LinearExprT:
+        """What the teacher's time wishes cost in the decided slots (a fixed slot's cost is constant)."""
         person = self.problem.teachers[teacher]
         outside = teacher_preferences.outside_cost(person)
         terms = []
@@ -152,10 +176,12 @@ class _TeachingDays:
         for day in range(len(grid.days)):
             # at most one of a slot's Booleans is true, so "any" is the sum
             picture = tuple(
-                any_of(self.timetable, busy.get(grid.slot(day, period), []))
+                ALWAYS
+                if (held := busy.get(grid.slot(day, period), [])) is FIXED
+                else any_of(self.timetable, held)
                 for period in range(grid.periods_per_day)
             )
-            if any(not period.never for period in picture):
+            if any(period.var is not None for period in picture):  # else a constant
                 days.append(picture)
         return days
 
@@ -176,6 +202,13 @@ class _TeachingDays:
                         there = where[slot][building] = model.new_bool_var(f"in[{slot},{building}]")
                     for literal in teaches:
                         model.add(there >= sum(literals) + literal - 1)
+            for section in theirs:  # a fixed meeting's building is where the teacher is
+                fixed = self.fixed_building.get(section, {}).get(slot)
+                if fixed is not None:
+                    there = where.setdefault(slot, {}).get(fixed)
+                    if there is None:
+                        there = where[slot][fixed] = model.new_bool_var(f"in[{slot},{fixed}]")
+                    model.add(there == 1)
         changes = []
         for slot, buildings in where.items():
             following = building_changes.next_start(grid, slot, 1)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 import resource
 from dataclasses import dataclass
-from types import ModuleType
 
 from ortools.sat.python import cp_model
 
@@ -116,7 +115,7 @@ def solve_together(
 
     decided = _decided_sections(load, lessons, term)
     pins = _kept_in_place(lessons, decided, published)
-    _refuse_large(load, lessons, decided, pins)
+    _refuse_large(load, lessons, decided, pins, partial=published is not None)
     reasons = explain_infeasibility(load)
     if reasons:
         report.status, report.explanation = SolveStatus.INFEASIBLE, reasons
@@ -127,46 +126,52 @@ def solve_together(
         report.status = SolveStatus.INFEASIBLE
         report.explanation = ["The timetable cannot be made, whoever teaches:", *findings]
         return _finish(report, clock, lessons, None, None, None, None)
-    units = lesson_rules.units_for(lessons)
-    lesson_weights = {unit.NAME: unit.weight(lessons) for unit in units}
-    judged = stripped(open_lessons, set(teacher_of))  # the decided sections are open already
-    timetable = LessonCpModel(judged, range(len(judged.meetings)), pins=pins)
-    timetable.post(units, lesson_weights)
-    distribution = LoadCpModel(load, model=timetable.model)
-    load_penalties = distribution.penalties(
-        load_rules.units_for(load), load_rules.weights_for(load, scenario or Scenario())
-    )
-    lesson_penalties = [weight * penalty for weight, penalty in timetable.objective_terms]
-    lesson_penalties.append(
-        post_teaching_days(timetable, distribution, open_lessons, decided, teacher_of, lesson_weights)
-    )
-    timetable.model.minimize(sum([load_penalties, *lesson_penalties]))
-    kept = None
-    if published is not None and plan is not None:
-        kept = _start(
-            load, lessons, decided, scenario, timetable, distribution, plan, published, clock, "published"
-        )
-    in_turn = _in_turn(
-        load, lessons, decided, pins, parameters, clock, distribution, timetable, scenario, published
-    )
-    best = _hint_the_best(timetable, distribution, kept, in_turn, record)
-    run = _search(timetable, distribution, best, parameters, clock, record)
+    made = _in_turn(load, lessons, decided, pins, parameters, clock, scenario, published)
+    pairs = [(plan, published, "published")] if published is not None and plan is not None else []
+    if made is not None and made[1] is not None:
+        pairs.append((made[0], made[1], "in turn"))
+    starts = [_start(load, lessons, decided, scenario, *pair, clock) for pair in pairs]
+    # Within a published timetable, given a pair that keeps every rule to price the rest by, only the
+    # decided sections' meetings are in the model, the others fixed (as in the lessons' LNS steps).
+    fixed = published if published is not None and any(starts) else None
+    if published is not None and fixed is None:
+        _refuse_large(load, lessons, decided, pins, partial=False)
+    joint = _joint_model(load, open_lessons, decided, teacher_of, pins, fixed, scenario)
+    if joint is None:
+        fixed = None  # fixed meetings give a load teacher two at once: every meeting is decided
+        joint = _joint_model(load, open_lessons, decided, teacher_of, pins, None, scenario)
+    assert joint is not None  # with every meeting in the model nothing is fixed to break a rule
+    timetable, distribution = joint
+    best = _hint_the_best(timetable, distribution, starts, made[0] if made else None, record)
+    offset = 0.0
+    if best is not None:
+        # Its hint completed (CP-SAT's first solution), its model price proven if there is time; a
+        # partial model must have it for the offset.
+        began = clock.elapsed()
+        seconds = PRICING_SECONDS if fixed is not None else min(clock.remaining(), PRICING_SECONDS)
+        best.modelled = _price(timetable, distribution, best.load, best.lessons, seconds)
+        best.pricing = clock.elapsed() - began
+        if fixed is not None:
+            if best.modelled is None:
+                raise AssertionError(f"CP-SAT cannot price the pair {best.note} in {PRICING_SECONDS:g} s")
+            offset = best.price - best.modelled
+    run = _search(timetable, distribution, best, parameters, clock, _shifted(record, offset))
     if run.has_solution:
         report.time_to_first_feasible = run.first_solution_at
         found_load, found_lessons = distribution.decode(run.values), timetable.decode(run.values)
-        priced = _price(timetable, distribution, found_load, found_lessons, PRICING_SECONDS)
+        priced = _priced(timetable, distribution, found_load, found_lessons, best)
         if priced is None and best is not None:  # not priced in time: the start is the answer
             found_load, found_lessons = best.load, best.lessons
-            priced = _price(timetable, distribution, found_load, found_lessons, PRICING_SECONDS)
+            priced = _priced(timetable, distribution, found_load, found_lessons, best)
     elif best is not None and not run.proven_infeasible:
         # On a large case CP-SAT may run out of time before it has taken up its start: keep the start.
         report.time_to_first_feasible = best.at
         found_load, found_lessons = best.load, best.lessons
-        priced = _price(timetable, distribution, found_load, found_lessons, PRICING_SECONDS)
+        priced = _priced(timetable, distribution, found_load, found_lessons, best)
     else:
         if run.proven_infeasible:
             report.status = SolveStatus.INFEASIBLE
-            report.explanation = [_why_none(open_lessons, pins, units, parameters, clock)]
+            report.explanation = [_why_none(open_lessons, pins, parameters, clock)]
         return _finish(report, clock, lessons, None, None, None, None)
     final = apply_to_lessons(lessons, _naming(load, decided), found_load)
     load_evaluation = load_rules.evaluate(load, found_load, scenario)
@@ -179,11 +184,15 @@ def solve_together(
     ]
     if broken:
         raise AssertionError(f"the checkers find hard rules broken in CP-SAT's solution: {broken[:3]}")
-    if priced is None or round(priced) != total:
-        raise AssertionError(f"CP-SAT prices the load and timetable at {priced} but the checkers say {total}")
+    if priced is None or round(priced + offset) != total:
+        raise AssertionError(
+            f"CP-SAT prices the load and timetable at {priced} (and {offset:g} for the meetings kept in "
+            f"place) but the checkers say {total}"
+        )
     report.status = SolveStatus.OPTIMAL if run.proven_optimal and run.has_solution else SolveStatus.FEASIBLE
     report.objective = total
-    report.best_bound = min(total, math.ceil(run.bound - 1e-6)) if run.bound is not None else None
+    bound = math.ceil(run.bound + offset - 1e-6) if run.bound is not None else None
+    report.best_bound = min(total, bound) if bound is not None else None
     report.variables, report.constraints = model_size(timetable.model)
     report.time_to_best = clock.elapsed()
     return _finish(report, clock, final, found_load, found_lessons, load_evaluation, lesson_evaluation)
@@ -192,13 +201,13 @@ def solve_together(
 def _hint_the_best(
     timetable: LessonCpModel,
     distribution: LoadCpModel,
-    published: _Start | None,
-    in_turn: _Start | LoadSolution | None,
+    starts: list[_Start | None],
+    alone: LoadSolution | None,
     record: ProgressListener,
 ) -> _Start | None:
-    """The cheaper start (each shown as a progress point) as the joint model's hint; with none, the
-    engine's distribution alone when the engine made no timetable with it."""
-    candidates = [start for start in (published, in_turn) if isinstance(start, _Start)]
+    """The cheapest start (each shown as a progress point) as the joint model's hint; with none, the
+    engine's distribution `alone` (when the engine made no timetable with it)."""
+    candidates = [start for start in starts if start is not None]
     for start in candidates:
         record(ProgressPoint(elapsed=start.at, objective=start.price, bound=0, note=start.note))
     best = min(candidates, key=lambda start: start.price, default=None)
@@ -206,9 +215,31 @@ def _hint_the_best(
     if best is not None:
         distribution.hint(best.load)
         timetable.hint(best.lessons)
-    elif isinstance(in_turn, LoadSolution):
-        distribution.hint(in_turn)
+    elif alone is not None:
+        distribution.hint(alone)
     return best
+
+
+def _priced(
+    timetable: LessonCpModel,
+    distribution: LoadCpModel,
+    load: LoadSolution,
+    lessons: LessonSolution,
+    best: _Start | None,
+) -> float | None:
+    """The answer's price in the joint model (the start's, when it is the start, is known)."""
+    if best is not None and best.modelled is not None and (load, lessons) == (best.load, best.lessons):
+        return best.modelled
+    return _price(timetable, distribution, load, lessons, PRICING_SECONDS)
+
+
+def _shifted(record: ProgressListener, offset: float) -> ProgressListener:
+    """Progress of a partial model's search as the whole timetable's (its fixed part's price added)."""
+    if not offset:
+        return record
+    return lambda point: record(
+        point.model_copy(update={"objective": point.objective + offset, "bound": point.bound + offset})
+    )
 
 
 def _search(
@@ -258,14 +289,13 @@ def _decided_sections(load: LoadProblem, lessons: LessonProblem, term: int | Non
 def _why_none(
     open_lessons: LessonProblem,
     pins: Pins,
-    units: tuple[ModuleType, ...],
     parameters: SolveParameters,
     clock: Clock,
 ) -> str:
     """In words, after CP-SAT proved no pair exists: whether the timetable alone (teachers left open)
     can be made."""
     alone = LessonCpModel(open_lessons, range(len(open_lessons.meetings)), pins=pins)
-    alone.post([unit for unit in units if unit.HARD], {})
+    alone.post([unit for unit in lesson_rules.units_for(open_lessons) if unit.HARD], {})
     run = solve_model(
         alone.model,
         [],
@@ -298,8 +328,9 @@ class _Start:
     lessons: LessonSolution
     price: float  # the checkers' total
     at: float  # seconds into the solve
-    pricing: float  # seconds completing its hint took
     note: str  # "in turn" or "published"
+    pricing: float = 0.0  # seconds completing its hint took (the start CP-SAT takes up)
+    modelled: float | None = None  # its price in the joint model, when proven in the time there was
 
 
 def _price(
@@ -322,25 +353,21 @@ def _start(
     lessons_problem: LessonProblem,
     decided: dict[int, list[int]],
     scenario: Scenario | None,
-    timetable: LessonCpModel,
-    distribution: LoadCpModel,
     load: LoadSolution,
     lessons: LessonSolution,
-    clock: Clock,
     note: str,
+    clock: Clock,
 ) -> _Start | None:
-    """The pair as a start if it keeps every hard rule, at the checkers' total. Its model price is
-    worked out when it is the answer; here only its hint is completed, in what time is left, which
-    on a busy machine may not be enough to prove the price (and lost every start, findings)."""
+    """The pair as a start if it keeps every hard rule, judged by the checkers' total (proving its
+    model price inside the clock lost every start on a busy machine, findings; only the best start's
+    is worked out, and its hint completed)."""
     final = apply_to_lessons(lessons_problem, _naming(load_problem, decided), load)
     load_evaluation = load_rules.evaluate(load_problem, load, scenario)
     lesson_evaluation = lesson_rules.evaluate(final, lessons)
     if not (load_evaluation.feasible and lesson_evaluation.feasible):
         return None
-    began = clock.elapsed()
-    _price(timetable, distribution, load, lessons, min(clock.remaining(), PRICING_SECONDS))
     total = load_evaluation.total + lesson_evaluation.total
-    return _Start(load, lessons, total, clock.elapsed(), clock.elapsed() - began, note)
+    return _Start(load, lessons, total, clock.elapsed(), note)
 
 
 def _in_turn(
@@ -350,15 +377,13 @@ def _in_turn(
     pins: Pins,
     parameters: SolveParameters,
     clock: Clock,
-    distribution: LoadCpModel,
-    timetable: LessonCpModel,
     scenario: Scenario | None,
     published: LessonSolution | None,
-) -> _Start | LoadSolution | None:
-    """The load and then the lessons solved in turn by the engine, priced in the joint model: CP-SAT
-    alone distributes a department's load far worse (findings), and a complete hint is CP-SAT's
-    first solution whenever the timetable can follow the engine's distribution. When it cannot, the
-    distribution alone. The lessons start from the published places where the new teachers allow."""
+) -> tuple[LoadSolution, LessonSolution | None] | None:
+    """The load and then the lessons solved in turn by the engine: CP-SAT alone distributes a
+    department's load far worse (findings), and a complete hint is CP-SAT's first solution whenever
+    the timetable can follow the engine's distribution. The timetable is None when it cannot. The
+    lessons start from the published places where the new teachers allow."""
     seconds = LOAD_SHARE * clock.remaining()
     alone = solve_load(load, parameters.model_copy(update={"time_limit": seconds}), scenario)
     if alone.solution is None:
@@ -369,20 +394,8 @@ def _in_turn(
         applied, parameters.model_copy(update={"time_limit": seconds}), _pinned(pins), start=published
     )
     if in_turn.evaluation is None or not in_turn.evaluation.feasible or in_turn.solution is None:
-        return alone.solution  # the timetable cannot follow it
-    started = _start(
-        load,
-        lessons,
-        decided,
-        scenario,
-        timetable,
-        distribution,
-        alone.solution,
-        in_turn.solution,
-        clock,
-        "in turn",
-    )
-    return started or alone.solution
+        return alone.solution, None  # the timetable cannot follow it
+    return alone.solution, in_turn.solution
 
 
 def _naming(load: LoadProblem, decided: dict[int, list[int]]) -> LoadProblem:
@@ -428,13 +441,15 @@ def _kept_in_place(
 
 
 def _refuse_large(
-    load: LoadProblem, lessons: LessonProblem, decided: dict[int, list[int]], pins: Pins
+    load: LoadProblem, lessons: LessonProblem, decided: dict[int, list[int]], pins: Pins, partial: bool
 ) -> None:
     """The joint model's size, at most: who teaches each decided section when, and where and when
-    each meeting is (a meeting kept in place, one choice)."""
+    each meeting is (a meeting kept in place: none in a `partial` model, else one choice)."""
     slots = lessons.grid.slot_count
     choices = sum(len(load.candidates[i]) * slots for items in decided.values() for i in items)
-    choices += (len(lessons.meetings) - len(pins)) * slots * len(lessons.rooms) + len(pins)
+    choices += (len(lessons.meetings) - len(pins)) * slots * len(lessons.rooms) + (
+        0 if partial else len(pins)
+    )
     if choices > LARGEST_CASE:
         raise TooLarge(
             f"{len(lessons.meetings) - len(pins):,} meetings to place and {len(decided):,} sections to staff "
@@ -442,6 +457,39 @@ def _refuse_large(
             f"decide together "
             f"(at most {LARGEST_CASE:,}): solve the load, then the lessons with its teachers"
         )
+
+
+def _joint_model(
+    load: LoadProblem,
+    open_lessons: LessonProblem,
+    decided: dict[int, list[int]],
+    teacher_of: list[int],
+    pins: Pins,
+    fixed: LessonSolution | None,
+    scenario: Scenario | None,
+) -> tuple[LessonCpModel, LoadCpModel] | None:
+    """The joint model: every meeting in it, those kept in place pinned; or with `fixed` (the
+    published timetable) only the meetings not kept, the others fixed where `fixed` has them and
+    priced by the caller's offset. None when fixed meetings break a load teacher's hard rules."""
+    units = lesson_rules.units_for(open_lessons)
+    lesson_weights = {unit.NAME: unit.weight(open_lessons) for unit in units}
+    judged = stripped(open_lessons, set(teacher_of))  # the decided sections are open already
+    if fixed is None:
+        timetable = LessonCpModel(judged, range(len(judged.meetings)), pins=pins)
+    else:
+        free = [meeting.index for meeting in judged.meetings if meeting.index not in pins]
+        timetable = LessonCpModel(judged, free, fixed)
+    timetable.post(units, lesson_weights)
+    distribution = LoadCpModel(load, model=timetable.model)
+    load_penalties = distribution.penalties(
+        load_rules.units_for(load), load_rules.weights_for(load, scenario or Scenario())
+    )
+    days = post_teaching_days(timetable, distribution, open_lessons, decided, teacher_of, lesson_weights)
+    if days is None:
+        return None
+    lesson_penalties = [weight * penalty for weight, penalty in timetable.objective_terms]
+    timetable.model.minimize(sum([load_penalties, *lesson_penalties, days]))
+    return timetable, distribution
 
 
 def _open_timetable(
