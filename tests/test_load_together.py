@@ -455,6 +455,25 @@ def test_only_the_departments_meetings_are_in_the_model_and_a_fixed_one_keeps_it
     assert everything.report.variables > found.report.variables
 
 
+def test_the_size_counted_is_the_partial_models_when_a_start_prices_the_meetings_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    load, week, published = _with_physics()
+    mathematics = of_departments(load, {"Mathematics"}).problem
+    plan = LoadSolution(problem_name=load.name, teachers=((1,), (0,)))
+    # Staffing: 2 items x 2 teachers x 4 slots. The practices may start first thing on either day in
+    # either room, 4 places each, but the lectures kept in place hold both rooms on day 1: 2 each.
+    # Kept in a partial model 16 + 2 x 2 = 20 choices; pinned in a whole one 16 + 2 x 4 + 2 = 26;
+    # with nothing kept, the lectures may go anywhere: 16 + 2 x 4 + 2 x 8 = 40.
+    monkeypatch.setattr(together, "LARGEST_CASE", 20)
+    found = solve_together(mathematics, week, QUICK, published=published, plan=plan)
+    assert found.report.status is SolveStatus.OPTIMAL
+    with pytest.raises(TooLarge, match="make 26 choices"):  # no plan, nor a pair made in turn
+        solve_together(mathematics, week, QUICK, published=published)
+    with pytest.raises(TooLarge, match="make 40 choices"):
+        solve_together(mathematics, week, QUICK)
+
+
 def test_a_published_timetable_of_another_shape_and_an_unknown_department_are_refused() -> None:
     load, week, published = _with_physics()
     with pytest.raises(NotTogether, match="places 3 meetings, but 'week' has 4"):

@@ -64,6 +64,7 @@ def post(view: LessonModelView) -> cp_model.LinearExprT:
     problem = view.problem
     fixed = {item.meeting: item for item in view.fixed_meetings()}
     at = {meeting: by_start_and_building(view, meeting) for meeting in view.free_meetings()}
+    sums = _Sums(at)
     shared = _persons_shared(problem)
     priced: dict[int, tuple[cp_model.IntVar, int]] = {}  # literal index -> (literal, persons)
     flags: list[tuple[cp_model.IntVar, int]] = []
@@ -77,7 +78,7 @@ def post(view: LessonModelView) -> cp_model.LinearExprT:
                 elif partner > meeting and view.is_free(partner):
                     # both free: both orders, once, from the lower-numbered meeting
                     for first, second in ((meeting, partner), (partner, meeting)):
-                        flags += [(flag, persons) for flag in _free_pair(view, at, first, second)]
+                        flags += [(flag, persons) for flag in _free_pair(view, at, sums, first, second)]
     terms = list(priced.values()) + flags
     return cp_model.LinearExpr.weighted_sum([term for term, _ in terms], [cost for _, cost in terms])
 
@@ -139,8 +140,31 @@ def _changing_next_to(
     ]
 
 
+class _Sums:
+    """A free meeting's placement literals at a start, in one building and in any, each summed once
+    (a free meeting meets many others: summing the literals again for every pair took most of a
+    department's joint model's building time)."""
+
+    def __init__(self, at: dict[int, Places]) -> None:
+        self.at = at
+        self.known: dict[tuple[int, int, str | None], cp_model.LinearExpr] = {}
+
+    def __call__(self, meeting: int, start: int, building: str | None) -> cp_model.LinearExpr:
+        """In that building, or with None in a room with a building recorded."""
+        key = (meeting, start, building)
+        if key not in self.known:
+            places = self.at[meeting][start]
+            literals = (
+                places[building]
+                if building is not None
+                else [lit for lits in places.values() for lit in lits]
+            )
+            self.known[key] = cp_model.LinearExpr.sum(literals)
+        return self.known[key]
+
+
 def _free_pair(
-    view: LessonModelView, at: dict[int, Places], first: int, second: int
+    view: LessonModelView, at: dict[int, Places], sums: _Sums, first: int, second: int
 ) -> list[cp_model.IntVar]:
     """One Boolean per back-to-back start of `first` then `second`, true when they change building."""
     model, grid = view.model, view.problem.grid
@@ -149,17 +173,20 @@ def _free_pair(
     for start, buildings in at[first].items():
         nxt = next_start(grid, start, length)
         later = at[second].get(nxt, {}) if nxt is not None else {}
-        changes = [
-            (here, elsewhere)
-            for building, here in buildings.items()
-            if (elsewhere := [lit for other, lits in later.items() if other != building for lit in lits])
-        ]
+        changes = [building for building in buildings if any(other != building for other in later)]
         if not changes:
             continue
-        # minimised, so one lower bound per building of `first` is exact: at most one holds
+        assert nxt is not None
+        # minimised, so one lower bound per building of `first` is exact: at most one holds; the
+        # second meeting elsewhere is its placements in a building less those in this one
         flag = model.new_bool_var(f"building_change[{first},{second},{start}]")
-        for here, elsewhere in changes:
-            model.add(flag >= sum(here) + sum(elsewhere) - 1)
+        anywhere = sums(second, nxt, None)
+        for building in changes:
+            here = sums(first, start, building)
+            if building in later:
+                model.add(flag >= here + anywhere - sums(second, nxt, building) - 1)
+            else:
+                model.add(flag >= here + anywhere - 1)
         flags.append(flag)
     return flags
 

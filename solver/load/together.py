@@ -8,8 +8,10 @@ holds it, and is busy once at most; a teacher away in a slot does not teach a me
 
 Given the published timetable, only the meetings of the sections the load decides move: every other
 meeting stays where that timetable puts it (a department re-staffed and re-timed within a semester
-whose other timetables are out). Those meetings are pinned, one placement each, so the model still
-prices the whole timetable and the checkers' totals are compared with no offset.
+whose other timetables are out). Those meetings are fixed, out of the model, as in the lessons'
+large-neighbourhood steps; what they cost among themselves is the offset between a start's model
+price and its checkers' total. Without a start keeping every hard rule to take the offset from, they
+are pinned instead, one placement each, in a model of the whole timetable.
 
 The objective is the load's weighted criteria plus the timetable's. The lesson rules judge the
 teachers the timetable already names; the load's teachers are judged by `teaching_days`, whichever
@@ -28,9 +30,11 @@ from ortools.sat.python import cp_model
 
 import constraints.lessons as lesson_rules
 import constraints.load as load_rules
+from constraints.lessons.timetable import suits
 from models import (
     Evaluation,
     LessonProblem,
+    LessonRoom,
     LessonSolution,
     Pin,
     ProgressPoint,
@@ -126,22 +130,26 @@ def solve_together(
         report.status = SolveStatus.INFEASIBLE
         report.explanation = ["The timetable cannot be made, whoever teaches:", *findings]
         return _finish(report, clock, lessons, None, None, None, None)
-    made = _in_turn(load, lessons, decided, pins, parameters, clock, scenario, published)
-    pairs = [(plan, published, "published")] if published is not None and plan is not None else []
-    if made is not None and made[1] is not None:
-        pairs.append((made[0], made[1], "in turn"))
-    starts = [_start(load, lessons, decided, scenario, *pair, clock) for pair in pairs]
+    starts = []
+    if plan is not None and published is not None:
+        starts.append(_start(load, lessons, decided, scenario, plan, published, "published", clock))
     # Within a published timetable, given a pair that keeps every rule to price the rest by, only the
     # decided sections' meetings are in the model, the others fixed (as in the lessons' LNS steps).
-    fixed = published if published is not None and any(starts) else None
-    if published is not None and fixed is None:
-        _refuse_large(load, lessons, decided, pins, partial=False)
-    joint = _joint_model(load, open_lessons, decided, teacher_of, pins, fixed, scenario)
+    # Given the published pair, the model is built first: its time comes out of the pair made in turn's.
+    joint, building = None, 0.0
+    if any(starts):
+        began = clock.elapsed()
+        joint = _model_for(load, lessons, open_lessons, decided, teacher_of, pins, published, scenario)
+        building = clock.elapsed() - began
+    # Pricing the start takes about as long as building the model (findings): that is kept for it.
+    ahead = Clock(max(0.0, clock.remaining() - building))
+    made = _in_turn(load, lessons, decided, pins, parameters, ahead, scenario, published)
+    if made is not None and made[1] is not None:
+        starts.append(_start(load, lessons, decided, scenario, made[0], made[1], "in turn", clock))
     if joint is None:
-        fixed = None  # fixed meetings give a load teacher two at once: every meeting is decided
-        joint = _joint_model(load, open_lessons, decided, teacher_of, pins, None, scenario)
-    assert joint is not None  # with every meeting in the model nothing is fixed to break a rule
-    timetable, distribution = joint
+        kept = published if any(starts) else None
+        joint = _model_for(load, lessons, open_lessons, decided, teacher_of, pins, kept, scenario)
+    timetable, distribution, fixed = joint
     best = _hint_the_best(timetable, distribution, starts, made[0] if made else None, record)
     offset = 0.0
     if best is not None:
@@ -444,19 +452,62 @@ def _refuse_large(
     load: LoadProblem, lessons: LessonProblem, decided: dict[int, list[int]], pins: Pins, partial: bool
 ) -> None:
     """The joint model's size, at most: who teaches each decided section when, and where and when
-    each meeting is (a meeting kept in place: none in a `partial` model, else one choice)."""
-    slots = lessons.grid.slot_count
-    choices = sum(len(load.candidates[i]) * slots for items in decided.values() for i in items)
-    choices += (len(lessons.meetings) - len(pins)) * slots * len(lessons.rooms) + (
-        0 if partial else len(pins)
-    )
+    each meeting not kept in place may be (a start in a suitable room open then and, in a `partial`
+    model, not held by a meeting kept in place); in a model of the whole timetable, a meeting kept in
+    place is one choice more."""
+    grid = lessons.grid
+    choices = sum(len(load.candidates[i]) * grid.slot_count for items in decided.values() for i in items)
+    held = {
+        (room, slot)
+        for meeting, (start, room) in pins.items()
+        for slot in range(start, start + lessons.meetings[meeting].length)
+    }
+    suitable: dict[int, list[LessonRoom]] = {}
+    free = [meeting for meeting in lessons.meetings if meeting.index not in pins]
+    for meeting in free:
+        section = lessons.sections[meeting.section]
+        if section.index not in suitable:
+            suitable[section.index] = [room for room in lessons.rooms if suits(lessons, section, room)]
+        for start in range(grid.slot_count):
+            slots = range(start, start + meeting.length)
+            if not grid.fits(start, meeting.length) or not section.forbidden_slots.isdisjoint(slots):
+                continue
+            choices += sum(
+                room.unavailable.isdisjoint(slots)
+                and not (partial and any((room.index, slot) in held for slot in slots))
+                for room in suitable[section.index]
+            )
+    choices += 0 if partial else len(pins)
     if choices > LARGEST_CASE:
         raise TooLarge(
-            f"{len(lessons.meetings) - len(pins):,} meetings to place and {len(decided):,} sections to staff "
-            f"make {choices:,} choices (teacher, section and slot; meeting, start and room), too many to "
-            f"decide together "
+            f"{len(free):,} meetings to place and {len(decided):,} sections to staff make {choices:,} "
+            "choices (teacher, section and slot; meeting, start and room), too many to decide together "
             f"(at most {LARGEST_CASE:,}): solve the load, then the lessons with its teachers"
         )
+
+
+def _model_for(
+    load: LoadProblem,
+    lessons: LessonProblem,
+    open_lessons: LessonProblem,
+    decided: dict[int, list[int]],
+    teacher_of: list[int],
+    pins: Pins,
+    published: LessonSolution | None,
+    scenario: Scenario | None,
+) -> tuple[LessonCpModel, LoadCpModel, LessonSolution | None]:
+    """The joint model with the meetings kept in place fixed where `published` has them, or, when
+    those break a load teacher's hard rules or nothing is published, pinned in a model of the whole
+    timetable (refused if that is too large); and the timetable fixed, if any."""
+    if published is not None:
+        joint = _joint_model(load, open_lessons, decided, teacher_of, pins, published, scenario)
+        if joint is not None:
+            return (*joint, published)
+    if pins:
+        _refuse_large(load, lessons, decided, pins, partial=False)
+    joint = _joint_model(load, open_lessons, decided, teacher_of, pins, None, scenario)
+    assert joint is not None  # with every meeting in the model nothing is fixed to break a rule
+    return (*joint, None)
 
 
 def _joint_model(
