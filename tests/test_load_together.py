@@ -25,7 +25,7 @@ from models import (
     TimeGrid,
 )
 from models.load import LoadItem, LoadProblem, LoadSolution, LoadTeacher
-from solver.engine import CpSatRun
+from solver.engine import Clock, CpSatRun
 from solver.lessons.solve import solve_lessons
 from solver.load import together
 from solver.load.apply import apply_to_lessons
@@ -453,6 +453,41 @@ def test_only_the_departments_meetings_are_in_the_model_and_a_fixed_one_keeps_it
         everything = solve_together(mathematics.problem, week, QUICK, published=published)
     assert everything.report.objective == found.report.objective
     assert everything.report.variables > found.report.variables
+
+
+def test_a_partial_model_prices_every_pair_at_its_checked_total_less_one_offset() -> None:
+    load, week, _ = _with_physics()
+    sections = list(week.sections)  # Aliya gives the PHY102 lecture too (kept in place)
+    sections[3] = sections[3].model_copy(update={"teachers": (0,)})
+    week = week.replaced(sections=tuple(sections))
+    mathematics = of_departments(load, {"Mathematics"}).problem
+    decided = together._decided_sections(mathematics, week, None)
+    open_lessons, teacher_of = together._open_timetable(mathematics, week, decided)
+    first, second = week.grid.slot(0, 0), week.grid.slot(1, 0)
+    # The lectures on day 2 in both rooms, as the partial model keeps them; the practices on day 1
+    # in one room or the other, and on day 1 both at once with a teacher each.
+    kept = LessonSolution(problem_name=week.name, starts=(first, first, second, second), rooms=(0, 1, 0, 1))
+    pairs = [
+        (LoadSolution(problem_name=load.name, teachers=((0,), (1,))), kept),
+        (LoadSolution(problem_name=load.name, teachers=((1,), (0,))), kept),
+        (
+            LoadSolution(problem_name=load.name, teachers=((1,), (0,))),
+            kept.model_copy(update={"rooms": (1, 0, 0, 1)}),
+        ),
+    ]
+    pins = together._kept_in_place(week, decided, kept)
+    partial = together._joint_model(mathematics, open_lessons, decided, teacher_of, pins, kept, None)
+    whole = together._joint_model(mathematics, open_lessons, decided, teacher_of, pins, None, None)
+    assert partial is not None and whole is not None
+    offsets, clock = set(), Clock(60)
+    for distribution, timetable in pairs:
+        start = together._start(mathematics, week, decided, None, distribution, timetable, "pair", clock)
+        assert start is not None
+        assert together._price(*whole, distribution, timetable, 30) == start.price
+        modelled = together._price(*partial, distribution, timetable, 30)
+        assert modelled is not None
+        offsets.add(start.price - modelled)
+    assert len(offsets) == 1
 
 
 def test_the_size_counted_is_the_partial_models_when_a_start_prices_the_meetings_kept(
