@@ -30,11 +30,9 @@ from ortools.sat.python import cp_model
 
 import constraints.lessons as lesson_rules
 import constraints.load as load_rules
-from constraints.lessons.timetable import suits
 from models import (
     Evaluation,
     LessonProblem,
-    LessonRoom,
     LessonSolution,
     Pin,
     ProgressPoint,
@@ -54,6 +52,7 @@ from solver.engine import (
     solve_model,
 )
 from solver.lessons.explain import Pins, static_findings
+from solver.lessons.initial import place_pairs, static_places
 from solver.lessons.model import LessonCpModel
 from solver.lessons.solve import solve_lessons
 from solver.load.apply import TimetableTeachers, apply_to_lessons
@@ -452,9 +451,10 @@ def _refuse_large(
     load: LoadProblem, lessons: LessonProblem, decided: dict[int, list[int]], pins: Pins, partial: bool
 ) -> None:
     """The joint model's size, at most: who teaches each decided section when, and where and when
-    each meeting not kept in place may be (a start in a suitable room open then and, in a `partial`
-    model, not held by a meeting kept in place); in a model of the whole timetable, a meeting kept in
-    place is one choice more."""
+    each meeting not kept in place may be (its places as the first timetable's search sees them: a
+    start its section and teachers allow in a suitable room open then; in a `partial` model, not held
+    by a meeting kept in place); in a model of the whole timetable a meeting kept in place is one
+    choice more."""
     grid = lessons.grid
     choices = sum(len(load.candidates[i]) * grid.slot_count for items in decided.values() for i in items)
     held = {
@@ -462,21 +462,13 @@ def _refuse_large(
         for meeting, (start, room) in pins.items()
         for slot in range(start, start + lessons.meetings[meeting].length)
     }
-    suitable: dict[int, list[LessonRoom]] = {}
     free = [meeting for meeting in lessons.meetings if meeting.index not in pins]
+    places = static_places(lessons)
     for meeting in free:
-        section = lessons.sections[meeting.section]
-        if section.index not in suitable:
-            suitable[section.index] = [room for room in lessons.rooms if suits(lessons, section, room)]
-        for start in range(grid.slot_count):
-            slots = range(start, start + meeting.length)
-            if not grid.fits(start, meeting.length) or not section.forbidden_slots.isdisjoint(slots):
-                continue
-            choices += sum(
-                room.unavailable.isdisjoint(slots)
-                and not (partial and any((room.index, slot) in held for slot in slots))
-                for room in suitable[section.index]
-            )
+        choices += sum(
+            not (partial and any((room, slot) in held for slot in range(start, start + meeting.length)))
+            for start, room in place_pairs(places[meeting.index])
+        )
     choices += 0 if partial else len(pins)
     if choices > LARGEST_CASE:
         raise TooLarge(
