@@ -101,8 +101,10 @@ def solve_together(
     sections for its own timetable. With `published`, the meetings of sections no load item decides
     stay where it places them. Raises NotTogether (before building anything) for an item naming a
     section the timetable lacks, a published timetable of another shape, TooLarge when the case is
-    not small. With `plan` too (the load's distribution the published timetable was made with), that
-    pair is a start when it keeps every hard rule, so nothing worse than it comes back."""
+    not small (after solving in turn, when no start keeps every hard rule and the meetings kept in
+    place must be pinned in a model of the whole timetable). With `plan` too (the load's distribution
+    the published timetable was made with), that pair is a start when it keeps every hard rule, so
+    nothing worse than it comes back."""
     clock = Clock(parameters.time_limit)
     report = SolveReport(
         problem_name=f"{load.name} and {lessons.name}",
@@ -135,13 +137,13 @@ def solve_together(
     # Within a published timetable, given a pair that keeps every rule to price the rest by, only the
     # decided sections' meetings are in the model, the others fixed (as in the lessons' LNS steps).
     # Given the published pair, the model is built first: its time comes out of the pair made in turn's.
-    joint, building = None, 0.0
+    joint, building_seconds = None, 0.0
     if any(starts):
         began = clock.elapsed()
         joint = _model_for(load, lessons, open_lessons, decided, teacher_of, pins, published, scenario)
-        building = clock.elapsed() - began
+        building_seconds = clock.elapsed() - began
     # Pricing the start takes about as long as building the model (findings): that is kept for it.
-    ahead = Clock(max(0.0, clock.remaining() - building))
+    ahead = Clock(max(0.0, clock.remaining() - building_seconds))
     made = _in_turn(load, lessons, decided, pins, parameters, ahead, scenario, published)
     if made is not None and made[1] is not None:
         starts.append(_start(load, lessons, decided, scenario, made[0], made[1], "in turn", clock))
