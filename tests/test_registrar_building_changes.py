@@ -7,6 +7,7 @@ import random
 
 from constraints.lessons import building_changes
 from models import LessonProblem, LessonRoom, LessonSolution, Section, Teacher, TimeGrid
+from solver.lessons.model import LessonCpModel
 from tests.registrar_factory import offered, random_registrar, random_timetable
 from tests.test_lesson_model import fixed_objective
 
@@ -152,3 +153,20 @@ def test_partial_models_price_random_changes_as_the_checker_does() -> None:
         compared += 1
         changed += first != second
     assert compared >= 150 and changed >= 20, (compared, changed)
+
+
+def test_a_back_to_back_pair_is_priced_by_building_not_by_room() -> None:
+    # eight rooms in each of two buildings: the rows between two free meetings hold a building's
+    # Boolean each, not every room's placement (a semester's model once held millions of terms)
+    problem = campus([((1,), ()), ((1,), ())], {0: (0, 1)}).replaced(
+        rooms=tuple(LessonRoom(index=r, name=f"r{r}", capacity=30, building="AB"[r % 2]) for r in range(16))
+    )
+    model = LessonCpModel(problem, range(len(problem.meetings)))
+    before = len(model.model.proto.constraints)
+    model.post([building_changes], WEIGHTS)
+    rows = [len(c.linear.vars) for c in list(model.model.proto.constraints)[before:]]
+    assert rows and max(rows) <= 8 + 1  # a building's eight placements and its Boolean
+    assert sum(rows) <= 2 * 8 * (8 + 1) * 2 + 7 * 2 * 2 * 3  # buildings' Booleans, then the pairs' rows
+    # and the pricing stays the checker's
+    assert penalty(problem, timetable(problem, [(MON + 0, 0), (MON + 1, 1)])) == 1
+    assert penalty(problem, timetable(problem, [(MON + 0, 0), (MON + 1, 2)])) == 0

@@ -64,7 +64,7 @@ def post(view: LessonModelView) -> cp_model.LinearExprT:
     problem = view.problem
     fixed = {item.meeting: item for item in view.fixed_meetings()}
     at = {meeting: by_start_and_building(view, meeting) for meeting in view.free_meetings()}
-    sums = _Sums(at)
+    where = _Where(view.model, at)
     shared = _persons_shared(problem)
     priced: dict[int, tuple[cp_model.IntVar, int]] = {}  # literal index -> (literal, persons)
     flags: list[tuple[cp_model.IntVar, int]] = []
@@ -78,7 +78,7 @@ def post(view: LessonModelView) -> cp_model.LinearExprT:
                 elif partner > meeting and view.is_free(partner):
                     # both free: both orders, once, from the lower-numbered meeting
                     for first, second in ((meeting, partner), (partner, meeting)):
-                        flags += [(flag, persons) for flag in _free_pair(view, at, sums, first, second)]
+                        flags += [(flag, persons) for flag in _free_pair(view, at, where, first, second)]
     terms = list(priced.values()) + flags
     return cp_model.LinearExpr.weighted_sum([term for term, _ in terms], [cost for _, cost in terms])
 
@@ -140,31 +140,41 @@ def _changing_next_to(
     ]
 
 
-class _Sums:
-    """A free meeting's placement literals at a start, in one building and in any, each summed once
-    (a free meeting meets many others: summing the literals again for every pair took most of a
-    department's joint model's building time)."""
+class _Where:
+    """A free meeting's building at a start: one Boolean per (meeting, start, building), equal to
+    the sum of its placement literals there and made once (a free meeting meets many others; a
+    back-to-back pair's rows then hold a term per building rather than one per room, which made the
+    rows of a semester's model millions of terms long)."""
 
-    def __init__(self, at: dict[int, Places]) -> None:
+    def __init__(self, model: cp_model.CpModel, at: dict[int, Places]) -> None:
+        self.model = model
         self.at = at
-        self.known: dict[tuple[int, int, str | None], cp_model.LinearExpr] = {}
+        self.known: dict[tuple[int, int, str], cp_model.IntVar] = {}
+        self.away: dict[tuple[int, int, str], cp_model.LinearExpr] = {}
 
-    def __call__(self, meeting: int, start: int, building: str | None) -> cp_model.LinearExpr:
-        """In that building, or with None in a room with a building recorded."""
+    def __call__(self, meeting: int, start: int, building: str) -> cp_model.IntVar:
         key = (meeting, start, building)
         if key not in self.known:
-            places = self.at[meeting][start]
-            literals = (
-                places[building]
-                if building is not None
-                else [lit for lits in places.values() for lit in lits]
-            )
-            self.known[key] = cp_model.LinearExpr.sum(literals)
+            literals = self.at[meeting][start][building]
+            if len(literals) == 1:
+                self.known[key] = literals[0]
+            else:
+                there = self.model.new_bool_var(f"in_building[{meeting},{start},{building}]")
+                self.model.add(there == cp_model.LinearExpr.sum(literals))
+                self.known[key] = there
         return self.known[key]
+
+    def elsewhere(self, meeting: int, start: int, building: str) -> cp_model.LinearExpr:
+        """1 when the meeting is at that start in a room of another building (with one recorded)."""
+        key = (meeting, start, building)
+        if key not in self.away:
+            others = [other for other in self.at[meeting][start] if other != building]
+            self.away[key] = cp_model.LinearExpr.sum([self(meeting, start, other) for other in others])
+        return self.away[key]
 
 
 def _free_pair(
-    view: LessonModelView, at: dict[int, Places], sums: _Sums, first: int, second: int
+    view: LessonModelView, at: dict[int, Places], where: _Where, first: int, second: int
 ) -> list[cp_model.IntVar]:
     """One Boolean per back-to-back start of `first` then `second`, true when they change building."""
     model, grid = view.model, view.problem.grid
@@ -177,16 +187,10 @@ def _free_pair(
         if not changes:
             continue
         assert nxt is not None
-        # minimised, so one lower bound per building of `first` is exact: at most one holds; the
-        # second meeting elsewhere is its placements in a building less those in this one
+        # minimised, so one lower bound per building of `first` is exact: at most one holds
         flag = model.new_bool_var(f"building_change[{first},{second},{start}]")
-        anywhere = sums(second, nxt, None)
         for building in changes:
-            here = sums(first, start, building)
-            if building in later:
-                model.add(flag >= here + anywhere - sums(second, nxt, building) - 1)
-            else:
-                model.add(flag >= here + anywhere - 1)
+            model.add(flag >= where(first, start, building) + where.elsewhere(second, nxt, building) - 1)
         flags.append(flag)
     return flags
 

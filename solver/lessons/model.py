@@ -197,12 +197,19 @@ class LessonCpModel:
         ]
 
     def hint(self, solution: LessonSolution) -> None:
+        variables: list[int] = []
+        values: list[int] = []
         for meeting in self._free:
             place = (solution.starts[meeting], solution.rooms[meeting])
             for key, literal in self._placements[meeting].items():
-                self.model.add_hint(literal, key == place)
+                variables.append(literal.index)
+                values.append(int(key == place))
             if meeting in self.left_out:
-                self.model.add_hint(self.left_out[meeting], place not in self._placements[meeting])
+                variables.append(self.left_out[meeting].index)
+                values.append(int(place not in self._placements[meeting]))
+        hint = self.model.proto.solution_hint  # in bulk: a semester has hundreds of thousands of places
+        hint.vars.extend(variables)
+        hint.values.extend(values)
 
     def decode(self, values: dict[int, int]) -> LessonSolution:
         """The timetable with the free meetings where the model put them."""
