@@ -509,6 +509,36 @@ def test_the_size_counted_is_the_partial_models_when_a_start_prices_the_meetings
         solve_together(mathematics, week, QUICK)
 
 
+def test_a_model_too_slow_to_build_for_the_time_is_not_built_and_the_cheaper_pair_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    load, week, published = _with_physics()
+    mathematics = of_departments(load, {"Mathematics"}).problem
+    plan = LoadSolution(problem_name=load.name, teachers=((1,), (0,)))
+    # 20 choices (as counted above) at 10 s each: 200 s to build and price, of the 10 s there are
+    monkeypatch.setattr(together, "SECONDS_PER_CHOICE", 10.0)
+    monkeypatch.setattr(together, "_joint_model", lambda *args: pytest.fail("the joint model was built"))
+    given: list[float] = []
+
+    def lessons_given(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        given.append(args[1].time_limit)
+        return solve_lessons(*args, **kwargs)
+
+    monkeypatch.setattr(together, "solve_lessons", lessons_given)
+    found = solve_together(mathematics, week, QUICK, published=published, plan=plan)
+    report = found.report
+    assert report.status is SolveStatus.FEASIBLE and report.best_bound is None and report.variables == 0
+    assert found.load_evaluation is not None and found.lesson_evaluation is not None
+    assert report.objective == found.load_evaluation.total + found.lesson_evaluation.total
+    # the load alone gives Aliya both practices, which the week cannot hold: the published pair is kept
+    assert [point.note for point in report.progress][0] == "published"
+    last = report.progress[-1].note
+    assert last.startswith("the pair published kept: the joint model would take about 200 s of the")
+    assert report.objective == report.progress[0].objective
+    # the lessons in turn had what the load left, less the checks, not the joint model's share of it
+    assert given and given[0] > 0.5 * QUICK.time_limit
+
+
 def test_a_published_timetable_of_another_shape_and_an_unknown_department_are_refused() -> None:
     load, week, published = _with_physics()
     with pytest.raises(NotTogether, match="places 3 meetings, but 'week' has 4"):

@@ -66,6 +66,8 @@ LESSONS_SHARE = 0.6  # of what is left, for the engine's timetable with that dis
 CHECK_SHARE = 0.05  # of what is left, kept for pricing the solution and the checks, at least
 CHECK_MARGIN = 1.5  # times what pricing the pair made in turn took (pricing the end takes as long)
 LARGEST_CASE = 200_000  # choices the joint model may hold (see _refuse_large); past it, solve in turn
+SECONDS_PER_CHOICE = 2e-4  # building the joint model and pricing its start (0.08-0.18 ms measured, findings)
+JOINT_SHARE = 0.5  # of the time left, at most, for building and pricing; past it the pair in turn is kept
 
 
 class NotTogether(ValueError):
@@ -120,7 +122,7 @@ def solve_together(
 
     decided = _decided_sections(load, lessons, term)
     pins = _kept_in_place(lessons, decided, published)
-    _refuse_large(load, lessons, decided, pins, partial=published is not None)
+    choices = _refuse_large(load, lessons, decided, pins, partial=published is not None)
     reasons = explain_infeasibility(load)
     if reasons:
         report.status, report.explanation = SolveStatus.INFEASIBLE, reasons
@@ -132,21 +134,34 @@ def solve_together(
         report.explanation = ["The timetable cannot be made, whoever teaches:", *findings]
         return _finish(report, clock, lessons, None, None, None, None)
     starts = []
+    checking = 0.0  # seconds the checkers take on a pair
     if plan is not None and published is not None:
+        began = clock.elapsed()
         starts.append(_start(load, lessons, decided, scenario, plan, published, "published", clock))
+        checking = clock.elapsed() - began
+    # A model CP-SAT would have no time left to search in is not built when a start will do: the pair
+    # made in turn gets that time instead (on a real semester it gains more than the model, findings).
+    building = SECONDS_PER_CHOICE * choices
+    joint_pays = building <= JOINT_SHARE * clock.remaining()
+    unbuilt = f"the joint model would take about {building:.0f} s of the {clock.remaining():.0f} s left"
     # Within a published timetable, given a pair that keeps every rule to price the rest by, only the
     # decided sections' meetings are in the model, the others fixed (as in the lessons' LNS steps).
     # Given the published pair, the model is built first: its time comes out of the pair made in turn's.
     joint, building_seconds = None, 0.0
-    if any(starts):
+    if any(starts) and joint_pays:
         began = clock.elapsed()
         joint = _model_for(load, lessons, open_lessons, decided, teacher_of, pins, published, scenario)
         building_seconds = clock.elapsed() - began
     # Pricing the start takes about as long as building the model (findings): that is kept for it.
-    ahead = Clock(max(0.0, clock.remaining() - building_seconds))
-    made = _in_turn(load, lessons, decided, pins, parameters, ahead, scenario, published)
+    # Without the model, only the checks are kept: one of the pair made in turn, one of the answer.
+    reserved = building_seconds if joint_pays else 2 * CHECK_MARGIN * checking
+    ahead = Clock(max(0.0, clock.remaining() - reserved))
+    lessons_share = LESSONS_SHARE if joint_pays else 1.0
+    made = _in_turn(load, lessons, decided, pins, parameters, ahead, scenario, published, lessons_share)
     if made is not None and made[1] is not None:
         starts.append(_start(load, lessons, decided, scenario, made[0], made[1], "in turn", clock))
+    if not joint_pays and any(starts):
+        return _keep_the_best(report, record, clock, load, lessons, decided, scenario, starts, unbuilt)
     if joint is None:
         kept = published if any(starts) else None
         joint = _model_for(load, lessons, open_lessons, decided, teacher_of, pins, kept, scenario)
@@ -205,6 +220,38 @@ def solve_together(
     report.variables, report.constraints = model_size(timetable.model)
     report.time_to_best = clock.elapsed()
     return _finish(report, clock, final, found_load, found_lessons, load_evaluation, lesson_evaluation)
+
+
+def _keep_the_best(
+    report: SolveReport,
+    record: ProgressListener,
+    clock: Clock,
+    load: LoadProblem,
+    lessons: LessonProblem,
+    decided: dict[int, list[int]],
+    scenario: Scenario | None,
+    starts: list[_Start | None],
+    why: str,
+) -> TogetherOutcome:
+    """The cheaper of the published pair and the pair made in turn, checked again, without the joint
+    model (`why` not; no bound: nothing was proven)."""
+    candidates = [start for start in starts if start is not None]
+    for start in candidates:
+        record(ProgressPoint(elapsed=start.at, objective=start.price, bound=0, note=start.note))
+    best = min(candidates, key=lambda start: start.price)
+    note = f"the pair {best.note} kept: {why}"
+    record(ProgressPoint(elapsed=clock.elapsed(), objective=best.price, bound=0, note=note))
+    final = apply_to_lessons(lessons, _naming(load, decided), best.load)
+    load_evaluation = load_rules.evaluate(load, best.load, scenario)
+    lesson_evaluation = lesson_rules.evaluate(final, best.lessons)
+    total = load_evaluation.total + lesson_evaluation.total
+    if total != best.price or not (load_evaluation.feasible and lesson_evaluation.feasible):
+        raise AssertionError(f"the pair {best.note} was checked at {best.price}, now at {total}")
+    report.status = SolveStatus.FEASIBLE
+    report.objective = total
+    report.time_to_first_feasible = min(start.at for start in candidates)
+    report.time_to_best = best.at
+    return _finish(report, clock, final, best.load, best.lessons, load_evaluation, lesson_evaluation)
 
 
 def _hint_the_best(
@@ -388,17 +435,18 @@ def _in_turn(
     clock: Clock,
     scenario: Scenario | None,
     published: LessonSolution | None,
+    lessons_share: float = LESSONS_SHARE,
 ) -> tuple[LoadSolution, LessonSolution | None] | None:
-    """The load and then the lessons solved in turn by the engine: CP-SAT alone distributes a
-    department's load far worse (findings), and a complete hint is CP-SAT's first solution whenever
-    the timetable can follow the engine's distribution. The timetable is None when it cannot. The
-    lessons start from the published places where the new teachers allow."""
+    """The load and then the lessons (`lessons_share` of what the load leaves) solved in turn by the
+    engine: CP-SAT alone distributes a department's load far worse (findings), and a complete hint is
+    CP-SAT's first solution whenever the timetable can follow the engine's distribution. The timetable
+    is None when it cannot. The lessons start from the published places where the new teachers allow."""
     seconds = LOAD_SHARE * clock.remaining()
     alone = solve_load(load, parameters.model_copy(update={"time_limit": seconds}), scenario)
     if alone.solution is None:
         return None
     applied = apply_to_lessons(lessons, _naming(load, decided), alone.solution)
-    seconds = LESSONS_SHARE * clock.remaining()
+    seconds = lessons_share * clock.remaining()
     in_turn = solve_lessons(
         applied, parameters.model_copy(update={"time_limit": seconds}), _pinned(pins), start=published
     )
@@ -451,7 +499,22 @@ def _kept_in_place(
 
 def _refuse_large(
     load: LoadProblem, lessons: LessonProblem, decided: dict[int, list[int]], pins: Pins, partial: bool
-) -> None:
+) -> int:
+    """The joint model's choices (`_choices`), refused past LARGEST_CASE."""
+    choices = _choices(load, lessons, decided, pins, partial)
+    free = sum(meeting.index not in pins for meeting in lessons.meetings)
+    if choices > LARGEST_CASE:
+        raise TooLarge(
+            f"{free:,} meetings to place and {len(decided):,} sections to staff make {choices:,} "
+            "choices (teacher, section and slot; meeting, start and room), too many to decide together "
+            f"(at most {LARGEST_CASE:,}): solve the load, then the lessons with its teachers"
+        )
+    return choices
+
+
+def _choices(
+    load: LoadProblem, lessons: LessonProblem, decided: dict[int, list[int]], pins: Pins, partial: bool
+) -> int:
     """The joint model's size, at most: who teaches each decided section when, and where and when
     each meeting not kept in place may be (its places as the first timetable's search sees them: a
     start its section and teachers allow in a suitable room open then; in a `partial` model, not held
@@ -471,13 +534,7 @@ def _refuse_large(
             not (partial and any((room, slot) in held for slot in range(start, start + meeting.length)))
             for start, room in place_pairs(places[meeting.index])
         )
-    choices += 0 if partial else len(pins)
-    if choices > LARGEST_CASE:
-        raise TooLarge(
-            f"{len(free):,} meetings to place and {len(decided):,} sections to staff make {choices:,} "
-            "choices (teacher, section and slot; meeting, start and room), too many to decide together "
-            f"(at most {LARGEST_CASE:,}): solve the load, then the lessons with its teachers"
-        )
+    return choices + (0 if partial else len(pins))
 
 
 def _model_for(
