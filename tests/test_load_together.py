@@ -121,6 +121,16 @@ def test_the_load_and_the_timetable_together_avoid_a_clash_solving_in_turn_canno
     assert lesson_rules.evaluate(together.timetable, together.lessons).feasible
 
 
+def test_a_model_deemed_too_slow_is_still_built_when_no_pair_is_made_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Nothing published, and in turn the week cannot follow the load: the joint model is the only way
+    monkeypatch.setattr(together, "SECONDS_PER_CHOICE", 10.0)
+    found = solve_together(_load(), _week(), QUICK)
+    assert found.report.status is SolveStatus.OPTIMAL and found.load is not None
+    assert sorted(found.load.teachers) == [(0,), (1,)]
+
+
 def test_a_second_day_lets_the_load_keep_last_years_teacher() -> None:
     together = solve_together(_load(), _week(days=2), QUICK)
     assert together.load is not None and together.lessons is not None

@@ -139,10 +139,12 @@ def solve_together(
         began = clock.elapsed()
         starts.append(_start(load, lessons, decided, scenario, plan, published, "published", clock))
         checking = clock.elapsed() - began
-    # A model CP-SAT would have no time left to search in is not built when a start will do: the pair
-    # made in turn gets that time instead (on a real semester it gains more than the model, findings).
+    # A model CP-SAT would have no time left to search in is not built when a start will do: given the
+    # published pair, the pair made in turn gets that time instead (on a real semester it gains more
+    # than the model, findings); otherwise it keeps its share, leaving the model time if it fails.
     building = SECONDS_PER_CHOICE * choices
     joint_pays = building <= JOINT_SHARE * clock.remaining()
+    in_turn_alone = not joint_pays and any(starts)
     unbuilt = f"the joint model would take about {building:.0f} s of the {clock.remaining():.0f} s left"
     # Within a published timetable, given a pair that keeps every rule to price the rest by, only the
     # decided sections' meetings are in the model, the others fixed (as in the lessons' LNS steps).
@@ -154,9 +156,9 @@ def solve_together(
         building_seconds = clock.elapsed() - began
     # Pricing the start takes about as long as building the model (findings): that is kept for it.
     # Without the model, only the checks are kept: one of the pair made in turn, one of the answer.
-    reserved = building_seconds if joint_pays else 2 * CHECK_MARGIN * checking
+    reserved = 2 * CHECK_MARGIN * checking if in_turn_alone else building_seconds
     ahead = Clock(max(0.0, clock.remaining() - reserved))
-    lessons_share = LESSONS_SHARE if joint_pays else 1.0
+    lessons_share = 1.0 if in_turn_alone else LESSONS_SHARE
     made = _in_turn(load, lessons, decided, pins, parameters, ahead, scenario, published, lessons_share)
     if made is not None and made[1] is not None:
         starts.append(_start(load, lessons, decided, scenario, made[0], made[1], "in turn", clock))
