@@ -169,7 +169,9 @@ def test_when_cp_sat_has_no_time_for_its_start_the_pair_made_in_turn_is_kept(
 
     monkeypatch.setattr(together, "solve_model", out_of_time)
     kept = solve_together(_load(), _week(days=2), QUICK)
-    assert kept.report.status is SolveStatus.FEASIBLE
+    # still proven: the load alone is (its bound reached) and the timetable costs nothing
+    assert kept.report.status is SolveStatus.OPTIMAL and kept.report.best_bound == kept.report.objective
+    assert kept.lesson_evaluation is not None and kept.lesson_evaluation.total == 0
     assert kept.load is not None and kept.load.teachers == ((0,), (0,))
     assert kept.lesson_evaluation is not None and kept.lesson_evaluation.feasible
     assert kept.load_evaluation is not None
@@ -537,7 +539,9 @@ def test_a_model_too_slow_to_build_for_the_time_is_not_built_and_the_cheaper_pai
     monkeypatch.setattr(together, "solve_lessons", lessons_given)
     found = solve_together(mathematics, week, QUICK, published=published, plan=plan)
     report = found.report
-    assert report.status is SolveStatus.FEASIBLE and report.best_bound is None and report.variables == 0
+    assert report.status is SolveStatus.FEASIBLE and report.variables == 0
+    # the bound is the load's alone: any pair's timetable costs at least nothing
+    assert report.best_bound == solve_load(mathematics, QUICK).report.best_bound < report.objective
     assert found.load_evaluation is not None and found.lesson_evaluation is not None
     assert report.objective == found.load_evaluation.total + found.lesson_evaluation.total
     # the load alone gives Aliya both practices, which the week cannot hold: the published pair is kept

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import resource
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ortools.sat.python import cp_model
 
@@ -160,15 +161,20 @@ def solve_together(
     ahead = Clock(max(0.0, clock.remaining() - reserved))
     lessons_share = 1.0 if in_turn_alone else LESSONS_SHARE
     made = _in_turn(load, lessons, decided, pins, parameters, ahead, scenario, published, lessons_share)
-    if made is not None and made[1] is not None:
-        starts.append(_start(load, lessons, decided, scenario, made[0], made[1], "in turn", clock))
+    if made is not None and made.lessons is not None:
+        starts.append(_start(load, lessons, decided, scenario, made.load, made.lessons, "in turn", clock))
+    # Any pair's load costs at least what the load alone was proven to, and its lessons nothing less
+    # than 0: a bound whether or not CP-SAT's (the partial model's weak at these limits) is better.
+    load_bound = made.load_bound if made is not None else None
     if not joint_pays and any(starts):
-        return _keep_the_best(report, record, clock, load, lessons, decided, scenario, starts, unbuilt)
+        return _keep_the_best(
+            report, record, clock, load, lessons, decided, scenario, starts, unbuilt, load_bound
+        )
     if joint is None:
         kept = published if any(starts) else None
         joint = _model_for(load, lessons, open_lessons, decided, teacher_of, pins, kept, scenario)
     timetable, distribution, fixed = joint
-    best = _hint_the_best(timetable, distribution, starts, made[0] if made else None, record)
+    best = _hint_the_best(timetable, distribution, starts, made.load if made else None, record)
     offset = 0.0
     if best is not None:
         # Its hint completed (CP-SAT's first solution), its model price proven if there is time; a
@@ -215,10 +221,12 @@ def solve_together(
             f"CP-SAT prices the load and timetable at {priced} (and {offset:g} for the meetings kept in "
             f"place) but the checkers say {total}"
         )
-    report.status = SolveStatus.OPTIMAL if run.proven_optimal and run.has_solution else SolveStatus.FEASIBLE
     report.objective = total
     bound = math.ceil(run.bound + offset - 1e-6) if run.bound is not None else None
-    report.best_bound = min(total, bound) if bound is not None else None
+    bounds = [b for b in (bound, load_bound) if b is not None]
+    report.best_bound = min(total, max(bounds)) if bounds else None
+    proven = (run.proven_optimal and run.has_solution) or report.best_bound == total
+    report.status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
     report.variables, report.constraints = model_size(timetable.model)
     report.time_to_best = clock.elapsed()
     return _finish(report, clock, final, found_load, found_lessons, load_evaluation, lesson_evaluation)
@@ -234,9 +242,10 @@ def _keep_the_best(
     scenario: Scenario | None,
     starts: list[_Start | None],
     why: str,
+    load_bound: int | None,
 ) -> TogetherOutcome:
     """The cheaper of the published pair and the pair made in turn, checked again, without the joint
-    model (`why` not; no bound: nothing was proven)."""
+    model (`why` not); its bound is the load's alone."""
     candidates = [start for start in starts if start is not None]
     for start in candidates:
         record(ProgressPoint(elapsed=start.at, objective=start.price, bound=0, note=start.note))
@@ -249,8 +258,9 @@ def _keep_the_best(
     total = load_evaluation.total + lesson_evaluation.total
     if total != best.price or not (load_evaluation.feasible and lesson_evaluation.feasible):
         raise AssertionError(f"the pair {best.note} was checked at {best.price}, now at {total}")
-    report.status = SolveStatus.FEASIBLE
     report.objective = total
+    report.best_bound = min(total, load_bound) if load_bound is not None else None
+    report.status = SolveStatus.OPTIMAL if report.best_bound == total else SolveStatus.FEASIBLE
     report.time_to_first_feasible = min(start.at for start in candidates)
     report.time_to_best = best.at
     return _finish(report, clock, final, best.load, best.lessons, load_evaluation, lesson_evaluation)
@@ -428,6 +438,12 @@ def _start(
     return _Start(load, lessons, total, clock.elapsed(), note)
 
 
+class _InTurn(NamedTuple):
+    load: LoadSolution
+    lessons: LessonSolution | None  # None when the timetable cannot follow the distribution
+    load_bound: int | None  # the load alone's proven bound
+
+
 def _in_turn(
     load: LoadProblem,
     lessons: LessonProblem,
@@ -438,7 +454,7 @@ def _in_turn(
     scenario: Scenario | None,
     published: LessonSolution | None,
     lessons_share: float = LESSONS_SHARE,
-) -> tuple[LoadSolution, LessonSolution | None] | None:
+) -> _InTurn | None:
     """The load and then the lessons (`lessons_share` of what the load leaves) solved in turn by the
     engine: CP-SAT alone distributes a department's load far worse (findings), and a complete hint is
     CP-SAT's first solution whenever the timetable can follow the engine's distribution. The timetable
@@ -447,14 +463,15 @@ def _in_turn(
     alone = solve_load(load, parameters.model_copy(update={"time_limit": seconds}), scenario)
     if alone.solution is None:
         return None
+    load_bound = alone.report.best_bound
     applied = apply_to_lessons(lessons, _naming(load, decided), alone.solution)
     seconds = lessons_share * clock.remaining()
     in_turn = solve_lessons(
         applied, parameters.model_copy(update={"time_limit": seconds}), _pinned(pins), start=published
     )
     if in_turn.evaluation is None or not in_turn.evaluation.feasible or in_turn.solution is None:
-        return alone.solution, None  # the timetable cannot follow it
-    return alone.solution, in_turn.solution
+        return _InTurn(alone.solution, None, load_bound)  # the timetable cannot follow it
+    return _InTurn(alone.solution, in_turn.solution, load_bound)
 
 
 def _naming(load: LoadProblem, decided: dict[int, list[int]]) -> LoadProblem:
