@@ -221,6 +221,14 @@ def post_units(
 PRICING_SECONDS = 30.0
 
 
+def add_hints(model: cp_model.CpModel, variables: Iterable[int], values: Iterable[int]) -> None:
+    """Hint the variables (proto indices, not negated) at the values, in bulk: one `add_hint` a
+    variable took seconds on a semester's model."""
+    hint = model.proto.solution_hint
+    hint.vars.extend(variables)
+    hint.values.extend(values)
+
+
 def complete_hint(
     model: cp_model.CpModel, time_limit: float = 5.0, exact_penalties: bool = True
 ) -> float | None:
@@ -247,9 +255,7 @@ def complete_hint(
         return None
     values = list(solver.response_proto.solution)
     model.clear_hints()
-    hint = model.proto.solution_hint  # in bulk: one add_hint a variable took seconds on a semester's model
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)
+    add_hints(model, range(len(values)), values)
     if not exact_penalties and status != cp_model.OPTIMAL:
         return None
     return solver.objective_value

@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from constraints.lessons.timetable import Placed, placed_meetings, suits
 from models import LessonProblem, LessonSolution, SectionRelation
-from solver.engine import post_units
+from solver.engine import add_hints, post_units
 
 
 class LessonCpModel:
@@ -207,9 +207,7 @@ class LessonCpModel:
             if meeting in self.left_out:
                 variables.append(self.left_out[meeting].index)
                 values.append(int(place not in self._placements[meeting]))
-        hint = self.model.proto.solution_hint  # in bulk: a semester has hundreds of thousands of places
-        hint.vars.extend(variables)
-        hint.values.extend(values)
+        add_hints(self.model, variables, values)  # a semester has hundreds of thousands of places
 
     def decode(self, values: dict[int, int]) -> LessonSolution:
         """The timetable with the free meetings where the model put them."""

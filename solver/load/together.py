@@ -205,9 +205,9 @@ def solve_together(
             report.status = SolveStatus.INFEASIBLE
             report.explanation = [_why_none(open_lessons, pins, parameters, clock)]
         return _finish(report, clock, lessons, None, None, None, None)
-    final = apply_to_lessons(lessons, _naming(load, decided), found_load)
-    load_evaluation = load_rules.evaluate(load, found_load, scenario)
-    lesson_evaluation = lesson_rules.evaluate(final, found_lessons)
+    final, load_evaluation, lesson_evaluation = _judged(
+        load, lessons, decided, scenario, found_load, found_lessons
+    )
     total = load_evaluation.total + lesson_evaluation.total
     broken = [
         violation.message
@@ -252,9 +252,9 @@ def _keep_the_best(
     best = min(candidates, key=lambda start: start.price)
     note = f"the pair {best.note} kept: {why}"
     record(ProgressPoint(elapsed=clock.elapsed(), objective=best.price, bound=0, note=note))
-    final = apply_to_lessons(lessons, _naming(load, decided), best.load)
-    load_evaluation = load_rules.evaluate(load, best.load, scenario)
-    lesson_evaluation = lesson_rules.evaluate(final, best.lessons)
+    final, load_evaluation, lesson_evaluation = _judged(
+        load, lessons, decided, scenario, best.load, best.lessons
+    )
     total = load_evaluation.total + lesson_evaluation.total
     if total != best.price or not (load_evaluation.feasible and lesson_evaluation.feasible):
         raise AssertionError(f"the pair {best.note} was checked at {best.price}, now at {total}")
@@ -429,9 +429,9 @@ def _start(
     """The pair as a start if it keeps every hard rule, judged by the checkers' total (proving its
     model price inside the clock lost every start on a busy machine, findings; only the best start's
     is worked out, and its hint completed)."""
-    final = apply_to_lessons(lessons_problem, _naming(load_problem, decided), load)
-    load_evaluation = load_rules.evaluate(load_problem, load, scenario)
-    lesson_evaluation = lesson_rules.evaluate(final, lessons)
+    _, load_evaluation, lesson_evaluation = _judged(
+        load_problem, lessons_problem, decided, scenario, load, lessons
+    )
     if not (load_evaluation.feasible and lesson_evaluation.feasible):
         return None
     total = load_evaluation.total + lesson_evaluation.total
@@ -442,6 +442,20 @@ class _InTurn(NamedTuple):
     load: LoadSolution
     lessons: LessonSolution | None  # None when the timetable cannot follow the distribution
     load_bound: int | None  # the load alone's proven bound
+
+
+def _judged(
+    load_problem: LoadProblem,
+    lessons_problem: LessonProblem,
+    decided: dict[int, list[int]],
+    scenario: Scenario | None,
+    load: LoadSolution,
+    lessons: LessonSolution,
+) -> tuple[LessonProblem, Evaluation, Evaluation]:
+    """The pair by the two checkers: the timetable with the load's teachers in its sections, and the
+    load's and the timetable's evaluations."""
+    final = apply_to_lessons(lessons_problem, _naming(load_problem, decided), load)
+    return final, load_rules.evaluate(load_problem, load, scenario), lesson_rules.evaluate(final, lessons)
 
 
 def _in_turn(
