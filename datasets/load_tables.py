@@ -252,6 +252,16 @@ def _optional_whole(row: _Row, column: str) -> int | None:
     return row.whole(column) if row.text(column) else None
 
 
+def _counted(row: _Row, column: str, default: int) -> int:
+    """A count of at least one; an empty cell is `default` (a 0 is a mistake, named)."""
+    count = _optional_whole(row, column)
+    if count is None:
+        return default
+    if count < 1:
+        raise row.error(column, f"at least 1, found {count}")
+    return count
+
+
 def _teacher_row(row: _Row) -> TeacherRow:
     rate_text = row.text("rate") or "1"
     if not _RATE.fullmatch(rate_text) or not 0 < float(rate_text) <= 2:
@@ -290,10 +300,12 @@ def _item_row(row: _Row) -> ItemRow:
     if row.text("hours"):
         hours = row.whole("hours")
     elif row.text("periods"):
-        hours = row.whole("periods") * (_optional_whole(row, "weeks") or WEEKS)
+        hours = row.whole("periods") * _counted(row, "weeks", WEEKS)
     else:
         raise row.error("hours", "is empty (give hours, or weekly periods and weeks)")
-    term = _optional_whole(row, "term") or 1
+    term = _optional_whole(row, "term")
+    if term is None:
+        term = 1
     if term not in (1, 2):
         raise row.error("term", f"is 1 or 2, found {term}")
     return ItemRow(
@@ -304,7 +316,7 @@ def _item_row(row: _Row) -> ItemRow:
         department=row.text("department"),
         language=row.text("language"),
         term=term,
-        teachers=_optional_whole(row, "teachers") or 1,
+        teachers=_counted(row, "teachers", 1),
         fixed=row.items("fixed"),
         last_year=row.items("last_year"),
         lecture=row.text("lecture"),

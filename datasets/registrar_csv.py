@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -151,16 +151,28 @@ def _rows(folder: Path, spec: _Spec) -> Iterator[_Row]:
     except csv.Error as err:
         raise DatasetError(path, 1, f"bad CSV: {err}") from None
     _check_header(path, header, spec)
+    for line, cells in csv_records(path, reader):
+        if len(cells) > len(header):
+            raise DatasetError(path, line, f"{len(cells)} fields but the header names {len(header)} columns")
+        yield _Row(path, line, dict(zip(header, cells, strict=False)))
+
+
+def csv_records(path: Path, reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank records of a `csv.reader` past its header, each with the line it begins on. No
+    cell of the registrar's tables holds a line break, so one that does is a quote left open, which
+    would otherwise swallow the rows after it and be reported, if at all, at the file's end."""
+    end = reader.line_num
     try:
         for cells in reader:
+            begins, end = end + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
-            if len(cells) > len(header):
-                reason = f"{len(cells)} fields but the header names {len(header)} columns"
-                raise DatasetError(path, reader.line_num, reason)
-            yield _Row(path, reader.line_num, dict(zip(header, cells, strict=False)))
-    except csv.Error as err:
-        raise DatasetError(path, reader.line_num, f"bad CSV: {err}") from None
+            if end > begins and any("\n" in cell or "\r" in cell for cell in cells):
+                reason = f"a cell runs on to line {end}: is a quote left open? (no cell holds a line break)"
+                raise DatasetError(path, begins, reason)
+            yield begins, cells
+    except csv.Error as error:
+        raise DatasetError(path, reader.line_num, f"bad CSV: {error}") from None
 
 
 def _check_header(path: Path, header: list[str], spec: _Spec) -> None:

@@ -51,6 +51,7 @@ from datasets.registrar_csv import (
     _section_record,
     _Spec,
     _teacher,
+    csv_records,
 )
 from datasets.registrar_records import (
     Building,
@@ -313,15 +314,7 @@ def _csv(path: Path, content: bytes) -> tuple[list[str], Iterator[tuple[int, lis
     except csv.Error as error:
         raise DatasetError(path, 1, f"bad CSV: {error}") from None
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        try:
-            for cells in reader:
-                if any(cell.strip() for cell in cells):
-                    yield reader.line_num, cells
-        except csv.Error as error:
-            raise DatasetError(path, reader.line_num, f"bad CSV: {error}") from None
-
-    return header, rows()
+    return header, csv_records(path, reader)
 
 
 def _xlsx(path: Path, content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:

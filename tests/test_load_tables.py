@@ -90,6 +90,27 @@ def test_xlsx_tables_and_hours_from_weekly_periods(tmp_path: Path) -> None:
             "items.csv:2: hours: 31 do not split evenly among 2",
         ),
         (
+            "items.csv",
+            'name,course,component,hours\n"A,B,lecture,30\nC,B,lecture,30\nD,B,lecture,30\n',
+            "items.csv:2: a cell runs on to line 4: is a quote left open?",
+        ),
+        # A zero is a mistake to name, not an empty cell's default.
+        (
+            "items.csv",
+            "name,course,component,hours,term\nA,B,lecture,30,0\n",
+            "items.csv:2: term: is 1 or 2, found 0",
+        ),
+        (
+            "items.csv",
+            "name,course,component,hours,teachers\nA,B,lecture,30,0\n",
+            "items.csv:2: teachers: at least 1, found 0",
+        ),
+        (
+            "items.csv",
+            "name,course,component,periods,weeks\nA,B,lecture,2,0\n",
+            "items.csv:2: weeks: at least 1, found 0",
+        ),
+        (
             "teachers.csv",
             "name,department,rank\nX,Physics,dean\n",
             "teachers.csv:2: rank: 'dean' is not one of",

@@ -465,6 +465,8 @@ MALFORMED = {
     ),
     "sitting twice": ("exam_periods", 3, "date", _replace("exam_periods", ",9:00,", ",14:00,")),
     "too many fields": ("buildings", 2, "fields", {"buildings": "name,campus\nMain Building,Almaty,Extra\n"}),
+    # Named where the quote opens, not at the file's end where the rows it swallowed end.
+    "a quote left open": ("rooms", 2, "quote", _replace("rooms", "MB-101,", '"MB-101,')),
 }
 
 
