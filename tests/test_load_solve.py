@@ -152,6 +152,15 @@ def test_a_pool_short_of_teachers_is_explained_before_solving() -> None:
     )
 
 
+def test_a_minimum_above_what_a_teacher_may_have_is_named_with_their_norm_and_rate() -> None:
+    outcome = solve_load(tiny_problem(bolat={"minimum": 70}), QUICK)
+    assert outcome.report.status is SolveStatus.INFEASIBLE
+    assert outcome.report.explanation == [
+        "Bolat (Mathematics) must have at least 70 hours but may have at most 60 (a norm of 120 hours "
+        "at a rate of 0.5)."
+    ]
+
+
 def test_an_item_nobody_can_take_is_named() -> None:
     problem = tiny_problem(
         aliya={"languages": frozenset({"Russian"})}, dana={"unavailable_terms": frozenset({1, 2})}

@@ -95,17 +95,26 @@ def _departments(problem: LoadProblem) -> list[str]:
 
 
 def _minimums(problem: LoadProblem) -> list[str]:
-    """A teacher whose minimum exceeds all the hours they could be given."""
+    """A teacher whose minimum exceeds what they may have, or all the hours they could be given."""
     reachable = [0] * len(problem.teachers)
     for item, candidates in zip(problem.items, problem.candidates, strict=True):
         for teacher in candidates:
             reachable[teacher] += item.share
-    return [
-        f"{teacher_words(problem, t.index)} must have at least {t.minimum:,} hours but could be given "
-        f"only {reachable[t.index]:,}."
-        for t in problem.teachers
-        if t.minimum > reachable[t.index]
-    ][:SHOWN]
+    reasons = []
+    for t in problem.teachers:
+        most = problem.maximum(t)
+        if t.minimum > most:
+            reasons.append(
+                f"{teacher_words(problem, t.index)} must have at least {t.minimum:,} hours but may have "
+                f"at most {most:,} (a norm of {min(t.norm, problem.contact_cap):,} hours at a rate of "
+                f"{t.rate:g})."
+            )
+        elif t.minimum > reachable[t.index]:
+            reasons.append(
+                f"{teacher_words(problem, t.index)} must have at least {t.minimum:,} hours but could be "
+                f"given only {reachable[t.index]:,}."
+            )
+    return reasons[:SHOWN]
 
 
 RELAXED = frozenset(
