@@ -331,14 +331,22 @@ def read_assignment(path: Path, problem: LoadProblem) -> LoadSolution:
     items = {item.name: item.index for item in problem.items}
     people = problem.teacher_index()
     teachers: list[tuple[int, ...]] = [() for _ in problem.items]
+    listed: dict[str, int] = {}  # item: the line it is on
     for row in table_rows(path, ASSIGNMENT):
         name = row.text("item", required=True)
         if name not in items:
             raise row.error("item", f"unknown item {name!r}")
-        unknown = [person for person in row.items("teachers") if person not in people]
+        if name in listed:  # which of two rows is meant cannot be guessed
+            raise row.error("item", f"{name!r} is also on line {listed[name]}")
+        listed[name] = row.line
+        given = row.items("teachers")
+        unknown = [person for person in given if person not in people]
         if unknown:
             raise row.error("teachers", f"unknown teacher {unknown[0]!r}")
-        teachers[items[name]] = tuple(people[person] for person in row.items("teachers"))
+        twice = next((person for k, person in enumerate(given) if person in given[:k]), None)
+        if twice is not None:
+            raise row.error("teachers", f"{twice!r} is named twice")
+        teachers[items[name]] = tuple(people[person] for person in given)
     return LoadSolution(problem_name=problem.name, teachers=tuple(teachers))
 
 

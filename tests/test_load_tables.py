@@ -141,6 +141,23 @@ def test_unknown_names_in_assignments_and_actual_hours_are_named(tmp_path: Path)
         read_actual(tmp_path / "actual.csv", problem)
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "item,teachers\nMAT101 L1,Aliya\nMAT101 P1.1,Bolat\nMAT101 L1,Dana\n",
+            "4: item: 'MAT101 L1' is also on line 2",
+        ),
+        ("item,teachers\nMAT101 L1,Aliya;Aliya\n", "2: teachers: 'Aliya' is named twice"),
+    ],
+)
+def test_an_assignment_giving_an_item_twice_is_named(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "assignment.csv").write_text(content)
+    with pytest.raises(DatasetError) as error:
+        read_assignment(tmp_path / "assignment.csv", tiny_problem())
+    assert f"assignment.csv:{message}" in str(error.value)
+
+
 def test_records_build_a_problem_without_files() -> None:
     problem = build_load_problem(
         "records",
