@@ -150,6 +150,16 @@ def test_term_balance_counts_hours_beyond_a_fifth_of_the_target() -> None:
     assert cost(term_balance, ALTERNATIVE) == 8  # Bolat 0 h and 20 h, 12 allowed
 
 
+def test_a_load_of_one_term_alone_is_not_judged_on_term_balance() -> None:
+    # MAT102 moved to term 1: every item in term 1, as when one semester alone is stored.
+    items = tuple(item.model_copy(update={"term": 1}) for item in PROBLEM.items)
+    one_term = PROBLEM.model_copy(update={"items": items})
+    assert cost(term_balance, GOOD, one_term) > 0  # the unit alone would charge the empty term 2
+    assert load_rules.weights_for(one_term, Scenario(weights={"term balance": 3}))["term balance"] == 0
+    assert "term balance" not in load_rules.evaluate(one_term, GOOD).breakdown()
+    assert load_rules.weights_for(PROBLEM, Scenario())["term balance"] == 1
+
+
 def test_evaluate_weighs_and_scenarios_switch_off() -> None:
     evaluation = load_rules.evaluate(PROBLEM, GOOD)
     assert evaluation.breakdown() == {

@@ -43,8 +43,13 @@ def units_for(problem: LoadProblem) -> tuple[ModuleType, ...]:
 
 
 def weights_for(problem: LoadProblem, scenario: Scenario) -> dict[str, int]:
-    """Each soft criterion's weight in this scenario (0 when switched off)."""
-    return scenario_weights(SOFT_UNITS, problem, scenario)
+    """Each soft criterion's weight in this scenario (0 when switched off). A load of one term alone
+    (one semester stored) has no other term to balance against: term balance is off, or it would
+    charge every hour given as much as the deviation from target saves."""
+    weights = scenario_weights(SOFT_UNITS, problem, scenario)
+    if len({item.term for item in problem.items}) < 2:
+        weights[term_balance.NAME] = 0
+    return weights
 
 
 def evaluate(problem: LoadProblem, solution: LoadSolution, scenario: Scenario | None = None) -> Evaluation:
