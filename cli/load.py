@@ -16,13 +16,8 @@ from cli.reading import read_or_exit as _read
 from cli.solving import solve_options
 from constraints.load import SOFT_NAMES
 from datasets.load_generator import generate_load
-from datasets.load_tables import (
-    read_actual,
-    read_assignment,
-    read_load_problem,
-    write_assignment,
-    write_load_tables,
-)
+from datasets.load_tables import read_actual, read_assignment, write_assignment, write_load_tables
+from datasets.registrar_load import is_registrar_folder, read_year_load
 from models import Scenario, SolveParameters, SolveStatus
 from models.load import CLASS_COMPONENTS, LoadProblem, LoadSolution
 from solver.engine import default_workers
@@ -54,8 +49,18 @@ WEIGHT_OPTION = click.option(
 )
 
 
+SEMESTER_TERM = click.option(
+    "--term",
+    type=click.IntRange(1, 2),
+    default=1,
+    show_default=True,
+    help="For a registrar's semester folder as FOLDER: the term of the year it is.",
+)
+
+
 @load.command("solve")
 @click.argument("folder", type=click.Path(path_type=Path))
+@SEMESTER_TERM
 @solve_options
 @click.option(
     "--output",
@@ -65,6 +70,7 @@ WEIGHT_OPTION = click.option(
 @WEIGHT_OPTION
 def load_solve(
     folder: Path,
+    term: int,
     time_limit: float,
     workers: int | None,
     seed: int,
@@ -72,12 +78,13 @@ def load_solve(
     json_report: Path | None,
     weights: tuple[str, ...],
 ) -> None:
-    """Assign teachers to the load items of FOLDER (teachers and items tables) and balance the load."""
+    """Assign teachers to the load items of FOLDER (teachers and items tables, or a registrar's
+    semester folder) and balance the load."""
     from solver.load.solve import solve_load
 
     scenario = _scenario(weights)
     _refuse_file_output(output)
-    problem = _read(lambda: read_load_problem(folder))
+    problem = _read(lambda: read_year_load(folder, term))
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     hours = sum(item.hours for item in problem.items)
     console.print(
@@ -167,7 +174,7 @@ def load_together(
         raise click.BadParameter(
             "a plan is the published timetable's: give --timetable too", param_hint="--plan"
         )
-    year = _read(lambda: read_load_problem(folder))
+    year = _read(lambda: read_year_load(folder, term or 1))
     try:
         part = of_departments(year, departments) if departments else Part.whole(year)
     except ValueError as error:
@@ -218,12 +225,13 @@ def load_together(
 @load.command("check")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.argument("assignment", type=click.Path(path_type=Path))
-def load_check(folder: Path, assignment: Path) -> None:
+@SEMESTER_TERM
+def load_check(folder: Path, assignment: Path, term: int) -> None:
     """Check a department's distribution ASSIGNMENT (item, teachers) against the rules; exit 1 when
     it breaks a hard rule (unqualified, language mismatch, overload, ...)."""
     from constraints.load import evaluate
 
-    year = _read(lambda: read_load_problem(folder))
+    year = _read(lambda: read_year_load(folder, term))
     part, solution = covered(year, _read(lambda: read_assignment(assignment, year)))
     problem = part.problem
     departments = sorted({item.department for item in problem.items})
@@ -249,13 +257,22 @@ def load_check(folder: Path, assignment: Path) -> None:
 @click.option(
     "--plan",
     type=click.Path(path_type=Path),
-    help="The planned distribution [FOLDER/assignment.csv].",
+    help="The planned distribution [FOLDER/assignment.csv; for a registrar's semester folder, the "
+    "teachers its sections name].",
 )
-@click.option("--term", type=click.IntRange(1, 2), help="The hours are one term's: compare with its plan.")
+@click.option(
+    "--term",
+    type=click.IntRange(1, 2),
+    help="The hours are one term's: compare with its plan (for a registrar's semester folder, also "
+    "the term it is; default 1).",
+)
 def load_actual(folder: Path, actual: Path, plan: Path | None, term: int | None) -> None:
     """Compare the hours ACTUAL (teacher, hours[, item]) with the plan, per teacher and department."""
-    problem = _read(lambda: read_load_problem(folder))
-    planned = _read(lambda: read_assignment(plan or folder / "assignment.csv", problem))
+    problem = _read(lambda: read_year_load(folder, term or 1))
+    if plan is None and is_registrar_folder(folder):  # the sections' teachers are the plan so far
+        planned = LoadSolution(problem_name=problem.name, teachers=tuple(i.previous for i in problem.items))
+    else:
+        planned = _read(lambda: read_assignment(plan or folder / "assignment.csv", problem))
     rows = _read(lambda: read_actual(actual, problem))
     hours: dict[str, int] = {}
     for row in rows:

@@ -18,8 +18,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from datasets.load_tables import DEFAULT_NORMS, ItemRow, TeacherRow, build_load_problem
+from datasets.load_tables import (
+    DEFAULT_NORMS,
+    WEEKS,
+    ItemRow,
+    TeacherRow,
+    build_load_problem,
+    read_load_problem,
+)
+from datasets.registrar_csv import read_records
 from datasets.registrar_records import RegistrarData
 from models.load import ANY, CONTACT_CAP, LoadProblem
 
@@ -32,6 +41,21 @@ class Term:
     data: RegistrarData
     term: int
     teaching_weeks: int
+
+
+def is_registrar_folder(folder: Path) -> bool:
+    """A registrar's semester folder (its sections), as against the load's own tables (its items)."""
+    tables = ("items.csv", "items.xlsx")
+    return (folder / "sections.csv").is_file() and not any((folder / table).is_file() for table in tables)
+
+
+def read_year_load(folder: Path, term: int = 1, teaching_weeks: int = WEEKS) -> LoadProblem:
+    """The load of a folder: its teachers and items tables, or, for a registrar's semester folder,
+    that semester's sections and extra load as the year's `term` (see `year_load_problem`)."""
+    if not is_registrar_folder(folder):
+        return read_load_problem(folder)
+    name = folder.resolve().name
+    return year_load_problem(name, [Term(name, read_records(folder), term, teaching_weeks)])
 
 
 def year_load_problem(name: str, terms: Sequence[Term]) -> LoadProblem:

@@ -8,6 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cli.main import main
+from datasets.registrar_csv import read_records
+from datasets.registrar_load import read_year_load
 from tests.load_factory import load_folder
 
 
@@ -57,6 +59,31 @@ def test_generate_solve_check_and_actual(tmp_path: Path) -> None:
         "load", "actual", str(data), str(tmp_path / "actual.csv"), "--plan", str(out / "assignment.csv")
     )
     assert code == 0 and "actual against planned hours" in output and first_teacher in output, output
+
+
+def test_a_registrar_semester_folder_is_read_as_one_term_of_the_year(tmp_path: Path) -> None:
+    """Its sections and extra load are the items, the teachers they name now the plan so far."""
+    semester, report = tmp_path / "autumn", tmp_path / "report.json"
+    code, output = run("generate", "semester", "--students", "150", "--seed", "2", "--output", str(semester))
+    assert code == 0, output
+    records = read_records(semester)
+    problem = read_year_load(semester, term=2)
+    assert len(problem.items) == len(records.sections) + len(records.extra_load)
+    assert {item.term for item in problem.items} == {2}
+    code, output = run("load", "solve", str(semester), "--time-limit", "3", "--json", str(report))
+    assert code == 0, output
+    written = json.loads(report.read_text())
+    assert written["problem_name"] == "autumn" and written["objective"] is not None
+    assert "term balance" not in output  # one term alone has no other to balance against
+    section = next(s for s in records.sections if s.teachers)
+    teacher = section.teachers[0]
+    (tmp_path / "actual.csv").write_text(f"teacher,hours\n{teacher},1\n")
+    planned = sum(
+        item.share for item in problem.items for t in item.previous if problem.teachers[t].name == teacher
+    )
+    code, output = run("load", "actual", str(semester), str(tmp_path / "actual.csv"))
+    assert code == 0, output
+    assert f"{teacher} │ {planned:,} │ 1 │ {1 - planned:+,}" in " ".join(output.split()), output
 
 
 def test_check_names_an_unqualified_overloaded_assignment(tmp_path: Path) -> None:
