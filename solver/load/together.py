@@ -187,7 +187,7 @@ def solve_together(
             if best.modelled is None:
                 raise AssertionError(f"CP-SAT cannot price the pair {best.note} in {PRICING_SECONDS:g} s")
             offset = best.price - best.modelled
-    run = _search(timetable, distribution, best, parameters, clock, _shifted(record, offset))
+    run = _search(timetable, distribution, best, parameters, clock, _shifted(record, offset, load_bound))
     if run.has_solution:
         report.time_to_first_feasible = run.first_solution_at
         found_load, found_lessons = distribution.decode(run.values), timetable.decode(run.values)
@@ -301,12 +301,14 @@ def _priced(
     return _price(timetable, distribution, load, lessons, PRICING_SECONDS)
 
 
-def _shifted(record: ProgressListener, offset: float) -> ProgressListener:
-    """Progress of a partial model's search as the whole timetable's (its fixed part's price added)."""
-    if not offset:
-        return record
+def _shifted(record: ProgressListener, offset: float, floor: int | None) -> ProgressListener:
+    """Progress of a partial model's search as the whole timetable's (its fixed part's price added),
+    its bound never below `floor` (the load alone's, which the report takes too)."""
+    least = -math.inf if floor is None else floor
     return lambda point: record(
-        point.model_copy(update={"objective": point.objective + offset, "bound": point.bound + offset})
+        point.model_copy(
+            update={"objective": point.objective + offset, "bound": max(point.bound + offset, least)}
+        )
     )
 
 
