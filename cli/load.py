@@ -17,7 +17,7 @@ from cli.solving import solve_options
 from constraints.load import SOFT_NAMES
 from datasets.load_generator import generate_load
 from datasets.load_tables import read_actual, read_assignment, write_assignment, write_load_tables
-from datasets.registrar_load import is_registrar_folder, read_year_load
+from datasets.registrar_load import is_registrar_folder, present_teachers, read_year_load
 from models import Scenario, SolveParameters, SolveStatus
 from models.load import CLASS_COMPONENTS, LoadProblem, LoadSolution
 from solver.engine import default_workers
@@ -136,7 +136,8 @@ def load_solve(
     "--plan",
     type=click.Path(path_type=Path),
     help="The distribution the published timetable was made with (item,teachers rows, as `solve "
-    "--output` writes assignment.csv): with --timetable, that pair is a start, so nothing worse comes back.",
+    "--output` writes assignment.csv; for a registrar's semester folder, the teachers its sections name): "
+    "with --timetable, that pair is a start, so nothing worse comes back.",
 )
 @solve_options
 @click.option(
@@ -181,8 +182,10 @@ def load_together(
         raise click.BadParameter(str(error), param_hint="--department") from None
     problem = part.problem
     distributed = None
-    if plan is not None:
-        given = _read(lambda: read_assignment(plan, year))
+    given = _read(lambda: read_assignment(plan, year)) if plan is not None else None
+    if given is None and published is not None and is_registrar_folder(folder):
+        given = present_teachers(year)  # the timetable was published with the sections' teachers
+    if given is not None:
         try:
             distributed = on_part(year, part, given)
         except ValueError as error:

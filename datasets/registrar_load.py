@@ -30,7 +30,7 @@ from datasets.load_tables import (
 )
 from datasets.registrar_csv import read_records
 from datasets.registrar_records import RegistrarData
-from models.load import ANY, CONTACT_CAP, LoadProblem
+from models.load import ANY, CONTACT_CAP, LoadProblem, LoadSolution
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,16 @@ def read_year_load(folder: Path, term: int = 1, teaching_weeks: int = WEEKS) -> 
         return read_load_problem(folder)
     name = folder.resolve().name
     return year_load_problem(name, [Term(name, read_records(folder), term, teaching_weeks)])
+
+
+def present_teachers(problem: LoadProblem) -> LoadSolution | None:
+    """The teachers the registrar's sections and extra load name now (an item's `previous` in a load
+    read from them), when every item has its whole team."""
+    if any(len(set(item.previous)) != item.teachers for item in problem.items):
+        return None
+    return LoadSolution(
+        problem_name=problem.name, teachers=tuple(tuple(item.previous) for item in problem.items)
+    )
 
 
 def year_load_problem(name: str, terms: Sequence[Term]) -> LoadProblem:

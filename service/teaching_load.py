@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from datasets.registrar_load import Term, year_load_problem
+from datasets.registrar_load import Term, present_teachers, year_load_problem
 from models import LessonProblem, LessonSolution
 from models.load import LoadProblem, LoadSolution
 from service.storage import schema
@@ -81,16 +81,6 @@ def restaffing(session: Session, run: schema.Run, lessons: LessonProblem) -> Res
     load = department_load(session, run.semester, run.department)
     return Restaffing(
         load, lessons, published_timetable(session, run.semester), run.semester.term, present_teachers(load)
-    )
-
-
-def present_teachers(problem: LoadProblem) -> LoadSolution | None:
-    """The teachers the stored sections and extra load name now (an item's `previous` here), when
-    every item has its whole team."""
-    if any(len(set(item.previous)) != item.teachers for item in problem.items):
-        return None
-    return LoadSolution(
-        problem_name=problem.name, teachers=tuple(tuple(item.previous) for item in problem.items)
     )
 
 

@@ -86,6 +86,24 @@ def test_a_registrar_semester_folder_is_read_as_one_term_of_the_year(tmp_path: P
     assert f"{teacher} │ {planned:,} │ 1 │ {1 - planned:+,}" in " ".join(output.split()), output
 
 
+def test_a_registrar_semester_folders_teachers_are_its_published_timetables_plan(tmp_path: Path) -> None:
+    """Re-staffing a department within the published timetable starts from the pair as published:
+    the timetable and the teachers the sections name."""
+    semester, timetable, report = tmp_path / "autumn", tmp_path / "published", tmp_path / "report.json"
+    code, output = run("generate", "semester", "--students", "150", "--seed", "2", "--output", str(semester))
+    assert code == 0, output
+    code, output = run("lessons", "solve", str(semester), "--time-limit", "4", "--output", str(timetable))
+    assert code == 0, output
+    department = read_records(semester).departments[0].name
+    code, output = run(
+        "load", "together", str(semester), str(semester), "--department", department,
+        "--timetable", str(timetable / "timetable.csv"), "--time-limit", "8", "--json", str(report),
+    )  # fmt: skip
+    assert code == 0, output
+    notes = [point["note"] for point in json.loads(report.read_text())["progress"]]
+    assert notes[0] == "published", notes
+
+
 def test_check_names_an_unqualified_overloaded_assignment(tmp_path: Path) -> None:
     data = load_folder(
         tmp_path,
