@@ -9,6 +9,7 @@ give each kind's header.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -342,10 +343,19 @@ def _xlsx(path: Path, content: bytes) -> tuple[list[str], Iterator[tuple[int, li
 
 
 def _cell(value: object) -> str:
+    """A workbook cell as the CSV's text: whole numbers without a point, and dates and times typed
+    into Excel as the tables write them (2026-12-21, 09:00), not as Python prints them."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, dt.datetime):
+        midnight = value.time() == dt.time()
+        return value.date().isoformat() if midnight else value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="minutes" if not value.second else "seconds")
     return str(value).strip()
 
 

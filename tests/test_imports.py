@@ -3,6 +3,7 @@ in one transaction, and every bad row named by line and column with nothing stor
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -187,7 +188,8 @@ def test_programmes_cohorts_relations_and_the_exam_session(app: Flask, client: F
         [
             ["date", "start", "minutes", "penalty"],
             ["2026-12-21", "9:00", 180],
-            ["2026-12-21", "14:00", 120, 5],
+            # as Excel stores a date and a time typed into its cells
+            [dt.datetime(2026, 12, 21), dt.time(14, 0), 120, 5],
         ]
     )
     assert upload(client, "exam_periods", "sittings.xlsx", sittings).get_json()["added"] == 2
