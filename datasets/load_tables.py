@@ -339,13 +339,10 @@ def read_assignment(path: Path, problem: LoadProblem) -> LoadSolution:
         if name in listed:  # which of two rows is meant cannot be guessed
             raise row.error("item", f"{name!r} is also on line {listed[name]}")
         listed[name] = row.line
-        given = row.items("teachers")
+        given = row.distinct("teachers")
         unknown = [person for person in given if person not in people]
         if unknown:
             raise row.error("teachers", f"unknown teacher {unknown[0]!r}")
-        twice = next((person for k, person in enumerate(given) if person in given[:k]), None)
-        if twice is not None:
-            raise row.error("teachers", f"{twice!r} is named twice")
         teachers[items[name]] = tuple(people[person] for person in given)
     return LoadSolution(problem_name=problem.name, teachers=tuple(teachers))
 

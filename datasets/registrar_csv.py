@@ -126,6 +126,15 @@ class _Row:
         """A `;`-separated list cell."""
         return tuple(item.strip() for item in self.text(column).split(";") if item.strip())
 
+    def distinct(self, column: str) -> tuple[str, ...]:
+        """A `;`-separated list cell of people or places, none named twice (which of the two was
+        meant cannot be guessed, and a teacher twice on a section would be due in two places)."""
+        listed = self.items(column)
+        twice = next((item for k, item in enumerate(listed) if item in listed[:k]), None)
+        if twice is not None:
+            raise self.error(column, f"{twice!r} is named twice")
+        return listed
+
     def whole(self, column: str) -> int:
         text = self.text(column, required=True)
         if not _WHOLE.fullmatch(text):
@@ -524,7 +533,7 @@ def _section_record(
     if component not in COMPONENTS:
         raise row.error("component", f"must be one of {', '.join(COMPONENTS)}, found {component!r}")
     language = row.text("language")
-    for teacher in row.items("teachers"):
+    for teacher in row.distinct("teachers"):
         spoken = teachers[_known(row, "teachers", teacher, teachers, "teacher")].languages
         if language and spoken and language not in spoken:
             raise row.error("teachers", f"{teacher} does not teach in {language}")
