@@ -17,7 +17,7 @@ from cli.solving import solve_options
 from constraints.load import SOFT_NAMES
 from datasets.load_generator import generate_load
 from datasets.load_tables import read_actual, read_assignment, write_assignment, write_load_tables
-from datasets.registrar_load import is_registrar_folder, present_teachers, read_year_load
+from datasets.registrar_load import is_registrar_folder, named_now, present_teachers, read_year_load
 from models import Scenario, SolveParameters, SolveStatus
 from models.load import CLASS_COMPONENTS, LoadProblem, LoadSolution
 from solver.engine import default_workers
@@ -273,7 +273,7 @@ def load_actual(folder: Path, actual: Path, plan: Path | None, term: int | None)
     """Compare the hours ACTUAL (teacher, hours[, item]) with the plan, per teacher and department."""
     problem = _read(lambda: read_year_load(folder, term or 1))
     if plan is None and is_registrar_folder(folder):  # the sections' teachers are the plan so far
-        planned = LoadSolution(problem_name=problem.name, teachers=tuple(i.previous for i in problem.items))
+        planned = named_now(problem)
     else:
         planned = _read(lambda: read_assignment(plan or folder / "assignment.csv", problem))
     rows = _read(lambda: read_actual(actual, problem))

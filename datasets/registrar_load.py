@@ -58,14 +58,20 @@ def read_year_load(folder: Path, term: int = 1, teaching_weeks: int = WEEKS) -> 
     return year_load_problem(name, [Term(name, read_records(folder), term, teaching_weeks)])
 
 
-def present_teachers(problem: LoadProblem) -> LoadSolution | None:
+def named_now(problem: LoadProblem) -> LoadSolution:
     """The teachers the registrar's sections and extra load name now (an item's `previous` in a load
-    read from them), when every item has its whole team."""
-    if any(len(set(item.previous)) != item.teachers for item in problem.items):
-        return None
+    read from them): the plan so far."""
     return LoadSolution(
         problem_name=problem.name, teachers=tuple(tuple(item.previous) for item in problem.items)
     )
+
+
+def present_teachers(problem: LoadProblem) -> LoadSolution | None:
+    """The plan so far when every item has its whole team (the distribution a timetable was
+    published with), else None."""
+    if any(len(set(item.previous)) != item.teachers for item in problem.items):
+        return None
+    return named_now(problem)
 
 
 def year_load_problem(name: str, terms: Sequence[Term]) -> LoadProblem:
