@@ -150,6 +150,14 @@ def build_load_problem(
     for position, row in enumerate(teachers):
         if row.rank not in RANKS:
             raise DatasetError(row.source, row.line, f"rank: {row.rank!r} is not one of {', '.join(RANKS)}")
+        norm = DEFAULT_NORMS[row.rank] if row.norm is None else row.norm
+        most = int(min(norm, contact_cap) * row.rate)  # as LoadProblem.maximum
+        if row.target is not None and row.target > most:
+            reason = (
+                f"target: {row.target} h is above the most the teacher may have, {most} h (a norm of "
+                f"{min(norm, contact_cap)} h at a rate of {row.rate:g}): no load could reach it"
+            )
+            raise DatasetError(row.source, row.line, reason)
         built_teachers.append(
             _validated(
                 row.source,

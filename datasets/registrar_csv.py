@@ -594,7 +594,7 @@ def _cohort(
     programme, year = row.text("programme", required=True), row.whole("year")
     if programmes and programme not in programmes:
         raise row.error("programme", f"unknown programme {programme!r} (not in programmes.csv)")
-    members = tuple(_section(row, "sections", ref, sections) for ref in row.items("sections"))
+    members = tuple(_section(row, "sections", ref, sections) for ref in row.distinct("sections"))
     return CohortRecord(programme, year, members)
 
 

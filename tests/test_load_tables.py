@@ -120,6 +120,12 @@ def test_xlsx_tables_and_hours_from_weekly_periods(tmp_path: Path) -> None:
             "name,department,rank,rate\nX,Physics,lecturer,full\n",
             "teachers.csv:2: rate: must be",
         ),
+        (
+            "teachers.csv",
+            "name,department,rank,rate,norm,target\nX,Physics,lecturer,0.5,600,400\n",
+            "teachers.csv:2: target: 400 h is above the most the teacher may have, 300 h (a norm of 600 h at "
+            "a rate of 0.5)",
+        ),
     ],
 )
 def test_bad_cells_are_named(tmp_path: Path, file: str, content: str, message: str) -> None:

@@ -465,6 +465,12 @@ MALFORMED = {
     ),
     "sitting twice": ("exam_periods", 3, "date", _replace("exam_periods", ",9:00,", ",14:00,")),
     "too many fields": ("buildings", 2, "fields", {"buildings": "name,campus\nMain Building,Almaty,Extra\n"}),
+    "section twice in a cohort": (
+        "cohorts",
+        2,
+        "named twice",
+        _replace("cohorts", ",1,CSE1001 L1", ",1,CSE1001 L1;CSE1001 L1"),
+    ),
     # It stopped the first timetable with a traceback (the teacher due twice at every meeting).
     "teacher twice on a section": (
         "sections",
