@@ -16,7 +16,7 @@ from cli.reading import read_or_exit as _read
 from cli.solving import solve_options
 from constraints.load import SOFT_NAMES
 from datasets.load_generator import generate_load
-from datasets.load_tables import read_actual, read_assignment, write_assignment, write_load_tables
+from datasets.load_tables import WEEKS, read_actual, read_assignment, write_assignment, write_load_tables
 from datasets.registrar_load import is_registrar_folder, named_now, present_teachers, read_year_load
 from models import Scenario, SolveParameters, SolveStatus
 from models.load import CLASS_COMPONENTS, LoadProblem, LoadSolution
@@ -56,11 +56,20 @@ SEMESTER_TERM = click.option(
     show_default=True,
     help="For a registrar's semester folder as FOLDER: the term of the year it is.",
 )
+SEMESTER_WEEKS = click.option(
+    "--weeks",
+    type=click.IntRange(1, 52),
+    default=WEEKS,
+    show_default=True,
+    help="For a registrar's semester folder as FOLDER: its teaching weeks (a section's hours are its "
+    "weekly periods times these).",
+)
 
 
 @load.command("solve")
 @click.argument("folder", type=click.Path(path_type=Path))
 @SEMESTER_TERM
+@SEMESTER_WEEKS
 @solve_options
 @click.option(
     "--output",
@@ -71,6 +80,7 @@ SEMESTER_TERM = click.option(
 def load_solve(
     folder: Path,
     term: int,
+    weeks: int,
     time_limit: float,
     workers: int | None,
     seed: int,
@@ -84,7 +94,7 @@ def load_solve(
 
     scenario = _scenario(weights)
     _refuse_file_output(output)
-    problem = _read(lambda: read_year_load(folder, term))
+    problem = _read(lambda: read_year_load(folder, term, weeks))
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     hours = sum(item.hours for item in problem.items)
     console.print(
@@ -139,6 +149,7 @@ def load_solve(
     "--output` writes assignment.csv; for a registrar's semester folder, the teachers its sections name): "
     "with --timetable, that pair is a start, so nothing worse comes back.",
 )
+@SEMESTER_WEEKS
 @solve_options
 @click.option(
     "--output",
@@ -154,6 +165,7 @@ def load_together(
     departments: tuple[str, ...],
     published: Path | None,
     plan: Path | None,
+    weeks: int,
     time_limit: float,
     workers: int | None,
     seed: int,
@@ -175,7 +187,7 @@ def load_together(
         raise click.BadParameter(
             "a plan is the published timetable's: give --timetable too", param_hint="--plan"
         )
-    year = _read(lambda: read_year_load(folder, term or 1))
+    year = _read(lambda: read_year_load(folder, term or 1, weeks))
     try:
         part = of_departments(year, departments) if departments else Part.whole(year)
     except ValueError as error:
@@ -229,12 +241,13 @@ def load_together(
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.argument("assignment", type=click.Path(path_type=Path))
 @SEMESTER_TERM
-def load_check(folder: Path, assignment: Path, term: int) -> None:
+@SEMESTER_WEEKS
+def load_check(folder: Path, assignment: Path, term: int, weeks: int) -> None:
     """Check a department's distribution ASSIGNMENT (item, teachers) against the rules; exit 1 when
     it breaks a hard rule (unqualified, language mismatch, overload, ...)."""
     from constraints.load import evaluate
 
-    year = _read(lambda: read_year_load(folder, term))
+    year = _read(lambda: read_year_load(folder, term, weeks))
     part, solution = covered(year, _read(lambda: read_assignment(assignment, year)))
     problem = part.problem
     departments = sorted({item.department for item in problem.items})
@@ -269,9 +282,10 @@ def load_check(folder: Path, assignment: Path, term: int) -> None:
     help="The hours are one term's: compare with its plan (for a registrar's semester folder, also "
     "the term it is; default 1).",
 )
-def load_actual(folder: Path, actual: Path, plan: Path | None, term: int | None) -> None:
+@SEMESTER_WEEKS
+def load_actual(folder: Path, actual: Path, plan: Path | None, term: int | None, weeks: int) -> None:
     """Compare the hours ACTUAL (teacher, hours[, item]) with the plan, per teacher and department."""
-    problem = _read(lambda: read_year_load(folder, term or 1))
+    problem = _read(lambda: read_year_load(folder, term or 1, weeks))
     if plan is None and is_registrar_folder(folder):  # the sections' teachers are the plan so far
         planned = named_now(problem)
     else:

@@ -75,13 +75,16 @@ def test_a_registrar_semester_folder_is_read_as_one_term_of_the_year(tmp_path: P
     written = json.loads(report.read_text())
     assert written["problem_name"] == "autumn" and written["objective"] is not None
     assert "term balance" not in output  # one term alone has no other to balance against
-    section = next(s for s in records.sections if s.teachers)
+    section = next(s for s in records.sections if s.teachers and len(s.teachers) == 1)
     teacher = section.teachers[0]
     (tmp_path / "actual.csv").write_text(f"teacher,hours\n{teacher},1\n")
+    short = read_year_load(semester, teaching_weeks=12)  # a 12-week semester
+    (item,) = [item for item in short.items if item.name == section.ref]
+    assert item.hours == sum(section.meetings) * 12
     planned = sum(
-        item.share for item in problem.items for t in item.previous if problem.teachers[t].name == teacher
+        item.share for item in short.items for t in item.previous if short.teachers[t].name == teacher
     )
-    code, output = run("load", "actual", str(semester), str(tmp_path / "actual.csv"))
+    code, output = run("load", "actual", str(semester), str(tmp_path / "actual.csv"), "--weeks", "12")
     assert code == 0, output
     assert f"{teacher} │ {planned:,} │ 1 │ {1 - planned:+,}" in " ".join(output.split()), output
 
