@@ -12,9 +12,11 @@ from rich.table import Table
 
 from cli.display import console
 from models.rooms import RoomRequest
-from service.bookings import BookingConflict, book, find_rooms, weekly_dates
+from service.bookings import BookingConflict, book, bookable_rooms, find_rooms, weekly_dates
+from service.occupancy import occupations
 from service.storage.database import Database, database_url
 from service.storage.records import StorageError
+from solver.rooms import why_no_room
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 CLOCK = click.DateTime(formats=["%H:%M"])
@@ -70,8 +72,13 @@ def find(
             offer.kind,
             ", ".join(offer.features),
         )
-    console.print(table)
-    console.print(f"{len(offers)} free room{'s' * (len(offers) != 1)} ({took * 1000:.0f} ms)")
+    if offers:
+        console.print(table)
+        console.print(f"{len(offers)} free room{'s' * (len(offers) != 1)} ({took * 1000:.0f} ms)")
+    else:
+        with database.transaction() as session:
+            reason = why_no_room(bookable_rooms(session), occupations(session, asked.date), asked)
+        console.print(f"no free room: {reason}", soft_wrap=True)
 
 
 @rooms.command("book")

@@ -21,7 +21,7 @@ from cli.main import main
 from models import BookableRoom, Occupation, RoomRequest
 from service.context import KEY
 from service.storage import schema
-from solver.rooms import free_rooms
+from solver.rooms import free_rooms, why_no_room
 from tests.live_server import live_server
 from tests.service_factory import BACKENDS, client_as, database_with_a_semester, running_app
 from tests.test_scenarios import placements, solved
@@ -63,6 +63,45 @@ def test_free_rooms_fit_the_request_and_come_smallest_and_plainest_first() -> No
     assert [o.room for o in only_main] == ["E40", "Lab", "Hall"]
     with pytest.raises(ValueError, match="not after 16:00"):
         RoomRequest(date=day, start=dt.time(16), end=dt.time(15), capacity=1)
+
+
+def test_a_request_no_room_answers_is_told_why() -> None:
+    rooms = [
+        BookableRoom(
+            name="Hall", building="Main", capacity=200, kind="lecture hall", features=("projector",)
+        ),
+        BookableRoom(name="B40", building="Main", capacity=40, kind="classroom", features=("projector",)),
+        BookableRoom(name="A30", building="Annex", capacity=30, kind="classroom"),
+    ]
+    day, two = dt.date(2026, 3, 12), (dt.time(14), dt.time(16))
+    taken = [
+        Occupation(room="B40", date=day, start=dt.time(15), end=dt.time(17), what="CSE2001 L1 lecture"),
+        Occupation(room="Hall", date=day, start=dt.time(13), end=dt.time(15), what="booking 4: senate"),
+    ]
+
+    def why(**asked: Any) -> str:
+        request = RoomRequest(date=day, start=two[0], end=two[1], **asked)
+        assert free_rooms(rooms, taken, request) == []
+        return why_no_room(rooms, taken, request)
+
+    assert why(capacity=10, building="Library") == (
+        "there is no building 'Library' (the buildings are Annex, Main)"
+    )
+    assert (
+        why(capacity=10, features=("projector",), building="Annex")
+        == "no room in Annex has projector (no room in Annex has any)"
+    )
+    assert why(capacity=10, features=("computers",)) == "no room has computers (the rooms have projector)"
+    rooms.append(BookableRoom(name="Lab", building="Annex", capacity=20, kind="lab", features=("computers",)))
+    assert why(capacity=10, features=("computers", "projector")) == (
+        "no room has computers and projector together"
+    )
+    assert why(capacity=300) == "no room seats 300: the largest, Hall, seats 200"
+    assert why(capacity=31, building="Annex") == "no room in Annex seats 31: the largest, A30, seats 30"
+    assert why(capacity=40, features=("projector",)) == (
+        "every room that would do is taken then: Hall: booking 4: senate 13:00-15:00; "
+        "B40: CSE2001 L1 lecture 15:00-17:00"
+    )
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -251,6 +290,8 @@ def test_the_command_line_finds_and_books(tmp_path: Path, monkeypatch: pytest.Mo
     assert again.exit_code == 1 and "defence rehearsal" in again.output
     after = runner.invoke(main, ["rooms", "find", "--capacity", "30", "--features", "projector", *when])
     assert f"│ {first} " not in after.output
+    nowhere = runner.invoke(main, ["rooms", "find", "--capacity", "30", "--building", "Nowhere", *when])
+    assert nowhere.exit_code == 0 and "no free room: there is no building 'Nowhere'" in nowhere.output
     backwards = runner.invoke(
         main, ["rooms", "find", "--capacity", "3", "--date", "2026-03-12", "--from", "16:00", "--to", "15:00"]
     )
