@@ -245,7 +245,7 @@ def _commission(index: int, row: Row, named: Mapping[str, int]) -> Commission:
     assert chair is not None  # required
     deputy = _person(row, "deputy", named)
     members = []
-    for text in row.items("members"):
+    for text in row.distinct("members"):
         if text not in named:
             raise row.error("members", f"{text!r} is not in {PEOPLE.file}")
         members.append(named[text])
@@ -253,6 +253,8 @@ def _commission(index: int, row: Row, named: Mapping[str, int]) -> Commission:
         if president is not None and president not in members:
             members.insert(0, president)  # the chair and deputy vote whether listed or not
     limit = row.text("max_defences_per_day")
+    if limit and row.whole("max_defences_per_day") == 0:
+        raise row.error("max_defences_per_day", "at least 1, found 0")
     try:
         return Commission(
             index=index,
@@ -289,6 +291,11 @@ def _programme(row: Row, programmes: Mapping[str, str]) -> str:
 
 
 def _defence(index: int, row: Row, named: Mapping[str, int], programmes: Mapping[str, str]) -> Hearing:
+    supervisor, reviewer = _person(row, "supervisor", named), _person(row, "reviewer", named)
+    if reviewer is not None and reviewer == supervisor:
+        raise row.error(
+            "reviewer", f"{row.text('reviewer')} supervised the thesis: its reviewer is someone else"
+        )
     return Hearing(
         index=index,
         name=f"defence {row.text('defence')}",
@@ -297,8 +304,8 @@ def _defence(index: int, row: Row, named: Mapping[str, int], programmes: Mapping
         graduate=row.text("graduate"),
         title=row.text("title"),
         language=row.text("language"),
-        supervisor=_person(row, "supervisor", named),
-        reviewer=_person(row, "reviewer", named),
+        supervisor=supervisor,
+        reviewer=reviewer,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,6 +107,37 @@ def test_bad_input_names_the_file_line_and_column(
     with pytest.raises(DatasetError) as error:
         read_attestation(tmp_path)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("file", "column", "value_of", "message"),
+    [
+        # a thesis reviewed by its own supervisor
+        ("defences.csv", "reviewer", lambda row: row["supervisor"], "supervised the thesis: its reviewer is"),
+        # a member listed twice
+        (
+            "commissions.csv",
+            "members",
+            lambda row: row["members"].split(";")[0] + ";" + row["members"],
+            "is named twice",
+        ),
+        ("commissions.csv", "max_defences_per_day", lambda row: "0", "at least 1, found 0"),
+    ],
+)
+def test_a_row_contradicting_itself_is_named(
+    tmp_path: Path,
+    small,  # type: ignore[no-untyped-def]
+    file: str,
+    column: str,
+    value_of: Any,
+    message: str,
+) -> None:
+    write_attestation(small, tmp_path)
+    row = list(csv.DictReader((tmp_path / file).open()))[1]
+    _edit(tmp_path, file, 3, column, value_of(row))
+    with pytest.raises(DatasetError) as error:
+        read_attestation(tmp_path)
+    assert f"{file}:3: {column}: " in str(error.value) and message in str(error.value)
 
 
 def test_the_same_problem_is_built_from_records_in_memory(tmp_path: Path, small) -> None:  # type: ignore[no-untyped-def]
