@@ -150,14 +150,6 @@ def build_load_problem(
     for position, row in enumerate(teachers):
         if row.rank not in RANKS:
             raise DatasetError(row.source, row.line, f"rank: {row.rank!r} is not one of {', '.join(RANKS)}")
-        norm = DEFAULT_NORMS[row.rank] if row.norm is None else row.norm
-        most = int(min(norm, contact_cap) * row.rate)  # as LoadProblem.maximum
-        if row.target is not None and row.target > most:
-            reason = (
-                f"target: {row.target} h is above the most the teacher may have, {most} h (a norm of "
-                f"{min(norm, contact_cap)} h at a rate of {row.rate:g}): no load could reach it"
-            )
-            raise DatasetError(row.source, row.line, reason)
         built_teachers.append(
             _validated(
                 row.source,
@@ -208,13 +200,22 @@ def build_load_problem(
                 ),
             )
         )
-    return _validated(
+    problem = _validated(
         name,
         None,
         lambda: LoadProblem(
             name=name, teachers=tuple(built_teachers), items=tuple(built_items), contact_cap=contact_cap
         ),
     )
+    for row, teacher in zip(teachers, problem.teachers, strict=True):
+        most = problem.maximum(teacher)
+        if teacher.target is not None and teacher.target > most:
+            reason = (
+                f"target: {teacher.target} h is above the most the teacher may have, {most} h (a norm of "
+                f"{min(teacher.norm, contact_cap)} h at a rate of {teacher.rate:g}): no load could reach it"
+            )
+            raise DatasetError(row.source, row.line, reason)
+    return problem
 
 
 def _validated(source: str, line: int | None, build):  # type: ignore[no-untyped-def]
