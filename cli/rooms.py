@@ -12,11 +12,9 @@ from rich.table import Table
 
 from cli.display import console
 from models.rooms import RoomRequest
-from service.bookings import BookingConflict, book, bookable_rooms, find_rooms, weekly_dates
-from service.occupancy import occupations
+from service.bookings import BookingConflict, book, find_rooms, weekly_dates
 from service.storage.database import Database, database_url
 from service.storage.records import StorageError
-from solver.rooms import why_no_room
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 CLOCK = click.DateTime(formats=["%H:%M"])
@@ -60,7 +58,7 @@ def find(
     database = Database(database_url())
     began = time.perf_counter()
     with database.transaction() as session:
-        offers = find_rooms(session, asked)
+        offers, reason = find_rooms(session, asked)
     took = time.perf_counter() - began
     table = Table("room", "building", "seats", "spare", "kind", "features")
     for offer in offers[:limit]:
@@ -76,8 +74,6 @@ def find(
         console.print(table)
         console.print(f"{len(offers)} free room{'s' * (len(offers) != 1)} ({took * 1000:.0f} ms)")
     else:
-        with database.transaction() as session:
-            reason = why_no_room(bookable_rooms(session), occupations(session, asked.date), asked)
         console.print(f"no free room: {reason}", soft_wrap=True)
 
 

@@ -23,6 +23,7 @@ from service.api import api, problem
 from service.attestation_api import attestation_api
 from service.context import KEY, Services
 from service.pages import pages
+from service.room_pages import room_pages
 from service.rooms_api import rooms_api
 from service.runs import RunQueue, executor_from_environment
 from service.scenario_pages import scenario_pages
@@ -53,6 +54,7 @@ def create_app(
     app.register_blueprint(attestation_api)
     app.register_blueprint(pages)
     app.register_blueprint(scenario_pages)
+    app.register_blueprint(room_pages)
 
     @app.errorhandler(HTTPException)
     def http_problem(error: HTTPException) -> Any:

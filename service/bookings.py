@@ -15,7 +15,7 @@ from service.occupancy import occupations
 from service.storage import schema
 from service.storage.database import Database
 from service.storage.records import StorageError
-from solver.rooms import conflicts, free_rooms
+from solver.rooms import conflicts, free_rooms, why_no_room
 
 LONGEST_SERIES = 60  # weeks a weekly booking may run
 
@@ -45,8 +45,11 @@ def bookable_rooms(session: Session) -> list[BookableRoom]:
     ]
 
 
-def find_rooms(session: Session, request: RoomRequest) -> list[RoomOffer]:
-    return free_rooms(bookable_rooms(session), occupations(session, request.date), request)
+def find_rooms(session: Session, request: RoomRequest) -> tuple[list[RoomOffer], str | None]:
+    """The free rooms ranked by fit, and when there is none, why (`solver.rooms.why_no_room`)."""
+    rooms, taken = bookable_rooms(session), occupations(session, request.date)
+    offers = free_rooms(rooms, taken, request)
+    return offers, None if offers else why_no_room(rooms, taken, request)
 
 
 def weekly_dates(first: dt.date, until: dt.date | None) -> list[dt.date]:

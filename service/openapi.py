@@ -230,11 +230,11 @@ OPERATIONS = (
     Operation(
         "post",
         "/api/rooms/free",
-        "Free rooms for a one-off request, ranked by fit, around everything already placed",
+        "Free rooms for a one-off request, ranked by fit, around everything already placed, "
+        "and why none is free",
         "viewer",
-        (200, schemas.RoomFound),
+        (200, schemas.RoomsFree),
         schemas.RoomSearch,
-        many=True,
         refusals=(400, 422),
     ),
     Operation(

@@ -13,7 +13,7 @@ from service.access import caller, requires
 from service.api import body_as, problem
 from service.bookings import BookingConflict, book, cancel, find_rooms, weekly_dates
 from service.context import services
-from service.schemas import BookingOut, BookingRequest, RoomFound, RoomSearch
+from service.schemas import BookingOut, BookingRequest, RoomFound, RoomSearch, RoomsFree
 from service.storage import schema
 from service.storage.records import StorageError
 from service.storage.schema import Role
@@ -35,11 +35,12 @@ def free() -> Response:
             building=asked.building,
         )
     except ValidationError as error:  # the one rule across fields: it ends after it starts
-        reason = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
-        return problem(422, "Invalid request", f"end: {reason}", [{"field": "end", "message": reason}])
+        message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+        return problem(422, "Invalid request", f"end: {message}", [{"field": "end", "message": message}])
     with services().database.transaction() as session:
-        offers = find_rooms(session, wanted)
-    return jsonify([RoomFound.model_validate(offer.model_dump()).model_dump(mode="json") for offer in offers])
+        offers, reason = find_rooms(session, wanted)
+    found = [RoomFound.model_validate(offer.model_dump()) for offer in offers]
+    return jsonify(RoomsFree(rooms=found, reason=reason).model_dump(mode="json"))
 
 
 @rooms_api.post("/bookings")

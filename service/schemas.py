@@ -171,6 +171,16 @@ class RoomFound(BaseModel):
     extra_features: list[str]
 
 
+class RoomsFree(BaseModel):
+    """What `POST /api/rooms/free` answers: the free rooms, best fit first, and why there is none."""
+
+    rooms: list[RoomFound]
+    reason: str | None = Field(
+        description="when no room is free: no such building, a feature or size no room has, "
+        "or what takes each room that would do"
+    )
+
+
 class BookingRequest(Request):
     """What `POST /api/rooms/bookings` takes: the room on `date` (and each week up to
     `weekly_until`) from `start` to `end`."""

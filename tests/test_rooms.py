@@ -23,7 +23,7 @@ from service.context import KEY
 from service.storage import schema
 from solver.rooms import free_rooms, why_no_room
 from tests.live_server import live_server
-from tests.service_factory import BACKENDS, client_as, database_with_a_semester, running_app
+from tests.service_factory import BACKENDS, client_as, database_with_a_semester, running_app, signed_in
 from tests.test_scenarios import placements, solved
 
 MONDAY = dt.date(2026, 9, 7)  # the first day of the first teaching week
@@ -149,7 +149,9 @@ def search(
         json={"date": str(date), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "capacity": capacity},
     )
     assert answer.status_code == 200, answer.get_json()
-    return answer.get_json()  # type: ignore[no-any-return]
+    found = answer.get_json()
+    assert (found["reason"] is None) == bool(found["rooms"])
+    return found["rooms"]  # type: ignore[no-any-return]
 
 
 def test_a_room_in_use_by_a_published_class_is_not_offered_and_cannot_be_booked(
@@ -231,6 +233,71 @@ def test_a_weekly_booking_takes_the_room_then_a_cancel_frees_it(app: Flask, publ
         "/api/rooms/free", json={"date": str(sunday), "start": "16:00", "end": "15:00", "capacity": 3}
     )
     assert reversed_times.status_code == 422 and reversed_times.get_json()["errors"][0]["field"] == "end"
+
+
+def test_the_service_says_why_no_room_is_free(app: Flask, published: Any) -> None:
+    planner = client_as(app, "planner")
+    sunday = MONDAY + dt.timedelta(weeks=12, days=6)
+    asked = {"date": str(sunday), "start": "10:00", "end": "11:00"}
+    rooms = planner.post("/api/rooms/free", json=asked | {"capacity": 1}).get_json()["rooms"]
+    largest = max(room["capacity"] for room in rooms)
+    biggest = [room for room in rooms if room["capacity"] == largest]
+    for room in biggest:
+        made = planner.post("/api/rooms/bookings", json=asked | {"room": room["room"], "purpose": "open day"})
+        assert made.status_code == 201
+    taken = planner.post("/api/rooms/free", json=asked | {"capacity": largest}).get_json()
+    assert taken["rooms"] == [] and taken["reason"].startswith("every room that would do is taken then")
+    assert all(f"{room['room']}: booking" in taken["reason"] for room in biggest)
+    assert "open day" in taken["reason"]
+    too_many = planner.post("/api/rooms/free", json=asked | {"capacity": largest + 1}).get_json()
+    assert too_many["rooms"] == [] and f"seats {largest + 1:,}: the largest" in too_many["reason"]
+    nowhere = planner.post("/api/rooms/free", json=asked | {"capacity": 1, "building": "Atlantis"})
+    assert "there is no building 'Atlantis'" in nowhere.get_json()["reason"]
+
+
+def test_the_rooms_page_finds_books_and_cancels_and_says_why_not(app: Flask, published: Any) -> None:
+    viewer, viewer_token = signed_in(app, "viewer")
+    planner, token = signed_in(app, "planner")
+    day = MONDAY + dt.timedelta(weeks=14, days=6)
+    asked = {"date": str(day), "start": "12:00", "end": "13:30", "capacity": "10", "building": ""}
+    seen = viewer.get("/rooms", query_string=asked).data.decode()
+    assert 'id="offers"' in seen and 'class="book"' not in seen  # a viewer looks, a planner books
+    page = planner.get("/rooms", query_string=asked).data.decode()
+    first = page.split('name="room" value="', 1)[1].split('"', 1)[0]
+    search = "&".join(f"{key}={value}" for key, value in asked.items())
+    booking = {
+        "csrf_token": token,
+        "room": first,
+        "date": str(day),
+        "start": "12:00",
+        "end": "13:30",
+        "purpose": "thesis consultation",
+        "search": search,
+    }
+    assert viewer.post("/rooms/book", data=booking | {"csrf_token": viewer_token}).status_code == 403
+    after = planner.post("/rooms/book", data=booking, follow_redirects=True).data.decode()
+    assert f"Booked {first} on {day} 12:00-13:30." in after
+    assert f'name="room" value="{first}"' not in after and "thesis consultation" in after
+    twice = planner.post("/rooms/book", data=booking, follow_redirects=True).data.decode()
+    assert f"Not booked: room {first} is taken then" in twice
+    backwards = planner.post("/rooms/book", data=booking | {"end": "11:00"}, follow_redirects=True)
+    assert "Not booked: a booking from 12:00 must end after it" in backwards.data.decode()
+    booked = after.split('action="/rooms/bookings/', 1)[1].split("/", 1)[0]
+    gone = planner.post(
+        f"/rooms/bookings/{booked}/cancel",
+        data={"csrf_token": token, "search": search},
+        follow_redirects=True,
+    ).data.decode()
+    assert "Cancelled 1 booking." in gone and f'name="room" value="{first}"' in gone
+    too_big = planner.get("/rooms", query_string=asked | {"capacity": "99999"}).data.decode()
+    assert 'id="none"' in too_big and "seats 99,999: the largest" in too_big
+    reversed_times = planner.get("/rooms", query_string=asked | {"end": "11:00"}).data.decode()
+    assert (
+        "To: the room is wanted until 11:00, not after 12:00" in reversed_times
+        and 'id="offers"' not in reversed_times
+    )
+    no_date = planner.get("/rooms", query_string=asked | {"date": "31.12"}).data.decode()
+    assert "Date: Not a valid date value." in no_date
 
 
 def test_of_many_clients_booking_one_room_at_once_exactly_one_wins(app: Flask, published: Any) -> None:

@@ -107,7 +107,7 @@ def test_tables_are_checked_whole_then_a_run_is_solved_and_published(app: Flask,
             "end": f"{begins + dt.timedelta(minutes=5):%H:%M}",
             "capacity": 1,
         },
-    ).get_json()
+    ).get_json()["rooms"]
     assert problem.rooms[place.room].name not in {offer["room"] for offer in free}
 
 
