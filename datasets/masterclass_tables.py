@@ -10,10 +10,11 @@ columns.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -40,6 +41,8 @@ class MasterClassRequest:
     seats: int | None = None
     features: tuple[str, ...] = ()
     hall_kind: str = ""
+    source: str = field(default=REQUESTS.file, compare=False)  # the file and line it was read from
+    line: int | None = field(default=None, compare=False)
 
 
 def read_requests(folder: Path) -> list[MasterClassRequest]:
@@ -78,7 +81,16 @@ def request_of(row: _Row) -> MasterClassRequest:
         seats=row.whole("seats") if row.text("seats") else None,
         features=row.items("features"),
         hall_kind=row.text("hall_kind"),
+        source=str(row.path),
+        line=row.line,
     )
+
+
+def unknown_audience(entry: str, cohorts: Iterable[str]) -> str:
+    """Why an audience entry names nobody, with the cohort it most resembles if one is close."""
+    close = difflib.get_close_matches(entry, list(cohorts), n=1, cutoff=0.8)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"audience: {entry!r} is no cohort ('Programme Year') and no student{hint}"
 
 
 def cohort_students(students: Iterable[Student]) -> dict[str, list[str]]:
@@ -139,9 +151,8 @@ def masterclass_problem(
             elif entry in known:
                 members[entry] = None
             else:
-                raise DatasetError(
-                    REQUESTS.file, None, f"{request.name}: audience {entry!r} is no cohort and no student"
-                )
+                reason = unknown_audience(entry, cohorts)
+                raise DatasetError(request.source, request.line, f"{request.name}: {reason}")
         audiences.append(list(members))
     students = list(dict.fromkeys(s for audience in audiences for s in audience))
     index = {student: position for position, student in enumerate(students)}

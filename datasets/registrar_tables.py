@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 
 from datasets.errors import DatasetError
 from datasets.masterclass_tables import REQUESTS as MASTERCLASSES
-from datasets.masterclass_tables import MasterClassRequest, cohort_students, request_of
+from datasets.masterclass_tables import MasterClassRequest, cohort_students, request_of, unknown_audience
 from datasets.registrar_csv import (
     BUILDINGS,
     COHORTS,
@@ -207,7 +207,7 @@ def _table_masterclass(row: _Row, known: Known, clock: _Clock) -> MasterClassReq
     request = request_of(row)
     for entry in request.audience:
         if entry not in known.cohorts and entry not in known.students:
-            raise row.error("audience", f"{entry!r} is no cohort ('Programme Year') and no student")
+            raise DatasetError(row.path, row.line, unknown_audience(entry, known.cohorts))
     return request
 
 

@@ -109,20 +109,21 @@ def test_a_bad_request_is_named_by_line_and_column(folder: Path, tmp_path: Path)
     broken.mkdir()
     for file in semester.iterdir():
         (broken / file.name).write_bytes(file.read_bytes())
+    arguments = ["masterclasses", "solve", str(broken), "--timetable", str(folder / "tt" / "timetable.csv")]
+    arguments += ["--starts-on", STARTS_ON]
     name, minutes, rest = text[2].split(",", 2)
-    text[2] = f"{name},600,{rest}"  # longer than any of its windows
-    (broken / "masterclasses.csv").write_text("\n".join(text) + "\n")
-    answer = CliRunner().invoke(
-        main,
-        [
-            "masterclasses",
-            "solve",
-            str(broken),
-            "--timetable",
-            str(folder / "tt" / "timetable.csv"),
-            "--starts-on",
-            STARTS_ON,
-        ],
-    )
+    too_long = text[:2] + [f"{name},600,{rest}"] + text[3:]  # longer than any of its windows
+    (broken / "masterclasses.csv").write_text("\n".join(too_long) + "\n")
+    answer = CliRunner().invoke(main, arguments)
     assert answer.exit_code == 2 and "masterclasses.csv:3: windows:" in answer.output
     assert "shorter than the 600 minutes" in answer.output
+    column = text[0].split(",").index("audience")
+    rows = list(csv.reader(text))
+    line, cells = next((n, row) for n, row in enumerate(rows) if n and " " in row[column])
+    cohort = next(entry for entry in cells[column].split(";") if " " in entry)  # 'Programme Year'
+    cells[column] = cohort + "x"  # a slip of the keyboard
+    misspelt = text[:line] + [",".join(f'"{cell}"' for cell in cells)] + text[line + 1 :]
+    (broken / "masterclasses.csv").write_text("\n".join(misspelt) + "\n")
+    answer = CliRunner().invoke(main, arguments)
+    assert answer.exit_code == 2 and f"masterclasses.csv:{line + 1}: {cells[0]}: audience:" in answer.output
+    assert f"did you mean {cohort!r}?" in answer.output
