@@ -289,7 +289,7 @@ def _teacher_row(row: _Row) -> TeacherRow:
         minimum=_optional_whole(row, "minimum") or 0,
         target=_optional_whole(row, "target"),
         languages=row.items("languages"),
-        qualifications=tuple(_qualification(entry) for entry in row.items("qualifications")),
+        qualifications=tuple(_qualification(row, entry) for entry in row.items("qualifications")),
         wanted=row.items("wanted"),
         unwanted=row.items("unwanted"),
         unavailable_terms=tuple(terms),
@@ -298,11 +298,11 @@ def _teacher_row(row: _Row) -> TeacherRow:
     )
 
 
-def _qualification(entry: str) -> tuple[str, str]:
+def _qualification(row: _Row, entry: str) -> tuple[str, str]:
     """`COURSE:component`, `COURSE` (any component) or `*:component` (any course)."""
     course, _, component = entry.partition(":")
     course = course.strip()
-    return (ANY if course == "*" else course, component.strip().lower())
+    return (ANY if course == "*" else course, row.component("qualifications", component) if component else ANY)
 
 
 def _item_row(row: _Row) -> ItemRow:
@@ -320,7 +320,7 @@ def _item_row(row: _Row) -> ItemRow:
     return ItemRow(
         name=row.text("name", required=True),
         course=row.text("course", required=True),
-        component=row.text("component", required=True).lower(),
+        component=row.component("component"),
         hours=hours,
         department=row.text("department"),
         language=row.text("language"),

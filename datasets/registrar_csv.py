@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import re
 from collections import Counter
@@ -43,6 +44,7 @@ from datasets.registrar_records import (
     TeachingTerms,
 )
 from models import lessons
+from models.load import CLASS_COMPONENTS, SUPERVISION_COMPONENTS
 from models.lessons import Preference, SectionRelation
 
 Record = TypeVar("Record")
@@ -145,6 +147,18 @@ class _Row:
 
     def error(self, column: str, reason: str) -> DatasetError:
         return DatasetError(self.path, self.line, f"{column}: {reason}")
+
+    def component(self, column: str, text: str | None = None) -> str:
+        """A component of load in lower case: any name counts (non-class work has many), but one
+        a slip away from a known component (`lectur`, `practise`, `labs`) is refused, since it
+        would match no teacher's qualification."""
+        name = (self.text(column, required=True) if text is None else text).strip().lower()
+        for known in CLASS_COMPONENTS + SUPERVISION_COMPONENTS:
+            edits = difflib.SequenceMatcher(None, name, known).get_opcodes()
+            slips = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in edits if tag != "equal")
+            if 0 < slips <= 2 and len(known) > 2 * slips:
+                raise self.error(column, f"{name!r} is no component: did you mean {known!r}?")
+        return name
 
 
 def _rows(folder: Path, spec: _Spec) -> Iterator[_Row]:
@@ -432,7 +446,7 @@ def _extra_load(
     hours = row.whole("hours")
     return ExtraLoad(
         name=row.text("name", required=True),
-        component=row.text("component", required=True).lower(),
+        component=row.component("component"),
         hours=hours,
         department=_known(row, "department", row.text("department"), departments, "department"),
         course=_known(row, "course", row.text("course"), courses, "course"),

@@ -126,6 +126,17 @@ def test_xlsx_tables_and_hours_from_weekly_periods(tmp_path: Path) -> None:
             "teachers.csv:2: target: 400 h is above the most the teacher may have, 300 h (a norm of 600 h at "
             "a rate of 0.5)",
         ),
+        # A component a slip away from a known one would match no qualification.
+        (
+            "items.csv",
+            "name,course,component,hours\nA,B,Lectur,30\n",
+            "items.csv:2: component: 'lectur' is no component: did you mean 'lecture'?",
+        ),
+        (
+            "teachers.csv",
+            "name,department,rank,qualifications\nX,Physics,lecturer,B:practise;C\n",
+            "teachers.csv:2: qualifications: 'practise' is no component: did you mean 'practice'?",
+        ),
     ],
 )
 def test_bad_cells_are_named(tmp_path: Path, file: str, content: str, message: str) -> None:

@@ -447,6 +447,12 @@ MALFORMED = {
         _replace("extra_load", ",Akhmetova Aigerim", ",Nobody"),
     ),
     "extra load of no hours": ("extra_load", 2, "hours", _replace("extra_load", ",120,", ",,")),
+    "extra load of a misspelt component": (
+        "extra_load",
+        2,
+        "component",
+        _replace("extra_load", ",thesis supervision,", ",thesis supervison,"),
+    ),
     "exam of an unknown course": ("exams", 2, "course", _replace("exams", "CSE1001,", "CSE9999,")),
     "exam of no length": ("exams", 2, "minutes", _replace("exams", ",90", ",0")),
     "exam twice": ("exams", 3, "course", {"exams": GOOD["exams.csv"] + "CSE1001,60\n"}),
