@@ -302,7 +302,8 @@ def _qualification(row: _Row, entry: str) -> tuple[str, str]:
     """`COURSE:component`, `COURSE` (any component) or `*:component` (any course)."""
     course, _, component = entry.partition(":")
     course = course.strip()
-    return (ANY if course == "*" else course, row.component("qualifications", component) if component else ANY)
+    named = row.component("qualifications", component) if component.strip() else ANY
+    return (ANY if course == "*" else course, named)
 
 
 def _item_row(row: _Row) -> ItemRow:

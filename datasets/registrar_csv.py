@@ -44,8 +44,8 @@ from datasets.registrar_records import (
     TeachingTerms,
 )
 from models import lessons
-from models.load import CLASS_COMPONENTS, SUPERVISION_COMPONENTS
 from models.lessons import Preference, SectionRelation
+from models.load import CLASS_COMPONENTS, SUPERVISION_COMPONENTS
 
 Record = TypeVar("Record")
 
