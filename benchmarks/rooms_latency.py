@@ -61,7 +61,7 @@ def measure(
             notes.append(_solved_and_published(base, token, kind, time_limit))
         for name, search in SEARCHES.items():
             began = time.perf_counter()
-            offers = call(base, token, "POST", "/api/rooms/free", search)
+            offers = call(base, token, "POST", "/api/rooms/free", search)["rooms"]
             took = (time.perf_counter() - began) * 1000
             notes.append(f"first search, {name}: {took:.0f} ms, {len(offers)} rooms free")
             body = folder / "search.json"
