@@ -256,6 +256,7 @@ def test_the_service_says_why_no_room_is_free(app: Flask, published: Any) -> Non
 
 
 def test_the_rooms_page_finds_books_and_cancels_and_says_why_not(app: Flask, published: Any) -> None:
+    assert "/login" in app.test_client().get("/rooms").headers["Location"]  # staff only
     viewer, viewer_token = signed_in(app, "viewer")
     planner, token = signed_in(app, "planner")
     day = MONDAY + dt.timedelta(weeks=14, days=6)
