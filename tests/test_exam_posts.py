@@ -359,6 +359,25 @@ def test_a_partial_model_prices_a_change_as_the_checker_does(
     assert new - old == evaluate(problem, moved).total - evaluate(problem, before).total
 
 
+def test_a_model_of_every_exam_keeps_the_current_rooms_past_the_empty_room_quota() -> None:
+    """Four identical rooms, three free exams: the quota offers three of them, yet the current
+    timetable's fourth must stay offered, or the model cannot take (nor price) it. Hypothesis found
+    this in CI."""
+    student = [Exam(index=0, duration=60, students=(0,)), Exam(index=1, duration=60, students=(0,))]
+    problem = ExamProblem(
+        name="quota",
+        exams=(*student, Exam(index=2, duration=60, students=(1,))),
+        periods=tuple(Period(index=p, day=p, duration=120) for p in range(2)),
+        rooms=tuple(Room(index=r, capacity=5) for r in range(4)),
+    )
+    current = ExamSolution(problem_name="quota", periods=(0, 1, 0), rooms=(0, 0, 3))
+    model = ExamCpModel(problem, ConflictIndex(problem), range(3), current)
+    assert (0, 3) in model.placement_literals(2)
+    exact = ExamCpModel(problem, ConflictIndex(problem), range(3), current)
+    exact.post(units_for(problem), {unit.NAME: unit.weight(problem) for unit in units_for(problem)})
+    assert solve_fixed(exact, current) == evaluate(problem, current).total
+
+
 # --- CP-SAT reports the cost of the timetable it returns -----------------------------------
 
 

@@ -55,8 +55,10 @@ class ExamCpModel:
                 if exam not in self._free_set:
                     key = (current.periods[exam], current.rooms[exam])
                     self._fixed_at.setdefault(key, []).append(exam)
+        # The free exams' current rooms stay offered, so the current timetable is one the model can
+        # take (its hint, and the price of a change against it), whatever the empty-room quota below.
         self._rooms_of_free: dict[int, set[int | None]] = {}
-        if current is not None and len(self._free) < len(problem.exams):
+        if current is not None:
             for exam in self._free:
                 self._rooms_of_free.setdefault(current.periods[exam], set()).add(current.rooms[exam])
         self._period_literals: dict[int, dict[int, cp_model.IntVar]] = {}
