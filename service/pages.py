@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import FloatField, PasswordField, SelectField, StringField
+from wtforms import FloatField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from datasets.errors import DatasetError
@@ -52,7 +52,7 @@ class LoginForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     semester = SelectField("Semester", validators=[DataRequired()])
-    kind = SelectField("Kind of record", choices=[(kind, kind) for kind in TABLE_KINDS])
+    kind = SelectField("Kind of record", choices=list(TABLE_KINDS))
     file = FileField("CSV or XLSX file", validators=[FileRequired()])
 
 
@@ -60,11 +60,11 @@ class RunForm(FlaskForm):
     kind = SelectField(
         "Timetable",
         choices=[
-            ("lessons", "Class timetable"),
-            ("exams", "Exam schedule"),
-            ("load", "Teaching load"),
-            ("masterclasses", "Master classes"),
-            ("sac", "State attestation"),
+            SelectChoice("lessons", "Class timetable"),
+            SelectChoice("exams", "Exam schedule"),
+            SelectChoice("load", "Teaching load"),
+            SelectChoice("masterclasses", "Master classes"),
+            SelectChoice("sac", "State attestation"),
         ],
     )
     semester = SelectField("Semester", validators=[DataRequired()])
@@ -212,7 +212,7 @@ def _record_rows(
 def imports() -> str:
     planner_only()
     form = ImportForm()
-    form.semester.choices = [(name, name) for name in _semester_names()]
+    form.semester.choices = _semester_names()
     outcome: dict[str, Any] | None = None
     errors: list[DatasetError] = []
     if form.validate_on_submit():
@@ -235,7 +235,7 @@ def imports() -> str:
 def new_run() -> str | BaseResponse:
     planner_only()
     form = RunForm()
-    form.semester.choices = [(name, name) for name in _semester_names()]
+    form.semester.choices = _semester_names()
     if form.validate_on_submit():
         parameters = SolveParameters(time_limit=form.time_limit.data or 60, workers=2, seed=0)
         try:

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from pydantic import ValidationError
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import DateField, IntegerField, SelectField, StringField, TimeField
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models.rooms import RoomRequest
@@ -55,7 +55,7 @@ def find() -> str:
     form = RoomSearchForm(request.args)
     with services().database.transaction() as session:
         rooms = bookable_rooms(session)
-        form.building.choices = [("", "any")] + [(b, b) for b in sorted({room.building for room in rooms})]
+        form.building.choices = [SelectChoice("", "any"), *sorted({room.building for room in rooms})]
         offers: list[Any] = []
         reason: str | None = None
         day: list[tuple[Any, ...]] = []

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from pydantic import ValidationError
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from datasets.registrar_scenario import PinnedMeeting, ScenarioError, ScenarioRecord
@@ -61,8 +61,8 @@ def new_scenario(semester: str) -> str | BaseResponse:
             stored = semester_named(session, semester)
         except StorageError as error:
             abort(404, str(error))
-        form.baseline.choices = [("", "none")] + [
-            (str(run_id), f"run {run_id}")
+        form.baseline.choices = [SelectChoice("", "none")] + [
+            SelectChoice(str(run_id), f"run {run_id}")
             for run_id in session.scalars(
                 select(schema.Run.id).where(
                     schema.Run.semester_id == stored.id,

@@ -342,7 +342,10 @@ class Scenario(Base):
     name: Mapped[str] = mapped_column(String(NAME))
     description: Mapped[str] = mapped_column(Text, default="")
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    baseline_run_id: Mapped[int | None] = mapped_column(ForeignKey("run.id", ondelete="SET NULL"))
+    # run and scenario point at each other; use_alter tells SQLAlchemy how to order them
+    baseline_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("run.id", ondelete="SET NULL", use_alter=True)
+    )
     cloned_from_id: Mapped[int | None] = mapped_column(ForeignKey("scenario.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime]
     semester: Mapped[Semester] = relationship()
