@@ -647,7 +647,25 @@ def _registration(
 
 
 def _read_relations(root: Path, sections: dict[str, SectionRecord]) -> tuple[Relation, ...]:
-    return tuple(_relation(row, sections) for row in _rows(root, RELATIONS))
+    """The relations, none given twice (a slip for another pair, as often as not)."""
+    relations: list[Relation] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in _rows(root, RELATIONS):
+        relation = _relation(row, sections)
+        key = relation_key(relation)
+        if key in seen:
+            raise row.error("second", f"{' '.join(key)} is also on line {seen[key]}")
+        seen[key] = row.line
+        relations.append(relation)
+    return tuple(relations)
+
+
+def relation_key(relation: Relation) -> tuple[str, str]:
+    """What tells relations apart: "same time" and "avoid" read both ways, "before" one way."""
+    first, second = relation.first, relation.second
+    if relation.relation is not SectionRelation.BEFORE:
+        first, second = sorted((first, second))
+    return (first, f"{relation.relation.value} {second}")
 
 
 def _relation(row: _Row, sections: Mapping[str, SectionRecord]) -> Relation:

@@ -53,6 +53,7 @@ from datasets.registrar_csv import (
     _Spec,
     _teacher,
     csv_records,
+    relation_key,
 )
 from datasets.registrar_records import (
     Building,
@@ -225,7 +226,7 @@ def _key(record: TableRecord) -> str | tuple[str, str]:
         case CohortRecord():
             return (record.programme, f"year {record.year}")
         case Relation():
-            return (record.first, f"{record.relation.value} {record.second}")
+            return relation_key(record)
         case ExamRecord():
             return record.course
         case ExamPeriod():

@@ -180,6 +180,14 @@ def test_programmes_cohorts_relations_and_the_exam_session(app: Flask, client: F
     relations = f"first,relation,second\n{first},avoid,{second}\n".encode()
     assert upload(client, "section_relations", "r.csv", relations).get_json()["added"] == 1
     assert upload(client, "section_relations", "r.csv", relations).get_json()["added"] == 0
+    # "avoid" reads both ways: the other way round is the relation stored, and twice in a file a slip
+    reversed_pair = f"first,relation,second\n{second},avoid,{first}\n".encode()
+    assert upload(client, "section_relations", "r.csv", reversed_pair).get_json()["added"] == 0
+    twice = (
+        f"first,relation,second\n{first},before,{second}\n{second},avoid,{first}\n{first},avoid,{second}\n"
+    )
+    errors = upload(client, "section_relations", "r.csv", twice.encode()).get_json()["errors"]
+    assert [(e["row"], e["message"]) for e in errors] == [(4, f"{first} avoid {second} is also on line 3")]
     course = before.courses[0].code
     exams = f"course,minutes\n{course},90\nNOCOURSE,60\n".encode()
     assert upload(client, "exams", "exams.csv", exams).get_json()["errors"][0]["field"] == "course"

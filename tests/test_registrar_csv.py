@@ -415,6 +415,16 @@ MALFORMED = {
         "second",
         _replace("section_relations", "CSE1001 P1", "CSE1001 L1"),
     ),
+    "relation twice, the other way round": (
+        "section_relations",
+        3,
+        "second",
+        {
+            "section_relations": _csv(
+                "first,relation,second", "CSE1001 L1,avoid,CSE1001 P1", "CSE1001 P1,avoid,CSE1001 L1"
+            )
+        },
+    ),
     "bad start": ("calendar", 5, "start", _replace("calendar", "09:00", "9 am")),
     "starts out of order": ("calendar", 6, "start", _replace("calendar", "10:00", "08:30")),
     "bad lunch flag": ("calendar", 5, "lunch_after", _replace("calendar", "yes", "maybe")),
