@@ -103,7 +103,7 @@ def book_room() -> BaseResponse:
     else:
         when = f"{form.start.data:%H:%M}-{form.end.data:%H:%M}"
         weeks = f", every week until {dates[-1]} ({len(made)} dates)" if len(made) > 1 else ""
-        flash(f"Booked {form.room.data} on {dates[0]} {when}{weeks}.")
+        flash(f"Booked {form.room.data} on {dates[0]} {when}{weeks}.", "done")
     return redirect(_back())
 
 
@@ -117,7 +117,7 @@ def cancel_booking(booking_id: int) -> BaseResponse:
         except LookupError as error:
             flash(f"Not cancelled: {error}")
         else:
-            flash(f"Cancelled {gone} booking{'s' * (gone != 1)}.")
+            flash(f"Cancelled {gone} booking{'s' * (gone != 1)}.", "done")
     return redirect(_back())
 
 

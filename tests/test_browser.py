@@ -2,7 +2,8 @@
 rooms, start a run, watch it finish, publish it, open a teacher's week grid and download its
 .ics. `.ci/run` installs Debian's chromium and chromium-driver.
 
-With REGISTRAR_SCREENSHOT=FILE the week grid is also saved there (the README's picture)."""
+With REGISTRAR_SCREENSHOTS=FOLDER the week grid and the Rooms page are also saved there as
+week-grid.png and rooms.png (the README's pictures)."""
 
 from __future__ import annotations
 
@@ -79,6 +80,13 @@ def wait_for(condition: object, timeout: float = 120) -> None:
     raise AssertionError("the page did not get there in time")
 
 
+def screenshot(driver: object, name: str) -> None:
+    """The page as it stands, for the README, when REGISTRAR_SCREENSHOTS names a folder."""
+    folder = os.environ.get("REGISTRAR_SCREENSHOTS")
+    if folder:
+        driver.save_screenshot(str(Path(folder) / name))  # type: ignore[attr-defined]
+
+
 def test_import_run_watch_publish_open_a_grid_and_download_the_ics(
     server: tuple[str, Flask], browser: object, tmp_path: Path
 ) -> None:
@@ -131,10 +139,28 @@ def test_import_run_watch_publish_open_a_grid_and_download_the_ics(
     driver.find_element(By.CSS_SELECTOR, "#teachers a.teacher").click()  # type: ignore[attr-defined]
     grid = driver.find_element(By.ID, "week")  # type: ignore[attr-defined]
     assert grid.find_elements(By.CLASS_NAME, "meeting")
-    if os.environ.get("REGISTRAR_SCREENSHOT"):
-        driver.save_screenshot(os.environ["REGISTRAR_SCREENSHOT"])  # type: ignore[attr-defined]
+    screenshot(driver, "week-grid.png")
     driver.find_element(By.LINK_TEXT, "ics").click()  # type: ignore[attr-defined]
     downloads: Path = driver.downloads  # type: ignore[attr-defined]
     wait_for(lambda: any(p.suffix == ".ics" for p in downloads.iterdir()), 30)
     calendar = next(p for p in downloads.iterdir() if p.suffix == ".ics")
     assert calendar.read_text().startswith("BEGIN:VCALENDAR")
+
+    # a free room found beside the published timetable, booked, cancelled; and one that cannot be
+    driver.find_element(By.LINK_TEXT, "Rooms").click()  # type: ignore[attr-defined]
+    assert driver.find_element(By.ID, "search")  # type: ignore[attr-defined]
+    driver.get(f"{base}/rooms?date=2026-09-08&start=10:00&end=11:30&capacity=20")  # type: ignore[attr-defined]
+    first = driver.find_element(By.CSS_SELECTOR, "#offers tr:nth-child(2)")  # type: ignore[attr-defined]
+    room = first.find_element(By.TAG_NAME, "td").text
+    first.find_element(By.NAME, "purpose").send_keys("browser seminar")
+    first.find_element(By.CSS_SELECTOR, "form.book button").click()
+    done = driver.find_element(By.CSS_SELECTOR, "[role=status]")  # type: ignore[attr-defined]
+    assert done.text == f"Booked {room} on 2026-09-08 10:00-11:30." and "done" in done.get_attribute("class")
+    booked = driver.find_element(By.ID, "bookings").text  # type: ignore[attr-defined]
+    assert room in booked and "browser seminar" in booked
+    screenshot(driver, "rooms.png")
+    driver.find_element(By.CSS_SELECTOR, "#bookings form.cancel button").click()  # type: ignore[attr-defined]
+    done = driver.find_element(By.CSS_SELECTOR, "[role=status]")  # type: ignore[attr-defined]
+    assert done.text == "Cancelled 1 booking."
+    driver.get(f"{base}/rooms?date=2026-09-08&start=10:00&end=11:30&capacity=5000")  # type: ignore[attr-defined]
+    assert driver.find_element(By.ID, "none").text.startswith("No free room: ")  # type: ignore[attr-defined]

@@ -277,10 +277,10 @@ def test_the_rooms_page_finds_books_and_cancels_and_says_why_not(app: Flask, pub
     }
     assert viewer.post("/rooms/book", data=booking | {"csrf_token": viewer_token}).status_code == 403
     after = planner.post("/rooms/book", data=booking, follow_redirects=True).data.decode()
-    assert f"Booked {first} on {day} 12:00-13:30." in after
+    assert f'<p class="done" role="status">Booked {first} on {day} 12:00-13:30.</p>' in after
     assert f'name="room" value="{first}"' not in after and "thesis consultation" in after
     twice = planner.post("/rooms/book", data=booking, follow_redirects=True).data.decode()
-    assert f"Not booked: room {first} is taken then" in twice
+    assert f'<p class="error" role="alert">Not booked: room {first} is taken then' in twice
     backwards = planner.post("/rooms/book", data=booking | {"end": "11:00"}, follow_redirects=True)
     assert "Not booked: a booking from 12:00 must end after it" in backwards.data.decode()
     booked = after.split('action="/rooms/bookings/', 1)[1].split("/", 1)[0]
