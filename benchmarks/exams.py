@@ -199,12 +199,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--families", nargs="+", choices=["itc2007", "toronto"], default=["itc2007", "toronto"]
     )
-    parser.add_argument("--instances", nargs="*", help="Only these instance names.")
+    parser.add_argument(
+        "--instances", nargs="*", help="Only these instance names (exam_comp_set1, car-s-91, ...)."
+    )
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     names = [n for n in BUNDLED_ITC2007 if "itc2007" in args.families]
     names += [n for n in BUNDLED_TORONTO if "toronto" in args.families]
     if args.instances:
+        # A name matching nothing would run nothing and say nothing.
+        unknown = sorted(set(args.instances) - {*BUNDLED_ITC2007, *BUNDLED_TORONTO})
+        if unknown:
+            parser.error(
+                f"unknown instances: {', '.join(unknown)} (known: "
+                f"{', '.join([*BUNDLED_ITC2007, *BUNDLED_TORONTO])})"
+            )
         names = [n for n in names if n in args.instances]
     rows = load_rows(args.results / "exams.csv")
     for time_limit in args.time_limits:

@@ -54,3 +54,14 @@ def test_committed_tables_are_their_runs(table: str, bench: ModuleType) -> None:
     assert (bench.RESULTS / f"{table}.md").read_text() == rendered
     machines = {line for line in rendered.splitlines() if line.startswith("Machine: ")}
     assert machines == {f"Machine: {row['machine']}" for row in rows}
+
+
+def test_an_unknown_exam_instance_is_refused_not_run_as_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        benchmarks.exams.main(["--instances", "set1", "--time-limits", "1", "--results", str(tmp_path)])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert "unknown instances: set1 (known: exam_comp_set1," in error and "car-s-91" in error
+    assert not list(tmp_path.iterdir())  # nothing run, nothing written
