@@ -91,7 +91,8 @@ def test_import_run_watch_publish_open_a_grid_and_download_the_ics(
     server: tuple[str, Flask], browser: object, tmp_path: Path
 ) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     base, app = server
     driver = browser
@@ -160,6 +161,8 @@ def test_import_run_watch_publish_open_a_grid_and_download_the_ics(
     assert room in booked and "browser seminar" in booked
     screenshot(driver, "rooms.png")
     driver.find_element(By.CSS_SELECTOR, "#bookings form.cancel button").click()  # type: ignore[attr-defined]
+    # the page before still says "Booked ...": wait until the one after the cancel replaces it
+    WebDriverWait(driver, 30).until(staleness_of(done))
     done = driver.find_element(By.CSS_SELECTOR, "[role=status]")  # type: ignore[attr-defined]
     assert done.text == "Cancelled 1 booking."
     driver.get(f"{base}/rooms?date=2026-09-08&start=10:00&end=11:30&capacity=5000")  # type: ignore[attr-defined]
