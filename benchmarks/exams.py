@@ -19,6 +19,7 @@ from benchmarks.runs import (
     Column,
     Key,
     Row,
+    chosen,
     load_rows,
     machine_lines,
     number,
@@ -206,15 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     names = [n for n in BUNDLED_ITC2007 if "itc2007" in args.families]
     names += [n for n in BUNDLED_TORONTO if "toronto" in args.families]
-    if args.instances:
-        # A name matching nothing would run nothing and say nothing.
-        unknown = sorted(set(args.instances) - {*BUNDLED_ITC2007, *BUNDLED_TORONTO})
-        if unknown:
-            parser.error(
-                f"unknown instances: {', '.join(unknown)} (known: "
-                f"{', '.join([*BUNDLED_ITC2007, *BUNDLED_TORONTO])})"
-            )
-        names = [n for n in names if n in args.instances]
+    names = chosen(parser, args.instances, names, [*BUNDLED_ITC2007, *BUNDLED_TORONTO])
     rows = load_rows(args.results / "exams.csv")
     for time_limit in args.time_limits:
         for name in names:

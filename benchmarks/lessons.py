@@ -21,6 +21,7 @@ from benchmarks.runs import (
     Column,
     Key,
     Row,
+    chosen,
     load_rows,
     machine_lines,
     number,
@@ -387,12 +388,7 @@ def main(argv: list[str] | None = None) -> None:
         help="Dask scheduler address (default: REGISTRAR_DASK_SCHEDULER, else a local cluster).",
     )
     args = parser.parse_args(argv)
-    names = instances(args.families)
-    if args.instances:
-        unknown = sorted(set(args.instances) - set(instances(list(FAMILIES))))
-        if unknown:
-            parser.error(f"unknown instances: {', '.join(unknown)}")
-        names = [n for n in names if n in args.instances]
+    names = chosen(parser, args.instances, instances(args.families), instances(list(FAMILIES)))
     rows = load_rows(args.results / "lessons.csv")
     compile_move_loops()
     tasks = [(name, time_limit) for time_limit in args.time_limits for name in names]

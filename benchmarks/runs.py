@@ -4,6 +4,7 @@ and markdown tables written from them."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import multiprocessing
@@ -125,6 +126,19 @@ def _resident_mb(pid: int | None) -> float:
 
 def number(value: object) -> float:
     return float(value) if isinstance(value, int | float | str) else 0.0
+
+
+def chosen(
+    parser: argparse.ArgumentParser, asked: list[str] | None, names: list[str], known: list[str]
+) -> list[str]:
+    """The instances of `names` that `--instances` asked for (all when none were); a name known to
+    no family stops the run with the known names, since it would run nothing and say nothing."""
+    if not asked:
+        return names
+    unknown = sorted(set(asked) - set(known))
+    if unknown:
+        parser.error(f"unknown instances: {', '.join(unknown)} (known: {', '.join(known)})")
+    return [name for name in names if name in asked]
 
 
 def row_key(row: Row) -> Key:

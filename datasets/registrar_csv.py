@@ -661,10 +661,8 @@ def _read_relations(root: Path, sections: dict[str, SectionRecord]) -> tuple[Rel
 
 
 def relation_key(relation: Relation) -> tuple[str, str]:
-    """What tells relations apart: "same time" and "avoid" read both ways, "before" one way."""
-    first, second = relation.first, relation.second
-    if relation.relation is not SectionRelation.BEFORE:
-        first, second = sorted((first, second))
+    """What tells relations apart, as a line names it (`SectionRelation.pair`)."""
+    first, second = relation.relation.pair(relation.first, relation.second)
     return (first, f"{relation.relation.value} {second}")
 
 

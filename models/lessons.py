@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
+from typing import TypeVar
 
 from pydantic import Field, model_validator
 
 from models.exams import Frozen
+
+T = TypeVar("T", str, int)  # a section by name or by stored id
 
 
 class Preference(StrEnum):
@@ -117,6 +120,13 @@ class SectionRelation(StrEnum):
     SAME_TIME = "same time"  # parallel subgroups start together
     AVOID = "avoid"  # never overlap
     BEFORE = "before"  # every meeting of the first ends before any of the second starts
+
+    def pair(self, first: T, second: T) -> tuple[T, T]:
+        """The two sections in the order that tells relations apart: "same time" and "avoid" read
+        both ways (smaller first), "before" one way."""
+        if self is SectionRelation.BEFORE or first <= second:
+            return first, second
+        return second, first
 
 
 class SectionConstraint(Frozen):

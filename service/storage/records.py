@@ -578,27 +578,23 @@ def _store_relations(session: Session, semester: schema.Semester, rows: list[Any
     """Relations not stored yet are added; one stored already stays as it is."""
     sections = _section_ids(session, semester)
     stored = {
-        _either_way(r.first_id, r.relation, r.second_id)
+        (r.relation, *Relation(r.relation).pair(r.first_id, r.second_id))
         for r in session.scalars(
             select(schema.SectionRelation).where(schema.SectionRelation.first_id.in_(sections.values()))
         )
     }
     added = 0
     for record in rows:
-        triple = (sections[record.first], record.relation.value, sections[record.second])
-        if _either_way(*triple) not in stored:
-            stored.add(_either_way(*triple))
-            session.add(schema.SectionRelation(first_id=triple[0], relation=triple[1], second_id=triple[2]))
+        first, second = sections[record.first], sections[record.second]
+        key = (record.relation.value, *record.relation.pair(first, second))
+        if key not in stored:
+            stored.add(key)
+            session.add(
+                schema.SectionRelation(first_id=first, relation=record.relation.value, second_id=second)
+            )
             added += 1
     session.flush()
     return added, len(rows) - added
-
-
-def _either_way(first: int, relation: str, second: int) -> tuple[str, int, int]:
-    """A relation as stored: "same time" and "avoid" read both ways, "before" one way."""
-    if relation == Relation.BEFORE.value:
-        return (relation, first, second)
-    return (relation, min(first, second), max(first, second))
 
 
 def _store_exams(session: Session, semester: schema.Semester, rows: list[Any]) -> tuple[int, int]:
