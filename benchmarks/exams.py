@@ -32,6 +32,7 @@ from benchmarks.runs import (
 from datasets import BUNDLED_ITC2007, BUNDLED_TORONTO, bundled_instance, read_exam_problem
 
 RESULTS = Path(__file__).parent / "results"
+ITC_PREFIX = "exam_comp_"  # the tables show set1 for exam_comp_set1
 FIELDS = [
     "instance",
     "family",
@@ -162,7 +163,7 @@ TORONTO_COLUMNS: list[Column] = [
 
 
 def _table(rows: list[Row], columns: list[Column]) -> list[str]:
-    return table(rows, columns, lambda text: text.replace("exam_comp_", ""))
+    return table(rows, columns, lambda text: text.replace(ITC_PREFIX, ""))
 
 
 def markdown(rows: list[Row]) -> str:
@@ -192,6 +193,11 @@ def markdown(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _full_name(name: str) -> str:
+    """An ITC 2007 set as the tables name it (set1) is the bundled exam_comp_set1."""
+    return ITC_PREFIX + name if ITC_PREFIX + name in BUNDLED_ITC2007 else name
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--time-limits", type=float, nargs="+", default=[60.0, 300.0])
@@ -201,13 +207,16 @@ def main(argv: list[str] | None = None) -> None:
         "--families", nargs="+", choices=["itc2007", "toronto"], default=["itc2007", "toronto"]
     )
     parser.add_argument(
-        "--instances", nargs="*", help="Only these instance names (exam_comp_set1, car-s-91, ...)."
+        "--instances",
+        nargs="*",
+        help="Only these instances (exam_comp_set1, or set1 as the tables show it; car-s-91, ...).",
     )
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     names = [n for n in BUNDLED_ITC2007 if "itc2007" in args.families]
     names += [n for n in BUNDLED_TORONTO if "toronto" in args.families]
-    names = chosen(parser, args.instances, names, [*BUNDLED_ITC2007, *BUNDLED_TORONTO])
+    asked = [_full_name(name) for name in args.instances or []]
+    names = chosen(parser, asked, names, [*BUNDLED_ITC2007, *BUNDLED_TORONTO])
     rows = load_rows(args.results / "exams.csv")
     for time_limit in args.time_limits:
         for name in names:

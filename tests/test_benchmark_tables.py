@@ -60,8 +60,25 @@ def test_an_unknown_exam_instance_is_refused_not_run_as_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as stopped:
-        benchmarks.exams.main(["--instances", "set1", "--time-limits", "1", "--results", str(tmp_path)])
+        benchmarks.exams.main(["--instances", "set9", "--time-limits", "1", "--results", str(tmp_path)])
     assert stopped.value.code == 2
     error = capsys.readouterr().err
-    assert "unknown instances: set1 (known: exam_comp_set1," in error and "car-s-91" in error
+    assert "unknown instances: set9 (known: exam_comp_set1," in error and "car-s-91" in error
     assert not list(tmp_path.iterdir())  # nothing run, nothing written
+
+
+def test_an_exam_set_is_asked_for_as_its_table_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[str] = []
+
+    def run_one(name: str, time_limit: float, workers: int, seed: int) -> dict[str, object]:
+        ran.append(name)
+        return {"instance": name, "time_limit": time_limit, "workers": workers, "seed": seed}
+
+    monkeypatch.setattr(benchmarks.exams, "run_one", run_one)
+    monkeypatch.setattr(benchmarks.exams, "save", lambda rows, folder: None)
+    benchmarks.exams.main(
+        ["--instances", "set3", "car-s-91", "--time-limits", "1", "--results", str(tmp_path)]
+    )
+    assert ran == ["exam_comp_set3", "car-s-91"]
