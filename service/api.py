@@ -14,7 +14,7 @@ from datasets.errors import DatasetError
 from datasets.registrar_scenario import ScenarioError
 from datasets.registrar_tables import KINDS as TABLE_KINDS
 from datasets.registrar_tables import Known, TableRejected, read_table, template
-from models import ExamProblem, ExamSolution, LessonSolution, SolveParameters, SolveReport
+from models import ExamProblem, ExamSolution, SolveParameters, SolveReport
 from service.access import add_user, allowed, caller, new_token, requires
 from service.compare import NotComparable, compare_runs
 from service.context import services
@@ -37,6 +37,7 @@ from service.storage import schema
 from service.storage.records import StorageError, load_semester, published, semester_named, store_table
 from service.storage.schema import Role, RunStatus
 from service.teaching_load import apply_load, statement
+from service.timetables import StaleTimetable, lesson_timetable
 
 api = Blueprint("api", __name__, url_prefix="/api")
 Asked = TypeVar("Asked", bound=BaseModel)
@@ -259,9 +260,8 @@ def published_week(semester: str, whose: str, name: str, file_format: str) -> Re
         stored = _semester_or_404(session, semester)
         run = _week_run(session, stored, request.args.get("run"))
         data = load_semester(session, semester)
-        solution = LessonSolution.model_validate(run.solution)
         try:
-            entries = week(data, solution, whose, name)
+            entries = week(data, lesson_timetable(run, data), whose, name)
         except LookupError as error:
             raise NotFound(str(error.args[0])) from None
         title = f"{name}: {semester}"
@@ -409,6 +409,11 @@ def body_as(model: type[Asked]) -> Asked:
 @api.app_errorhandler(_Invalid)  # the other API blueprints read bodies with body_as too
 def _invalid_request(error: _Invalid) -> Response:
     return error.response
+
+
+@api.app_errorhandler(StaleTimetable)  # an old run read after imports moved its meetings
+def _stale_timetable(error: StaleTimetable) -> Response:
+    return problem(409, "Conflict", str(error))
 
 
 @api.errorhandler(ScenarioError)

@@ -14,6 +14,7 @@ from datasets.registrar_timetable import format_time
 from models import Evaluation, LessonProblem, LessonSolution
 from service.storage import schema
 from service.storage.records import StorageError, load_semester
+from service.timetables import lesson_names
 
 WINDOWS = (student_windows.NAME, teacher_windows.NAME)
 
@@ -38,12 +39,15 @@ def compare_runs(session: Session, first_id: int, second_id: int) -> dict[str, A
             f"run {first.id} is of {first.semester.name!r} and run {second.id} of {second.semester.name!r}"
         )
     problem = lesson_problem(load_semester(session, first.semester.name), first.semester.name)
-    timetables = [LessonSolution.model_validate(run.solution) for run in runs]  # type: ignore[union-attr]
-    if any(len(t.starts) != len(problem.meetings) for t in timetables):
-        raise NotComparable(
-            "the semester's sections changed since these runs; their meetings no longer match"
-        )
-    evaluations = [Evaluation.model_validate(run.evaluation) for run in runs]  # type: ignore[union-attr]
+    names = lesson_names(problem)
+    timetables = [LessonSolution.model_validate(run.solution) for run in (first, second)]
+    for run, timetable in zip((first, second), timetables, strict=True):
+        if (run.solved_for or names) != names or len(timetable.starts) != len(problem.meetings):
+            raise NotComparable(
+                f"the semester's sections, rooms or week changed since run {run.id}; its meetings no "
+                "longer match"
+            )
+    evaluations = [Evaluation.model_validate(run.evaluation) for run in (first, second)]
     return {
         "first": first.id,
         "second": second.id,

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from datasets.masterclass_tables import masterclass_problem
 from datasets.registrar_exams import exam_students
 from datasets.registrar_week import room_closures, weekly_meetings
-from models import ExamProblem, ExamSolution, LessonSolution, MasterClassProblem
+from models import ExamProblem, ExamSolution, MasterClassProblem
 from service.occupancy import occupations
 from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.records import StorageError, load_masterclasses, load_semester, published
+from service.timetables import lesson_timetable
 
 
 def masterclass_problem_of(session: Session, semester: schema.Semester) -> MasterClassProblem:
@@ -40,7 +41,7 @@ def masterclass_problem_of(session: Session, semester: schema.Semester) -> Maste
     return masterclass_problem(
         semester.name,
         data,
-        weekly_meetings(data, LessonSolution.model_validate(classes.solution)),
+        weekly_meetings(data, lesson_timetable(classes, data)),
         requests,
         semester.starts_on,
         semester.teaching_weeks,

@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 
 from datasets.registrar_exams import exam_courses
 from datasets.registrar_week import room_closures, weekly_meetings
-from models import AttestationSolution, ExamProblem, ExamSolution, LessonSolution, MasterClassSolution
+from models import AttestationSolution, ExamProblem, ExamSolution, MasterClassSolution
 from models.rooms import Occupation
 from service.attestation import attestation_problem_of, sittings
 from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.records import load_semester
+from service.timetables import lesson_timetable
 
 PLACED = ("lessons", "exams", "masterclasses", "sac")  # kinds of published runs that take rooms
 # (room, start, end, what) by weekday (0 Monday) for a class run; by date for the others
@@ -99,7 +100,7 @@ def _class_week(session: Session, run: schema.Run) -> dict[object, list[Use]]:
     """Each weekday's meetings of a class timetable, and the rooms' closed periods then."""
     data = load_semester(session, run.semester.name)
     uses: dict[object, list[Use]] = defaultdict(list)
-    for meeting in weekly_meetings(data, LessonSolution.model_validate(run.solution)):
+    for meeting in weekly_meetings(data, lesson_timetable(run, data)):
         what = f"{meeting.section} {meeting.component}"
         uses[meeting.weekday].append((meeting.room, _clock(meeting.start), _clock(meeting.end), what))
     for room, weekday, start, end in room_closures(data):

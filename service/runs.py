@@ -45,6 +45,7 @@ from service.storage.database import Database
 from service.storage.records import StorageError, semester_named
 from service.storage.schema import RunStatus
 from service.teaching_load import Restaffing, department_load, published_timetable
+from service.timetables import lesson_names
 
 log = logging.getLogger(__name__)
 KINDS = ("lessons", "exams", "load", "masterclasses", "sac")
@@ -128,7 +129,8 @@ def _solve(
         else:
             outcome = solve_lessons(problem, parameters, scenario, watcher.progress, watcher.should_stop)
     watcher.flush()
-    return _store(database, run_id, outcome.report, outcome.solution, outcome.evaluation)
+    names = lesson_names(problem) if isinstance(problem, LessonProblem) else None
+    return _store(database, run_id, outcome.report, outcome.solution, outcome.evaluation, names=names)
 
 
 def _store(
@@ -138,8 +140,10 @@ def _store(
     solution: BaseModel | None,
     evaluation: BaseModel | None,
     load_solution: BaseModel | None = None,
+    names: dict[str, Any] | None = None,
 ) -> str:
-    """A finished (or cancelled) solve's report, solution and evaluation onto its run."""
+    """A finished (or cancelled) solve's report, solution and evaluation onto its run, with what a
+    class timetable's numbers stand for (`names`)."""
     with database.transaction() as session:
         run = session.get(schema.Run, run_id)
         assert run is not None
@@ -151,6 +155,7 @@ def _store(
         run.solution = solution.model_dump(mode="json") if solution else None
         run.evaluation = evaluation.model_dump(mode="json") if evaluation else None
         run.load_solution = load_solution.model_dump(mode="json") if load_solution else None
+        run.solved_for = names
         run.progress = [p.model_dump(mode="json") for p in report.progress[-PROGRESS_KEPT:]]
         return run.status
 
@@ -178,7 +183,15 @@ def _restaff(
         _fail(database, run_id, str(error))
         return RunStatus.FAILED
     watcher.flush()
-    return _store(database, run_id, outcome.report, outcome.lessons, outcome.lesson_evaluation, outcome.load)
+    return _store(
+        database,
+        run_id,
+        outcome.report,
+        outcome.lessons,
+        outcome.lesson_evaluation,
+        outcome.load,
+        lesson_names(problem.lessons),
+    )
 
 
 class _Watcher:

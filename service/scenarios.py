@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from constraints.lessons import units_for
 from datasets.registrar_exams import exam_problem
+from datasets.registrar_records import RegistrarData
 from datasets.registrar_scenario import ScenarioError, ScenarioRecord, scenario_problem
 from models import (
     AttestationProblem,
@@ -26,6 +27,7 @@ from service.storage import schema
 from service.storage.records import StorageError, load_semester, semester_named
 from service.storage.schema import RunStatus
 from service.teaching_load import Restaffing, load_problem, restaffing
+from service.timetables import StaleTimetable, lesson_timetable
 
 
 def soft_criteria() -> dict[str, int]:
@@ -49,8 +51,9 @@ def save_scenario(
         select(schema.Scenario).where(schema.Scenario.semester_id == stored.id, schema.Scenario.name == name)
     ):
         raise ScenarioError([("name", f"semester {semester!r} already has a scenario {name!r}")])
-    baseline = _baseline(session, stored, baseline_run)
-    scenario_problem(load_semester(session, semester), changes, semester, soft_criteria(), name, baseline)
+    data = load_semester(session, semester)
+    baseline = _baseline(session, stored, baseline_run, data)
+    scenario_problem(data, changes, semester, soft_criteria(), name, baseline)
     scenario = schema.Scenario(
         semester=stored,
         name=name,
@@ -107,16 +110,18 @@ def run_problem(
         return problem, Scenario()
     changes = ScenarioRecord.model_validate(run.scenario)
     stored = session.get(schema.Scenario, run.scenario_id) if run.scenario_id else None
-    baseline = _baseline(session, run.semester, stored.baseline_run_id if stored else None)
     name = stored.name if stored else "default"
     data = load_semester(session, run.semester.name)
+    baseline = _baseline(session, run.semester, stored.baseline_run_id if stored else None, data)
     lessons, scenario = scenario_problem(data, changes, run.semester.name, soft_criteria(), name, baseline)
     if run.department is not None:
         return restaffing(session, run, lessons), scenario
     return lessons, scenario
 
 
-def _baseline(session: Session, semester: schema.Semester, run_id: int | None) -> LessonSolution | None:
+def _baseline(
+    session: Session, semester: schema.Semester, run_id: int | None, data: RegistrarData
+) -> LessonSolution | None:
     if run_id is None:
         return None
     run = session.get(schema.Run, run_id)
@@ -124,4 +129,7 @@ def _baseline(session: Session, semester: schema.Semester, run_id: int | None) -
         raise ScenarioError([("baseline_run", f"no run {run_id} of semester {semester.name!r}")])
     if run.solution is None or run.status not in (RunStatus.FINISHED, RunStatus.CANCELLED):
         raise ScenarioError([("baseline_run", f"run {run_id} has no timetable (it is {run.status})")])
-    return LessonSolution.model_validate(run.solution)
+    try:
+        return lesson_timetable(run, data)
+    except StaleTimetable as error:
+        raise ScenarioError([("baseline_run", str(error))]) from None

@@ -21,6 +21,7 @@ from models import LessonProblem, LessonSolution
 from models.load import LoadProblem, LoadSolution
 from service.storage import schema
 from service.storage.records import StorageError, load_semester, published
+from service.timetables import lesson_timetable
 from solver.load.components import of_departments
 from solver.load.summary import department_lines, teacher_lines
 
@@ -73,7 +74,7 @@ def published_timetable(session: Session, semester: schema.Semester) -> LessonSo
             f"semester {semester.name!r} has no published class timetable to keep the other departments' "
             "meetings in: publish a lessons run first"
         )
-    return LessonSolution.model_validate(run.solution)
+    return lesson_timetable(run, load_semester(session, semester.name))
 
 
 def restaffing(session: Session, run: schema.Run, lessons: LessonProblem) -> Restaffing:

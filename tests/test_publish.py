@@ -110,3 +110,56 @@ def test_rooms_students_and_cohorts_and_refusals(app: Flask, client: FlaskClient
     ).get_json()
     assert client.post(f"/api/runs/{queued['id']}/publish").status_code == 409
     client.post(f"{queued['href']}/cancel")
+
+
+def test_the_published_week_survives_sections_imported_after_it(app: Flask, client: FlaskClient) -> None:
+    """Imports after a run (a section added before the others, one's meetings changed) move the
+    positions the solver numbered meetings by; the run is read back by names: every other meeting
+    where it was, the changed section's unplaced, and rooms still found free around it."""
+    run = solved(client)
+    assert client.post(f"/api/runs/{run['id']}/publish").status_code == 200
+    with app.extensions[KEY].database.transaction() as session:
+        data = load_semester(session, SEMESTER)
+    changed = data.sections[0]
+    room = data.rooms[0].name
+    base = f"/api/semesters/{SEMESTER}/timetable"
+
+    def week_of(whose: str, name: str) -> list[dict[str, str]]:
+        answer = client.get(f"{base}/{whose}/{name}.csv")
+        assert answer.status_code == 200, answer.get_json()
+        return list(csv.DictReader(io.StringIO(answer.data.decode())))
+
+    teachers = sorted({t for s in data.sections for t in s.teachers})
+    before = {name: week_of("teacher", name) for name in teachers}
+    rooms_before = week_of("room", room)
+    header = "course,section,component,size_limit,meetings,teachers,language,room_kind\n"
+    longer = ";".join(["1"] * (len(changed.meetings) + 1))  # one meeting more: every meeting renumbered
+    rows = [
+        f"{changed.course},{changed.name},{changed.component},{changed.size_limit},{longer},"
+        f"{';'.join(changed.teachers)},{changed.language},{changed.room_kind}",
+        f"{changed.course},A0,{changed.component},10,2,{';'.join(changed.teachers)},"
+        f"{changed.language},{changed.room_kind}",
+    ]
+    imported = client.post(
+        f"/api/semesters/{SEMESTER}/imports/sections",
+        data={"file": (io.BytesIO((header + "\n".join(rows) + "\n").encode()), "sections.csv")},
+    )
+    assert imported.status_code == 200, imported.get_json()
+    for name in teachers:
+        kept = [row for row in before[name] if row["section"] != changed.ref]
+        assert week_of("teacher", name) == kept
+    assert week_of("room", room) == [row for row in rooms_before if row["section"] != changed.ref]
+    free = client.post(
+        "/api/rooms/free", json={"date": "2026-10-12", "start": "09:00", "end": "10:00", "capacity": 1}
+    )
+    assert free.status_code == 200, free.get_json()
+    with app.extensions[KEY].database.transaction() as session:  # a run stored before names were kept
+        stored = session.get(schema.Run, run["id"])
+        assert stored is not None and stored.solved_for is not None
+        stored.solved_for = None
+    stale = client.get(f"{base}/room/{room}.csv")
+    assert stale.status_code == 409
+    assert stale.get_json()["detail"] == (
+        f"run {run['id']} was made for the semester's sections as they were then, and they have changed "
+        "since: solve again"
+    )

@@ -391,6 +391,9 @@ class Run(Base):
     # a class timetable run that re-staffs one department: it, and the load it gave that department
     department: Mapped[str | None] = mapped_column(String(NAME))
     load_solution: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # what the solution's numbers stand for (a class timetable's meetings, rooms and week), so it is
+    # read back by name after imports move them (service.timetables)
+    solved_for: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     semester: Mapped[Semester] = relationship()
     __table_args__ = (
         CheckConstraint("time_limit > 0", name="time_limit"),
