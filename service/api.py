@@ -14,7 +14,7 @@ from datasets.errors import DatasetError
 from datasets.registrar_scenario import ScenarioError
 from datasets.registrar_tables import KINDS as TABLE_KINDS
 from datasets.registrar_tables import Known, TableRejected, read_table, template
-from models import ExamProblem, ExamSolution, SolveParameters, SolveReport
+from models import ExamProblem, SolveParameters, SolveReport
 from service.access import add_user, allowed, caller, new_token, requires
 from service.compare import NotComparable, compare_runs
 from service.context import services
@@ -37,7 +37,7 @@ from service.storage import schema
 from service.storage.records import StorageError, load_semester, published, semester_named, store_table
 from service.storage.schema import Role, RunStatus
 from service.teaching_load import apply_load, statement
-from service.timetables import StaleTimetable, lesson_timetable
+from service.timetables import StaleTimetable, exam_places, lesson_timetable
 
 api = Blueprint("api", __name__, url_prefix="/api")
 Asked = TypeVar("Asked", bound=BaseModel)
@@ -301,7 +301,7 @@ def published_exams(semester: str, whose: str, name: str, file_format: str) -> R
         assert isinstance(problem, ExamProblem)
         data = load_semester(session, semester)
         try:
-            entries = exam_entries(data, problem, ExamSolution.model_validate(run.solution), whose, name)
+            entries = exam_entries(data, problem, exam_places(run, problem, data), whose, name)
         except LookupError as error:
             raise NotFound(str(error.args[0])) from None
         title = f"Exams of {name}: {semester}"

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from datasets.masterclass_tables import masterclass_problem
 from datasets.registrar_exams import exam_students
 from datasets.registrar_week import room_closures, weekly_meetings
-from models import ExamProblem, ExamSolution, MasterClassProblem
+from models import ExamProblem, MasterClassProblem
 from service.occupancy import occupations
 from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.records import StorageError, load_masterclasses, load_semester, published
-from service.timetables import lesson_timetable
+from service.timetables import exam_places, lesson_timetable
 
 
 def masterclass_problem_of(session: Session, semester: schema.Semester) -> MasterClassProblem:
@@ -58,11 +58,13 @@ def _exam_sittings(session: Session, semester: schema.Semester) -> dict[str, lis
         return {}
     problem, _ = run_problem(session, run)
     assert isinstance(problem, ExamProblem)
-    solution = ExamSolution.model_validate(run.solution)
-    students = exam_students(load_semester(session, semester.name))
+    data = load_semester(session, semester.name)
+    students = exam_students(data)
     sitting: dict[str, list[tuple[dt.date, int, int]]] = defaultdict(list)
-    for exam, period_index in zip(problem.exams, solution.periods, strict=True):
-        period = problem.periods[period_index]
+    for exam, place in zip(problem.exams, exam_places(run, problem, data), strict=True):
+        if place is None:
+            continue
+        period = problem.periods[place[0]]
         if period.date is None or period.start is None:
             continue
         start = period.start.hour * 60 + period.start.minute

@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from datasets.registrar_exams import exam_courses
 from datasets.registrar_week import room_closures, weekly_meetings
-from models import AttestationSolution, ExamProblem, ExamSolution, MasterClassSolution
+from models import AttestationSolution, ExamProblem, MasterClassSolution
 from models.rooms import Occupation
 from service.attestation import attestation_problem_of, sittings
 from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.records import load_semester
-from service.timetables import lesson_timetable
+from service.timetables import exam_places, lesson_timetable
 
 PLACED = ("lessons", "exams", "masterclasses", "sac")  # kinds of published runs that take rooms
 # (room, start, end, what) by weekday (0 Monday) for a class run; by date for the others
@@ -116,11 +116,13 @@ def _exam_sittings(session: Session, run: schema.Run) -> dict[object, list[Use]]
     """Each date's exams of an exam schedule, a room taken for the whole sitting."""
     problem, _ = run_problem(session, run)
     assert isinstance(problem, ExamProblem)
-    solution = ExamSolution.model_validate(run.solution)
     data = load_semester(session, run.semester.name)
     courses = exam_courses(data)
     uses: dict[object, list[Use]] = defaultdict(list)
-    for exam, (period_index, room) in enumerate(zip(solution.periods, solution.rooms, strict=True)):
+    for exam, place in enumerate(exam_places(run, problem, data)):
+        if place is None:
+            continue
+        period_index, room = place
         period = problem.periods[period_index]
         if room is None or period.date is None or period.start is None:
             continue

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from icalendar import Calendar, Event
@@ -18,7 +19,8 @@ from datasets.registrar_exams import exam_courses, exam_students
 from datasets.registrar_records import RegistrarData
 from datasets.registrar_timetable import format_time
 from datasets.registrar_week import ACADEMIC_HOUR
-from models import ExamProblem, ExamSolution, LessonSolution
+from models import ExamProblem, LessonSolution
+from service.timetables import ExamPlace
 
 WHOSE = ("teacher", "room", "student", "cohort")
 COLUMNS = (
@@ -219,9 +221,10 @@ class ExamEntry:
 
 
 def exam_entries(
-    data: RegistrarData, problem: ExamProblem, solution: ExamSolution, whose: str, name: str
+    data: RegistrarData, problem: ExamProblem, places: Sequence[ExamPlace], whose: str, name: str
 ) -> list[ExamEntry]:
-    """The exams of one student (by ID), room or course, by date; LookupError names what is unknown."""
+    """The exams of one student (by ID), room or course, by date, from each exam's place (period and
+    room; None: not placed); LookupError names what is unknown."""
     courses = exam_courses(data)
     titles = {course.code: course.title for course in data.courses}
     sitter: int | None = None  # the student's index: of a course sitting in parts, theirs only
@@ -243,7 +246,10 @@ def exam_entries(
         raise LookupError(f"no kind of exam list {whose!r}: the kinds are {', '.join(EXAM_WHOSE)}")
     entries = []
     for exam, course in zip(problem.exams, courses, strict=True):
-        period, room = solution.periods[exam.index], solution.rooms[exam.index]
+        place = places[exam.index]
+        if place is None:
+            continue
+        period, room = place
         room_name = data.rooms[room].name if room is not None else ""
         if course not in wanted or (whose == "room" and room_name != name):
             continue

@@ -42,10 +42,10 @@ from models.load import LoadProblem
 from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.database import Database
-from service.storage.records import StorageError, semester_named
+from service.storage.records import StorageError, load_semester, semester_named
 from service.storage.schema import RunStatus
 from service.teaching_load import Restaffing, department_load, published_timetable
-from service.timetables import lesson_names
+from service.timetables import exam_names, lesson_names
 
 log = logging.getLogger(__name__)
 KINDS = ("lessons", "exams", "load", "masterclasses", "sac")
@@ -80,6 +80,7 @@ def _execute(database: Database, run_id: int) -> str:
         parameters = SolveParameters(time_limit=run.time_limit, workers=run.workers, seed=run.seed)
         try:
             problem, scenario = run_problem(session, run)
+            names = _solved_names(session, run, problem)
         except (ScenarioError, StorageError, DatasetError) as error:
             failed = f"the scenario no longer fits the semester: {error}"
         else:
@@ -88,12 +89,24 @@ def _execute(database: Database, run_id: int) -> str:
         _fail(database, run_id, failed)
         return RunStatus.FAILED
     try:
-        outcome = _solve(database, run_id, kind, problem, scenario, parameters)
+        outcome = _solve(database, run_id, kind, problem, scenario, parameters, names)
     except Exception as error:
         log.exception("run %s failed", run_id)
         _fail(database, run_id, f"the solver stopped with an error: {type(error).__name__}: {error}")
         return RunStatus.FAILED
     return outcome
+
+
+def _solved_names(session: Session, run: schema.Run, problem: object) -> dict[str, Any] | None:
+    """What the run's solution will number, by name, to be read back after imports (class timetables
+    and exam schedules; the other kinds are read against their own tables)."""
+    if isinstance(problem, Restaffing):
+        return lesson_names(problem.lessons)
+    if isinstance(problem, LessonProblem):
+        return lesson_names(problem)
+    if isinstance(problem, ExamProblem):
+        return exam_names(problem, load_semester(session, run.semester.name))
+    return None
 
 
 def _solve(
@@ -103,7 +116,9 @@ def _solve(
     problem: LessonProblem | ExamProblem | LoadProblem | MasterClassProblem | AttestationProblem | Restaffing,
     scenario: Scenario,
     parameters: SolveParameters,
+    names: dict[str, Any] | None,
 ) -> str:
+    """`names`: what the solution's numbers stand for (class timetables and exam schedules)."""
     from solver.attestation.solve import solve_attestation
     from solver.engine import cancellable
     from solver.exams.solve import solve_exams
@@ -113,7 +128,7 @@ def _solve(
 
     watcher = _Watcher(database, run_id)
     if isinstance(problem, Restaffing):
-        return _restaff(database, run_id, problem, parameters, watcher)
+        return _restaff(database, run_id, problem, parameters, watcher, names)
     # a cancel stops the CP-SAT solve under way and leaves no time to the steps after it
     with cancellable(watcher.should_stop):
         if isinstance(problem, AttestationProblem):
@@ -129,7 +144,6 @@ def _solve(
         else:
             outcome = solve_lessons(problem, parameters, scenario, watcher.progress, watcher.should_stop)
     watcher.flush()
-    names = lesson_names(problem) if isinstance(problem, LessonProblem) else None
     return _store(database, run_id, outcome.report, outcome.solution, outcome.evaluation, names=names)
 
 
@@ -161,7 +175,12 @@ def _store(
 
 
 def _restaff(
-    database: Database, run_id: int, problem: Restaffing, parameters: SolveParameters, watcher: _Watcher
+    database: Database,
+    run_id: int,
+    problem: Restaffing,
+    parameters: SolveParameters,
+    watcher: _Watcher,
+    names: dict[str, Any] | None,
 ) -> str:
     """A department's load decided with its sections' meetings, every other meeting kept in place."""
     from solver.engine import cancellable
@@ -190,7 +209,7 @@ def _restaff(
         outcome.lessons,
         outcome.lesson_evaluation,
         outcome.load,
-        lesson_names(problem.lessons),
+        names,
     )
 
 

@@ -1,18 +1,24 @@
-"""A run's class timetable against the semester as it is now. The solver numbers meetings, rooms and
-slots by position; an import after the run (a section added, its meetings changed, a room or a
-period gone) moves those positions. So a run keeps what its numbers stood for, and is read back
-by those names: each meeting of today's sections where the run put the same meeting, if its room
-and period are still there, and unplaced otherwise."""
+"""A run's class timetable or exam schedule against the semester as it is now. The solver numbers
+meetings, exams, rooms and periods by position; an import after the run (a section or exam added,
+meetings changed, a room or a period gone) moves those positions. So a run keeps what its numbers
+stood for, and is read back by those names: each meeting (exam) of today's records where the run
+put the same one, if its room and period are still there, and unplaced otherwise."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from datasets.registrar_csv import lesson_problem
+from datasets.registrar_exams import exam_courses
 from datasets.registrar_records import RegistrarData
-from models import LessonProblem, LessonSolution
+from models import ExamProblem, ExamSolution, LessonProblem, LessonSolution
 from service.storage import schema
 from service.storage.records import StorageError
+
+ExamPlace = (
+    tuple[int, int | None] | None
+)  # an exam's period and room (None: no room needed); None: not placed
 
 
 class StaleTimetable(StorageError):
@@ -76,3 +82,47 @@ def _slot(problem: LessonProblem, day: str, period: int) -> int:
     if day not in grid.days or period >= grid.periods_per_day:
         return -1
     return grid.days.index(day) * grid.periods_per_day + period
+
+
+def exam_names(problem: ExamProblem, data: RegistrarData) -> dict[str, Any]:
+    """What an exam solution's numbers stand for: each exam's course and part (a course no room
+    seats sits in parts), each sitting's date and start, and each room's name."""
+    parts: Counter[str] = Counter()
+    exams = []
+    for course in exam_courses(data):
+        exams.append([course, parts[course]])
+        parts[course] += 1
+    return {
+        "exams": exams,
+        "periods": [
+            [str(period.date or ""), period.start.strftime("%H:%M") if period.start else ""]
+            for period in problem.periods
+        ],
+        "rooms": [room.name for room in data.rooms],  # the exam problem's rooms, in order
+    }
+
+
+def exam_places(run: schema.Run, problem: ExamProblem, data: RegistrarData) -> list[ExamPlace]:
+    """Per exam of `problem` (today's records), the period and room the run gave the same exam."""
+    solution = ExamSolution.model_validate(run.solution)
+    names = run.solved_for
+    if names is None:  # a run stored before its names were kept: usable while nothing has moved
+        if len(solution.periods) != len(problem.exams):
+            raise StaleTimetable(
+                f"run {run.id} was made for the semester's exams as they were then, and they have "
+                "changed since: solve again"
+            )
+        return list(zip(solution.periods, solution.rooms, strict=True))
+    now = exam_names(problem, data)
+    sittings = {tuple(key): position for position, key in enumerate(now["periods"])}
+    rooms = {name: position for position, name in enumerate(now["rooms"])}
+    placed: dict[tuple[str, int], ExamPlace] = {}
+    for key, period, room in zip(names["exams"], solution.periods, solution.rooms, strict=True):
+        sitting = sittings.get(tuple(names["periods"][period]))
+        if sitting is None:
+            continue
+        if room is None:
+            placed[key[0], key[1]] = (sitting, None)
+        elif names["rooms"][room] in rooms:
+            placed[key[0], key[1]] = (sitting, rooms[names["rooms"][room]])
+    return [placed.get((course, part)) for course, part in now["exams"]]

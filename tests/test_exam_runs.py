@@ -157,3 +157,36 @@ def test_a_published_exam_schedule_per_student_room_and_course(app: Flask, clien
     assert len(list(calendar.walk("VEVENT"))) == len(mine)
     page = client.get(f"{base}/student/{student}.html").data.decode()
     assert page.count('class="exam"') == len(mine)
+
+
+def test_the_published_exam_schedule_survives_exams_imported_after_it(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The exams listed after publishing renumber the exam problem; the published schedule is read
+    back by course: a listed course's exam where it was, a course no longer listed sitting none."""
+    with app.extensions[KEY].database.transaction() as session:
+        semester = session.query(schema.Semester).one()
+        semester.exams_from, semester.exams_to = FIRST, LAST
+        data = load_semester(session, SEMESTER)
+    asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 3, "workers": 1}
+    run = poll(client, client.post("/api/runs", json=asked).get_json()["href"], ("finished", "failed"))
+    assert run["status"] == "finished", run["error"]
+    assert client.post(f"/api/runs/{run['id']}/publish").status_code == 200
+    base = f"/api/semesters/{SEMESTER}/exams/course"
+
+    def sitting(course: str) -> list[tuple[str, str, str]]:
+        rows = csv.DictReader(io.StringIO(client.get(f"{base}/{course}.csv").data.decode()))
+        return [(row["date"], row["starts_at"], row["room"]) for row in rows]
+
+    courses = exam_courses(data)
+    first = sitting(courses[0])
+    # the last course sitting elsewhere than the first: read by position it would take the first's place
+    kept = next(course for course in reversed(courses) if sitting(course)[0][:2] != first[0][:2])
+    before = sitting(kept)
+    listed = client.post(
+        f"/api/semesters/{SEMESTER}/imports/exams",
+        data={"file": (io.BytesIO(f"course,minutes\n{kept},120\n".encode()), "exams.csv")},
+    )
+    assert listed.status_code == 200, listed.get_json()
+    assert sitting(kept) == before
+    assert sitting(courses[0]) == []
