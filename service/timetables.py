@@ -45,12 +45,8 @@ def timetable_in(run: schema.Run, problem: LessonProblem) -> LessonSolution:
     """The run's timetable numbered as `problem` numbers meetings, rooms and slots."""
     solution = LessonSolution.model_validate(run.solution)
     names = run.solved_for
-    if names is None:  # a run stored before its names were kept: usable while nothing has moved
-        if len(solution.starts) != len(problem.meetings):
-            raise StaleTimetable(
-                f"run {run.id} was made for the semester's sections as they were then, and they have "
-                "changed since: solve again"
-            )
+    if names is None:
+        _unmoved(run, len(solution.starts), len(problem.meetings), "sections")
         return solution
     grid, days = problem.grid, names["days"]
     placed: dict[tuple[str, int, int], tuple[str, int]] = {}
@@ -106,12 +102,8 @@ def exam_places(run: schema.Run, problem: ExamProblem, data: RegistrarData) -> l
     """Per exam of `problem` (today's records), the period and room the run gave the same exam."""
     solution = ExamSolution.model_validate(run.solution)
     names = run.solved_for
-    if names is None:  # a run stored before its names were kept: usable while nothing has moved
-        if len(solution.periods) != len(problem.exams):
-            raise StaleTimetable(
-                f"run {run.id} was made for the semester's exams as they were then, and they have "
-                "changed since: solve again"
-            )
+    if names is None:
+        _unmoved(run, len(solution.periods), len(problem.exams), "exams")
         return list(zip(solution.periods, solution.rooms, strict=True))
     now = exam_names(problem, data)
     sittings = {tuple(key): position for position, key in enumerate(now["periods"])}
@@ -126,3 +118,12 @@ def exam_places(run: schema.Run, problem: ExamProblem, data: RegistrarData) -> l
         elif names["rooms"][room] in rooms:
             placed[key[0], key[1]] = (sitting, rooms[names["rooms"][room]])
     return [placed.get((course, part)) for course, part in now["exams"]]
+
+
+def _unmoved(run: schema.Run, solved: int, now: int, what: str) -> None:
+    """A run stored before its names were kept is read by position, while the count still matches."""
+    if solved != now:
+        raise StaleTimetable(
+            f"run {run.id} was made for the semester's {what} as they were then, and they have changed "
+            "since: solve again"
+        )

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -17,7 +18,7 @@ from icalendar import Calendar
 
 from constraints.exams import evaluate
 from datasets.registrar_exams import SITTINGS, exam_courses, exam_problem
-from datasets.registrar_records import ExamPeriod, ExamRecord
+from datasets.registrar_records import ExamPeriod, ExamRecord, RegistrarData
 from datasets.semester import generate_semester
 from models import ExamSolution
 from service.context import KEY
@@ -131,7 +132,8 @@ def test_an_exam_run_finishes_and_the_checker_agrees(app: Flask, client: FlaskCl
     assert refused.status_code == 409 and "class timetables" in refused.get_json()["detail"]
 
 
-def test_a_published_exam_schedule_per_student_room_and_course(app: Flask, client: FlaskClient) -> None:
+def solved_session(app: Flask, client: FlaskClient) -> tuple[RegistrarData, dict[str, Any]]:
+    """The semester's records and a finished exam run over the session's dates."""
     with app.extensions[KEY].database.transaction() as session:
         semester = session.query(schema.Semester).one()
         semester.exams_from, semester.exams_to = FIRST, LAST
@@ -139,6 +141,11 @@ def test_a_published_exam_schedule_per_student_room_and_course(app: Flask, clien
     asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 3, "workers": 1}
     run = poll(client, client.post("/api/runs", json=asked).get_json()["href"], ("finished", "failed"))
     assert run["status"] == "finished", run["error"]
+    return data, run
+
+
+def test_a_published_exam_schedule_per_student_room_and_course(app: Flask, client: FlaskClient) -> None:
+    data, run = solved_session(app, client)
     course = exam_courses(data)[0]
     base = f"/api/semesters/{SEMESTER}/exams"
     assert app.test_client().get(f"{base}/course/{course}.csv").status_code == 404  # not published
@@ -164,13 +171,7 @@ def test_the_published_exam_schedule_survives_exams_imported_after_it(
 ) -> None:
     """The exams listed after publishing renumber the exam problem; the published schedule is read
     back by course: a listed course's exam where it was, a course no longer listed sitting none."""
-    with app.extensions[KEY].database.transaction() as session:
-        semester = session.query(schema.Semester).one()
-        semester.exams_from, semester.exams_to = FIRST, LAST
-        data = load_semester(session, SEMESTER)
-    asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 3, "workers": 1}
-    run = poll(client, client.post("/api/runs", json=asked).get_json()["href"], ("finished", "failed"))
-    assert run["status"] == "finished", run["error"]
+    data, run = solved_session(app, client)
     assert client.post(f"/api/runs/{run['id']}/publish").status_code == 200
     base = f"/api/semesters/{SEMESTER}/exams/course"
 
