@@ -69,6 +69,20 @@ def _split(students: list[int], capacities: list[int]) -> list[tuple[int, ...]]:
     return [part for part in parts if part]
 
 
+def exam_names(data: RegistrarData, courses: list[str]) -> list[str]:
+    """What the registrar calls each exam: its course's code and title, and which part of the
+    course's exam it is when the course sits in parts ('CSE2001 Algorithms, part 2 of 3')."""
+    titles = {course.code: course.title for course in data.courses}
+    names = []
+    for position, course in enumerate(courses):
+        name = f"{course} {titles[course]}" if titles.get(course) else course
+        parts = courses.count(course)
+        if parts > 1:
+            name += f", part {courses[: position + 1].count(course)} of {parts}"
+        names.append(name)
+    return names
+
+
 def exam_students(data: RegistrarData) -> list[str]:
     """The students of the exam problem, by index: everyone registered, in order of registration."""
     return list(dict.fromkeys(r.student for r in data.registrations))
@@ -109,9 +123,10 @@ def exam_problem(
     if not sittings:
         raise ValueError("the exam session has no day but Sunday")
     parts = exam_parts(data)
+    names = exam_names(data, [exam.course for exam, _ in parts])
     exams = tuple(
-        Exam(index=index, duration=exam.minutes, students=students)
-        for index, (exam, students) in enumerate(parts)
+        Exam(index=index, name=name, duration=exam.minutes, students=students)
+        for index, ((exam, students), name) in enumerate(zip(parts, names, strict=True))
     )
     first_part: dict[str, int] = {}
     together = []  # the parts of one course's exam sit at the same time

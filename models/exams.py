@@ -17,6 +17,7 @@ class Exam(Frozen):
     """One exam: its length and the students who sit it."""
 
     index: int = Field(ge=0)
+    name: str = Field(default="", description="what the registrar calls it; empty: known by its number")
     duration: int = Field(ge=0, description="minutes (ITC 2007) or 0 when periods have no length")
     students: tuple[int, ...] = ()
 

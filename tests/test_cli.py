@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from cli.main import main
 from datasets import bundled_instance, bundled_reference_solution
+from datasets.json_io import problem_to_json
+from datasets.registrar_exams import exam_problem
+from datasets.registrar_records import ExamPeriod
+from datasets.semester import generate_semester
+from models import Scenario
+from solver.exams.explain import explain_infeasibility
 
 SET6 = str(bundled_instance("exam_comp_set6"))
 
@@ -117,6 +125,19 @@ def test_an_impossible_session_is_explained(tmp_path: Path) -> None:
     code, output = run("exams", "solve", str(instance), "--time-limit", "2")
     assert code == 1
     assert "why:" in output and "lasts 180 minutes" in output
+
+
+def test_an_impossible_registrar_session_is_explained_by_course_as_the_service_does(tmp_path: Path) -> None:
+    data = generate_semester(120, 17)
+    one_sitting = replace(data, exam_periods=(ExamPeriod(dt.date(2026, 12, 21), "09:00", 30),))
+    problem = exam_problem(one_sitting, "autumn")
+    instance = tmp_path / "autumn.json"
+    instance.write_text(problem_to_json(problem))
+    code, output = run("exams", "solve", str(instance), "--time-limit", "2", "--workers", "1")
+    assert code == 1
+    for reason in explain_infeasibility(problem, Scenario()):
+        assert f"why: {reason}" in output
+    assert "why: The exams of LAN1001 Foreign Language, " in output
 
 
 def test_the_format_can_be_given(tmp_path: Path) -> None:

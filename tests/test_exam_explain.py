@@ -1,12 +1,18 @@
-"""An impossible exam session is refused at once with the reason, in the planners' words."""
+"""An impossible exam session is refused at once with the reason, in the planners' words: the
+registrar's exams by course, dated periods by date and time, benchmark exams by number."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import replace
 
 import pytest
 
 from datasets import bundled_instance
+from datasets.registrar_exams import exam_courses, exam_problem
+from datasets.registrar_records import ExamPeriod
+from datasets.semester import generate_semester
 from datasets.toronto import read_toronto
 from models import (
     Exam,
@@ -158,7 +164,7 @@ def test_toronto_hec_s_92_in_five_timeslots_is_refused_for_a_clique() -> None:
 def test_too_few_seats_over_the_whole_session() -> None:
     problem = session([(60, (1, 2, 3, 4)), (60, (5, 6, 7, 8)), (60, (9, 10, 11, 12))], periods=2, capacity=5)
     assert refused(problem) == [
-        "The exams need 12 seats in all, but the rooms offer 10 seats over the 2 periods."
+        "The exams need 12 seats in all, but the rooms offer 10 seats over 2 periods."
     ]
 
 
@@ -178,3 +184,76 @@ def test_too_few_seats_over_the_whole_session() -> None:
 def test_impossible_pins(pins: dict[int, Pin], reason: str) -> None:
     problem = session([(60, (1, 2, 3)), (120, (2, 3, 4))], period_minutes=(120, 120, 90))
     assert refused(problem, Scenario(pins=pins)) == [reason]
+
+
+def named_session(minutes: tuple[int, int, int] = (180, 150, 60), periods: int = 3) -> ExamProblem:
+    """Three named exams (the first two share a student) in dated periods of 120, 90 and 60 minutes."""
+    names = ("CSE2001 Algorithms", "MAT1001 Calculus I", "HIS1001 Modern History")
+    students = ((1, 2), (2, 3), (3,))
+    return ExamProblem(
+        name="named",
+        exams=tuple(
+            Exam(index=e, name=names[e], duration=minutes[e], students=students[e]) for e in range(3)
+        ),
+        periods=(
+            Period(index=0, day=0, date=dt.date(2026, 12, 21), start=dt.time(9), duration=120),
+            Period(index=1, day=0, date=dt.date(2026, 12, 21), start=dt.time(14), duration=90),
+            Period(index=2, day=1, date=dt.date(2026, 12, 22), start=dt.time(9), duration=60),
+        )[:periods],
+        rooms=(Room(index=0, capacity=10),),
+    )
+
+
+def test_named_exams_are_told_by_name_and_dated_periods_by_date_and_time() -> None:
+    assert refused(named_session()) == [
+        "The exams of CSE2001 Algorithms and MAT1001 Calculus I last 150 to 180 minutes but the longest "
+        "period (Mon 2026-12-21 at 09:00) is 120 minutes."
+    ]
+    fitting = named_session(minutes=(60, 60, 60))
+    assert refused(fitting, Scenario(pins={0: Pin(period=1), 1: Pin(period=1)})) == [
+        "The exams of CSE2001 Algorithms and MAT1001 Calculus I are both pinned to the period on "
+        "Mon 2026-12-21 at 14:00 but share 1 student."
+    ]
+    assert refused(named_session(minutes=(90, 90, 90)), Scenario(pins={2: Pin(period=2)})) == [
+        "The exam of HIS1001 Modern History is pinned to the period on Tue 2026-12-22 at 09:00, "
+        "which is too short for it."
+    ]
+    assert refused(named_session(minutes=(60, 60, 60), periods=1)) == [
+        "2 exams (CSE2001 Algorithms, MAT1001 Calculus I) each share students with all the others, so they "
+        "need 2 different periods, but the session has only 1 (Mon 2026-12-21 at 09:00)."
+    ]
+
+
+def test_many_exams_too_long_are_one_reason_naming_twelve() -> None:
+    problem = session([(150, (student,)) for student in range(15)], period_minutes=(120, 120))
+    assert refused(problem) == [
+        "Exams 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 3 more last 150 minutes but the longest period is "
+        "120 minutes."
+    ]
+
+
+def test_the_registrars_exams_are_explained_by_course_code_and_title() -> None:
+    """The problem an exam run of the service builds from the records, in one 30-minute sitting and
+    then in one of three hours: the reasons name the courses and the sitting."""
+    data = generate_semester(120, 17)
+    titles = {course.code: f"{course.code} {course.title}" for course in data.courses}
+    courses = exam_courses(data)
+    monday = dt.date(2026, 12, 21)
+    short = replace(data, exam_periods=(ExamPeriod(monday, "09:00", 30),))
+    too_long, clique, seats = refused(exam_problem(short, "autumn"))
+    listed = ", ".join(titles[course] for course in courses[:12])
+    assert too_long == (
+        f"The exams of {listed} and {len(courses) - 12} more last 120 minutes "
+        "but the longest period (Mon 2026-12-21 at 09:00) is 30 minutes."
+    )
+    assert seats.endswith("seats over 1 period.")
+    one_sitting = replace(data, exam_periods=(ExamPeriod(monday, "09:00", 180),))
+    assert refused(exam_problem(one_sitting, "autumn"))[0] == clique
+    found = re.fullmatch(
+        r"(\d+) exams \((.+)\) each share students with all the others, so they need \1 different "
+        r"periods, but the session has only 1 \(Mon 2026-12-21 at 09:00\)\.",
+        clique,
+    )
+    assert found is not None, clique
+    assert set(found[2].split(", ")) <= set(titles.values()) and len(found[2].split(", ")) == int(found[1])
+    assert not re.search(r"\bExams? \d", " ".join((too_long, clique)))

@@ -96,6 +96,11 @@ def test_an_exam_no_room_seats_sits_in_parts_at_the_same_time() -> None:
         if part != courses.index(courses[part])
     )
     assert all(c.relation.value == "EXAM_COINCIDENCE" for c in problem.period_constraints)
+    title = {course.code: course.title for course in data.courses}[courses[parts[0]]]
+    assert (
+        problem.exams[parts[0]].name
+        == f"{courses[parts[0]]} {title}, part 1 of {courses.count(courses[parts[0]])}"
+    )
 
 
 @pytest.fixture(params=BACKENDS)
@@ -191,3 +196,22 @@ def test_the_published_exam_schedule_survives_exams_imported_after_it(
     assert listed.status_code == 200, listed.get_json()
     assert sitting(kept) == before
     assert sitting(courses[0]) == []
+
+
+def test_an_impossible_exam_run_is_explained_by_course(app: Flask, client: FlaskClient) -> None:
+    one_sitting = b"date,start,minutes\n2026-12-21,09:00,30\n"
+    imported = client.post(
+        f"/api/semesters/{SEMESTER}/imports/exam_periods",
+        data={"file": (io.BytesIO(one_sitting), "exam_periods.csv")},
+        content_type="multipart/form-data",
+    )
+    assert imported.status_code == 200, imported.get_json()
+    asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 2, "workers": 1}
+    run = poll(client, client.post("/api/runs", json=asked).get_json()["href"], ("finished", "failed"))
+    assert run["status"] == "finished" and run["objective"] is None, run["error"]
+    with app.extensions[KEY].database.transaction() as session:
+        data = load_semester(session, SEMESTER)
+    first = next(course for course in data.courses if course.code == exam_courses(data)[0])
+    too_long = run["report"]["explanation"][0]
+    assert too_long.startswith(f"The exams of {first.code} {first.title}, ")
+    assert too_long.endswith("but the longest period (Mon 2026-12-21 at 09:00) is 30 minutes.")
