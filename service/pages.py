@@ -81,13 +81,19 @@ def planner_only() -> None:
         abort(403, f"{current_user.username} is a {current_user.role}; this page is for planners")
 
 
+def form_page(template: str, refused: bool, **context: Any) -> tuple[str, int]:
+    """A page with a form, answered 422 when it shows the form refused, so that the status says
+    what the page says (each mistake beside its field and in the summary at the top)."""
+    return render_template(template, **context), 422 if refused else 200
+
+
 def _semester_names() -> list[str]:
     with services().database.transaction() as session:
         return list(session.scalars(select(schema.Semester.name).order_by(schema.Semester.id)))
 
 
 @pages.route("/login", methods=["GET", "POST"])
-def login() -> str | BaseResponse:
+def login() -> tuple[str, int] | BaseResponse:
     form = LoginForm()
     if form.validate_on_submit():
         with services().database.transaction() as session:
@@ -99,7 +105,8 @@ def login() -> str | BaseResponse:
                 safe = target.startswith("/") and not target.startswith("//")
                 return redirect(target if safe else url_for("pages.home"))
         flash("Wrong user name or password.")
-    return render_template("login.html", form=form)
+    # a wrong password is said as before (200); a form missing its fields is refused
+    return form_page("login.html", bool(form.errors), form=form)
 
 
 @pages.post("/logout")
@@ -209,7 +216,7 @@ def _record_rows(
 
 @pages.route("/imports", methods=["GET", "POST"])
 @login_required
-def imports() -> str:
+def imports() -> tuple[str, int]:
     planner_only()
     form = ImportForm()
     form.semester.choices = _semester_names()
@@ -227,12 +234,13 @@ def imports() -> str:
             errors = rejected.errors
         except DatasetError as error:
             errors = [error]
-    return render_template("imports.html", form=form, outcome=outcome, errors=errors, kinds=TABLE_KINDS)
+    refused = bool(form.errors or errors)
+    return form_page("imports.html", refused, form=form, outcome=outcome, errors=errors, kinds=TABLE_KINDS)
 
 
 @pages.route("/runs/new", methods=["GET", "POST"])
 @login_required
-def new_run() -> str | BaseResponse:
+def new_run() -> tuple[str, int] | BaseResponse:
     planner_only()
     form = RunForm()
     form.semester.choices = _semester_names()
@@ -254,7 +262,7 @@ def new_run() -> str | BaseResponse:
         else:
             services().runs.submit(run_id)
             return redirect(url_for("pages.run", run_id=run_id))
-    return render_template("new_run.html", form=form)
+    return form_page("new_run.html", form.is_submitted(), form=form)
 
 
 @pages.get("/runs/<int:run_id>")

@@ -5,6 +5,7 @@ line per pinned meeting (`CSE2001 L1, 1, Mon 3, Room 101`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -18,7 +19,7 @@ from wtforms.validators import DataRequired, Length
 
 from datasets.registrar_scenario import PinnedMeeting, ScenarioError, ScenarioRecord
 from service.context import services
-from service.pages import planner_only
+from service.pages import form_page, planner_only
 from service.scenarios import save_scenario, soft_criteria
 from service.storage import schema
 from service.storage.records import StorageError, semester_named
@@ -51,7 +52,7 @@ def scenario_list() -> str:
 
 @scenario_pages.route("/scenarios/<semester>/new", methods=["GET", "POST"])
 @login_required
-def new_scenario(semester: str) -> str | BaseResponse:
+def new_scenario(semester: str) -> tuple[str, int] | BaseResponse:
     planner_only()
     criteria = soft_criteria()
     form = ScenarioForm()
@@ -76,9 +77,10 @@ def new_scenario(semester: str) -> str | BaseResponse:
         if request.method == "GET" and copied is not None:
             _fill(form, copied)
         changes = copied.changes if copied is not None and request.method == "GET" else {}
-        if form.validate_on_submit():
+        if form.is_submitted():  # every mistake at once: the form's fields and the lines in them
+            fields_fit = form.validate()
             record, errors = _changes(form, criteria)
-            if record is not None:
+            if fields_fit and record is not None:
                 baseline = int(form.baseline.data) if form.baseline.data else None
                 try:  # save_scenario checks everything before it adds the row
                     save_scenario(
@@ -94,15 +96,38 @@ def new_scenario(semester: str) -> str | BaseResponse:
                 except ScenarioError as error:
                     errors = error.errors
             changes = _submitted(criteria)
-    return render_template(
+    return form_page(
         "scenario.html",
+        form.is_submitted(),  # a scenario that fits is stored and the page left
         form=form,
         semester=semester,
         criteria=criteria,
         changes=changes,
         errors=errors,
+        beside=_beside(errors),
         copied=copied.name if copied is not None else None,
     )
+
+
+# the field of the form a mistake is about, by its first word: the page's own ("closed rooms, line 2")
+# and the stored scenario's ("closed_rooms.Atlantis", "baseline_run"); weights have no field
+_FIELDS = {
+    "name": "name",
+    "baseline": "baseline",
+    "closed": "closed_rooms",
+    "absent": "absent_teachers",
+    "pins": "pins",
+}
+
+
+def _beside(errors: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The mistakes to show beside each field of the form, by the field's name."""
+    beside: dict[str, list[str]] = {}
+    for where, message in errors:
+        field = _FIELDS.get(re.split(r"[ ._,]", where, maxsplit=1)[0])
+        if field is not None:
+            beside.setdefault(field, []).append(f"{where}: {message}")
+    return beside
 
 
 def _copied(session: Any, scenario_id: int | None, semester: str) -> schema.Scenario | None:

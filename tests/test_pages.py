@@ -1,14 +1,18 @@
 """The pages a planner works in, through a signed-in test client: record lists with search, and
-scenarios written from scratch or as a changed copy, with every mistake named and nothing stored."""
+scenarios written from scratch or as a changed copy, with every mistake named and nothing stored;
+every refused form answered 422 with each mistake beside its field and in a summary at the top."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from service.context import KEY
 from service.pages import LISTED
@@ -117,3 +121,100 @@ def test_the_launcher_starts_the_kind_chosen_and_refuses_a_department_in_words(a
     assert "no published class timetable" in refused and "publish a lessons run first" in refused
     with app.extensions[KEY].database.transaction() as session:
         assert session.query(schema.Run).count() == before
+
+
+def refusal(answer: TestResponse) -> str:
+    """The summary at the top of a refused form (read out at once), after checking the status."""
+    assert answer.status_code == 422, answer.status_code
+    page = answer.data.decode()
+    found = re.search(r'<div class="error" role="alert" id="form-errors">(.*?)</div>', page, re.DOTALL)
+    assert found is not None, page
+    return re.sub(r"<[^>]+>", "", found[1])
+
+
+def beside(answer: TestResponse, field: str) -> str:
+    """The mistakes shown beside a field, tied to it for screen readers."""
+    page = answer.data.decode()
+    assert f'aria-describedby="{field}-errors"' in page and 'aria-invalid="true"' in page
+    found = re.search(rf'<span class="error field-error" id="{field}-errors">(.*?)</span>', page, re.DOTALL)
+    assert found is not None, page
+    return found[1]
+
+
+def test_an_import_refused_names_the_field_and_the_problem(app: Flask) -> None:
+    client, token = signed_in(app, "planner")
+    assert (
+        client.get("/imports").status_code == 200
+        and 'role="alert"' not in client.get("/imports").data.decode()
+    )
+
+    def post(**fields: object) -> TestResponse:
+        rooms = (io.BytesIO(b"name,building,capacity,kind\n"), "rooms.csv")
+        sent = {"csrf_token": token, "semester": SEMESTER, "kind": "rooms", "file": rooms} | fields
+        return client.post("/imports", data=sent, content_type="multipart/form-data")
+
+    no_file = post(file=None)
+    assert "CSV or XLSX file: This field is required." in refusal(no_file)
+    assert beside(no_file, "file") == "This field is required."
+    unknown_semester = post(semester="1999 spring")
+    assert "Semester: Not a valid choice." in refusal(unknown_semester)
+    assert beside(unknown_semester, "semester") == "Not a valid choice."
+    unknown_kind = post(kind="dragons")
+    assert "Kind of record: Not a valid choice." in refusal(unknown_kind)
+    assert beside(unknown_kind, "kind") == "Not a valid choice."
+    bad_rows = post(
+        file=(io.BytesIO(b"name,building,capacity,kind\nHall,Nowhere,-5,lecture hall\n"), "r.csv")
+    )
+    assert bad_rows.status_code == 422 and 'id="refused" role="alert"' in bad_rows.data.decode()
+    assert post().status_code == 200  # a file of no rows is imported, refusing nothing
+
+
+def test_a_run_refused_names_the_field_and_the_problem(app: Flask) -> None:
+    client, token = signed_in(app, "planner")
+    with app.extensions[KEY].database.transaction() as session:
+        before = session.query(schema.Run).count()
+    asked = {"csrf_token": token, "kind": "lessons", "semester": SEMESTER, "time_limit": "2"}
+    for time_limit in ("0", "nan"):
+        refused = client.post("/runs/new", data=asked | {"time_limit": time_limit})
+        assert "Time limit, seconds: Number must be between 1 and 86400." in refusal(refused)
+        assert beside(refused, "time_limit") == "Number must be between 1 and 86400."
+    unknown_kind = client.post("/runs/new", data=asked | {"kind": "dragons"})
+    assert "Timetable: Not a valid choice." in refusal(unknown_kind)
+    assert beside(unknown_kind, "kind") == "Not a valid choice."
+    department = client.post("/runs/new", data=asked | {"department": "Languages"})
+    assert department.status_code == 422 and "no published class timetable" in department.data.decode()
+    with app.extensions[KEY].database.transaction() as session:
+        assert session.query(schema.Run).count() == before
+
+
+def test_a_scenario_refused_names_the_field_and_the_problem(app: Flask) -> None:
+    client, token = signed_in(app, "planner")
+    before = len(scenarios(app))
+    asked = {"csrf_token": token, "name": "Exam week", "baseline": ""}
+    form = client.get(f"/scenarios/{SEMESTER}/new").data.decode()
+    criterion = form.split('name="weight:', 1)[1].split('"', 1)[0]
+    no_name = client.post(
+        f"/scenarios/{SEMESTER}/new",
+        data=asked | {"name": "", "closed_rooms": ": Fri", f"weight:{criterion}": "9"},
+    )
+    summary = refusal(no_name)
+    assert "Name: This field is required." in summary and "closed rooms, line 1" in summary  # all at once
+    assert beside(no_name, "name") == "This field is required."
+    kept = rf'name="weight:{re.escape(criterion)}"[^>]*value="9"'  # what was typed is shown again
+    assert re.search(kept, no_name.data.decode())
+    bad_baseline = client.post(f"/scenarios/{SEMESTER}/new", data=asked | {"baseline": "abc"})
+    assert "Stay close to the timetable of run: Not a valid choice." in refusal(bad_baseline)
+    assert beside(bad_baseline, "baseline") == "Not a valid choice."
+    bad_line = client.post(f"/scenarios/{SEMESTER}/new", data=asked | {"closed_rooms": ": Fri"})
+    assert "closed rooms, line 1: &#39;: Fri&#39;: write the name" in refusal(bad_line)
+    assert beside(bad_line, "closed_rooms").startswith("closed rooms, line 1: ")
+    assert len(scenarios(app)) == before
+
+
+def test_a_sign_in_without_a_name_is_refused_beside_the_field(app: Flask) -> None:
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").data.decode())
+    assert token is not None
+    empty = client.post("/login", data={"csrf_token": token[1], "username": "", "password": "x"})
+    assert "User name: This field is required." in refusal(empty)
+    assert beside(empty, "username") == "This field is required."
