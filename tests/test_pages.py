@@ -218,3 +218,12 @@ def test_a_sign_in_without_a_name_is_refused_beside_the_field(app: Flask) -> Non
     empty = client.post("/login", data={"csrf_token": token[1], "username": "", "password": "x"})
     assert "User name: This field is required." in refusal(empty)
     assert beside(empty, "username") == "This field is required."
+
+
+def test_a_room_search_that_cannot_be_read_says_why_beside_the_field(app: Flask) -> None:
+    client, _ = signed_in(app, "viewer")
+    asked = {"date": "31.12", "start": "10:00", "end": "09:00", "capacity": "5"}
+    answer = client.get("/rooms", query_string=asked)
+    page = answer.data.decode()
+    assert 'role="alert" id="form-errors"' in page and "Date: Not a valid date value." in page
+    assert beside(answer, "date") == "Not a valid date value." and 'id="offers"' not in page
