@@ -45,7 +45,7 @@ from service.storage.database import Database
 from service.storage.records import StorageError, load_semester, semester_named
 from service.storage.schema import RunStatus
 from service.teaching_load import Restaffing, department_load, published_timetable
-from service.timetables import exam_names, lesson_names
+from service.timetables import exam_schedule_names, lesson_names
 
 log = logging.getLogger(__name__)
 KINDS = ("lessons", "exams", "load", "masterclasses", "sac")
@@ -105,7 +105,7 @@ def _solved_names(session: Session, run: schema.Run, problem: object) -> dict[st
     if isinstance(problem, LessonProblem):
         return lesson_names(problem)
     if isinstance(problem, ExamProblem):
-        return exam_names(problem, load_semester(session, run.semester.name))
+        return exam_schedule_names(problem, load_semester(session, run.semester.name))
     return None
 
 

@@ -80,7 +80,7 @@ def _slot(problem: LessonProblem, day: str, period: int) -> int:
     return grid.days.index(day) * grid.periods_per_day + period
 
 
-def exam_names(problem: ExamProblem, data: RegistrarData) -> dict[str, Any]:
+def exam_schedule_names(problem: ExamProblem, data: RegistrarData) -> dict[str, Any]:
     """What an exam solution's numbers stand for: each exam's course and part (a course no room
     seats sits in parts), each sitting's date and start, and each room's name."""
     parts: Counter[str] = Counter()
@@ -105,7 +105,7 @@ def exam_places(run: schema.Run, problem: ExamProblem, data: RegistrarData) -> l
     if names is None:
         _unmoved(run, len(solution.periods), len(problem.exams), "exams")
         return list(zip(solution.periods, solution.rooms, strict=True))
-    now = exam_names(problem, data)
+    now = exam_schedule_names(problem, data)
     sittings = {tuple(key): position for position, key in enumerate(now["periods"])}
     rooms = {name: position for position, name in enumerate(now["rooms"])}
     placed: dict[tuple[str, int], ExamPlace] = {}
