@@ -103,6 +103,7 @@ EXTRA_LOAD = _Spec(
 EXAM_PERIODS = _Spec("exam_periods.csv", ("date", "start", "minutes"), ("penalty",), optional_file=True)
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")
+LARGEST_WHOLE = 1_000_000  # no count, length or capacity of a university comes near; the database's do
 _CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 _DASH = re.compile(r"\s*-\s*")
 _YES_NO = {"yes": True, "no": False, "": False}
@@ -122,6 +123,9 @@ class _Row:
         value = self.cells.get(column, "").strip()
         if required and not value:
             raise self.error(column, "is empty")
+        control = next((mark for mark in value if mark < " " or mark == "\x7f"), None)
+        if control is not None:  # a NUL or a line feed pasted into a cell would be stored and shown
+            raise self.error(column, f"contains the control character U+{ord(control):04X}")
         return value
 
     def items(self, column: str) -> tuple[str, ...]:
@@ -137,12 +141,16 @@ class _Row:
             raise self.error(column, f"{twice!r} is named twice")
         return listed
 
-    def whole(self, column: str) -> int:
+    def whole(self, column: str, least: int = 0) -> int:
+        """A whole number from `least` to LARGEST_WHOLE."""
         text = self.text(column, required=True)
         if not _WHOLE.fullmatch(text):
             raise self.error(column, f"must be a whole number, found {text!r}")
-        if int(text) < 0:
-            raise self.error(column, f"must not be negative, found {text}")
+        if int(text) < least:
+            wanted = "must not be negative" if least == 0 else f"must be at least {least}"
+            raise self.error(column, f"{wanted}, found {text}")
+        if int(text) > LARGEST_WHOLE:
+            raise self.error(column, f"must be at most {LARGEST_WHOLE:,}, found {text}")
         return int(text)
 
     def error(self, column: str, reason: str) -> DatasetError:
@@ -270,9 +278,14 @@ def read_records(folder: PathLike) -> RegistrarData:
     calendar = _read_calendar(root)
     clock = _Clock(calendar)
     departments = _unique(
-        root, DEPARTMENTS, "name", lambda row: Department(row.text("name"), row.text("faculty"))
+        root,
+        DEPARTMENTS,
+        "name",
+        lambda row: Department(row.text("name", required=True), row.text("faculty")),
     )
-    buildings = _unique(root, BUILDINGS, "name", lambda row: Building(row.text("name"), row.text("campus")))
+    buildings = _unique(
+        root, BUILDINGS, "name", lambda row: Building(row.text("name", required=True), row.text("campus"))
+    )
     rooms = _unique(root, ROOMS, "name", lambda row: _room(row, buildings, clock))
     teachers = _unique(root, TEACHERS, "name", lambda row: _teacher(row, departments, clock))
     campuses = {building.campus for building in buildings.values() if building.campus}
@@ -376,7 +389,7 @@ def _times(row: _Row, column: str, clock: _Clock) -> tuple[str, ...]:
 
 def _room(row: _Row, buildings: dict[str, Building], clock: _Clock) -> Room:
     return Room(
-        name=row.text("name"),
+        name=row.text("name", required=True),
         building=_known(row, "building", row.text("building", required=True), buildings, "building"),
         capacity=row.whole("capacity"),
         kind=row.text("kind", required=True),
@@ -399,7 +412,7 @@ def _teacher(row: _Row, departments: dict[str, Department], clock: _Clock) -> Te
     except ValueError as err:
         raise row.error("preferences", str(err)) from None
     return TeacherRecord(
-        name=row.text("name"),
+        name=row.text("name", required=True),
         department=_known(row, "department", row.text("department"), departments, "department"),
         languages=row.items("languages"),
         unavailable=_times(row, "unavailable", clock),
@@ -456,7 +469,7 @@ def _extra_load(
 
 
 def _course(row: _Row, departments: dict[str, Department], campuses: set[str]) -> Course:
-    code = row.text("code")
+    code = row.text("code", required=True)
     if any(mark.isspace() or mark == ";" for mark in code):
         raise row.error("code", f"{code!r} may not contain spaces or ;")
     return Course(
@@ -471,7 +484,7 @@ def _course(row: _Row, departments: dict[str, Department], campuses: set[str]) -
 
 
 def _programme(row: _Row, departments: Mapping[str, Department]) -> Programme:
-    name = row.text("name")
+    name = row.text("name", required=True)
     if ";" in name:
         raise row.error("name", f"{name!r} may not contain ;")
     return Programme(
@@ -605,7 +618,7 @@ def _cohort(
     row: _Row, sections: Mapping[str, SectionRecord], programmes: Mapping[str, Programme]
 ) -> CohortRecord:
     """A cohort; when programmes are listed, it must name one of them."""
-    programme, year = row.text("programme", required=True), row.whole("year")
+    programme, year = row.text("programme", required=True), row.whole("year", least=1)
     if programmes and programme not in programmes:
         raise row.error("programme", f"unknown programme {programme!r} (not in programmes.csv)")
     members = tuple(_section(row, "sections", ref, sections) for ref in row.distinct("sections"))
@@ -614,7 +627,7 @@ def _cohort(
 
 def _student(row: _Row, programmes: set[tuple[str, int]]) -> Student:
     programme = row.text("programme")
-    year = row.whole("year") if row.text("year") else None
+    year = row.whole("year", least=1) if row.text("year") else None
     if programme and year is not None and (programme, year) not in programmes:
         raise row.error("programme", f"no cohort of {programme} year {year} in cohorts.csv")
     return Student(row.text("student"), programme, year)

@@ -157,7 +157,7 @@ def _table_course(row: _Row, known: Known, clock: _Clock) -> Course:
 
 def _table_student(row: _Row, known: Known, clock: _Clock) -> Student:
     """A student of a stored programme; its cohort need not be stored yet."""
-    year = row.whole("year") if row.text("year") else None
+    year = row.whole("year", least=1) if row.text("year") else None
     return Student(row.text("student", required=True), _stored_programme(row, known), year)
 
 
@@ -324,16 +324,16 @@ def _xlsx(path: Path, content: bytes) -> tuple[list[str], Iterator[tuple[int, li
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise DatasetError(path, None, f"not an Excel workbook ({type(error).__name__})") from None
-    values = sheet.iter_rows(values_only=True)
+    values = _read(path, sheet.iter_rows(values_only=True))
     first = next(values, None)
     if first is None:
         raise DatasetError(path, 1, "empty sheet: expected a header row")
-    header = [_cell(value).lower() for value in first]
+    header = [_cell(value).lower() for value in first[1]]
     while header and not header[-1]:
         header.pop()
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for number, row in enumerate(values, start=2):
+        for number, row in values:
             cells = [_cell(value) for value in row]
             while cells and not cells[-1]:
                 cells.pop()
@@ -341,6 +341,19 @@ def _xlsx(path: Path, content: bytes) -> tuple[list[str], Iterator[tuple[int, li
                 yield number, cells
 
     return header, rows()
+
+
+def _read(path: Path, values: Iterator[tuple[object, ...]]) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """The sheet's rows numbered from 1; a damaged sheet (openpyxl reads it row by row, as it is
+    asked) is refused at the row where it breaks."""
+    number = 0
+    try:
+        for number, row in enumerate(values, start=1):
+            yield number, row
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged sheet
+        raise DatasetError(
+            path, number + 1, f"damaged sheet: unreadable here ({type(error).__name__})"
+        ) from None
 
 
 def _cell(value: object) -> str:

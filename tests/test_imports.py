@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,6 +92,9 @@ def test_every_bad_row_is_named_and_nothing_is_stored(app: Flask, client: FlaskC
         "Nowhere,Atlantis,30,classroom\n"
         f"Good room,{building},31,classroom\n"
         f"No kind,{building},30,\n"
+        f",{building},30,classroom\n"
+        f"Huge,{building},99999999999999999999,classroom\n"
+        f"Nul\x00,{building},30,classroom\n"
     ).encode()
     answer = upload(client, "rooms", "rooms.csv", content)
     assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
@@ -100,12 +104,20 @@ def test_every_bad_row_is_named_and_nothing_is_stored(app: Flask, client: FlaskC
         (4, "building"),
         (5, ""),
         (6, "kind"),
+        (7, "name"),
+        (8, "capacity"),
+        (9, "name"),
+    ]
+    assert [e["message"] for e in errors[4:]] == [
+        "is empty",
+        "must be at most 1,000,000, found 99999999999999999999",
+        "contains the control character U+0000",
     ]
     assert (
         "must not be negative" in errors[0]["message"]
         and "unknown building 'Atlantis'" in errors[1]["message"]
     )
-    assert "also on line 2" in errors[2]["message"] and "4 bad rows" in answer.get_json()["detail"]
+    assert "also on line 2" in errors[2]["message"] and "7 bad rows" in answer.get_json()["detail"]
     assert stored(app) == before
 
 
@@ -150,6 +162,17 @@ def test_bad_files_and_requests_are_refused_in_words(client: FlaskClient) -> Non
     assert (
         not_a_workbook.status_code == 422 and "not an Excel workbook" in not_a_workbook.get_json()["detail"]
     )
+    whole = xlsx([["name", "building", "capacity", "kind"], ["XL-1", "Main Building", 10, "classroom"]])
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(whole)) as source, zipfile.ZipFile(damaged, "w") as target:
+        for entry in source.infolist():  # the sheet cut off inside its second row
+            content = source.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                content = content[: content.index(b'<row r="2"') + 40]
+            target.writestr(entry, content)
+    broken = upload(client, "rooms", "rooms.xlsx", damaged.getvalue())
+    assert broken.status_code == 422, broken.get_json()
+    assert "rooms.xlsx:2: damaged sheet: unreadable here" in broken.get_json()["detail"]
     wrong_header = upload(client, "rooms", "rooms.csv", b"room,seats\nA,3\n")
     assert (
         wrong_header.status_code == 422
