@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, g, request
+from flask import Blueprint, Flask, current_app, g, request
 from flask_login import LoginManager, UserMixin, current_user
-from flask_wtf.csrf import CSRFError, validate_csrf
+from flask_wtf.csrf import CSRFError, CSRFProtect, validate_csrf
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Forbidden, Unauthorized
@@ -30,6 +30,7 @@ from service.storage.schema import Role
 
 RANK = {Role.VIEWER: 1, Role.PLANNER: 2, Role.ADMIN: 3}
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+API_BLUEPRINTS = "registrar.api_blueprints"  # app.extensions key: the names of the API's blueprints
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -79,7 +80,12 @@ def check_password(session: Session, username: str, password: str) -> schema.Use
     return user
 
 
-def install(app: Flask) -> None:
+def install(app: Flask, csrf: CSRFProtect, api: Iterable[Blueprint]) -> None:
+    """Sign-in for the pages, whose forms CSRFProtect checks; the API's blueprints are left to
+    `caller`, which lets a token through and checks the CSRF header of a call made with the cookie."""
+    for blueprint in api:
+        csrf.exempt(blueprint)
+    app.extensions[API_BLUEPRINTS] = frozenset(blueprint.name for blueprint in api)
     manager = LoginManager(app)
     manager.login_view = "pages.login"
 
@@ -111,7 +117,7 @@ def caller() -> SignedIn | None:
             who = SignedIn(user.id, user.username, user.role)
     elif current_user.is_authenticated:
         who = cast(SignedIn, current_user._get_current_object())  # noqa: SLF001 - Flask-Login's proxy
-        if request.method in UNSAFE and request.blueprint == "api":
+        if request.method in UNSAFE and request.blueprint in current_app.extensions[API_BLUEPRINTS]:
             try:
                 validate_csrf(request.headers.get("X-CSRFToken", ""))
             except CSRFError as error:

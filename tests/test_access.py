@@ -5,6 +5,7 @@ with the pages' cookie need the CSRF header. Passwords and tokens are kept only 
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 
@@ -16,7 +17,7 @@ from service.access import add_user
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
-from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app
+from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app, signed_in
 from tests.test_scenarios import solved
 
 RUN = {"kind": "lessons", "semester": SEMESTER, "time_limit": 3, "workers": 1}
@@ -127,3 +128,28 @@ def test_pages_sign_in_with_a_csrf_protected_form(app: Flask) -> None:
     assert refused.status_code == 403 and "CSRF token" in refused.get_json()["detail"]
     accepted = browser.post("/api/runs", json=RUN | {"time_limit": 1}, headers={"X-CSRFToken": token[1]})
     assert accepted.status_code == 202
+
+
+def test_every_api_blueprint_needs_the_csrf_token_from_the_pages(app: Flask) -> None:
+    """Rooms and attestation uploads as well as runs: a call with the pages' cookie changes nothing
+    without the page's CSRF token."""
+    browser, token = signed_in(app, "planner")
+    with app.extensions[KEY].database.transaction() as session:
+        room = load_semester(session, SEMESTER).rooms[0].name
+    asked = {"room": room, "date": "2027-03-14", "start": "10:00", "end": "11:00", "purpose": "csrf"}
+    refused = browser.post("/api/rooms/bookings", json=asked)
+    assert refused.status_code == 403 and "CSRF token" in refused.get_json()["detail"]
+    assert all(b["purpose"] != "csrf" for b in browser.get("/api/rooms/bookings").get_json())
+    made = browser.post("/api/rooms/bookings", json=asked, headers={"X-CSRFToken": token})
+    assert made.status_code == 201
+    booking = made.get_json()[0]["id"]
+    kept = browser.delete(f"/api/rooms/bookings/{booking}")
+    assert kept.status_code == 403 and "CSRF token" in kept.get_json()["detail"]
+    assert any(b["id"] == booking for b in browser.get("/api/rooms/bookings").get_json())
+    gone = browser.delete(f"/api/rooms/bookings/{booking}", headers={"X-CSRFToken": token})
+    assert gone.get_json() == {"cancelled": 1}
+    upload = f"/api/semesters/{SEMESTER}/attestation/calendar"
+    no_token = browser.post(upload, data={"file": (io.BytesIO(b"date\n"), "calendar.csv")})
+    assert no_token.status_code == 403 and "CSRF token" in no_token.get_json()["detail"]
+    with_token = browser.post(upload, headers={"X-CSRFToken": token})
+    assert with_token.status_code == 400  # past the check: no file sent
