@@ -34,7 +34,14 @@ from service.runs import KINDS, ask_for_run, now
 from service.scenarios import clone_scenario, run_problem, save_scenario, soft_criteria
 from service.schemas import CloneRequest, RunRequest, RunSummary, ScenarioRequest, UserRequest
 from service.storage import schema
-from service.storage.records import StorageError, load_semester, published, semester_named, store_table
+from service.storage.records import (
+    StorageError,
+    load_semester,
+    published,
+    semester_named,
+    store_table,
+    stored_row,
+)
 from service.storage.schema import Role, RunStatus
 from service.teaching_load import apply_load, statement
 from service.timetables import StaleTimetable, exam_places, lesson_timetable
@@ -345,7 +352,7 @@ def _published_run(session: Session, semester: schema.Semester, asked: str | Non
     """The run `asked` for (planners), else the semester's published run of `kind`."""
     what = "class timetable" if kind == "lessons" else "exam schedule"
     if asked is not None:
-        if not asked.isdigit():
+        if not (asked.isascii() and asked.isdigit()):  # '²' is a digit to Python, not to int()
             raise NotFound(f"no run {asked!r}")
         run = _stored_run(session, int(asked))
         if run.semester_id != semester.id or run.solution is None or run.kind != kind:
@@ -437,7 +444,7 @@ def _semester_or_404(session: Session, name: str) -> schema.Semester:
 
 
 def _stored(session: Session, table: type[Row], key: int, what: str) -> Row:
-    found = session.get(table, key) if 0 < key < 2**31 else None  # larger keys overflow the database's
+    found = stored_row(session, table, key)
     if found is None:
         raise NotFound(f"no {what} {key}")
     return found

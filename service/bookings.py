@@ -14,7 +14,7 @@ from models.rooms import BookableRoom, Occupation, RoomOffer, RoomRequest
 from service.occupancy import occupations
 from service.storage import schema
 from service.storage.database import Database
-from service.storage.records import StorageError
+from service.storage.records import StorageError, stored_row
 from solver.rooms import conflicts, free_rooms, why_no_room
 
 LONGEST_SERIES = 60  # weeks a weekly booking may run
@@ -111,7 +111,7 @@ def book(
 
 def cancel(session: Session, booking_id: int, whole_series: bool) -> int:
     """Remove a booking (or every date of its weekly series); returns how many went."""
-    booking = session.get(schema.Booking, booking_id) if 0 < booking_id < 2**31 else None
+    booking = stored_row(session, schema.Booking, booking_id)
     if booking is None:
         raise LookupError(f"no booking {booking_id}")
     doomed = [booking]

@@ -13,7 +13,7 @@ from datasets.registrar_csv import lesson_problem
 from datasets.registrar_timetable import format_time
 from models import Evaluation, LessonProblem, LessonSolution
 from service.storage import schema
-from service.storage.records import StorageError, load_semester
+from service.storage.records import StorageError, load_semester, stored_row
 from service.timetables import lesson_names
 
 WINDOWS = (student_windows.NAME, teacher_windows.NAME)
@@ -24,7 +24,7 @@ class NotComparable(ValueError):
 
 
 def compare_runs(session: Session, first_id: int, second_id: int) -> dict[str, Any]:
-    runs = [session.get(schema.Run, run_id) for run_id in (first_id, second_id)]
+    runs = [stored_row(session, schema.Run, run_id) for run_id in (first_id, second_id)]
     for run_id, run in zip((first_id, second_id), runs, strict=True):
         if run is None:
             raise StorageError(f"no run {run_id}")

@@ -27,7 +27,7 @@ from service.compare import NotComparable, compare_runs
 from service.context import services
 from service.runs import ask_for_run
 from service.storage import schema
-from service.storage.records import StorageError, load_semester, semester_named, store_table
+from service.storage.records import StorageError, load_semester, semester_named, store_table, stored_row
 from service.storage.schema import Role
 
 pages = Blueprint("pages", __name__)
@@ -270,7 +270,7 @@ def new_run() -> tuple[str, int] | BaseResponse:
 def run(run_id: int) -> str:
     planner_only()
     with services().database.transaction() as session:
-        found = session.get(schema.Run, run_id)
+        found = stored_row(session, schema.Run, run_id)
         if found is None:
             abort(404, f"no run {run_id}")
         data = load_semester(session, found.semester.name)

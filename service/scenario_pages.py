@@ -22,7 +22,7 @@ from service.context import services
 from service.pages import form_page, planner_only
 from service.scenarios import save_scenario, soft_criteria
 from service.storage import schema
-from service.storage.records import StorageError, semester_named
+from service.storage.records import StorageError, semester_named, stored_row
 from service.storage.schema import RunStatus
 
 scenario_pages = Blueprint("scenario_pages", __name__)
@@ -133,10 +133,10 @@ def _beside(errors: list[tuple[str, str]]) -> dict[str, list[str]]:
 def _copied(session: Any, scenario_id: int | None, semester: str) -> schema.Scenario | None:
     if scenario_id is None:
         return None
-    copied = session.get(schema.Scenario, scenario_id)
+    copied = stored_row(session, schema.Scenario, scenario_id)
     if copied is None or copied.semester.name != semester:
         abort(404, f"no scenario {scenario_id} of semester {semester!r}")
-    return copied  # type: ignore[no-any-return]
+    return copied
 
 
 def _fill(form: ScenarioForm, copied: schema.Scenario) -> None:

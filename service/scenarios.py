@@ -24,7 +24,7 @@ from models import (
 from models.load import LoadProblem
 from service.attestation import attestation_problem_of
 from service.storage import schema
-from service.storage.records import StorageError, load_semester, semester_named
+from service.storage.records import StorageError, load_semester, semester_named, stored_row
 from service.storage.schema import RunStatus
 from service.teaching_load import Restaffing, load_problem, restaffing
 from service.timetables import StaleTimetable, lesson_timetable
@@ -69,7 +69,7 @@ def save_scenario(
 
 
 def clone_scenario(session: Session, scenario_id: int, name: str) -> schema.Scenario:
-    original = session.get(schema.Scenario, scenario_id)
+    original = stored_row(session, schema.Scenario, scenario_id)
     if original is None:
         raise StorageError(f"no scenario {scenario_id}")
     return save_scenario(
@@ -124,7 +124,7 @@ def _baseline(
 ) -> LessonSolution | None:
     if run_id is None:
         return None
-    run = session.get(schema.Run, run_id)
+    run = stored_row(session, schema.Run, run_id)
     if run is None or run.semester_id != semester.id:
         raise ScenarioError([("baseline_run", f"no run {run_id} of semester {semester.name!r}")])
     if run.solution is None or run.status not in (RunStatus.FINISHED, RunStatus.CANCELLED):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from datasets.registrar_scenario import ScenarioRecord
 from service.runs import KINDS
+from service.storage.records import LARGEST_ID
 
 MOST_WORKERS = 64
 LONGEST_RUN = 24 * 3600.0
@@ -42,7 +43,7 @@ class ScenarioRequest(Request):
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
     changes: ScenarioRecord = Field(default_factory=ScenarioRecord)
-    baseline_run: int | None = Field(default=None, ge=1, le=2**31 - 1, description="run to stay close to")
+    baseline_run: int | None = Field(default=None, ge=1, le=LARGEST_ID, description="run to stay close to")
 
 
 class CloneRequest(Request):

@@ -104,6 +104,17 @@ def test_a_scenario_is_written_refused_in_words_then_copied_and_changed(app: Fla
     assert viewer.get("/scenarios").status_code == 403
 
 
+def test_ids_too_large_for_the_database_are_no_such_run_or_scenario(app: Flask) -> None:
+    client, _ = signed_in(app, "planner")
+    huge = 99999999999999999999
+    compared = client.get("/compare", query_string={"first": huge, "second": 1})
+    assert compared.status_code == 200 and f"no run {huge}" in compared.data.decode()
+    run = client.get(f"/runs/{huge}")
+    assert run.status_code == 404 and run.get_json()["detail"] == f"no run {huge}"
+    copied = client.get(f"/scenarios/{SEMESTER}/new", query_string={"from": huge})
+    assert copied.status_code == 404 and f"no scenario {huge}" in copied.get_json()["detail"]
+
+
 def test_the_launcher_starts_the_kind_chosen_and_refuses_a_department_in_words(app: Flask) -> None:
     client, token = signed_in(app, "planner")
     assert "Department to re-staff" in client.get("/runs/new").data.decode()

@@ -98,6 +98,12 @@ def test_other_errors_are_problems_too(client: FlaskClient) -> None:
     nowhere = client.get("/api/nowhere")
     assert nowhere.status_code == 404 and nowhere.mimetype == "application/problem+json"
     assert client.post("/api/runs/999/cancel").status_code == 404
+    huge = 99999999999999999999  # more than the database's ids hold: no such run, not an overflow
+    for path in (f"/api/runs/{huge}", f"/api/runs/1/compare/{huge}", f"/api/runs/{huge}/compare/1"):
+        answer = client.get(path)
+        assert answer.status_code == 404 and answer.get_json()["detail"].startswith("no run"), path
+    week = client.get(f"/api/semesters/{SEMESTER}/timetable/teacher/anyone.csv", query_string={"run": "²"})
+    assert week.status_code == 404 and week.get_json()["detail"] == "no run '²'"
 
 
 def test_runs_go_to_a_dask_cluster_when_one_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

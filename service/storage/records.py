@@ -24,6 +24,7 @@ from models.lessons import SectionRelation as Relation
 from service.storage import schema
 
 Row = TypeVar("Row", bound=schema.Base)
+LARGEST_ID = 2**31 - 1  # ids are the databases' integers (PostgreSQL's integer; larger keys overflow)
 
 
 class StorageError(ValueError):
@@ -473,6 +474,12 @@ def published(session: Session, semester: schema.Semester, kind: str) -> schema.
             schema.Run.published_at.is_not(None),
         )
     )
+
+
+def stored_row(session: Session, table: type[Row], key: int) -> Row | None:
+    """The row of `table` with the id `key`, or None: an id a request names may be one no row can
+    have, too large for the database to be asked about."""
+    return session.get(table, key) if 0 < key <= LARGEST_ID else None
 
 
 def semester_named(session: Session, name: str) -> schema.Semester:
