@@ -10,7 +10,7 @@ import uuid
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from models.rooms import BookableRoom, Occupation, RoomOffer, RoomRequest
+from models.rooms import BookableRoom, Occupation, RoomOffer, RoomRequest, planned_date
 from service.occupancy import occupations
 from service.storage import schema
 from service.storage.database import Database
@@ -54,6 +54,11 @@ def find_rooms(session: Session, request: RoomRequest) -> tuple[list[RoomOffer],
 
 def weekly_dates(first: dt.date, until: dt.date | None) -> list[dt.date]:
     """The date, and each week after it up to `until` (a weekly booking)."""
+    try:
+        for date in (first, until or first):
+            planned_date(date)
+    except ValueError as error:
+        raise StorageError(str(error)) from None
     if until is None:
         return [first]
     if until < first:

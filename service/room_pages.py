@@ -134,8 +134,10 @@ def _asked(form: RoomSearchForm) -> RoomRequest | None:
             features=tuple(f.strip() for f in (form.features.data or "").split(",") if f.strip()),
             building=form.building.data or None,
         )
-    except ValidationError as error:  # the one rule across fields: it ends after it starts
-        form.end.errors = [str(error.errors()[0]["msg"]).removeprefix("Value error, ")]
+    except ValidationError as error:  # a date rooms are not planned on; or it ends before it starts
+        for item in error.errors():
+            field = getattr(form, str(item["loc"][0])) if item["loc"] else form.end
+            field.errors = [str(item["msg"]).removeprefix("Value error, ")]
         return None
 
 

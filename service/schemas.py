@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from datasets.registrar_scenario import ScenarioRecord
+from models.rooms import LocalTime, PlannedDate
 from service.runs import KINDS
 from service.storage.records import LARGEST_ID
 
@@ -154,9 +155,9 @@ class TokenOut(BaseModel):
 class RoomSearch(Request):
     """What `POST /api/rooms/free` takes: a room for `capacity` people on `date`, `start` to `end`."""
 
-    date: dt.date
-    start: dt.time = Field(description="e.g. 14:00")
-    end: dt.time = Field(description="e.g. 16:00")
+    date: PlannedDate
+    start: LocalTime = Field(description="e.g. 14:00 (local time)")
+    end: LocalTime = Field(description="e.g. 16:00 (local time)")
     capacity: int = Field(ge=1, le=100_000)
     features: list[str] = Field(default_factory=list, max_length=50)
     building: str | None = Field(default=None, max_length=200)
@@ -187,11 +188,11 @@ class BookingRequest(Request):
     `weekly_until`) from `start` to `end`."""
 
     room: str = Field(min_length=1, max_length=200)
-    date: dt.date
-    start: dt.time
-    end: dt.time
+    date: PlannedDate
+    start: LocalTime
+    end: LocalTime
     purpose: str = Field(default="", max_length=2000)
-    weekly_until: dt.date | None = None
+    weekly_until: PlannedDate | None = None
 
 
 class BookingOut(BaseModel):

@@ -301,6 +301,42 @@ def test_the_rooms_page_finds_books_and_cancels_and_says_why_not(app: Flask, pub
     assert "Date: Not a valid date value." in no_date
 
 
+def test_dates_rooms_are_not_planned_on_and_times_with_a_zone_are_refused_in_words(app: Flask) -> None:
+    planner = client_as(app, "planner")
+    far = "rooms are planned on dates from 2000-01-01 to 2099-12-31, not 9999-12-31"
+    whole_day = {"date": "9999-12-31", "start": "00:00", "end": "23:59", "capacity": 1}
+    refused = planner.post("/api/rooms/free", json=whole_day)
+    assert refused.status_code == 422 and refused.get_json()["errors"] == [{"field": "date", "message": far}]
+    zoned = planner.post(
+        "/api/rooms/free",
+        json=whole_day | {"date": "2026-10-01", "start": "14:00:00+05:00", "end": "15:00+05:00"},
+    )
+    assert zoned.status_code == 422 and zoned.get_json()["errors"] == [
+        {"field": "start", "message": "a local time such as 14:00, without a time zone, not 14:00:00+05:00"},
+        {"field": "end", "message": "a local time such as 14:00, without a time zone, not 15:00:00+05:00"},
+    ]
+    with app.extensions[KEY].database.transaction() as session:
+        room = session.scalars(select(schema.Room.name).order_by(schema.Room.id)).first()
+        before = session.scalar(select(func.count()).select_from(schema.Booking))
+    booking = {"room": room, "date": "2026-10-04", "start": "14:00", "end": "15:00"}
+    for wrong, field in (
+        ({"date": "9999-12-31"}, "date"),
+        ({"weekly_until": "9999-12-31"}, "weekly_until"),
+        ({"start": "14:00+05:00"}, "start"),
+    ):
+        answer = planner.post("/api/rooms/bookings", json=booking | wrong)
+        assert answer.status_code == 422 and answer.get_json()["errors"][0]["field"] == field, wrong
+    page, token = signed_in(app, "planner")
+    search = page.get("/rooms", query_string=whole_day)
+    assert search.status_code == 200 and f"Date: {far}" in search.data.decode()
+    booked = page.post(
+        "/rooms/book", data=booking | {"csrf_token": token, "date": "9999-12-31"}, follow_redirects=True
+    )
+    assert f"Not booked: {far}" in booked.data.decode()
+    with app.extensions[KEY].database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(schema.Booking)) == before
+
+
 def test_of_many_clients_booking_one_room_at_once_exactly_one_wins(app: Flask, published: Any) -> None:
     token = client_as(app, "planner").environ_base["HTTP_AUTHORIZATION"]
     saturday = MONDAY + dt.timedelta(weeks=30, days=5)
