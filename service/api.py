@@ -404,7 +404,12 @@ class _Invalid(Exception):
 
 def body_as(model: type[Asked]) -> Asked:
     """The request's JSON body as `model`; a 400 or 422 problem otherwise."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # `silent` covers JSON that does not parse, not JSON nested too deeply
+        raise _Invalid(
+            problem(400, "Bad request", "the body is not JSON the service reads: it is nested too deeply")
+        ) from None
     if not isinstance(body, dict):
         raise _Invalid(problem(400, "Bad request", "the body must be a JSON object"))
     try:

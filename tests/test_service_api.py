@@ -93,6 +93,10 @@ def test_bad_requests_get_a_problem_naming_the_field(client: FlaskClient, payloa
 def test_other_errors_are_problems_too(client: FlaskClient) -> None:
     not_json = client.post("/api/runs", data="kind=lessons", content_type="text/plain")
     assert not_json.status_code == 400 and not_json.mimetype == "application/problem+json"
+    nested = "[" * 100_000 + "]" * 100_000  # deeper than Python's parser goes
+    for path in ("/api/runs", "/api/rooms/free"):
+        deep = client.post(path, data=nested, content_type="application/json")
+        assert deep.status_code == 400 and "not JSON" in deep.get_json()["detail"], path
     missing = client.get("/api/runs/999")
     assert missing.status_code == 404 and missing.get_json()["detail"] == "no run 999"
     nowhere = client.get("/api/nowhere")
