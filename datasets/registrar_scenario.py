@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,16 +31,29 @@ class PinnedMeeting(BaseModel):
     room: str
 
 
+# Times a room is closed or a teacher away: a week of the demo semester has 72 periods.
+Times = Annotated[list[str], Field(max_length=100)]
+
+
 class ScenarioRecord(BaseModel):
-    """What a planner changes for a run (stored as JSON on the scenario)."""
+    """What a planner changes for a run (stored as JSON on the scenario). The lists are capped far
+    above a semester's own (the 5,000-student one has 118 rooms, 346 teachers, 2,430 meetings)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    weights: dict[str, int] = Field(default_factory=dict, description="soft criterion -> weight")
-    disabled: list[str] = Field(default_factory=list, description="soft criteria switched off")
-    closed_rooms: dict[str, list[str]] = Field(default_factory=dict, description="room -> times closed")
-    absent_teachers: dict[str, list[str]] = Field(default_factory=dict, description="teacher -> times away")
-    pins: list[PinnedMeeting] = Field(default_factory=list)
+    weights: dict[str, int] = Field(
+        default_factory=dict, max_length=100, description="soft criterion -> weight"
+    )
+    disabled: list[str] = Field(
+        default_factory=list, max_length=100, description="soft criteria switched off"
+    )
+    closed_rooms: dict[str, Times] = Field(
+        default_factory=dict, max_length=2_000, description="room -> times closed"
+    )
+    absent_teachers: dict[str, Times] = Field(
+        default_factory=dict, max_length=5_000, description="teacher -> times away"
+    )
+    pins: list[PinnedMeeting] = Field(default_factory=list, max_length=20_000)
 
 
 class ScenarioError(ValueError):

@@ -14,11 +14,11 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, render_template, request, url_for
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from service.access import install
+from service.access import API_BLUEPRINTS, install
 from service.api import api, problem
 from service.attestation_api import attestation_api
 from service.context import KEY, Services
@@ -28,6 +28,10 @@ from service.rooms_api import rooms_api
 from service.runs import RunQueue, executor_from_environment
 from service.scenario_pages import scenario_pages
 from service.storage.database import Database, database_url
+
+# a request's size: the 5,000-student semester's largest table (registrations) is 0.9 MB as CSV
+MOST_BYTES = 32 * 2**20
+FORM_FIELD_BYTES = 500_000  # Flask's default for the fields of a form other than its files
 
 
 def create_app(
@@ -39,6 +43,8 @@ def create_app(
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["MAX_CONTENT_LENGTH"] = MOST_BYTES
+    app.config["MAX_FORM_MEMORY_SIZE"] = FORM_FIELD_BYTES
     csrf = CSRFProtect(app)
     database = Database(url or database_url(Path(app.instance_path)))
     database.upgrade()
@@ -59,6 +65,17 @@ def create_app(
         if error.code == 401:
             answer.headers["WWW-Authenticate"] = 'Bearer realm="registrar"'
         return answer
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> Any:
+        detail = (
+            f"the request is larger than the service takes: {MOST_BYTES // 2**20} MB, a file included, "
+            f"and {FORM_FIELD_BYTES // 1000} KB of a form's other fields"
+        )
+        if request.blueprint in app.extensions[API_BLUEPRINTS]:
+            return problem(413, error.name, detail)
+        back = request.referrer or url_for("pages.home")
+        return render_template("refused.html", title="Too large", message=detail, back=back), 413
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:  # a bug: logged in full, answered in words

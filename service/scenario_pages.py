@@ -190,10 +190,19 @@ def _changes(
             errors.append((f"pins, line {number}", f"{line!r}: {reason}"))
     if errors:
         return None, errors
-    record = ScenarioRecord(
-        weights=weights, disabled=disabled, closed_rooms=closed, absent_teachers=absent, pins=pins
-    )
+    try:
+        record = ScenarioRecord(
+            weights=weights, disabled=disabled, closed_rooms=closed, absent_teachers=absent, pins=pins
+        )
+    except ValidationError as error:  # more lines or times than a scenario takes
+        return None, [(_field(item["loc"]), item["msg"]) for item in error.errors()]
     return record, []
+
+
+def _field(where: tuple[int | str, ...]) -> str:
+    """A place in a scenario as the form names it: ('closed_rooms', 'Room 1') is 'closed rooms, Room 1'."""
+    field, *inside = where
+    return ", ".join([str(field).replace("_", " "), *map(str, inside)])
 
 
 def _times(text: str, field: str, errors: list[tuple[str, str]]) -> dict[str, list[str]]:

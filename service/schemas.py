@@ -42,7 +42,7 @@ class ScenarioRequest(Request):
     """What `POST /api/semesters/SEMESTER/scenarios` takes."""
 
     name: str = Field(min_length=1, max_length=200)
-    description: str = ""
+    description: str = Field(default="", max_length=2000)
     changes: ScenarioRecord = Field(default_factory=ScenarioRecord)
     baseline_run: int | None = Field(default=None, ge=1, le=LARGEST_ID, description="run to stay close to")
 

@@ -115,6 +115,32 @@ def test_ids_too_large_for_the_database_are_no_such_run_or_scenario(app: Flask) 
     assert copied.status_code == 404 and f"no scenario {huge}" in copied.get_json()["detail"]
 
 
+def test_requests_too_large_are_refused_in_words(app: Flask) -> None:
+    client, token = signed_in(app, "planner")
+    with app.extensions[KEY].database.transaction() as session:
+        room = load_semester(session, SEMESTER).rooms[0].name
+    crowded = client.post(
+        f"/scenarios/{SEMESTER}/new",
+        data={
+            "csrf_token": token,
+            "name": "crowded",
+            "baseline": "",
+            "closed_rooms": f"{room}: " + "; ".join(["Mon 1"] * 101),
+        },
+    ).data.decode()
+    assert f"closed rooms, {room}" in crowded and "at most 100 items" in crowded
+    assert all(s.name != "crowded" for s in scenarios(app))
+    upload = {"csrf_token": token, "semester": SEMESTER, "kind": "rooms"}
+    refused = client.post(
+        "/imports",
+        data=upload | {"file": (io.BytesIO(b"x" * (33 * 2**20)), "rooms.csv")},
+        headers={"Referer": "/imports"},
+    )
+    page = refused.data.decode()
+    assert refused.status_code == 413 and "larger than the service takes: 32 MB" in page
+    assert 'href="/imports"' in page
+
+
 def test_the_launcher_starts_the_kind_chosen_and_refuses_a_department_in_words(app: Flask) -> None:
     client, token = signed_in(app, "planner")
     assert "Department to re-staff" in client.get("/runs/new").data.decode()

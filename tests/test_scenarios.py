@@ -92,6 +92,14 @@ def test_every_bad_field_of_a_scenario_is_named_and_nothing_stored(app: Flask, c
     assert client.get(f"/api/semesters/{SEMESTER}/scenarios").get_json() == []
     shape = client.post(f"/api/semesters/{SEMESTER}/scenarios", json={"name": "x", "changes": {"colour": 1}})
     assert shape.status_code == 422 and shape.get_json()["errors"][0]["field"] == "changes.colour"
+    long = client.post(
+        f"/api/semesters/{SEMESTER}/scenarios", json={"name": "x", "description": "x" * 3_000_000}
+    )
+    assert long.status_code == 422 and long.get_json()["errors"][0]["field"] == "description"
+    many = {"closed_rooms": {f"Room {number}": [] for number in range(2_001)}}
+    crowded = client.post(f"/api/semesters/{SEMESTER}/scenarios", json={"name": "x", "changes": many})
+    assert crowded.status_code == 422 and crowded.get_json()["errors"][0]["field"] == "changes.closed_rooms"
+    assert client.get(f"/api/semesters/{SEMESTER}/scenarios").get_json() == []
     assert client.get("/api/semesters/1999/scenarios").status_code == 404
 
 

@@ -93,6 +93,9 @@ def test_bad_requests_get_a_problem_naming_the_field(client: FlaskClient, payloa
 def test_other_errors_are_problems_too(client: FlaskClient) -> None:
     not_json = client.post("/api/runs", data="kind=lessons", content_type="text/plain")
     assert not_json.status_code == 400 and not_json.mimetype == "application/problem+json"
+    huge_body = client.post("/api/runs", data=b" " * (33 * 2**20), content_type="application/json")
+    assert huge_body.status_code == 413 and huge_body.mimetype == "application/problem+json"
+    assert "larger than the service takes: 32 MB" in huge_body.get_json()["detail"]
     nested = "[" * 100_000 + "]" * 100_000  # deeper than Python's parser goes
     for path in ("/api/runs", "/api/rooms/free"):
         deep = client.post(path, data=nested, content_type="application/json")
