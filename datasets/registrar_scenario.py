@@ -31,6 +31,8 @@ class PinnedMeeting(BaseModel):
     room: str
 
 
+MOST_WEIGHT = 1_000_000  # a criterion's weight: the defaults are 1 and 2
+
 # Times a room is closed or a teacher away: a week of the demo semester has 72 periods.
 Times = Annotated[list[str], Field(max_length=100)]
 
@@ -80,6 +82,8 @@ def scenario_problem(
             errors.append((f"weights.{criterion}", _unknown_criterion(criterion, criteria)))
         elif record.weights[criterion] < 0:
             errors.append((f"weights.{criterion}", "a weight cannot be negative"))
+        elif record.weights[criterion] > MOST_WEIGHT:
+            errors.append((f"weights.{criterion}", f"a weight is at most {MOST_WEIGHT:,}"))
     for position, criterion in enumerate(record.disabled):
         if criterion not in criteria:
             errors.append((f"disabled.{position}", _unknown_criterion(criterion, criteria)))

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from datasets.registrar_scenario import PinnedMeeting, ScenarioError, ScenarioRecord
+from datasets.registrar_scenario import MOST_WEIGHT, PinnedMeeting, ScenarioError, ScenarioRecord
 from service.context import services
 from service.pages import form_page, planner_only
 from service.scenarios import save_scenario, soft_criteria
@@ -171,10 +171,16 @@ def _changes(
         text = request.form.get(f"weight:{criterion}", "").strip()
         if not text:
             continue
-        if not text.isdigit():
-            errors.append((f"weight of {criterion}", f"must be a whole number of at least 0, found {text!r}"))
-        elif int(text) != default:
-            weights[criterion] = int(text)
+        weight = _whole_number(text)
+        if weight is None or weight > MOST_WEIGHT:
+            errors.append(
+                (
+                    f"weight of {criterion}",
+                    f"must be a whole number from 0 to {MOST_WEIGHT:,}, found {text!r}",
+                )
+            )
+        elif weight != default:
+            weights[criterion] = weight
     disabled = [criterion for criterion in criteria if request.form.get(f"off:{criterion}")]
     closed = _times(form.closed_rooms.data or "", "closed rooms", errors)
     absent = _times(form.absent_teachers.data or "", "absent teachers", errors)
@@ -203,6 +209,11 @@ def _field(where: tuple[int | str, ...]) -> str:
     """A place in a scenario as the form names it: ('closed_rooms', 'Room 1') is 'closed rooms, Room 1'."""
     field, *inside = where
     return ", ".join([str(field).replace("_", " "), *map(str, inside)])
+
+
+def _whole_number(text: str) -> int | None:
+    """The number written in digits 0-9 (Python's isdigit takes '²' too, which int() refuses)."""
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _times(text: str, field: str, errors: list[tuple[str, str]]) -> dict[str, list[str]]:

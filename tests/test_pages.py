@@ -115,6 +115,18 @@ def test_ids_too_large_for_the_database_are_no_such_run_or_scenario(app: Flask) 
     assert copied.status_code == 404 and f"no scenario {huge}" in copied.get_json()["detail"]
 
 
+@pytest.mark.parametrize("weight", ["²", "1000001", "-3"])
+def test_a_weight_not_from_0_to_a_million_is_named_on_the_form(app: Flask, weight: str) -> None:
+    client, token = signed_in(app, "planner")
+    asked = {"csrf_token": token, "name": "weighed", "baseline": "", "weight:long days": weight}
+    refused = client.post(f"/scenarios/{SEMESTER}/new", data=asked)
+    assert refused.status_code == 200
+    assert "<strong>weight of long days</strong>: must be a whole number from 0 to 1,000,000" in (
+        refused.data.decode()
+    )
+    assert all(s.name != "weighed" for s in scenarios(app))
+
+
 def test_requests_too_large_are_refused_in_words(app: Flask) -> None:
     client, token = signed_in(app, "planner")
     with app.extensions[KEY].database.transaction() as session:

@@ -92,6 +92,13 @@ def test_every_bad_field_of_a_scenario_is_named_and_nothing_stored(app: Flask, c
     assert client.get(f"/api/semesters/{SEMESTER}/scenarios").get_json() == []
     shape = client.post(f"/api/semesters/{SEMESTER}/scenarios", json={"name": "x", "changes": {"colour": 1}})
     assert shape.status_code == 422 and shape.get_json()["errors"][0]["field"] == "changes.colour"
+    heavy = client.post(
+        f"/api/semesters/{SEMESTER}/scenarios",
+        json={"name": "x", "changes": {"weights": {"long days": 10**23}}},
+    )
+    assert heavy.status_code == 422 and heavy.get_json()["errors"] == [
+        {"field": "weights.long days", "message": "a weight is at most 1,000,000"}
+    ]
     long = client.post(
         f"/api/semesters/{SEMESTER}/scenarios", json={"name": "x", "description": "x" * 3_000_000}
     )
