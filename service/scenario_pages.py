@@ -187,13 +187,15 @@ def _changes(
     pins: list[PinnedMeeting] = []
     for number, line in _numbered(form.pins.data or ""):
         parts = [part.strip() for part in line.split(",")]
-        try:
-            if len(parts) != 4:
-                raise ValueError("write section, meeting, time, room")
-            pins.append(PinnedMeeting(section=parts[0], meeting=int(parts[1]), time=parts[2], room=parts[3]))
-        except (ValueError, ValidationError) as error:
-            reason = "meeting must be a number from 1" if isinstance(error, ValidationError) else str(error)
-            errors.append((f"pins, line {number}", f"{line!r}: {reason}"))
+        meeting = _whole_number(parts[1]) if len(parts) == 4 else None
+        if len(parts) != 4:
+            reason = "write section, meeting, time, room"
+        elif not meeting:
+            reason = f"the meeting is the section's meeting as a number from 1, not {parts[1]!r}"
+        else:
+            pins.append(PinnedMeeting(section=parts[0], meeting=meeting, time=parts[2], room=parts[3]))
+            continue
+        errors.append((f"pins, line {number}", f"{line!r}: {reason}"))
     if errors:
         return None, errors
     try:

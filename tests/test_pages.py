@@ -69,6 +69,7 @@ def test_a_scenario_is_written_refused_in_words_then_copied_and_changed(app: Fla
     }
     refused = client.post(f"/scenarios/{SEMESTER}/new", data=wrong).data.decode()
     assert f"weight of {criterion}" in refused and "absent teachers, line 2" in refused
+    assert "meeting as a number from 1, not &#39;x&#39;" in refused and "invalid literal" not in refused
     assert "pins, line 1" in refused and scenarios(app) == []
     unknown_room = client.post(
         f"/scenarios/{SEMESTER}/new",
