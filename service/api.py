@@ -30,7 +30,7 @@ from service.publish import (
     grid_cells,
     week,
 )
-from service.runs import KINDS, ask_for_run, now
+from service.runs import RunRefused, ask_for_run, now
 from service.scenarios import clone_scenario, run_problem, save_scenario, soft_criteria
 from service.schemas import CloneRequest, RunRequest, RunSummary, ScenarioRequest, UserRequest
 from service.storage import schema
@@ -143,17 +143,8 @@ def start_run() -> Response:
             run_id = ask_for_run(
                 session, asked.kind, asked.semester, parameters, asked.scenario, asked.department
             ).id
-    except StorageError as error:
-        field = (
-            "kind"
-            if asked.kind not in KINDS
-            else "scenario"
-            if "scenario" in str(error)
-            else "department"
-            if "department" in str(error) or "published" in str(error)
-            else "semester"
-        )
-        return problem(422, "Invalid request", str(error), [{"field": field, "message": str(error)}])
+    except RunRefused as error:
+        return problem(422, "Invalid request", str(error), [{"field": error.field, "message": str(error)}])
     services().runs.submit(run_id)
     response = jsonify({"id": run_id, "status": RunStatus.QUEUED, "href": url_for("api.run", run_id=run_id)})
     response.status_code = 202

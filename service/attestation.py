@@ -77,13 +77,20 @@ def import_table(
     return len(rows), missing
 
 
-def attestation_problem_of(session: Session, semester: schema.Semester) -> AttestationProblem:
+def complete_tables(session: Session, semester: schema.Semester) -> dict[str, list[dict[str, str]]]:
+    """The semester's SAC tables, when every one a run needs is stored (StorageError otherwise)."""
     tables = stored_tables(session, semester)
     missing = [name for name in REQUIRED if name not in tables]
     if missing:
         raise StorageError(
-            f"semester {semester.name!r} has no attestation {', '.join(missing)} (import them)"
+            f"semester {semester.name!r} has no state attestation {', '.join(missing)} stored; "
+            "import them first"
         )
+    return tables
+
+
+def attestation_problem_of(session: Session, semester: schema.Semester) -> AttestationProblem:
+    tables = complete_tables(session, semester)
     try:
         return attestation_from_records(semester.name, {f"{name}.csv": rows for name, rows in tables.items()})
     except DatasetError as error:

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from sqlalchemy.orm import Session
 
-from datasets.masterclass_tables import masterclass_problem
+from datasets.masterclass_tables import MasterClassRequest, masterclass_problem
 from datasets.registrar_exams import exam_students
 from datasets.registrar_week import room_closures, weekly_meetings
 from models import ExamProblem, MasterClassProblem
@@ -20,10 +20,17 @@ from service.storage.records import StorageError, load_masterclasses, load_semes
 from service.timetables import exam_places, lesson_timetable
 
 
-def masterclass_problem_of(session: Session, semester: schema.Semester) -> MasterClassProblem:
+def masterclass_inputs(
+    session: Session, semester: schema.Semester
+) -> tuple[list[MasterClassRequest], schema.Run, dt.date]:
+    """The requests, the published class timetable and the start date a master-class run of the
+    semester is placed with (StorageError saying which is missing)."""
     requests = load_masterclasses(session, semester)
     if not requests:
-        raise StorageError(f"semester {semester.name!r} has no master-class requests (import masterclasses)")
+        raise StorageError(
+            f"semester {semester.name!r} has no master-class requests stored; import them first "
+            "(record kind masterclasses)"
+        )
     if semester.starts_on is None:
         raise StorageError(f"semester {semester.name!r} has no start date to put the teaching weeks on")
     classes = published(session, semester, "lessons")
@@ -31,6 +38,11 @@ def masterclass_problem_of(session: Session, semester: schema.Semester) -> Maste
         raise StorageError(
             f"semester {semester.name!r} has no published class timetable to place master classes around"
         )
+    return requests, classes, semester.starts_on
+
+
+def masterclass_problem_of(session: Session, semester: schema.Semester) -> MasterClassProblem:
+    requests, classes, starts_on = masterclass_inputs(session, semester)
     data = load_semester(session, semester.name)
     dates = sorted({date for request in requests for date, _, _ in request.windows})
     taken = [
@@ -43,7 +55,7 @@ def masterclass_problem_of(session: Session, semester: schema.Semester) -> Maste
         data,
         weekly_meetings(data, lesson_timetable(classes, data)),
         requests,
-        semester.starts_on,
+        starts_on,
         semester.teaching_weeks,
         taken,
         room_closures(data),

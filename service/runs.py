@@ -39,6 +39,8 @@ from models import (
     SolveReport,
 )
 from models.load import LoadProblem
+from service.attestation import complete_tables
+from service.masterclasses import masterclass_inputs
 from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.database import Database
@@ -51,6 +53,14 @@ log = logging.getLogger(__name__)
 KINDS = ("lessons", "exams", "load", "masterclasses", "sac")
 PROGRESS_EVERY = 0.5  # seconds between progress writes and cancel checks of a running solve
 PROGRESS_KEPT = 200  # latest progress points kept on the run
+
+
+class RunRefused(StorageError):
+    """A run that cannot be asked for; `field` names the part of the request at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def now() -> dt.datetime:
@@ -82,7 +92,10 @@ def _execute(database: Database, run_id: int) -> str:
             problem, scenario = run_problem(session, run)
             names = _solved_names(session, run, problem)
         except (ScenarioError, StorageError, DatasetError) as error:
-            failed = f"the scenario no longer fits the semester: {error}"
+            if run.scenario:  # the changes it was asked with (none: {})
+                failed = f"the scenario no longer fits the semester: {error}"
+            else:
+                failed = f"the {kind} run could not be built from the semester's records: {error}"
         else:
             failed = ""
     if failed:
@@ -270,21 +283,33 @@ def ask_for_run(
 ) -> schema.Run:
     """A queued run of `kind` on a stored semester, with a stored scenario's changes or none
     (the caller submits it once committed). A class timetable run given a department re-staffs it
-    within the published timetable, which must exist."""
+    within the published timetable, which must exist; an attestation or master-class run needs
+    its tables stored. RunRefused names the field at fault."""
     if kind not in KINDS:
-        raise StorageError(f"no {kind!r} runs: the kinds are {', '.join(KINDS)}")
-    stored = semester_named(session, semester)
+        raise RunRefused("kind", f"no {kind!r} runs: the kinds are {', '.join(KINDS)}")
+    try:
+        stored = semester_named(session, semester)
+        if kind == "sac":
+            complete_tables(session, stored)
+        elif kind == "masterclasses":
+            masterclass_inputs(session, stored)
+    except StorageError as error:
+        raise RunRefused("semester", str(error)) from None
     if department is not None:
         if kind != "lessons" or scenario is not None:
-            raise StorageError(
+            raise RunRefused(
+                "department",
                 "only a class timetable run without a scenario re-staffs a department (its other "
-                "meetings stay where the published timetable has them)"
+                "meetings stay where the published timetable has them)",
             )
-        published_timetable(session, stored)
-        department_load(session, stored, department)
+        try:
+            published_timetable(session, stored)
+            department_load(session, stored, department)
+        except StorageError as error:
+            raise RunRefused("department", str(error)) from None
     chosen = None
     if scenario is not None and kind != "lessons":
-        raise StorageError("scenarios change class timetables; an exams run takes none")
+        raise RunRefused("scenario", f"scenarios change class timetables; {kind} runs take none")
     if scenario is not None:
         chosen = session.scalar(
             select(schema.Scenario).where(
@@ -292,7 +317,7 @@ def ask_for_run(
             )
         )
         if chosen is None:
-            raise StorageError(f"semester {semester!r} has no scenario {scenario!r}")
+            raise RunRefused("scenario", f"semester {semester!r} has no scenario {scenario!r}")
     run = schema.Run(
         kind=kind,
         semester=stored,

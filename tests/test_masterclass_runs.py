@@ -66,8 +66,11 @@ def test_master_classes_are_placed_around_the_published_timetable(app: Flask, cl
     refused = upload(client, "masterclasses", "masterclasses.csv", bad)
     assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == "audience"
     assert upload(client, "masterclasses", "masterclasses.csv", requests).get_json()["added"] == 3
-    unplaceable = run_of(client)
-    assert unplaceable["status"] == "failed" and "no published class timetable" in unplaceable["error"]
+    asked = {"kind": "masterclasses", "semester": SEMESTER}
+    unplaceable = client.post("/api/runs", json=asked)
+    assert (
+        unplaceable.status_code == 422 and "no published class timetable" in unplaceable.get_json()["detail"]
+    )
     lessons = solved(client)
     assert client.post(f"/api/runs/{lessons['id']}/publish").status_code == 200
     run = run_of(client)

@@ -90,6 +90,35 @@ def test_bad_requests_get_a_problem_naming_the_field(client: FlaskClient, payloa
     assert client.get("/api/runs").get_json() == []  # nothing half-written
 
 
+def test_a_run_the_semester_cannot_make_is_refused_naming_what_is_missing(client: FlaskClient) -> None:
+    def refused(asked: dict) -> dict:  # type: ignore[type-arg]
+        answer = client.post("/api/runs", json={"semester": SEMESTER} | asked)
+        assert answer.status_code == 422, answer.get_json()
+        (error,) = answer.get_json()["errors"]
+        return error  # type: ignore[no-any-return]
+
+    assert refused({"kind": "sac"}) == {
+        "field": "semester",
+        "message": f"semester {SEMESTER!r} has no state attestation calendar, rooms, people, commissions, "
+        "defences stored; import them first",
+    }
+    masterclasses = refused({"kind": "masterclasses"})
+    assert (
+        masterclasses["field"] == "semester" and "no master-class requests stored" in masterclasses["message"]
+    )
+    assert refused({"kind": "exams", "department": "Mathematics"})["field"] == "department"
+    assert refused({"kind": "load", "scenario": "x"}) == {
+        "field": "scenario",
+        "message": "scenarios change class timetables; load runs take none",
+    }
+    assert client.get("/api/runs").get_json() == []
+    # what is known only when it runs: this semester has no exam session dates
+    started = client.post("/api/runs", json={"kind": "exams", "semester": SEMESTER, "time_limit": 1})
+    failed = poll(client, started.get_json()["href"], ("finished", "failed"))
+    assert failed["status"] == "failed"
+    assert failed["error"].startswith("the exams run could not be built from the semester's records: ")
+
+
 def test_other_errors_are_problems_too(client: FlaskClient) -> None:
     not_json = client.post("/api/runs", data="kind=lessons", content_type="text/plain")
     assert not_json.status_code == 400 and not_json.mimetype == "application/problem+json"
