@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Collection
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from datasets.registrar_csv import _Clock, lesson_problem
 from datasets.registrar_records import RegistrarData
@@ -26,7 +26,7 @@ class PinnedMeeting(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     section: str = Field(description="course code, a space, section name")
-    meeting: int = Field(ge=1, description="the section's meeting, numbered from 1")
+    meeting: int = Field(strict=True, ge=1, description="the section's meeting, numbered from 1")
     time: str = Field(description="as staff write it: 'Mon 3' or 'Mon 3-4'")
     room: str
 
@@ -43,7 +43,7 @@ class ScenarioRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    weights: dict[str, int] = Field(
+    weights: dict[str, StrictInt] = Field(
         default_factory=dict, max_length=100, description="soft criterion -> weight"
     )
     disabled: list[str] = Field(

@@ -26,9 +26,9 @@ class RunRequest(Request):
 
     kind: str = Field(description=f"one of {', '.join(KINDS)}")
     semester: str = Field(min_length=1)
-    time_limit: float = Field(default=60.0, gt=0, le=LONGEST_RUN, description="seconds")
-    workers: int = Field(default=2, ge=1, le=MOST_WORKERS)
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    time_limit: float = Field(default=60.0, strict=True, gt=0, le=LONGEST_RUN, description="seconds")
+    workers: int = Field(default=2, strict=True, ge=1, le=MOST_WORKERS)
+    seed: int = Field(default=0, strict=True, ge=0, le=2**31 - 1)
     scenario: str | None = Field(default=None, description="name of a stored scenario of the semester")
     department: str | None = Field(
         default=None,
@@ -44,7 +44,9 @@ class ScenarioRequest(Request):
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=2000)
     changes: ScenarioRecord = Field(default_factory=ScenarioRecord)
-    baseline_run: int | None = Field(default=None, ge=1, le=LARGEST_ID, description="run to stay close to")
+    baseline_run: int | None = Field(
+        default=None, strict=True, ge=1, le=LARGEST_ID, description="run to stay close to"
+    )
 
 
 class CloneRequest(Request):
@@ -158,7 +160,7 @@ class RoomSearch(Request):
     date: PlannedDate
     start: LocalTime = Field(description="e.g. 14:00 (local time)")
     end: LocalTime = Field(description="e.g. 16:00 (local time)")
-    capacity: int = Field(ge=1, le=100_000)
+    capacity: int = Field(strict=True, ge=1, le=100_000)
     features: list[str] = Field(default_factory=list, max_length=50)
     building: str | None = Field(default=None, max_length=200)
 

@@ -305,6 +305,8 @@ def test_dates_rooms_are_not_planned_on_and_times_with_a_zone_are_refused_in_wor
     planner = client_as(app, "planner")
     far = "rooms are planned on dates from 2000-01-01 to 2099-12-31, not 9999-12-31"
     whole_day = {"date": "9999-12-31", "start": "00:00", "end": "23:59", "capacity": 1}
+    yes = planner.post("/api/rooms/free", json=whole_day | {"date": "2026-10-01", "capacity": True})
+    assert yes.status_code == 422 and yes.get_json()["errors"][0]["field"] == "capacity"
     refused = planner.post("/api/rooms/free", json=whole_day)
     assert refused.status_code == 422 and refused.get_json()["errors"] == [{"field": "date", "message": far}]
     zoned = planner.post(

@@ -99,6 +99,12 @@ def test_every_bad_field_of_a_scenario_is_named_and_nothing_stored(app: Flask, c
     assert heavy.status_code == 422 and heavy.get_json()["errors"] == [
         {"field": "weights.long days", "message": "a weight is at most 1,000,000"}
     ]
+    yes = client.post(
+        f"/api/semesters/{SEMESTER}/scenarios",
+        json={"name": "x", "changes": {"weights": {"long days": True}}, "baseline_run": True},
+    )
+    assert yes.status_code == 422
+    assert {e["field"] for e in yes.get_json()["errors"]} == {"changes.weights.long days", "baseline_run"}
     long = client.post(
         f"/api/semesters/{SEMESTER}/scenarios", json={"name": "x", "description": "x" * 3_000_000}
     )

@@ -76,6 +76,7 @@ def test_a_run_is_cancelled_and_keeps_its_best(client: FlaskClient) -> None:
         ({"kind": "lessons"}, "semester"),
         ({"kind": "lessons", "semester": SEMESTER, "time_limit": -1}, "time_limit"),
         ({"kind": "lessons", "semester": SEMESTER, "workers": 0}, "workers"),
+        ({"kind": "lessons", "semester": SEMESTER, "workers": True}, "workers"),  # not a number
         ({"kind": "lessons", "semester": SEMESTER, "colour": "red"}, "colour"),
         ({"kind": "timber", "semester": SEMESTER}, "kind"),
         ({"kind": "lessons", "semester": "1999 spring"}, "semester"),
