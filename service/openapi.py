@@ -298,6 +298,8 @@ def _operation(operation: Operation) -> dict[str, Any]:
         described["security"] = [{"bearer": []}]
         described["description"] = f"For a {operation.role} or above."
     refusals = set(operation.refusals) | ({401, 403} if operation.role else set())
+    if operation.body is not None or operation.upload:
+        refusals.add(413)  # larger than the service takes (service/app.py)
     for code in sorted(refusals):
         described["responses"][str(code)] = {
             "description": "refused",

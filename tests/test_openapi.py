@@ -53,6 +53,7 @@ def test_the_document_lists_every_route_of_the_api(app: Flask) -> None:
     assert routes == documented
     served = app.test_client().get("/api/openapi.json").get_json()
     assert served["openapi"].startswith("3.1") and len(served["paths"]) == len({op.path for op in OPERATIONS})
+    assert "413" in served["paths"]["/api/runs"]["post"]["responses"]  # a body too large
 
 
 @pytest.mark.parametrize("operation", [f"{op.method.upper()} {op.path}" for op in OPERATIONS])
