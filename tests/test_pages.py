@@ -121,7 +121,7 @@ def test_a_weight_not_from_0_to_a_million_is_named_on_the_form(app: Flask, weigh
     client, token = signed_in(app, "planner")
     asked = {"csrf_token": token, "name": "weighed", "baseline": "", "weight:long days": weight}
     refused = client.post(f"/scenarios/{SEMESTER}/new", data=asked)
-    assert refused.status_code == 200
+    assert refused.status_code == 422
     assert "<strong>weight of long days</strong>: must be a whole number from 0 to 1,000,000" in (
         refused.data.decode()
     )
