@@ -53,6 +53,8 @@ def add_user(session: Session, username: str, password: str, role: str) -> schem
         raise ValueError(f"no role {role!r}: the roles are {', '.join(Role.ALL)}")
     if len(password) < 8:
         raise ValueError("a password needs at least 8 characters")
+    if not username.strip() or any(mark < " " or mark == "\x7f" for mark in username):
+        raise ValueError(f"a user name is not blank and holds no control character, not {username!r}")
     if session.scalar(select(schema.User).where(schema.User.username == username)):
         raise ValueError(f"user {username!r} exists already")
     user = schema.User(

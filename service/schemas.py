@@ -4,9 +4,9 @@ what goes out, and are the source of the OpenAPI document (`service/openapi.py`)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from datasets.registrar_scenario import ScenarioRecord
 from models.rooms import LocalTime, PlannedDate
@@ -15,6 +15,12 @@ from service.storage.records import LARGEST_ID
 
 MOST_WORKERS = 64
 LONGEST_RUN = 24 * 3600.0
+# A name people will read and type again: not blank, no control character (a NUL or a line feed
+# would be stored and shown), trimmed.
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$"),
+]
 
 
 class Request(BaseModel):
@@ -41,7 +47,7 @@ class RunRequest(Request):
 class ScenarioRequest(Request):
     """What `POST /api/semesters/SEMESTER/scenarios` takes."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     description: str = Field(default="", max_length=2000)
     changes: ScenarioRecord = Field(default_factory=ScenarioRecord)
     baseline_run: int | None = Field(
@@ -50,11 +56,11 @@ class ScenarioRequest(Request):
 
 
 class CloneRequest(Request):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
 
 
 class UserRequest(Request):
-    username: str = Field(min_length=1, max_length=200)
+    username: Name
     password: str = Field(min_length=8, max_length=200)
     role: str = Field(pattern="^(admin|planner|viewer)$")
 

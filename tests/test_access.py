@@ -87,6 +87,11 @@ def test_only_admins_manage_users_and_only_hashes_are_kept(app: Flask) -> None:
     assert admin.post("/api/users", json=asked).status_code == 422  # exists already
     short = admin.post("/api/users", json=asked | {"username": "eve", "password": "short"})
     assert short.status_code == 422 and short.get_json()["errors"][0]["field"] == "password"
+    for blank in ("   ", "a\x00b", "line\nfeed"):  # names people read and type again
+        named = admin.post("/api/users", json=asked | {"username": blank})
+        assert named.status_code == 422 and named.get_json()["errors"][0]["field"] == "username"
+    spaced = admin.post("/api/users", json=asked | {"username": "  erlan "})
+    assert spaced.status_code == 201 and spaced.get_json()["username"] == "erlan"
     with app.extensions[KEY].database.transaction() as session:
         dana = session.query(schema.User).filter_by(username="dana").one()
         assert dana.password_hash != "s3cret-enough" and check_password_hash(

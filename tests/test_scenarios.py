@@ -90,6 +90,8 @@ def test_every_bad_field_of_a_scenario_is_named_and_nothing_stored(app: Flask, c
         "pins.0.section",
     }
     assert client.get(f"/api/semesters/{SEMESTER}/scenarios").get_json() == []
+    blank = client.post(f"/api/semesters/{SEMESTER}/scenarios", json={"name": "   "})
+    assert blank.status_code == 422 and blank.get_json()["errors"][0]["field"] == "name"
     shape = client.post(f"/api/semesters/{SEMESTER}/scenarios", json={"name": "x", "changes": {"colour": 1}})
     assert shape.status_code == 422 and shape.get_json()["errors"][0]["field"] == "changes.colour"
     heavy = client.post(
