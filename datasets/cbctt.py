@@ -84,7 +84,8 @@ def parse_cbctt(text: str, source: str) -> LessonProblem:
     names = _ECTT_HEADER if extended else _CTT_HEADER
     header, position = _header(lines, names, source)
     blocks = _blocks(lines[position:], source)
-    days, per_day = _count(header, "Days", source), _count(header, "Periods_per_day", source)
+    days = _count(header, "Days", source, least=1)
+    per_day = _count(header, "Periods_per_day", source, least=1)
     grid = TimeGrid(days=tuple(f"day {d}" for d in range(days)), periods_per_day=per_day)
 
     room_rows = _rows(blocks, "ROOMS", _count(header, "Rooms", source), source)
@@ -203,9 +204,12 @@ def _header(
     return header, len(names)
 
 
-def _count(header: dict[str, tuple[int, str]], name: str, source: str) -> int:
+def _count(header: dict[str, tuple[int, str]], name: str, source: str, least: int = 0) -> int:
     line, value = header[name]
-    return parse_int(source, line, value, name)
+    count = parse_int(source, line, value, name)
+    if count < least:
+        raise DatasetError(source, line, f"{name} must be at least {least}, found {count}")
+    return count
 
 
 def _blocks(lines: list[tuple[int, str]], source: str) -> dict[str, _Block]:

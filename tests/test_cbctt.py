@@ -185,6 +185,8 @@ def test_units_follow_the_scoring() -> None:
         (TINY.replace("END.\n", ""), None, "missing END."),
         (TINY.replace("Rooms: 2", "Room: 2"), 3, "expected header line 'Rooms: ...'"),
         (TINY.replace("q1 2 A C", "q1 3 A C"), 19, "announces 3 courses, lists 2"),
+        (TINY.replace("Days: 2", "Days: 0"), 4, "Days must be at least 1, found 0"),
+        (TINY.replace("Periods_per_day: 3", "Periods_per_day: 0"), 5, "Periods_per_day must be at least 1"),
     ],
 )
 def test_malformed_instances_name_line_and_reason(text: str, line: int | None, reason: str) -> None:
