@@ -12,6 +12,9 @@ from pydantic import ValidationError
 
 PathLike = str | os.PathLike[str]
 _INT = re.compile(r"[+-]?[0-9]+")
+# No count, length, capacity, penalty or weight of a university comes near; larger numbers overflow
+# the solvers' 64-bit arithmetic or build models no machine holds.
+LARGEST_WHOLE = 1_000_000
 
 
 class DatasetError(ValueError):
@@ -67,14 +70,29 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
     return [(number, line.strip()) for number, line in enumerate(lines, 1) if line.strip()]
 
 
-def parse_int(source: str, line: int | None, text: str, what: str) -> int:
-    """Return a non-negative integer field or raise a DatasetError naming it."""
+def parse_int(source: str, line: int | None, text: str, what: str, most: int = LARGEST_WHOLE) -> int:
+    """Return an integer field from 0 to `most` or raise a DatasetError naming it."""
     if not _INT.fullmatch(text):
-        raise DatasetError(source, line, f"{what} must be an integer, found {text!r}")
-    value = int(text)
+        raise DatasetError(source, line, f"{what} must be an integer, found {shown(text)!r}")
+    value = integer_value(text)
     if value < 0:
-        raise DatasetError(source, line, f"negative {what} {value}")
+        raise DatasetError(source, line, f"negative {what} {shown(text)}")
+    if value > most:
+        raise DatasetError(source, line, f"{what} must be at most {most:,}, found {shown(text)}")
     return value
+
+
+def integer_value(text: str) -> int:
+    """The value of digits with an optional sign; more than 30 digits count as 10**30 with the sign
+    (int() refuses thousands of digits, and no field takes a number near that)."""
+    if len(text.lstrip("+-").lstrip("0")) > 30:
+        return -(10**30) if text.startswith("-") else 10**30
+    return int(text)
+
+
+def shown(text: str) -> str:
+    """A field as a message quotes it: a very long one cut short."""
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-8:]} ({len(text):,} characters)"
 
 
 def validation_reason(err: ValidationError) -> str:

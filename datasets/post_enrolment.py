@@ -11,9 +11,11 @@ from pydantic import ValidationError
 from datasets.errors import (
     DatasetError,
     PathLike,
+    integer_value,
     numbered_lines,
     parse_int,
     read_text,
+    shown,
     validation_reason,
     write_text,
 )
@@ -80,11 +82,12 @@ def _checked(
     for offset, ((line, text), value) in enumerate(zip(block, values, strict=True)):
         if value is None:
             if not _INTEGER.fullmatch(text):
-                raise DatasetError(source, line, f"{describe(offset)} must be an integer, found {text!r}")
-            value = int(text)
+                found = shown(text)
+                raise DatasetError(source, line, f"{describe(offset)} must be an integer, found {found!r}")
+            value = integer_value(text)
             if value not in allowed.values():
                 choices = " or ".join(", ".join(allowed).rsplit(", ", 1))
-                raise DatasetError(source, line, f"{describe(offset)} must be {choices}, found {value}")
+                raise DatasetError(source, line, f"{describe(offset)} must be {choices}, found {shown(text)}")
         checked.append(value)
     return checked
 

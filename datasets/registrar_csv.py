@@ -20,7 +20,15 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from datasets.errors import DatasetError, PathLike, read_text, validation_reason
+from datasets.errors import (
+    LARGEST_WHOLE,
+    DatasetError,
+    PathLike,
+    integer_value,
+    read_text,
+    shown,
+    validation_reason,
+)
 from datasets.registrar_records import (
     COMPONENTS,
     RANKS,
@@ -103,7 +111,6 @@ EXTRA_LOAD = _Spec(
 EXAM_PERIODS = _Spec("exam_periods.csv", ("date", "start", "minutes"), ("penalty",), optional_file=True)
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")
-LARGEST_WHOLE = 1_000_000  # no count, length or capacity of a university comes near; the database's do
 _CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 _DASH = re.compile(r"\s*-\s*")
 _YES_NO = {"yes": True, "no": False, "": False}
@@ -145,13 +152,14 @@ class _Row:
         """A whole number from `least` to LARGEST_WHOLE."""
         text = self.text(column, required=True)
         if not _WHOLE.fullmatch(text):
-            raise self.error(column, f"must be a whole number, found {text!r}")
-        if int(text) < least:
+            raise self.error(column, f"must be a whole number, found {shown(text)!r}")
+        value = integer_value(text)
+        if value < least:
             wanted = "must not be negative" if least == 0 else f"must be at least {least}"
-            raise self.error(column, f"{wanted}, found {text}")
-        if int(text) > LARGEST_WHOLE:
-            raise self.error(column, f"must be at most {LARGEST_WHOLE:,}, found {text}")
-        return int(text)
+            raise self.error(column, f"{wanted}, found {shown(text)}")
+        if value > LARGEST_WHOLE:  # the database's columns would take more; nothing real comes near
+            raise self.error(column, f"must be at most {LARGEST_WHOLE:,}, found {shown(text)}")
+        return value
 
     def error(self, column: str, reason: str) -> DatasetError:
         return DatasetError(self.path, self.line, f"{column}: {reason}")
@@ -589,10 +597,11 @@ def _meetings(row: _Row, clock: _Clock) -> tuple[int, ...]:
     if not lengths:
         raise row.error("meetings", "is empty")
     for length in lengths:
-        if not _WHOLE.fullmatch(length) or int(length) < 1:
-            raise row.error("meetings", f"each meeting lasts a whole number of periods, found {length!r}")
-        if int(length) > clock.per_day:
-            raise row.error("meetings", f"a meeting of {length} periods is longer than the day")
+        if not _WHOLE.fullmatch(length) or integer_value(length) < 1:
+            found = shown(length)
+            raise row.error("meetings", f"each meeting lasts a whole number of periods, found {found!r}")
+        if integer_value(length) > clock.per_day:
+            raise row.error("meetings", f"a meeting of {shown(length)} periods is longer than the day")
     return tuple(int(length) for length in lengths)
 
 

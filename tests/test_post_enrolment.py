@@ -208,6 +208,10 @@ BROKEN = [
     (222, "1", 222, "must be antisymmetric"),
     (218, "1", 218, "event 2 cannot come before or after itself"),
     (223, None, 223, "ends early: expected the precedence of event 3 over event 3"),
+    # A count past 1,000,000 built its empty rows for ever; thousands of digits were a traceback.
+    (1, "4 2 2 99999999999", 1, "student count must be at most 1,000,000, found 99999999999"),
+    (2, "99999999999999999999999", 2, "size of room 0 must be at most 1,000,000"),
+    (5, "9" * 5000, 5, "attendance of student 0 at event 1 must be 0 or 1, found 99999999999999999999"),
 ]
 
 

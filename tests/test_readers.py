@@ -250,6 +250,28 @@ DEFECTS = [
     ("front load", "FRONTLOAD,1,1,5", "FRONTLOAD,1,5", 24, "FRONTLOAD needs 3 value(s), found 2"),
     ("missing section", "[Rooms:2]\n100, 0\n5, 20\n", "", None, "missing section [Rooms]"),
     ("leading junk", "[Exams:3]", "junk\n[Exams:3]", 1, "data before the first section header"),
+    # Past 1,000,000 the solver's arithmetic overflowed ("unknown", no reason) or a traceback came.
+    (
+        "penalty beyond any",
+        "5, 20",
+        "5, 99999999999999999999999",
+        11,
+        "room penalty must be at most 1,000,000, found 99999999999999999999999",
+    ),
+    (
+        "weight beyond any",
+        "TWOINAROW, 7",
+        "TWOINAROW, 1000001",
+        20,
+        "TWOINAROW value must be at most 1,000,000",
+    ),
+    (
+        "thousands of digits",
+        "90, 2, 3",
+        "90, 2, " + "9" * 5000,
+        3,
+        "student id must be at most 1,000,000, found 99999999999999999999...99999999 (5,000 characters)",
+    ),
 ]
 
 
@@ -265,6 +287,11 @@ def test_itc2007_malformed_input_names_file_and_line(
     assert (caught.value.path, caught.value.line) == ("bad.exam", line)
     assert reason in caught.value.reason
     assert str(caught.value).startswith("bad.exam:" + (f"{line}: " if line else " "))
+
+
+def test_itc2007_numbers_up_to_a_million_are_read() -> None:
+    problem = parse_itc2007_exam(SAMPLE.replace("5, 20", "1000000, 1000000"), "large.exam")
+    assert (problem.rooms[1].capacity, problem.rooms[1].penalty) == (1_000_000, 1_000_000)
 
 
 def test_unreadable_files_raise_dataset_error(tmp_path: Path) -> None:
@@ -306,6 +333,11 @@ def test_toronto_small_instance_and_defects(tmp_path: Path) -> None:
 
     _toronto(tmp_path, crs.replace("0002", "0005"), stu)
     with pytest.raises(DatasetError, match="expected exam ID 2, found 5") as caught:
+        read_toronto(path, timeslots=3)
+    assert caught.value.line == 2
+
+    _toronto(tmp_path, crs.replace("0002 1", "0002 " + "9" * 5000), stu)
+    with pytest.raises(DatasetError, match="enrolment must be at most 1,000,000") as caught:
         read_toronto(path, timeslots=3)
     assert caught.value.line == 2
 

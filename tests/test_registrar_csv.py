@@ -366,6 +366,18 @@ MALFORMED = {
     "empty title": ("courses", 2, "title", _replace("courses", "Programming Principles", "")),
     "negative credits": ("courses", 2, "credits", _replace("courses", ",5,", ",-5,")),
     "credits beyond any database's": ("courses", 2, "credits", _replace("courses", ",5,", f",{10**20},")),
+    "credits of thousands of digits": (
+        "courses",
+        2,
+        "credits",
+        _replace("courses", ",5,", f",{'9' * 5000},"),
+    ),
+    "a meeting of thousands of digits": (
+        "sections",
+        3,
+        "meetings",
+        _replace("sections", ",1;1,", f",1;{'9' * 5000},"),
+    ),
     "a NUL in a title": ("courses", 2, "title", _replace("courses", "Programming Principles", "Prog\x00")),
     "cohort year 0": ("cohorts", 2, "year", _replace("cohorts", "Science,1,", "Science,0,")),
     "unknown course": ("sections", 2, "course", _replace("sections", "CSE1001,L1", "CSE9999,L1")),
