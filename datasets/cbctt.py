@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from datasets.errors import (
+    LARGEST_WHOLE,
     DatasetError,
     PathLike,
     numbered_lines,
@@ -47,6 +48,12 @@ _ECTT_HEADER = (
     "UnavailabilityConstraints",
     "RoomConstraints",
 )
+
+# The bundled instances have weeks of at most 45 periods (comp11: 5 days of 9) and courses of at
+# most 9 lectures; far past these, a few lines of text made a model no solve got through (a course
+# of 10**8 lectures hung before any output, deaf to the time limit and Ctrl+C).
+LARGEST_WEEK = 1_000
+MOST_LECTURES = 100
 
 
 @dataclass
@@ -84,8 +91,12 @@ def parse_cbctt(text: str, source: str) -> LessonProblem:
     names = _ECTT_HEADER if extended else _CTT_HEADER
     header, position = _header(lines, names, source)
     blocks = _blocks(lines[position:], source)
-    days = _count(header, "Days", source, least=1)
-    per_day = _count(header, "Periods_per_day", source, least=1)
+    days = _count(header, "Days", source, least=1, most=LARGEST_WEEK)
+    per_day = _count(header, "Periods_per_day", source, least=1, most=LARGEST_WEEK)
+    if days * per_day > LARGEST_WEEK:
+        line = header["Periods_per_day"][0]
+        reason = f"{days} days of {per_day} periods make {days * per_day:,}, at most {LARGEST_WEEK:,}"
+        raise DatasetError(source, line, reason)
     grid = TimeGrid(days=tuple(f"day {d}" for d in range(days)), periods_per_day=per_day)
 
     room_rows = _rows(blocks, "ROOMS", _count(header, "Rooms", source), source)
@@ -116,9 +127,14 @@ def parse_cbctt(text: str, source: str) -> LessonProblem:
         name = fields[0]
         if name in course_index:
             raise DatasetError(source, line, f"course {name} is listed twice")
-        lectures = parse_int(source, line, fields[2], "number of lectures")
+        lectures = parse_int(source, line, fields[2], "number of lectures", most=MOST_LECTURES)
         if lectures == 0:
             raise DatasetError(source, line, f"course {name} has no lectures")
+        if lectures > grid.slot_count:  # one teacher gives them all, so no two at once
+            reason = (
+                f"course {name} has {lectures} lectures, more than the {grid.slot_count} periods of the week"
+            )
+            raise DatasetError(source, line, reason)
         if extended and fields[5] not in ("0", "1"):
             raise DatasetError(source, line, f"double lectures must be 0 or 1, found {fields[5]!r}")
         course_index[name] = len(courses)
@@ -204,9 +220,11 @@ def _header(
     return header, len(names)
 
 
-def _count(header: dict[str, tuple[int, str]], name: str, source: str, least: int = 0) -> int:
+def _count(
+    header: dict[str, tuple[int, str]], name: str, source: str, least: int = 0, most: int = LARGEST_WHOLE
+) -> int:
     line, value = header[name]
-    count = parse_int(source, line, value, name)
+    count = parse_int(source, line, value, name, most)
     if count < least:
         raise DatasetError(source, line, f"{name} must be at least {least}, found {count}")
     return count

@@ -187,6 +187,20 @@ def test_units_follow_the_scoring() -> None:
         (TINY.replace("q1 2 A C", "q1 3 A C"), 19, "announces 3 courses, lists 2"),
         (TINY.replace("Days: 2", "Days: 0"), 4, "Days must be at least 1, found 0"),
         (TINY.replace("Periods_per_day: 3", "Periods_per_day: 0"), 5, "Periods_per_day must be at least 1"),
+        # Past these a few lines made an endless read, a MemoryError or an overflow in the annealing.
+        (TINY.replace("Days: 2", "Days: 99999999999"), 4, "Days must be at most 1,000, found 99999999999"),
+        (
+            TINY.replace("Days: 2", "Days: 100").replace("Periods_per_day: 3", "Periods_per_day: 11"),
+            5,
+            "100 days of 11 periods make 1,100, at most 1,000",
+        ),
+        (TINY.replace("A tA 2 2 30", "A tA 100000000 2 30"), 10, "number of lectures must be at most 100"),
+        (TINY.replace("A tA 2 2 30", "A tA 7 2 30"), 10, "course A has 7 lectures, more than the 6 periods"),
+        (
+            TINY.replace("A tA 2 2 30", "A tA 2 2 99999999999999999999999"),
+            10,
+            "number of students must be at most 1,000,000, found 99999999999999999999999",
+        ),
     ],
 )
 def test_malformed_instances_name_line_and_reason(text: str, line: int | None, reason: str) -> None:
@@ -210,6 +224,13 @@ def test_malformed_solutions_name_line_and_reason(text: str, line: int, reason: 
     with pytest.raises(DatasetError) as caught:
         parse_cbctt_solution(text, "bad.sol", problem)
     assert caught.value.line == line and reason in caught.value.reason
+
+
+def test_the_largest_week_and_course_read() -> None:
+    largest = TINY.replace("Days: 2", "Days: 10").replace("Periods_per_day: 3", "Periods_per_day: 100")
+    problem = parse_cbctt(largest.replace("A tA 2 2 30", "A tA 100 2 1000000"), "large.ctt")
+    assert problem.grid.slot_count == 1000
+    assert (len(problem.sections[0].meetings), problem.sections[0].size) == (100, 1_000_000)
 
 
 def test_crlf_and_gzip_are_read(tmp_path: Path) -> None:
