@@ -10,6 +10,7 @@ import click
 from cli.display import print_evaluation
 from cli.reading import read_or_exit
 from cli.solving import run_solve, solve_options
+from cli.writing import check_output_folder, write_or_exit
 from datasets.attestation_tables import (
     read_attestation,
     read_attestation_solution,
@@ -40,11 +41,12 @@ def sac_solve(
     """Timetable the defences and state exams of the attestation folder INSTANCE."""
     from solver.attestation.solve import solve_attestation
 
+    check_output_folder(output, "--output")
     problem = read_or_exit(lambda: read_attestation(instance))
 
     def write(solution: AttestationSolution) -> str:
         assert output is not None
-        write_attestation_solution(solution, problem, output)
+        write_or_exit(output, lambda: write_attestation_solution(solution, problem, output))
         return f"timetable written to {output}/ (sac_timetable.csv, sac_panels.csv)"
 
     run_solve(

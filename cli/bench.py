@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from cli.writing import check_output_file, write_or_exit
+
 
 @click.command(
     "bench",
@@ -51,6 +53,7 @@ def semesters(argv: list[str]) -> None:
     parser.add_argument("--scheduler", default=os.environ.get("REGISTRAR_DASK_SCHEDULER") or None)
     parser.add_argument("--output", type=Path, help="Write the table (markdown) here too.")
     args = parser.parse_args(argv)
+    check_output_file(args.output, "--output")
     pairs = [(semester, scenario) for semester in args.semesters for scenario in args.scenarios]
     with ExitStack() as stack:
         factory: Callable[[], Executor] = local_pool
@@ -69,5 +72,5 @@ def semesters(argv: list[str]) -> None:
         rows = solve_batch(database_url(), pairs, args.time_limit, args.workers, args.seed, factory)
     text = table(rows, f"Stored semesters at {args.time_limit:g} s, {args.workers} workers, seed {args.seed}")
     if args.output:
-        args.output.write_text(text)
+        write_or_exit(args.output, lambda: args.output.write_text(text))
     click.echo(text)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from cli.writing import check_output_folder, write_or_exit
 from datasets.registrar_csv import RegistrarData, write_registrar
 from datasets.semester import generate_semester
 
@@ -33,11 +34,9 @@ def generate() -> None:
 )
 def semester(students: int, seed: int, scale: int, output: Path) -> None:
     """Write a semester of a synthetic university as the registrar's CSV folder and sum it up."""
+    check_output_folder(output, "--output")
     data = generate_semester(students, seed, scale)
-    try:
-        write_registrar(data, output)
-    except OSError as err:
-        raise click.ClickException(f"cannot write {output}: {err}") from None
+    write_or_exit(output, lambda: write_registrar(data, output))
     campuses = "1 campus" if scale == 1 else f"{scale} campuses"
     click.echo(f"Semester of {len(data.students):,} students on {campuses} (seed {seed}) written to {output}")
     for label, count, detail in summary(data):
@@ -80,11 +79,9 @@ def sac(folder: Path, seed: int, commissions: int, defences: int, weeks: int) ->
     from datasets.attestation_generator import generate_attestation
     from datasets.attestation_tables import write_attestation
 
+    check_output_folder(folder, "FOLDER")
     problem = generate_attestation(seed, commissions, defences, weeks)
-    try:
-        write_attestation(problem, folder)
-    except OSError as err:
-        raise click.ClickException(f"cannot write {folder}: {err}") from None
+    write_or_exit(folder, lambda: write_attestation(problem, folder))
     exams = sum(1 for hearing in problem.hearings if hearing.kind.value == "state exam")
     click.echo(
         f"Attestation {problem.name} written to {folder}: {len(problem.commissions)} commissions of "

@@ -14,6 +14,7 @@ from cli.display import console, print_evaluation, print_report, progress_displa
 from cli.reading import LESSON_FORMAT_HELP, LESSON_FORMATS
 from cli.reading import read_or_exit as _read
 from cli.solving import solve_options
+from cli.writing import check_output_file, check_output_folder, write_or_exit
 from constraints.load import SOFT_NAMES
 from datasets.load_generator import generate_load
 from datasets.load_tables import WEEKS, read_actual, read_assignment, write_assignment, write_load_tables
@@ -94,6 +95,7 @@ def load_solve(
 
     scenario = _scenario(weights)
     _refuse_file_output(output)
+    check_output_file(json_report, "--json")
     problem = _read(lambda: read_year_load(folder, term, weeks))
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     hours = sum(item.hours for item in problem.items)
@@ -109,9 +111,11 @@ def load_solve(
     if outcome.solution is not None:
         _print_departments(problem, outcome.solution)
     if json_report is not None:
-        json_report.write_text(outcome.report.model_dump_json(indent=2))
+        report = outcome.report.model_dump_json(indent=2)
+        write_or_exit(json_report, lambda: json_report.write_text(report))
     if output is not None and outcome.solution is not None:
-        _write_statement(problem, outcome.solution, output)
+        solution = outcome.solution
+        write_or_exit(output, lambda: _write_statement(problem, solution, output))
         console.print(f"assignment written to {output}/ (assignment.csv, by_teacher.csv, by_department.csv)")
     if outcome.report.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
         sys.exit(1)
@@ -183,6 +187,7 @@ def load_together(
 
     scenario = _scenario(weights)
     _refuse_file_output(output)
+    check_output_file(json_report, "--json")
     if plan is not None and published is None:
         raise click.BadParameter(
             "a plan is the published timetable's: give --timetable too", param_hint="--plan"
@@ -228,10 +233,12 @@ def load_together(
         console.print("the timetable:")
         print_evaluation(outcome.timetable, outcome.lesson_evaluation)
     if json_report is not None:
-        json_report.write_text(outcome.report.model_dump_json(indent=2))
+        report = outcome.report.model_dump_json(indent=2)
+        write_or_exit(json_report, lambda: json_report.write_text(report))
     if output is not None and outcome.load is not None and outcome.lessons is not None:
-        _write_statement(problem, outcome.load, output)
-        write_lesson_solution(outcome.lessons, outcome.timetable, output / "timetable")
+        assignment, placed = outcome.load, outcome.lessons
+        write_or_exit(output, lambda: _write_statement(problem, assignment, output))
+        write_or_exit(output, lambda: write_lesson_solution(placed, outcome.timetable, output / "timetable"))
         console.print(f"assignment and timetable written to {output}/", soft_wrap=True)
     if outcome.report.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
         sys.exit(1)
@@ -326,8 +333,9 @@ def load_actual(folder: Path, actual: Path, plan: Path | None, term: int | None,
 @click.option("--output", type=click.Path(path_type=Path, file_okay=False), required=True)
 def load_generate(teachers: int, sections: int, seed: int, scale: int, output: Path) -> None:
     """Write a synthetic year of teaching load as teachers.csv and items.csv."""
+    check_output_folder(output, "--output")
     problem = generate_load(teachers, sections, seed, scale)
-    write_load_tables(problem, output)
+    write_or_exit(output, lambda: write_load_tables(problem, output))
     console.print(
         f"{len(problem.teachers)} teachers, {len(problem.items)} load items "
         f"({sum(item.hours for item in problem.items):,} hours) written to {output}/"
@@ -342,6 +350,7 @@ def _refuse_file_output(output: Path | None) -> None:
             "by_department.csv",
             param_hint="--output",
         )
+    check_output_folder(output, "--output")
 
 
 def _teachers_elsewhere(count: int) -> str:

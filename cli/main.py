@@ -18,9 +18,16 @@ from cli.reading import LESSON_FORMAT_HELP, LESSON_FORMATS
 from cli.reading import read_or_exit as _read
 from cli.rooms import rooms
 from cli.service import demo, serve
-from datasets import read_exam_problem, read_exam_solution, write_exam_solution
+from cli.writing import check_output_file, check_output_folder, write_or_exit
+from datasets import (
+    DatasetError,
+    guess_solution_format,
+    read_exam_problem,
+    read_exam_solution,
+    write_exam_solution,
+)
 from datasets.json_io import solution_to_json
-from models import Pin, Scenario, SolveParameters, SolveStatus
+from models import ExamProblem, Pin, Scenario, Scoring, SolveParameters, SolveStatus
 from solver.engine import default_workers
 
 FORMATS = click.Choice(["itc2007", "toronto"])
@@ -62,7 +69,9 @@ def exams_solve(
     """Timetable the exams of INSTANCE and print the score breakdown."""
     from solver.exams.solve import solve_exams
 
+    check_output_file(json_report, "--json")
     problem = _read(lambda: read_exam_problem(instance, file_format))
+    _check_exam_output(output, problem)
     start = _read(lambda: read_exam_solution(warm_start, problem)) if warm_start else None
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     console.print(
@@ -76,16 +85,36 @@ def exams_solve(
     if outcome.evaluation is not None:
         print_evaluation(problem, outcome.evaluation)
     if json_report is not None:
-        json_report.write_text(
+        report = (
             solution_to_json(outcome.solution, outcome.evaluation, outcome.report)
             if outcome.solution is not None
             else outcome.report.model_dump_json(indent=2)
         )
+        write_or_exit(json_report, lambda: json_report.write_text(report))
     if output is not None and outcome.solution is not None:
-        write_exam_solution(outcome.solution, problem, output)
+        solution = outcome.solution
+        write_or_exit(output, lambda: write_exam_solution(solution, problem, output))
         console.print(f"timetable written to {output}")
     if outcome.report.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
         sys.exit(1)
+
+
+def _check_exam_output(output: Path | None, problem: ExamProblem) -> None:
+    """The timetable's format follows the extension of --output: refused before the solve when it
+    is unknown, or when it needs rooms and the problem has none."""
+    if output is None:
+        return
+    check_output_file(output, "--output")
+    try:
+        kind = guess_solution_format(output, problem)
+    except DatasetError as error:
+        raise click.BadParameter(error.reason, param_hint="--output") from None
+    if kind == "itc2007" and problem.scoring is Scoring.TORONTO:
+        raise click.BadParameter(
+            "a Toronto instance has no rooms, and an ITC 2007 .sln timetable needs them: name a .sol "
+            "(exam timeslot lines) or a .json file",
+            param_hint="--output",
+        )
 
 
 @exams.command("check")
@@ -160,7 +189,12 @@ def lessons_solve(
     from models import LessonScoring
     from solver.lessons.solve import solve_lessons
 
+    check_output_file(json_report, "--json")
     problem = _read(lambda: read_lesson_problem(instance, file_format))
+    if problem.scoring is LessonScoring.REGISTRAR:  # a folder of timetable files
+        check_output_folder(output, "--output")
+    else:
+        check_output_file(output, "--output")
     scenario = Scenario()
     if pins is not None:
         pinned = _read(lambda: read_lesson_solution(pins, problem))
@@ -184,9 +218,11 @@ def lessons_solve(
     if outcome.evaluation is not None:
         print_evaluation(problem, outcome.evaluation)
     if json_report is not None:
-        json_report.write_text(outcome.report.model_dump_json(indent=2))
+        report = outcome.report.model_dump_json(indent=2)
+        write_or_exit(json_report, lambda: json_report.write_text(report))
     if output is not None and outcome.solution is not None:
-        write_lesson_solution(outcome.solution, problem, output)
+        solution = outcome.solution
+        write_or_exit(output, lambda: write_lesson_solution(solution, problem, output))
         what = "timetable" if outcome.evaluation is None or outcome.evaluation.feasible else "draft timetable"
         if problem.scoring is LessonScoring.REGISTRAR:
             console.print(f"{what} written to {output}/ ({', '.join(TIMETABLE_FILES)})", soft_wrap=True)

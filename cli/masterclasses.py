@@ -11,6 +11,7 @@ import click
 
 from cli.display import console, print_report, progress_display
 from cli.reading import read_or_exit as read_input
+from cli.writing import check_output_file, write_or_exit
 from datasets.masterclass_generator import generate_requests, write_requests
 from datasets.masterclass_tables import masterclass_problem, placement_rows, read_requests
 from datasets.registrar_csv import lesson_problem, read_records
@@ -60,6 +61,8 @@ def solve(
     """Place the requests of FOLDER/masterclasses.csv (a registrar folder) around its timetable."""
     from solver.masterclasses.solve import solve_masterclasses
 
+    check_output_file(output, "--output")
+    check_output_file(json_report, "--json")
     data = read_input(lambda: read_records(folder))
     requests = read_input(lambda: read_requests(folder))
     fixed = read_input(lambda: read_timetable(timetable, lesson_problem(data, folder.name)))
@@ -84,7 +87,8 @@ def solve(
         outcome = solve_masterclasses(problem, parameters, listener=listener)
     print_report(outcome.report)
     if json_report is not None:
-        json_report.write_text(outcome.report.model_dump_json(indent=2))
+        report = outcome.report.model_dump_json(indent=2)
+        write_or_exit(json_report, lambda: json_report.write_text(report))
     if outcome.solution is None:
         sys.exit(1)
     rows = placement_rows(problem, outcome.solution)
@@ -94,15 +98,19 @@ def solve(
             f"{row['with_a_class_then']} of {row['audience']} with a class then"
         )
     if output is not None:
-        with output.open("w", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(
-                stream, fieldnames=list(rows[0]) if rows else ["master_class"], lineterminator="\n"
-            )
-            writer.writeheader()
-            writer.writerows(rows)
+        write_or_exit(output, lambda: _write_placement(rows, output))
         console.print(f"placement written to {output}")
     if outcome.report.status is SolveStatus.UNKNOWN:
         sys.exit(1)
+
+
+def _write_placement(rows: list[dict[str, object]], output: Path) -> None:
+    with output.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(
+            stream, fieldnames=list(rows[0]) if rows else ["master_class"], lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 @masterclasses.command("generate")
@@ -114,5 +122,5 @@ def generate(folder: Path, count: int, seed: int, starts_on: dt.datetime) -> Non
     """Write master-class requests (masterclasses.csv) into a registrar folder."""
     data = read_input(lambda: read_records(folder))
     requests = generate_requests(data, starts_on.date(), count, seed)
-    write_requests(folder, requests)
+    write_or_exit(folder / "masterclasses.csv", lambda: write_requests(folder, requests))
     console.print(f"{len(requests)} master-class requests written to {folder / 'masterclasses.csv'}")

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import click
 
 from cli.display import console, print_evaluation, print_report, progress_display
+from cli.writing import check_output_file, write_or_exit
 from models import Evaluation, SolveParameters, SolveReport, SolveStatus
 from solver.engine import ProgressListener, default_workers
 
@@ -54,7 +55,9 @@ def run_solve(
     write: Callable[[Any], str] | None,
 ) -> None:
     """Solve with live progress, print the report and breakdown, write the report and (through
-    `write`, which says what it wrote) the solution; exit 1 when nothing feasible was found."""
+    `write`, which says what it wrote) the solution; exit 1 when nothing feasible was found. The
+    report's path is checked before the solve; `write`'s is the caller's to check."""
+    check_output_file(json_report, "--json")
     time_limit, workers, seed = limits
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     console.print(
@@ -66,7 +69,8 @@ def run_solve(
     if outcome.evaluation is not None:
         print_evaluation(problem, outcome.evaluation)
     if json_report is not None:
-        json_report.write_text(outcome.report.model_dump_json(indent=2))
+        report = outcome.report.model_dump_json(indent=2)
+        write_or_exit(json_report, lambda: json_report.write_text(report))
     if write is not None and outcome.solution is not None:
         console.print(write(outcome.solution))
     if outcome.report.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from cli.main import main
 from datasets import bundled_instance, bundled_reference_solution
 from datasets.json_io import problem_to_json
+from datasets.registrar_csv import write_registrar
 from datasets.registrar_exams import exam_problem
 from datasets.registrar_records import ExamPeriod
 from datasets.semester import generate_semester
@@ -157,3 +158,65 @@ def test_the_installed_console_script_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "31950" in result.stdout
+
+
+TINY_EXAMS = (
+    "[Exams:2]\n60, 1, 2\n60, 2, 3\n[Periods:2]\n15:04:2005, 09:30:00, 120, 0\n16:04:2005, 09:30:00, 120, 0\n"
+    "[Rooms:1]\n100, 0\n[InstitutionalWeightings]\nTWOINAROW, 7\nTWOINADAY, 5\nPERIODSPREAD, 5\n"
+    "NONMIXEDDURATIONS, 10\nFRONTLOAD, 1, 1, 5\n"
+)
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_the_solve(tmp_path: Path) -> None:
+    """Each was a traceback after the whole solve (DatasetError, FileNotFoundError, FileExistsError,
+    or a ValueError for a Toronto timetable in the ITC 2007 format, which needs rooms)."""
+    exams = tmp_path / "tiny.exam"
+    exams.write_text(TINY_EXAMS)
+    semester = tmp_path / "semester"
+    write_registrar(generate_semester(120, 17), semester)
+    a_file = tmp_path / "a_file"
+    a_file.write_text("kept\n")
+    missing = tmp_path / "nodir"
+    attestation = tmp_path / "sac"
+    assert (
+        run("generate", "sac", str(attestation), "--commissions", "2", "--defences", "30", "--weeks", "2")[0]
+        == 0
+    )
+    toronto = str(bundled_instance("hec-s-92"))
+    exam_solve, toronto_solve = ["exams", "solve", str(exams)], ["exams", "solve", toronto]
+    lesson_solve, sac_solve = ["lessons", "solve", str(semester)], ["sac", "solve", str(attestation)]
+    load_solve, together = ["load", "solve", str(semester)], ["load", "together", *[str(semester)] * 2]
+    placing = ["masterclasses", "solve", str(semester), "--timetable", str(tmp_path / "timetable.csv")]
+    placing += ["--starts-on", "2026-09-07"]
+    refused = [
+        ([*exam_solve, "--output", "out.txt"], "--output", "cannot tell the format of 'out.txt'"),
+        ([*exam_solve, "--output", f"{missing}/x.sln"], "--output", "nodir of x.sln does not exist"),
+        ([*exam_solve, "--json", f"{missing}/x.json"], "--json", "nodir of x.json does not exist"),
+        ([*exam_solve, "--output", str(tmp_path)], "--output", "is a folder; name a file"),
+        ([*exam_solve, "--output", f"{a_file}/x.sln"], "--output", "a_file of x.sln is a file"),
+        ([*toronto_solve, "--output", str(tmp_path / "hec.sln")], "--output", "Toronto instance has no room"),
+        ([*lesson_solve, "--output", str(a_file)], "--output", "a_file is a file; name a folder"),
+        ([*lesson_solve, "--json", f"{missing}/x.json"], "--json", "does not exist"),
+        ([*sac_solve, "--output", str(a_file)], "--output", "a_file is a file"),
+        ([*sac_solve, "--json", f"{missing}/x.json"], "--json", "does not exist"),
+        ([*load_solve, "--json", f"{missing}/x.json"], "--json", "does not exist"),
+        ([*load_solve, "--output", f"{a_file}/out"], "--output", "a_file is a file, so"),
+        ([*together, "--json", f"{missing}/x.json"], "--json", "does not exist"),
+        ([*placing, "--output", f"{missing}/x.csv"], "--output", "nodir of x.csv does not exist"),
+        ([*placing, "--json", f"{missing}/x.json"], "--json", "nodir of x.json does not exist"),
+    ]
+    for arguments, option, reason in refused:
+        code, output = run(*arguments, "--time-limit", "60", "--workers", "1")
+        assert code == 2, (arguments, output)
+        assert f"Invalid value for {option}: " in output and reason in output, (arguments, output)
+        assert " s on 1 workers" not in output  # no solve began
+    assert a_file.read_text() == "kept\n" and not missing.exists()
+
+
+def test_a_write_that_fails_after_the_solve_is_a_message(tmp_path: Path) -> None:
+    exams = tmp_path / "tiny.exam"
+    exams.write_text(TINY_EXAMS)
+    code, output = run(
+        "exams", "solve", str(exams), "--time-limit", "2", "--workers", "1", "--json", "/dev/full"
+    )
+    assert code == 2 and "error: cannot write /dev/full: No space left on device" in output
