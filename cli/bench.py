@@ -37,6 +37,7 @@ def bench(family: str, options: tuple[str, ...]) -> None:
 
 def semesters(argv: list[str]) -> None:
     """Solve stored semesters under stored scenarios and print one table."""
+    from cli.database import open_database
     from service.batch import DEFAULT, solve_batch, table
     from service.runs import dask_cluster, local_pool
     from service.storage.database import database_url
@@ -54,6 +55,7 @@ def semesters(argv: list[str]) -> None:
     parser.add_argument("--output", type=Path, help="Write the table (markdown) here too.")
     args = parser.parse_args(argv)
     check_output_file(args.output, "--output")
+    open_database().dispose()  # a database it cannot use is said in words before the batch
     pairs = [(semester, scenario) for semester in args.semesters for scenario in args.scenarios]
     with ExitStack() as stack:
         factory: Callable[[], Executor] = local_pool

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
+from rich.markup import escape
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -28,9 +30,9 @@ def database() -> None:
 @database.command("upgrade")
 def upgrade() -> None:
     """Apply the schema migrations (safe to repeat)."""
-    url = database_url()
-    Database(url).upgrade()
-    console.print(f"database {shown_url(url)} is up to date")
+    database = open_database(migrated=False)
+    database.upgrade()
+    console.print(f"database {shown_url(database.url)} is up to date")
 
 
 @database.command("load")
@@ -64,8 +66,7 @@ def load(
     except DatasetError as error:
         console.print(f"[red]error:[/] {error}", soft_wrap=True)
         sys.exit(2)
-    url = database_url()
-    db = Database(url)
+    db = open_database(migrated=False)
     db.upgrade()
     try:
         with db.transaction() as session:
@@ -85,8 +86,48 @@ def load(
         sys.exit(2)
     console.print(
         f"semester {semester!r}: {len(data.sections):,} sections, {len(data.students):,} students, "
-        f"{len(data.registrations):,} registrations stored in {shown_url(url)}"
+        f"{len(data.registrations):,} registrations stored in {shown_url(db.url)}"
     )
+
+
+def open_database(migrated: bool = True) -> Database:
+    """The database of DATABASE_URL (else a SQLite file here), opened and, when `migrated`, its
+    tables at this registrar's newest migration; otherwise the command ends, saying why (exit 2)."""
+    url = database_url()
+    try:
+        database = Database(url)
+    except ImportError as error:  # a dialect whose driver is not installed
+        _refuse(f"DATABASE_URL {shown_url(url)} needs a database driver that is not installed: {error}")
+    except SQLAlchemyError as error:
+        _refuse(f"DATABASE_URL {shown_url(url)} is not a database URL SQLAlchemy knows: {error}")
+    if migrated and not _sqlite_file_exists(database):  # not made just to say it is empty
+        _refuse(f"the database at {shown_url(url)} has no registrar tables yet: run `registrar db upgrade`")
+    try:
+        current, newest = database.revisions()
+    except SQLAlchemyError as error:
+        reason = " ".join(str(getattr(error, "orig", None) or error).split())
+        _refuse(f"cannot open the database {shown_url(url)}: {reason}")
+    if migrated and current is None:
+        _refuse(f"the database at {shown_url(url)} has no registrar tables yet: run `registrar db upgrade`")
+    if migrated and current != newest:
+        _refuse(
+            f"the database at {shown_url(url)} is at migration {current}, not this registrar's {newest}: "
+            "run `registrar db upgrade`"
+        )
+    return database
+
+
+def _sqlite_file_exists(database: Database) -> bool:
+    """False only for a SQLite file that is not there (connecting would make it)."""
+    url = database.engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return True
+    return Path(url.database).exists()
+
+
+def _refuse(reason: str) -> NoReturn:
+    console.print(f"[red]error:[/] {escape(reason)}", soft_wrap=True)
+    sys.exit(2)
 
 
 def shown_url(url: str) -> str:
@@ -109,7 +150,7 @@ def users() -> None:
 @click.password_option(help="Prompted for (twice) when not given.")
 def add(username: str, role: str, password: str) -> None:
     """Add a user with a role (admin, planner or viewer)."""
-    database = Database(database_url())
+    database = open_database(migrated=False)
     database.upgrade()
     try:
         with database.transaction() as session:
@@ -124,7 +165,7 @@ def add(username: str, role: str, password: str) -> None:
 @click.argument("username")
 def token(username: str) -> None:
     """Print a new API token for the user (the old one stops working)."""
-    database = Database(database_url())
+    database = open_database()
     with database.transaction() as session:
         user = session.scalar(select(schema.User).where(schema.User.username == username))
         if user is None:

@@ -10,10 +10,10 @@ import click
 from pydantic import ValidationError
 from rich.table import Table
 
+from cli.database import open_database
 from cli.display import console
 from models.rooms import RoomRequest
 from service.bookings import BookingConflict, book, find_rooms, weekly_dates
-from service.storage.database import Database, database_url
 from service.storage.records import StorageError
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -55,7 +55,7 @@ def find(
     except ValidationError as error:
         console.print(f"[red]{error.errors()[0]['msg'].removeprefix('Value error, ')}[/red]")
         sys.exit(2)
-    database = Database(database_url())
+    database = open_database()
     began = time.perf_counter()
     with database.transaction() as session:
         offers, reason = find_rooms(session, asked)
@@ -95,7 +95,7 @@ def book_room(
     booked_by: str,
 ) -> None:
     """Book a room once or weekly; refused, with what is there, if it is taken any of those times."""
-    database = Database(database_url())
+    database = open_database()
     try:
         dates = weekly_dates(date.date(), weekly_until.date() if weekly_until else None)
         made = book(database, room, dates, start.time(), end.time(), purpose, booked_by)

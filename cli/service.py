@@ -8,12 +8,11 @@ import sys
 import click
 from sqlalchemy import select
 
-from cli.database import shown_url
+from cli.database import open_database, shown_url
 from cli.display import console
 from datasets.semester import generate_semester
 from service.access import add_user
 from service.storage import schema
-from service.storage.database import Database, database_url
 from service.storage.records import store_semester
 from service.storage.schema import Role
 
@@ -32,7 +31,9 @@ def serve(host: str, port: int, threads: int) -> None:
 
     from service.app import create_app
 
-    url = database_url()
+    checked = open_database(migrated=False)  # a URL or file it cannot use is said here in words
+    checked.dispose()
+    url = checked.url
     app = create_app(url)
     console.print(
         f"registrar service on http://{host}:{port}/ (database {shown_url(url)}); Ctrl+C stops it",
@@ -56,8 +57,7 @@ DEMO_USER, DEMO_PASSWORD = "planner", "demo-planner"
 def demo_up(host: str, port: int, students: int) -> None:
     """The demo in one step (`make run`): the database, the demo semester and a demo planner
     when missing, then the service."""
-    url = database_url()
-    database = Database(url)
+    database = open_database(migrated=False)
     database.upgrade()
     with database.transaction() as session:
         if session.scalar(select(schema.Semester.id)) is None:
@@ -80,8 +80,7 @@ def demo_up(host: str, port: int, students: int) -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 def demo_load(students: int, seed: int) -> None:
     """Fill an empty database with a generated semester (as `registrar generate semester`)."""
-    url = database_url()
-    database = Database(url)
+    database = open_database(migrated=False)
     database.upgrade()
     with database.transaction() as session:
         stored = list(session.scalars(select(schema.Semester.name)))
@@ -94,5 +93,5 @@ def demo_load(students: int, seed: int) -> None:
         store_semester(session, data, DEMO_SEMESTER, DEMO_STARTS_ON, exams=DEMO_EXAMS)
     console.print(
         f"{DEMO_SEMESTER!r}: {len(data.sections):,} sections, {len(data.students):,} students, "
-        f"{len(data.registrations):,} registrations stored in {shown_url(url)}"
+        f"{len(data.registrations):,} registrations stored in {shown_url(database.url)}"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -104,3 +105,38 @@ def test_bench_semesters_solves_stored_semesters_under_scenarios_into_one_table(
     rows = [line.split(" | ") for line in output.read_text().splitlines() if line.startswith(f"| {SEMESTER}")]
     assert [row[1] for row in rows] == ["default", "no windows"] and all(row[3] == "True" for row in rows)
     assert all(int(row[2]) > 0 and row[4].isdigit() for row in rows)  # meetings, a cost
+
+
+def test_a_database_the_commands_cannot_use_is_said_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each was a SQLAlchemy traceback (no such table, unable to open database file, NoSuchModuleError)."""
+    runner = CliRunner()
+    find = ["rooms", "find", "--capacity", "10", "--date", "2026-03-12", "--from", "14:00", "--to", "16:00"]
+    book = ["rooms", "book", "MB-101", "--date", "2026-03-12", "--from", "14:00", "--to", "16:00"]
+    fresh, unopenable = tmp_path / "fresh.sqlite3", tmp_path / "nodir" / "x.sqlite3"
+    cases = [
+        (f"sqlite:///{fresh}", find, f"the database at sqlite:///{fresh} has no registrar tables yet"),
+        (f"sqlite:///{fresh}", book, "has no registrar tables yet: run `registrar db upgrade`"),
+        (f"sqlite:///{fresh}", ["users", "token", "ann"], "has no registrar tables yet"),
+        (
+            f"sqlite:///{unopenable}",
+            ["db", "upgrade"],
+            f"cannot open the database sqlite:///{unopenable}: unable to open database file",
+        ),
+        ("garbage://x", find, "DATABASE_URL garbage://x is not a database URL SQLAlchemy knows: "),
+        ("garbage", ["db", "upgrade"], "DATABASE_URL garbage is not a database URL SQLAlchemy knows: "),
+    ]
+    for url, arguments, reason in cases:
+        monkeypatch.setenv("DATABASE_URL", url)
+        result = runner.invoke(main, arguments)
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith("error: ") and reason in result.output, result.output
+    assert not fresh.exists()  # not made just to be found empty
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{fresh}")
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(main, find).exit_code == 0
+    with sqlite3.connect(fresh) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0011'")
+    behind = runner.invoke(main, find)
+    assert behind.exit_code == 2 and "is at migration 0011, not this registrar's 00" in behind.output

@@ -15,6 +15,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -83,6 +85,12 @@ class Database:
 
     def upgrade(self) -> None:
         upgrade(self.url)
+
+    def revisions(self) -> tuple[str | None, str | None]:
+        """The migration the schema is at (None: no registrar tables) and the newest one there is."""
+        with self.engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+        return current, ScriptDirectory.from_config(_alembic_config(self.url)).get_current_head()
 
     def dispose(self) -> None:
         self.engine.dispose()
