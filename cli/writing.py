@@ -8,13 +8,11 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import click
+from rich.markup import escape
 
 from cli.display import console
-
-Written = TypeVar("Written")
 
 
 def check_output_file(path: Path | None, option: str) -> None:
@@ -47,12 +45,13 @@ def check_output_folder(path: Path | None, option: str) -> None:
         raise click.BadParameter(f"{existing} cannot be written to (permission denied)", param_hint=option)
 
 
-def write_or_exit(path: Path, write: Callable[[], Written]) -> Written:
+def write_or_exit(path: Path, write: Callable[[], object]) -> None:
     """Run a writer; a failure ends the command with the path and the reason (exit 2)."""
     try:
-        return write()
+        write()
     except OSError as error:
-        console.print(f"[red]error:[/] cannot write {path}: {error.strerror or error}", soft_wrap=True)
+        reason = f"cannot write {path}: {error.strerror or error}"
+        console.print(f"[red]error:[/] {escape(reason)}", soft_wrap=True)
         sys.exit(2)
 
 
