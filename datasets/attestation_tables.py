@@ -105,7 +105,13 @@ def _problem(name: str, tables: dict[str, list[Row]]) -> AttestationProblem:
         _defence(index, row, named, programmes)
         for index, row in enumerate(_unique(tables[DEFENCES.file], "defence"))
     ]
+    defence_lines = {row.text("defence"): row.line for row in tables[DEFENCES.file]}
     for row in _unique(tables[STATE_EXAMS.file], "exam"):
+        code = row.text("exam")
+        if code in defence_lines:  # a timetable names each hearing by its code alone
+            line = defence_lines[code]
+            reason = f"{code!r} is also a defence ({DEFENCES.file} line {line}): give it a code of its own"
+            raise row.error("exam", reason)
         hearings.append(_state_exam(len(hearings), row, programmes))
     boards = {commission.name: commission.index for commission in commissions}
     hearings = [
@@ -509,19 +515,22 @@ def read_attestation_solution(folder: PathLike, problem: AttestationProblem) -> 
             room=_known(row, "room", rooms),
         )
     panels = []
+    sittings: dict[tuple[int, int], int] = {}  # (commission, day): the line of its panel
     for row in csv_rows(root, PANELS):
         members = []
-        for name in row.items("members"):
+        for name in row.distinct("members"):
             if name not in people:
                 raise row.error("members", f"{name!r} is not in {PEOPLE.file}")
             members.append(people[name])
-        panels.append(
-            Panel(
-                commission=_known(row, "commission", commissions),
-                day=_day(row, dates).index,
-                members=tuple(members),
+        commission, day = _known(row, "commission", commissions), _day(row, dates)
+        if (commission, day.index) in sittings:  # which of the two panels sat cannot be guessed
+            reason = (
+                f"{row.text('commission')} sits once a day: its panel on {day.date} is also on line "
+                f"{sittings[commission, day.index]}"
             )
-        )
+            raise row.error("date", reason)
+        sittings[commission, day.index] = row.line
+        panels.append(Panel(commission=commission, day=day.index, members=tuple(members)))
     return AttestationSolution(problem_name=problem.name, places=tuple(places), panels=tuple(panels))
 
 

@@ -174,3 +174,37 @@ def test_part_days_away_become_a_time_to_leave_or_a_whole_day(tmp_path: Path) ->
     dana_away(f"{first} 14:00-13:00")
     with pytest.raises(DatasetError, match="must end after it begins"):
         read_attestation(tmp_path / "sac")
+
+
+def test_a_state_exam_with_a_defences_code_is_refused(tmp_path: Path, small) -> None:  # type: ignore[no-untyped-def]
+    write_attestation(small, tmp_path)
+    defence = list(csv.DictReader((tmp_path / "defences.csv").open()))[0]["defence"]
+    _edit(tmp_path, "state_exams.csv", 2, "exam", defence)
+    with pytest.raises(DatasetError) as error:
+        read_attestation(tmp_path)
+    reason = f"exam: {defence!r} is also a defence (defences.csv line 2): give it a code of its own"
+    assert str(error.value).endswith(f"state_exams.csv:2: {reason}")
+
+
+def test_a_panel_given_twice_or_with_a_member_twice_is_refused(tmp_path: Path, small) -> None:  # type: ignore[no-untyped-def]
+    timetable = greedy_attestation(small)
+    assert timetable is not None
+    write_attestation_solution(timetable, small, tmp_path)
+    panels = tmp_path / "sac_panels.csv"
+    header, first, *rest = panels.read_text().splitlines()
+    panels.write_text("\n".join([header, first, *rest, first]) + "\n")
+    commission, date = first.split(",")[:2]
+    with pytest.raises(DatasetError) as error:
+        read_attestation_solution(tmp_path, small)
+    reason = f"date: {commission} sits once a day: its panel on {date} is also on line 2"
+    assert str(error.value).endswith(f"sac_panels.csv:{len(rest) + 3}: {reason}")
+    rows = list(csv.DictReader(panels.open()))[:-1]
+    member = rows[0]["members"].split(";")[0].strip()
+    rows[0]["members"] += f"; {member}"
+    with panels.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(DatasetError) as error:
+        read_attestation_solution(tmp_path, small)
+    assert str(error.value).endswith(f"sac_panels.csv:2: members: {member!r} is named twice")
