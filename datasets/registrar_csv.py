@@ -321,7 +321,14 @@ def read_records(folder: PathLike) -> RegistrarData:
         programmes=tuple(programmes.values()),
         exams=tuple(_unique(root, EXAMS, "course", lambda row: _exam(row, courses)).values()),
         exam_periods=tuple(sorted(sittings.values(), key=lambda p: (p.date, clock_minutes(p.start)))),
-        extra_load=tuple(_extra_load(row, departments, courses, teachers) for row in _rows(root, EXTRA_LOAD)),
+        extra_load=tuple(
+            _unique(
+                root,
+                EXTRA_LOAD,
+                "name",
+                lambda row: _extra_load(row, departments, courses, teachers, sections),
+            ).values()
+        ),
     )
 
 
@@ -463,10 +470,15 @@ def _extra_load(
     departments: Mapping[str, object],
     courses: Mapping[str, object],
     teachers: Mapping[str, object],
+    sections: Mapping[str, object],
 ) -> ExtraLoad:
+    """Work besides classes; its name is not a section's, as the teaching load names its items by both."""
+    name = row.text("name", required=True)
+    if name in sections:
+        raise row.error("name", f"{name!r} is a section's name too: give the work a name of its own")
     hours = row.whole("hours")
     return ExtraLoad(
-        name=row.text("name", required=True),
+        name=name,
         component=row.component("component"),
         hours=hours,
         department=_known(row, "department", row.text("department"), departments, "department"),

@@ -107,6 +107,7 @@ def year_load_problem(name: str, terms: Sequence[Term]) -> LoadProblem:
                     last_year=section.teachers,
                     lecture=prefix + lecture if lecture else "",
                     section=section.ref,
+                    source="sections",
                 )
             )
             for name_of_teacher in section.teachers:
@@ -124,6 +125,7 @@ def year_load_problem(name: str, terms: Sequence[Term]) -> LoadProblem:
                     language=extra.language,
                     term=term.term,
                     last_year=(extra.teacher,) if extra.teacher else (),
+                    source="extra_load",
                 )
             )
     records = {record.name: record for term in terms for record in term.data.teachers}

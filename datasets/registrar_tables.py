@@ -107,6 +107,7 @@ class Known:
     courses: dict[str, Course] = field(default_factory=dict)
     students: dict[str, Student] = field(default_factory=dict)
     sections: dict[str, SectionRecord] = field(default_factory=dict)
+    extra_load: dict[str, ExtraLoad] = field(default_factory=dict)
 
     @cached_property
     def cohorts(self) -> dict[str, list[str]]:
@@ -125,6 +126,7 @@ class Known:
             courses={c.code: c for c in data.courses},
             students={s.id: s for s in data.students},
             sections={s.ref: s for s in data.sections},
+            extra_load={x.name: x for x in data.extra_load},
         )
 
 
@@ -164,7 +166,11 @@ def _table_student(row: _Row, known: Known, clock: _Clock) -> Student:
 def _table_section(row: _Row, known: Known, clock: _Clock) -> SectionRecord:
     kinds = {room.kind for room in known.rooms.values()}
     features = {feature for room in known.rooms.values() for feature in room.features}
-    return _section_record(row, clock, kinds, features, known.teachers, known.courses)
+    section = _section_record(row, clock, kinds, features, known.teachers, known.courses)
+    if section.ref in known.extra_load:  # the teaching load names its items by both
+        reason = f"{section.ref!r} is also the name of the semester's extra load: rename that work first"
+        raise row.error("section", reason)
+    return section
 
 
 def _table_registration(row: _Row, known: Known, clock: _Clock) -> Registration:
@@ -200,7 +206,7 @@ def _table_exam_period(row: _Row, known: Known, clock: _Clock) -> ExamPeriod:
 
 
 def _table_extra_load(row: _Row, known: Known, clock: _Clock) -> ExtraLoad:
-    return _extra_load(row, known.departments, known.courses, known.teachers)
+    return _extra_load(row, known.departments, known.courses, known.teachers, known.sections)
 
 
 def _table_masterclass(row: _Row, known: Known, clock: _Clock) -> MasterClassRequest:

@@ -236,3 +236,26 @@ def test_programmes_cohorts_relations_and_the_exam_session(app: Flask, client: F
         ("2026-12-21", "09:00", 180, 0),
         ("2026-12-21", "14:00", 120, 5),
     ]
+
+
+def test_extra_load_and_sections_never_share_a_name(app: Flask, client: FlaskClient) -> None:
+    """Both are items of the teaching load, which names its items by them."""
+    before = stored(app)
+    section = before.sections[0]
+    extra = f"name,component,hours\n{section.ref},thesis supervision,10\nTheses,thesis supervision,60\n"
+    errors = upload(client, "extra_load", "extra_load.csv", extra.encode()).get_json()["errors"]
+    assert [(e["row"], e["field"], e["message"]) for e in errors] == [
+        (2, "name", f"{section.ref!r} is a section's name too: give the work a name of its own")
+    ]
+    named = f"name,component,hours\n{section.course} Z9,thesis supervision,10\n"
+    assert upload(client, "extra_load", "extra_load.csv", named.encode()).status_code == 200
+    sections = (f"course,section,component,size_limit,meetings\n{section.course},Z9,practice,25,2\n").encode()
+    errors = upload(client, "sections", "sections.csv", sections).get_json()["errors"]
+    assert [(e["row"], e["field"], e["message"]) for e in errors] == [
+        (
+            2,
+            "section",
+            f"'{section.course} Z9' is also the name of the semester's extra load: rename that work first",
+        )
+    ]
+    assert stored(app).sections == before.sections

@@ -107,6 +107,25 @@ def test_a_registrar_semester_folders_teachers_are_its_published_timetables_plan
     assert notes[0] == "published", notes
 
 
+def test_a_semester_folders_extra_load_named_twice_or_as_a_section_is_refused_at_its_line(
+    tmp_path: Path,
+) -> None:
+    """Both are items of the load; the load alone refused them naming neither file nor line."""
+    semester = tmp_path / "autumn"
+    code, output = run("generate", "semester", "--students", "150", "--seed", "2", "--output", str(semester))
+    assert code == 0, output
+    section = read_records(semester).sections[0].ref
+    extra = semester / "extra_load.csv"
+    header = extra.read_text()
+    extra.write_text(f"{header}{section},thesis supervision,10,,,,\n")
+    code, output = run("load", "solve", str(semester), "--time-limit", "1", "--workers", "1")
+    reason = f"extra_load.csv:2: name: {section!r} is a section's name too: give the work a name of its own"
+    assert code == 2 and reason in " ".join(output.split()), output
+    extra.write_text(f"{header}Theses,thesis supervision,10,,,,\nTheses,thesis supervision,12,,,,\n")
+    code, output = run("load", "solve", str(semester), "--time-limit", "1", "--workers", "1")
+    assert code == 2 and "extra_load.csv:3: name: 'Theses' is listed twice" in output, output
+
+
 def test_check_names_an_unqualified_overloaded_assignment(tmp_path: Path) -> None:
     data = load_folder(
         tmp_path,

@@ -23,7 +23,8 @@ from datasets.load_tables import (
     write_assignment,
     write_load_tables,
 )
-from datasets.registrar_records import RegistrarData, SectionRecord, TeacherRecord
+from datasets.registrar_load import Term, year_load_problem
+from datasets.registrar_records import ExtraLoad, RegistrarData, SectionRecord, TeacherRecord
 from datasets.semester import CALENDAR
 from tests.load_factory import GOOD, tiny_problem
 
@@ -210,6 +211,22 @@ def test_a_distribution_replaces_the_teachers_of_registrar_sections() -> None:
     applied = apply_to_records(data, problem, GOOD)
     assert applied.sections[0].teachers == ("Aliya", "Bolat")
     assert [teacher.name for teacher in applied.teachers] == ["Bolat", "Aliya", "Dana"]
+
+
+def test_stored_extra_load_named_as_a_section_names_the_table() -> None:
+    """Records from the database have no lines, but the table the clash is in is named."""
+    data = RegistrarData(
+        calendar=CALENDAR,
+        departments=(),
+        buildings=(),
+        rooms=(),
+        teachers=(TeacherRecord(name="Bolat"),),
+        courses=(),
+        sections=(SectionRecord("MAT102", "L1", "lecture", 30, (2,)),),
+        extra_load=(ExtraLoad("MAT102 L1", "thesis supervision", 10),),
+    )
+    with pytest.raises(DatasetError, match=r"^extra_load: name: item 'MAT102 L1' appears twice$"):
+        year_load_problem("autumn", [Term("autumn", data, 1, 15)])
 
 
 def test_the_statement_files_are_plain_csv(tmp_path: Path) -> None:

@@ -478,6 +478,19 @@ MALFORMED = {
         "component",
         _replace("extra_load", ",thesis supervision,", ",thesis supervison,"),
     ),
+    # Both are items of the teaching load, which refused them with no file or line.
+    "extra load twice": (
+        "extra_load",
+        3,
+        "listed twice",
+        {"extra_load": GOOD["extra_load.csv"] + "Theses CE,thesis supervision,60,,,,\n"},
+    ),
+    "extra load named as a section": (
+        "extra_load",
+        3,
+        "'CSE1001 P1' is a section's name too",
+        {"extra_load": GOOD["extra_load.csv"] + "CSE1001 P1,thesis supervision,10,,,,\n"},
+    ),
     "exam of an unknown course": ("exams", 2, "course", _replace("exams", "CSE1001,", "CSE9999,")),
     "exam of no length": ("exams", 2, "minutes", _replace("exams", ",90", ",0")),
     "exam twice": ("exams", 3, "course", {"exams": GOOD["exams.csv"] + "CSE1001,60\n"}),
