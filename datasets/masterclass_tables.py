@@ -47,14 +47,17 @@ class MasterClassRequest:
 
 def read_requests(folder: Path) -> list[MasterClassRequest]:
     """The requests of a folder's `masterclasses.csv`; each bad cell named by line and column."""
-    if not (folder / REQUESTS.file).exists():
-        raise DatasetError(folder / REQUESTS.file, None, "no master-class requests: the file is missing")
+    path = folder / REQUESTS.file
+    if not path.exists():
+        raise DatasetError(path, None, "no master-class requests: the file is missing")
     requests: dict[str, MasterClassRequest] = {}
     for row in _rows(folder, REQUESTS):
         request = request_of(row)
         if request.name in requests:
             raise row.error("name", f"{request.name!r} is listed twice")
         requests[request.name] = request
+    if not requests:
+        raise DatasetError(path, None, "no master-class requests: the file has its header and no rows")
     return list(requests.values())
 
 

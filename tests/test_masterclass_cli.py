@@ -127,3 +127,23 @@ def test_a_bad_request_is_named_by_line_and_column(folder: Path, tmp_path: Path)
     answer = CliRunner().invoke(main, arguments)
     assert answer.exit_code == 2 and f"masterclasses.csv:{line + 1}: {cells[0]}: audience:" in answer.output
     assert f"did you mean {cohort!r}?" in answer.output
+
+
+def test_no_requests_is_said_alike_whether_the_file_is_missing_or_holds_only_its_header(
+    folder: Path, tmp_path: Path
+) -> None:
+    semester, empty = folder / "semester", tmp_path / "semester"
+    empty.mkdir()
+    for file in semester.iterdir():
+        if file.name != "masterclasses.csv":
+            (empty / file.name).write_bytes(file.read_bytes())
+    arguments = ["masterclasses", "solve", str(empty), "--timetable", str(folder / "tt" / "timetable.csv")]
+    arguments += ["--starts-on", STARTS_ON, "--time-limit", "1", "--workers", "1"]
+    answer = CliRunner().invoke(main, arguments, terminal_width=300)
+    assert answer.exit_code == 2
+    assert "masterclasses.csv: no master-class requests: the file is missing" in answer.output
+    header = (semester / "masterclasses.csv").read_text().splitlines()[0]
+    (empty / "masterclasses.csv").write_text(header + "\n")
+    answer = CliRunner().invoke(main, arguments, terminal_width=300)
+    assert answer.exit_code == 2, answer.output
+    assert "masterclasses.csv: no master-class requests: the file has its header and no rows" in answer.output
