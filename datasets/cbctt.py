@@ -169,6 +169,7 @@ def parse_cbctt(text: str, source: str) -> LessonProblem:
             )
         courses[course].forbidden.add(grid.slot(day, period))
     if extended:
+        _check_daily_lectures(header, source)
         for line, fields in _rows(
             blocks, "ROOM_CONSTRAINTS", _count(header, "RoomConstraints", source), source
         ):
@@ -267,6 +268,22 @@ def _course(index: dict[str, int], name: str, source: str, line: int) -> int:
     if name not in index:
         raise DatasetError(source, line, f"unknown course {name}")
     return index[name]
+
+
+def _check_daily_lectures(header: dict[str, tuple[int, str]], source: str) -> None:
+    """The `.ectt` curricula's fewest and most lectures a day (`Min_Max_Daily_Lectures: 2 3`): two
+    whole numbers, the first no larger."""
+    line, value = header["Min_Max_Daily_Lectures"]
+    fields = value.split()
+    if len(fields) != 2:
+        example = "the fewest and the most lectures a day, e.g. '2 3'"
+        reason = f"Min_Max_Daily_Lectures needs {example}, found {value!r}"
+        raise DatasetError(source, line, reason)
+    fewest = parse_int(source, line, fields[0], "minimum daily lectures")
+    most = parse_int(source, line, fields[1], "maximum daily lectures")
+    if fewest > most:
+        reason = f"Min_Max_Daily_Lectures: the minimum, {fewest} a day, is above the maximum, {most}"
+        raise DatasetError(source, line, reason)
 
 
 def read_cbctt_solution(path: PathLike, problem: LessonProblem) -> LessonSolution:

@@ -240,3 +240,55 @@ def test_crlf_and_gzip_are_read(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(TINY.replace("\n", "\r\n").encode()))
     problem = read_cbctt(path)
     assert problem.name == "tiny" and len(problem.meetings) == 5
+
+
+TINY_ECTT = """Name: TinyE
+Courses: 2
+Rooms: 2
+Days: 2
+Periods_per_day: 2
+Curricula: 1
+Min_Max_Daily_Lectures: 0 2
+UnavailabilityConstraints: 1
+RoomConstraints: 1
+
+COURSES:
+c1 t1 2 2 30 0
+c2 t2 1 1 20 1
+
+ROOMS:
+rA 40 1
+rB 25 1
+
+CURRICULA:
+q1 2 c1 c2
+
+UNAVAILABILITY_CONSTRAINTS:
+c1 0 0
+
+ROOM_CONSTRAINTS:
+c2 rA
+
+END.
+"""
+
+
+@pytest.mark.parametrize(
+    ("bounds", "reason"),
+    [
+        (
+            "two",
+            "Min_Max_Daily_Lectures needs the fewest and the most lectures a day, e.g. '2 3', found 'two'",
+        ),
+        ("2", "Min_Max_Daily_Lectures needs the fewest and the most lectures a day, e.g. '2 3', found '2'"),
+        ("two 3", "minimum daily lectures must be an integer, found 'two'"),
+        ("1 -3", "negative maximum daily lectures -3"),
+        ("3 1", "Min_Max_Daily_Lectures: the minimum, 3 a day, is above the maximum, 1"),
+    ],
+)
+def test_the_ectt_daily_lecture_bounds_are_checked(bounds: str, reason: str) -> None:
+    """UD2 does not score them, but a file giving them wrong is refused at their line, not solved."""
+    assert len(parse_cbctt(TINY_ECTT, "tiny.ectt").sections) == 2
+    with pytest.raises(DatasetError) as caught:
+        parse_cbctt(TINY_ECTT.replace("Lectures: 0 2", f"Lectures: {bounds}"), "bad.ectt")
+    assert str(caught.value) == f"bad.ectt:7: {reason}"
