@@ -17,6 +17,7 @@ from datasets.json_io import (
     problem_from_json,
     problem_to_json,
     solution_from_json,
+    solution_of_problem_from_json,
     solution_to_json,
 )
 from datasets.post_enrolment import (
@@ -138,13 +139,7 @@ def read_exam_solution(path: PathLike, problem: ExamProblem, format: str | None 
         return read_itc2007_solution(path, problem)
     if kind == "toronto":
         return read_toronto_solution(path, problem)
-    solution = solution_from_json(read_text(path), str(path))
-    # The text formats check these while parsing; JSON only checks the shape.
-    if len(solution.periods) != len(problem.exams):
-        exams = len(problem.exams)
-        reason = f"solution has {len(solution.periods)} exams, {problem.name} has {exams}"
-        raise DatasetError(path, None, reason)
-    return solution
+    return solution_of_problem_from_json(read_text(path), str(path), problem)
 
 
 def write_exam_solution(

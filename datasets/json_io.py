@@ -46,6 +46,23 @@ def solution_from_json(text: str, source: str = "<json>") -> ExamSolution:
         raise DatasetError(source, None, validation_reason(err)) from None
 
 
+def solution_of_problem_from_json(text: str, source: str, problem: ExamProblem) -> ExamSolution:
+    """A solution of `problem`: one entry per exam, each period and room one of the problem's, as
+    the text formats check while parsing (a room may be left out: null)."""
+    solution = solution_from_json(text, source)
+    if len(solution.periods) != len(problem.exams):
+        reason = f"solution has {len(solution.periods)} exams, {problem.name} has {len(problem.exams)}"
+        raise DatasetError(source, None, reason)
+    periods, rooms = len(problem.periods), len(problem.rooms)
+    for exam, (period, room) in enumerate(zip(solution.periods, solution.rooms, strict=True)):
+        name = problem.exams[exam].name or str(exam)
+        if not 0 <= period < periods:
+            raise DatasetError(source, None, f"exam {name}: period {period} out of range ({periods} periods)")
+        if problem.uses_rooms and room is not None and not 0 <= room < rooms:
+            raise DatasetError(source, None, f"exam {name}: room {room} out of range ({rooms} rooms)")
+    return solution
+
+
 def problem_to_json(problem: ExamProblem) -> str:
     """Return the problem as JSON."""
     return problem.model_dump_json()

@@ -12,8 +12,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cli.main import main
-from datasets import bundled_instance, bundled_reference_solution
-from datasets.json_io import problem_to_json
+from datasets import bundled_instance, bundled_reference_solution, read_exam_problem, read_exam_solution
+from datasets.json_io import problem_to_json, solution_to_json
 from datasets.registrar_csv import write_registrar
 from datasets.registrar_exams import exam_problem
 from datasets.registrar_records import ExamPeriod
@@ -114,6 +114,28 @@ def test_bad_input_is_named_not_traced(tmp_path: Path) -> None:
     short.write_text("0, 0\n")
     code, output = run("exams", "check", SET6, str(short))
     assert code == 2 and "error:" in output
+
+
+def test_a_json_timetable_out_of_range_is_refused_as_an_sln_is(tmp_path: Path) -> None:
+    """A warm start with a period or room the session lacks was dropped from the hint unsaid."""
+    problem = read_exam_problem(SET6)
+    reference = read_exam_solution(bundled_reference_solution("exam_comp_set6"), problem)
+    periods, rooms = len(problem.periods), len(problem.rooms)
+    start = tmp_path / "start.json"
+    for column, exam, value, reason in [
+        ("periods", 2, -2, f"exam 2: period -2 out of range ({periods} periods)"),
+        ("periods", 5, periods, f"exam 5: period {periods} out of range ({periods} periods)"),
+        ("rooms", 7, rooms + 70, f"exam 7: room {rooms + 70} out of range ({rooms} rooms)"),
+    ]:
+        document = json.loads(solution_to_json(reference))
+        document["solution"][column][exam] = value
+        start.write_text(json.dumps(document))
+        code, output = run(
+            "exams", "solve", SET6, "--warm-start", str(start), "--time-limit", "1", "--workers", "1"
+        )
+        assert code == 2 and f"start.json: {reason}" in " ".join(output.split()), output
+        code, output = run("exams", "check", SET6, str(start))
+        assert code == 2 and f"start.json: {reason}" in " ".join(output.split()), output
 
 
 def test_an_impossible_session_is_explained(tmp_path: Path) -> None:
