@@ -18,10 +18,19 @@ from openpyxl import Workbook
 from pydantic import ValidationError
 
 from datasets.errors import DatasetError, validation_reason
-from datasets.registrar_csv import _check_header, _Row, _Spec
+from datasets.registrar_csv import _check_header, _Row, _Spec, did_you_mean
 from datasets.registrar_records import RegistrarData, TeacherRecord
 from datasets.registrar_tables import _csv, _xlsx
-from models.load import ANY, CONTACT_CAP, RANKS, LoadItem, LoadProblem, LoadSolution, LoadTeacher
+from models.load import (
+    ANY,
+    CLASS_COMPONENTS,
+    CONTACT_CAP,
+    RANKS,
+    LoadItem,
+    LoadProblem,
+    LoadSolution,
+    LoadTeacher,
+)
 
 TEACHERS = _Spec(
     "teachers",
@@ -233,7 +242,27 @@ def read_load_problem(folder: Path) -> LoadProblem:
         raise DatasetError(folder, None, "expected a folder holding teachers.csv and items.csv (or .xlsx)")
     teachers = [_teacher_row(row) for row in table_rows(_table(folder, "teachers"), TEACHERS)]
     items = [_item_row(row) for row in table_rows(_table(folder, "items"), ITEMS)]
+    _check_courses(teachers, items)
     return build_load_problem(folder.name, teachers, items)
+
+
+def _check_courses(teachers: Sequence[TeacherRow], items: Sequence[ItemRow]) -> None:
+    """Every course whose classes a teacher is qualified for or wishes for is some item's: a misspelt
+    code would leave the teacher unqualified, or the wish unheard, without a word. Non-class work
+    may be named freely (a teacher may supervise a kind of work none of the year's items is)."""
+    courses = {item.course for item in items}
+    for row in teachers:
+        named = [
+            ("qualifications", course)
+            for course, component in row.qualifications
+            if course != ANY and component in (ANY, *CLASS_COMPONENTS)
+        ]
+        named += [("wanted", course) for course in row.wanted]
+        named += [("unwanted", course) for course in row.unwanted]
+        for column, course in named:
+            if course not in courses:
+                reason = f"{column}: no item is of course {course!r}{did_you_mean(course, sorted(courses))}"
+                raise DatasetError(row.source, row.line, reason)
 
 
 def _table(folder: Path, stem: str) -> Path:

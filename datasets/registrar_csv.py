@@ -13,7 +13,7 @@ import difflib
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -295,9 +295,9 @@ def read_records(folder: PathLike) -> RegistrarData:
         root, BUILDINGS, "name", lambda row: Building(row.text("name", required=True), row.text("campus"))
     )
     rooms = _unique(root, ROOMS, "name", lambda row: _room(row, buildings, clock))
-    teachers = _unique(root, TEACHERS, "name", lambda row: _teacher(row, departments, clock))
     campuses = {building.campus for building in buildings.values() if building.campus}
     courses = _unique(root, COURSES, "code", lambda row: _course(row, departments, campuses))
+    teachers = _unique(root, TEACHERS, "name", lambda row: _teacher(row, departments, clock, courses))
     sections = _read_sections(root, clock, rooms, teachers, courses)
     programmes = _unique(root, PROGRAMMES, "name", lambda row: _programme(row, departments))
     cohorts = _read_cohorts(root, sections, programmes)
@@ -413,7 +413,9 @@ def _room(row: _Row, buildings: dict[str, Building], clock: _Clock) -> Room:
     )
 
 
-def _teacher(row: _Row, departments: dict[str, Department], clock: _Clock) -> TeacherRecord:
+def _teacher(
+    row: _Row, departments: dict[str, Department], clock: _Clock, courses: Mapping[str, object] | None = None
+) -> TeacherRecord:
     preferences: list[tuple[str, Preference]] = []
     for entry in row.items("preferences"):
         time, colon, word = entry.rpartition(":")
@@ -432,12 +434,14 @@ def _teacher(row: _Row, departments: dict[str, Department], clock: _Clock) -> Te
         languages=row.items("languages"),
         unavailable=_times(row, "unavailable", clock),
         preferences=tuple(preferences),
-        terms=_teaching_terms(row),
+        terms=_teaching_terms(row, courses),
     )
 
 
-def _teaching_terms(row: _Row) -> TeachingTerms:
-    """The load-plan columns of a teacher (courses are checked when the plan is built)."""
+def _teaching_terms(row: _Row, courses: Mapping[str, object] | None) -> TeachingTerms:
+    """The load-plan columns of a teacher. The courses they name must be among `courses` when it is
+    given (a folder's courses.csv; an upload of teachers may come before the courses): a misspelt
+    code would leave the teacher unqualified, or the wish unheard, without a word."""
     rank = row.text("rank").lower() or "lecturer"
     if rank not in RANKS:
         raise row.error("rank", f"must be one of {', '.join(RANKS)}, found {rank!r}")
@@ -455,6 +459,12 @@ def _teaching_terms(row: _Row) -> TeachingTerms:
                 "qualifications",
                 f"{entry!r} is not a course code, or a code and one of {', '.join(COMPONENTS)}",
             )
+        if courses is not None:
+            _listed_course(row, "qualifications", parts[0], courses)
+    if courses is not None:
+        for column in ("wanted", "unwanted"):
+            for code in row.items(column):
+                _listed_course(row, column, code, courses)
     return TeachingTerms(
         rank=rank,
         rate=rate,
@@ -463,6 +473,19 @@ def _teaching_terms(row: _Row) -> TeachingTerms:
         wanted=row.items("wanted"),
         unwanted=row.items("unwanted"),
     )
+
+
+def _listed_course(row: _Row, column: str, code: str, courses: Mapping[str, object]) -> None:
+    if code not in courses:
+        raise row.error(
+            column, f"unknown course {code!r} (not in {COURSES.file}){did_you_mean(code, courses)}"
+        )
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """'; did you mean 'CSE1001'?' when a known name is close to a misspelt one, else ''."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.8)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _extra_load(

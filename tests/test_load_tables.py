@@ -149,6 +149,41 @@ def test_bad_cells_are_named(tmp_path: Path, file: str, content: str, message: s
     assert message in str(error.value)
 
 
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        (
+            "MAT13:lecture,,",
+            "teachers.csv:2: qualifications: no item is of course 'MAT13'; did you mean 'MAT103'?",
+        ),
+        ("MAT103;GEO999,,", "teachers.csv:2: qualifications: no item is of course 'GEO999'"),
+        (",MAT130,", "teachers.csv:2: wanted: no item is of course 'MAT130'; did you mean 'MAT103'?"),
+        (",,PHY10", "teachers.csv:2: unwanted: no item is of course 'PHY10'; did you mean 'PHY101'?"),
+    ],
+)
+def test_a_course_no_item_has_is_refused_in_qualifications_and_wishes(
+    tmp_path: Path, cells: str, message: str
+) -> None:
+    """A misspelt code left the teacher unqualified, or the wish unheard, without a word."""
+    header = "name,department,rank,qualifications,wanted,unwanted"
+    (tmp_path / "teachers.csv").write_text(f"{header}\nAigerim,Physics,lecturer,{cells}\n")
+    (tmp_path / "items.csv").write_text(
+        "name,course,component,hours\nA,MAT103,lecture,30\nB,PHY101,practice,30\n"
+    )
+    with pytest.raises(DatasetError) as error:
+        read_load_problem(tmp_path)
+    assert str(error.value).endswith(message)
+
+
+def test_non_class_work_may_be_qualified_for_though_no_item_is_of_it(tmp_path: Path) -> None:
+    """The generated year qualifies every teacher for their department's three kinds of supervision."""
+    header = "name,department,rank,qualifications"
+    qualifications = "MAT103;Physics exam supervision:exam supervision;*:thesis supervision"
+    (tmp_path / "teachers.csv").write_text(f"{header}\nAigerim,Physics,lecturer,{qualifications}\n")
+    (tmp_path / "items.csv").write_text("name,course,component,hours\nA,MAT103,lecture,30\n")
+    assert read_load_problem(tmp_path).candidates == ((0,),)
+
+
 def test_unknown_names_in_assignments_and_actual_hours_are_named(tmp_path: Path) -> None:
     problem = tiny_problem()
     (tmp_path / "assignment.csv").write_text("item,teachers\nMAT101 L1,Aliya;Zarina\n")

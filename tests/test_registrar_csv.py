@@ -540,6 +540,33 @@ def test_malformed_input_names_the_file_line_and_column(
     assert f"{file}.csv:{line}: " in str(error)
 
 
+@pytest.mark.parametrize(
+    ("column", "cells", "message"),
+    [
+        (
+            "qualifications",
+            "CSE1010 practice,,",
+            "unknown course 'CSE1010' (not in courses.csv); did you mean 'CSE1001'?",
+        ),
+        (
+            "wanted",
+            "CSE1001 practice,CSE101,",
+            "unknown course 'CSE101' (not in courses.csv); did you mean 'CSE1001'?",
+        ),
+        ("unwanted", "CSE1001 practice,,CSE1001;LAW3003", "unknown course 'LAW3003' (not in courses.csv)"),
+    ],
+)
+def test_a_teachers_load_columns_name_courses_of_courses_csv(
+    tmp_path: Path, column: str, cells: str, message: str
+) -> None:
+    """The teaching load took a misspelt code silently: the teacher unqualified, or the wish unheard."""
+    teachers = GOOD["teachers.csv"].replace(",qualifications\n", ",qualifications,wanted,unwanted\n", 1)
+    teachers = teachers.replace(",CSE1001 practice\n", f",{cells}\n")
+    with pytest.raises(DatasetError) as caught:
+        read_records(_folder(tmp_path, teachers=teachers))
+    assert str(caught.value).endswith(f"teachers.csv:3: {column}: {message}")
+
+
 def test_a_missing_required_file_or_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match=r"rooms\.csv: file not found"):
         read_registrar(_folder(tmp_path / "a", rooms=None))
