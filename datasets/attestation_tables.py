@@ -506,7 +506,10 @@ def read_attestation_solution(folder: PathLike, problem: AttestationProblem) -> 
         day = _day(row, dates)
         start = _clock(row, "start")
         offset = (start.hour * 60 + start.minute) - (day.start.hour * 60 + day.start.minute)
-        if offset < 0 or offset % SLOT_MINUTES:
+        if offset < 0:
+            reason = f"{_hhmm(start)} is before the sitting starts, at {_hhmm(day.start)} on {day.date}"
+            raise row.error("start", reason)
+        if offset % SLOT_MINUTES:
             raise row.error("start", f"must be on the {SLOT_MINUTES}-minute grid from {_hhmm(day.start)}")
         places[hearing] = HearingPlace(
             commission=_known(row, "commission", commissions),

@@ -208,3 +208,21 @@ def test_a_panel_given_twice_or_with_a_member_twice_is_refused(tmp_path: Path, s
     with pytest.raises(DatasetError) as error:
         read_attestation_solution(tmp_path, small)
     assert str(error.value).endswith(f"sac_panels.csv:2: members: {member!r} is named twice")
+
+
+def test_a_start_before_the_sitting_is_said_so(tmp_path: Path, small) -> None:  # type: ignore[no-untyped-def]
+    timetable = greedy_attestation(small)
+    assert timetable is not None
+    write_attestation_solution(timetable, small, tmp_path)
+    row = list(csv.DictReader((tmp_path / "sac_timetable.csv").open()))[0]
+    day = next(day for day in small.days if day.date.isoformat() == row["date"])
+    sitting = day.start.strftime("%H:%M")
+    early = f"{day.start.hour - 1:02d}:{day.start.minute:02d}"
+    _edit(tmp_path, "sac_timetable.csv", 2, "start", early)
+    with pytest.raises(DatasetError) as error:
+        read_attestation_solution(tmp_path, small)
+    reason = f"start: {early} is before the sitting starts, at {sitting} on {row['date']}"
+    assert str(error.value).endswith(f"sac_timetable.csv:2: {reason}")
+    _edit(tmp_path, "sac_timetable.csv", 2, "start", f"{day.start.hour:02d}:{day.start.minute + 3:02d}")
+    with pytest.raises(DatasetError, match=f"start: must be on the 10-minute grid from {sitting}"):
+        read_attestation_solution(tmp_path, small)
