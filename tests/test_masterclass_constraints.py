@@ -194,3 +194,36 @@ def test_a_master_class_no_hall_can_take_is_explained() -> None:
     outcome = solve_masterclasses(huge, SolveParameters(time_limit=5, workers=1))
     assert outcome.report.status is SolveStatus.INFEASIBLE and outcome.solution is None
     assert outcome.report.explanation == ["Master class Alumni talk: no hall has 500 seats"]
+
+
+def _alumni(**changes: object) -> MasterClassProblem:
+    talk = PROBLEM.events[2].model_copy(update=changes)
+    return PROBLEM.model_copy(update={"events": (*PROBLEM.events[:2], talk)})
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        # A missing comma ran the feature and the kind together; the message ran on with them.
+        (
+            {"features": frozenset({"projectorstadium"})},
+            "no hall has 'projectorstadium'; did you mean 'projector'?",
+        ),
+        ({"hall_kind": "stadium"}, "no hall is of the kind 'stadium'"),
+        ({"hall_kind": "studoi"}, "no hall is of the kind 'studoi'; did you mean 'studio'?"),
+        (
+            {"hall_kind": "studio", "features": frozenset({"projector", "cameras"}), "seats": 45},
+            "no hall of the kind 'studio' has 45 seats and 'cameras' and 'projector'",
+        ),
+        # Its halls were said to be 'all taken in every window' though free: no start fits the step.
+        (
+            {"minutes": 60, "windows": (Interval(day=1, start=11 * H + 3, end=12 * H + 7),)},
+            "no start on the 10-minute step keeps its 60 minutes inside a window the guest gave "
+            "(2026-10-06 11:03-12:07)",
+        ),
+    ],
+)
+def test_what_cannot_be_placed_is_said_as_it_is(changes: dict[str, object], reason: str) -> None:
+    outcome = solve_masterclasses(_alumni(**changes), SolveParameters(time_limit=5, workers=1))
+    assert outcome.report.status is SolveStatus.INFEASIBLE
+    assert outcome.report.explanation == [f"Master class Alumni talk: {reason}"]

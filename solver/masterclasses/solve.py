@@ -4,12 +4,14 @@ CP-SAT minimise the audience's clashes; the reported objective is the checker's 
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import constraints.masterclasses as rules
 from constraints.base import scenario_weights
 from models import (
     Evaluation,
+    MasterClass,
     MasterClassProblem,
     MasterClassSolution,
     Placement,
@@ -40,13 +42,18 @@ def explain(problem: MasterClassProblem) -> list[str]:
     for event in problem.events:
         fitting = [hall for hall in problem.halls if problem.fits(event, hall)]
         if not fitting:
-            wanted = f"{event.seats} seats" + "".join(f", {f}" for f in sorted(event.features))
-            kind = f" ({event.hall_kind})" if event.hall_kind else ""
-            reasons.append(f"Master class {event.name}: no hall{kind} has {wanted}")
+            reasons.append(f"Master class {event.name}: {_no_hall(problem, event)}")
+            continue
+        starts = problem.starts(event)
+        if not starts:
+            reasons.append(
+                f"Master class {event.name}: no start on the {problem.step}-minute step keeps its "
+                f"{event.minutes} minutes inside a window the guest gave ({_windows(problem, event)})"
+            )
             continue
         free = any(
             not any(busy.overlaps(day, start, start + event.minutes) for busy in hall.busy)
-            for day, start in problem.starts(event)
+            for day, start in starts
             for hall in fitting
         )
         if not free:
@@ -55,6 +62,33 @@ def explain(problem: MasterClassProblem) -> list[str]:
                 f"in every window the guest gave"
             )
     return reasons
+
+
+def _no_hall(problem: MasterClassProblem, event: MasterClass) -> str:
+    """Why no hall fits: a kind or a feature no hall has (a slip, maybe), else the seats with them."""
+    kinds = {hall.kind for hall in problem.halls}
+    offered = {feature for hall in problem.halls for feature in hall.features}
+    if event.hall_kind and event.hall_kind not in kinds:
+        return f"no hall is of the kind {event.hall_kind!r}{_did_you_mean(event.hall_kind, kinds)}"
+    missing = sorted(event.features - offered)
+    if missing:
+        return f"no hall has {missing[0]!r}{_did_you_mean(missing[0], offered)}"
+    kind = f" of the kind {event.hall_kind!r}" if event.hall_kind else ""
+    features = "".join(f" and {feature!r}" for feature in sorted(event.features))
+    return f"no hall{kind} has {event.seats} seats{features}"
+
+
+def _did_you_mean(name: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.7)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _windows(problem: MasterClassProblem, event: MasterClass) -> str:
+    """'2026-10-26 11:03-12:07; ...', as the request gives them."""
+    return "; ".join(
+        f"{problem.dates[w.day]} {w.start // 60:02d}:{w.start % 60:02d}-{w.end // 60:02d}:{w.end % 60:02d}"
+        for w in event.windows
+    )
 
 
 def greedy(problem: MasterClassProblem) -> MasterClassSolution:
