@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from cli.display import console
 from datasets.errors import DatasetError
 from datasets.registrar_csv import read_records
+from models.rooms import FIRST_DATE, LAST_DATE
 from service.access import add_user, new_token
 from service.storage import schema
 from service.storage.database import Database, database_url
@@ -61,6 +62,7 @@ def load(
     term: int,
 ) -> None:
     """Store a folder of the registrar's CSV files as a new semester, all or nothing."""
+    _check_dates(semester, starts_on, exams_from, exams_to)
     try:
         data = read_records(folder)
     except DatasetError as error:
@@ -88,6 +90,27 @@ def load(
         f"semester {semester!r}: {len(data.sections):,} sections, {len(data.students):,} students, "
         f"{len(data.registrations):,} registrations stored in {shown_url(db.url)}"
     )
+
+
+def _check_dates(
+    semester: str, starts_on: dt.datetime | None, exams_from: dt.datetime | None, exams_to: dt.datetime | None
+) -> None:
+    """The semester's name and dates as a registrar would give them, else a usage error (exit 2)."""
+    if not semester.strip():
+        raise click.BadParameter("a semester needs a name", param_hint="--semester")
+    for option, given in (("--starts-on", starts_on), ("--exams-from", exams_from), ("--exams-to", exams_to)):
+        if given is not None and not FIRST_DATE <= given.date() <= LAST_DATE:
+            raise click.BadParameter(
+                f"semesters are planned from {FIRST_DATE} to {LAST_DATE}, not {given.date()}",
+                param_hint=option,
+            )
+    if (exams_from is None) != (exams_to is None):
+        raise click.UsageError("the exam session needs both --exams-from and --exams-to")
+    if exams_from is not None and exams_to is not None and exams_to < exams_from:
+        raise click.BadParameter(
+            f"the session ends on {exams_to.date()}, before it begins on {exams_from.date()}",
+            param_hint="--exams-to",
+        )
 
 
 def open_database(migrated: bool = True) -> Database:

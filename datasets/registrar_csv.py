@@ -54,6 +54,7 @@ from datasets.registrar_records import (
 from models import lessons
 from models.lessons import Preference, SectionRelation
 from models.load import CLASS_COMPONENTS, SUPERVISION_COMPONENTS
+from models.rooms import FIRST_DATE, LAST_DATE
 
 Record = TypeVar("Record")
 
@@ -549,6 +550,8 @@ def _exam_period(row: _Row) -> ExamPeriod:
         date = dt.date.fromisoformat(text)
     except ValueError:
         raise row.error("date", f"must be a date like 2026-12-21, found {text!r}") from None
+    if not FIRST_DATE <= date <= LAST_DATE:
+        raise row.error("date", f"sittings are planned from {FIRST_DATE} to {LAST_DATE}, not on {text}")
     start = row.text("start", required=True)
     if _CLOCK.fullmatch(start) is None:
         raise row.error("start", f"must be a time of day like 09:00, found {start!r}")

@@ -500,6 +500,12 @@ MALFORMED = {
         "date",
         _replace("exam_periods", "2026-12-22,14", "22.12.2026,14"),
     ),
+    "sitting in 1900": (
+        "exam_periods",
+        2,
+        "date",
+        _replace("exam_periods", "2026-12-22,14", "1900-12-22,14"),
+    ),
     "bad sitting start": ("exam_periods", 3, "start", _replace("exam_periods", ",9:00,", ",9am,")),
     "sitting past midnight": (
         "exam_periods",

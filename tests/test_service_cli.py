@@ -140,3 +140,29 @@ def test_a_database_the_commands_cannot_use_is_said_in_words(
         connection.execute("UPDATE alembic_version SET version_num = '0011'")
     behind = runner.invoke(main, find)
     assert behind.exit_code == 2 and "is at migration 0011, not this registrar's 00" in behind.output
+
+
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [
+        (["--semester", " "], "a semester needs a name"),
+        (
+            ["--starts-on", "1900-09-07"],
+            "semesters are planned from 2000-01-01 to 2099-12-31, not 1900-09-07",
+        ),
+        (["--exams-from", "2026-12-21"], "the exam session needs both --exams-from and --exams-to"),
+        (
+            ["--exams-from", "2026-12-30", "--exams-to", "2026-12-01"],
+            "the session ends on 2026-12-01, before it begins on 2026-12-30",
+        ),
+    ],
+)
+def test_db_load_refuses_a_semester_no_registrar_would_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str], reason: str
+) -> None:
+    """Each was stored (exit 0): a blank name, a date a century off, half or a backward exam session."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    asked = ["db", "load", str(tmp_path), "--semester", "2026 autumn", *options]
+    refused = CliRunner().invoke(main, asked)
+    assert refused.exit_code == 2 and reason in " ".join(refused.output.split()), refused.output
+    assert not (tmp_path / "r.sqlite3").exists()  # refused before anything was read or opened
