@@ -8,6 +8,8 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+MOST = 1_000_000  # as in the readers: larger lengths, capacities and weights overflow the solvers' sums
+
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -18,7 +20,7 @@ class Exam(Frozen):
 
     index: int = Field(ge=0)
     name: str = Field(default="", description="what the registrar calls it; empty: known by its number")
-    duration: int = Field(ge=0, description="minutes (ITC 2007) or 0 when periods have no length")
+    duration: int = Field(ge=0, le=MOST, description="minutes (ITC 2007) or 0 when periods have no length")
     students: tuple[int, ...] = ()
 
     @cached_property
@@ -34,16 +36,16 @@ class Period(Frozen):
     day: int = Field(ge=0)
     date: dt.date | None = None
     start: dt.time | None = None
-    duration: int = Field(ge=0, description="minutes")
-    penalty: int = Field(ge=0, default=0)
+    duration: int = Field(ge=0, le=MOST, description="minutes")
+    penalty: int = Field(ge=0, le=MOST, default=0)
 
 
 class Room(Frozen):
     """An exam room; several exams may share it as long as the seats suffice."""
 
     index: int = Field(ge=0)
-    capacity: int = Field(ge=0)
-    penalty: int = Field(ge=0, default=0)
+    capacity: int = Field(ge=0, le=MOST)
+    penalty: int = Field(ge=0, le=MOST, default=0)
 
 
 class PeriodRelation(StrEnum):
@@ -61,13 +63,13 @@ class PeriodConstraint(Frozen):
 class Weightings(Frozen):
     """The institutional weightings of ITC 2007 (all zero for Toronto)."""
 
-    two_in_a_row: int = Field(ge=0, default=0)
-    two_in_a_day: int = Field(ge=0, default=0)
-    period_spread: int = Field(ge=0, default=0, description="window length in periods")
-    non_mixed_durations: int = Field(ge=0, default=0)
-    front_load_exams: int = Field(ge=0, default=0)
-    front_load_periods: int = Field(ge=0, default=0)
-    front_load_weight: int = Field(ge=0, default=0)
+    two_in_a_row: int = Field(ge=0, le=MOST, default=0)
+    two_in_a_day: int = Field(ge=0, le=MOST, default=0)
+    period_spread: int = Field(ge=0, le=MOST, default=0, description="window length in periods")
+    non_mixed_durations: int = Field(ge=0, le=MOST, default=0)
+    front_load_exams: int = Field(ge=0, le=MOST, default=0)
+    front_load_periods: int = Field(ge=0, le=MOST, default=0)
+    front_load_weight: int = Field(ge=0, le=MOST, default=0)
 
 
 class Scoring(StrEnum):

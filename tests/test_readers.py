@@ -428,3 +428,12 @@ def test_reference_solutions_fit_their_instances(name: str) -> None:
     assert len(solution.periods) == len(solution.rooms) == len(problem.exams)
     assert all(0 <= period < len(problem.periods) for period in solution.periods)
     assert all(room is not None and 0 <= room < len(problem.rooms) for room in solution.rooms)
+
+
+def test_a_json_problem_with_a_number_past_the_readers_limit_is_refused(tmp_path: Path) -> None:
+    """A room penalty of 10**23 in a JSON problem gave CP-SAT 'unknown' with no reason."""
+    problem = json.loads(problem_to_json(bundled("exam_comp_set4")))
+    problem["rooms"][0]["penalty"] = 10**23
+    (tmp_path / "p.json").write_text(json.dumps(problem))
+    with pytest.raises(DatasetError, match="rooms.0.penalty: Input should be less than or equal to 1000000"):
+        read_exam_problem(tmp_path / "p.json")
