@@ -51,6 +51,8 @@ def why_no_room(
     """Why `free_rooms` offers nothing, in the words of the request: the building, a feature or the
     seats no room has, else what takes each room that would do."""
     rooms = list(rooms)
+    if not rooms:
+        return "no room is recorded yet (import rooms.csv)"
     buildings = sorted({room.building for room in rooms})
     if request.building is not None and request.building not in buildings:
         return f"there is no building {request.building!r} (the buildings are {', '.join(buildings)})"

@@ -102,6 +102,10 @@ def test_a_request_no_room_answers_is_told_why() -> None:
         "every room that would do is taken then: Hall: booking 4: senate 13:00-15:00; "
         "B40: CSE2001 L1 lecture 15:00-17:00"
     )
+    no_rooms = RoomRequest(date=day, start=two[0], end=two[1], capacity=10)
+    assert (
+        why_no_room([], [], no_rooms) == "no room is recorded yet (import rooms.csv)"
+    )  # was "no room has  together"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
