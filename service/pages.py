@@ -276,10 +276,17 @@ def run(run_id: int) -> str:
         data = load_semester(session, found.semester.name)
         teachers = sorted({name for section in data.sections for name in section.teachers})
         semester, kind = found.semester.name, found.kind
+        reasons = (found.report or {}).get("explanation") or []
     weeks = teachers[:50] if kind == "lessons" else []
     courses = list(dict.fromkeys(exam_courses(data)))[:50] if kind == "exams" else []
     return render_template(
-        "run.html", run_id=run_id, semester=semester, teachers=weeks, courses=courses, kind=kind
+        "run.html",
+        run_id=run_id,
+        semester=semester,
+        teachers=weeks,
+        courses=courses,
+        kind=kind,
+        reasons=reasons,
     )
 
 

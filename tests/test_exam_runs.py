@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 from collections.abc import Iterator
 from dataclasses import replace
@@ -24,7 +25,7 @@ from models import ExamSolution
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
-from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app
+from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app, signed_in
 from tests.test_service_api import poll
 
 FIRST, LAST = dt.date(2026, 12, 21), dt.date(2027, 1, 2)  # a Monday to a Saturday, Sunday 27th between
@@ -215,3 +216,9 @@ def test_an_impossible_exam_run_is_explained_by_course(app: Flask, client: Flask
     too_long = run["report"]["explanation"][0]
     assert too_long.startswith(f"The exams of {first.code} {first.title}, ")
     assert too_long.endswith("but the longest period (Mon 2026-12-21 at 09:00) is 30 minutes.")
+    planner, _ = signed_in(app, "planner")
+    page = planner.get(f"/runs/{run['id']}").data.decode()  # said on the run's page too, not just "finished"
+    shown = page[
+        page.index('<div id="explanation"') : page.index("</div>", page.index('<div id="explanation"'))
+    ]
+    assert "hidden" not in shown.split(">")[0] and html.escape(too_long, quote=False) in shown
