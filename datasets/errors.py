@@ -10,11 +10,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from models.exams import LARGEST_WHOLE
+
 PathLike = str | os.PathLike[str]
 _INT = re.compile(r"[+-]?[0-9]+")
-# No count, length, capacity, penalty or weight of a university comes near; larger numbers overflow
-# the solvers' 64-bit arithmetic or build models no machine holds.
-LARGEST_WHOLE = 1_000_000
 
 
 class DatasetError(ValueError):

@@ -8,7 +8,9 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-MOST = 1_000_000  # as in the readers: larger lengths, capacities and weights overflow the solvers' sums
+# No count, length, capacity, penalty or weight of a university comes near; larger numbers overflow
+# the solvers' 64-bit arithmetic or build models no machine holds. The readers take it too.
+LARGEST_WHOLE = 1_000_000
 
 
 class Frozen(BaseModel):
@@ -20,7 +22,9 @@ class Exam(Frozen):
 
     index: int = Field(ge=0)
     name: str = Field(default="", description="what the registrar calls it; empty: known by its number")
-    duration: int = Field(ge=0, le=MOST, description="minutes (ITC 2007) or 0 when periods have no length")
+    duration: int = Field(
+        ge=0, le=LARGEST_WHOLE, description="minutes (ITC 2007) or 0 when periods have no length"
+    )
     students: tuple[int, ...] = ()
 
     @cached_property
@@ -36,16 +40,16 @@ class Period(Frozen):
     day: int = Field(ge=0)
     date: dt.date | None = None
     start: dt.time | None = None
-    duration: int = Field(ge=0, le=MOST, description="minutes")
-    penalty: int = Field(ge=0, le=MOST, default=0)
+    duration: int = Field(ge=0, le=LARGEST_WHOLE, description="minutes")
+    penalty: int = Field(ge=0, le=LARGEST_WHOLE, default=0)
 
 
 class Room(Frozen):
     """An exam room; several exams may share it as long as the seats suffice."""
 
     index: int = Field(ge=0)
-    capacity: int = Field(ge=0, le=MOST)
-    penalty: int = Field(ge=0, le=MOST, default=0)
+    capacity: int = Field(ge=0, le=LARGEST_WHOLE)
+    penalty: int = Field(ge=0, le=LARGEST_WHOLE, default=0)
 
 
 class PeriodRelation(StrEnum):
@@ -63,13 +67,13 @@ class PeriodConstraint(Frozen):
 class Weightings(Frozen):
     """The institutional weightings of ITC 2007 (all zero for Toronto)."""
 
-    two_in_a_row: int = Field(ge=0, le=MOST, default=0)
-    two_in_a_day: int = Field(ge=0, le=MOST, default=0)
-    period_spread: int = Field(ge=0, le=MOST, default=0, description="window length in periods")
-    non_mixed_durations: int = Field(ge=0, le=MOST, default=0)
-    front_load_exams: int = Field(ge=0, le=MOST, default=0)
-    front_load_periods: int = Field(ge=0, le=MOST, default=0)
-    front_load_weight: int = Field(ge=0, le=MOST, default=0)
+    two_in_a_row: int = Field(ge=0, le=LARGEST_WHOLE, default=0)
+    two_in_a_day: int = Field(ge=0, le=LARGEST_WHOLE, default=0)
+    period_spread: int = Field(ge=0, le=LARGEST_WHOLE, default=0, description="window length in periods")
+    non_mixed_durations: int = Field(ge=0, le=LARGEST_WHOLE, default=0)
+    front_load_exams: int = Field(ge=0, le=LARGEST_WHOLE, default=0)
+    front_load_periods: int = Field(ge=0, le=LARGEST_WHOLE, default=0)
+    front_load_weight: int = Field(ge=0, le=LARGEST_WHOLE, default=0)
 
 
 class Scoring(StrEnum):

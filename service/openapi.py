@@ -13,9 +13,10 @@ from datasets.registrar_tables import KINDS as TABLE_KINDS
 from service import schemas
 from service.attestation import TABLES as ATTESTATION_TABLES
 from service.publish import EXAM_WHOSE, WHOSE
+from service.storage.records import LARGEST_ID
 
 REF = "#/components/schemas/{model}"
-SMALL_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+SMALL_ID = {"type": "integer", "minimum": 1, "maximum": LARGEST_ID}
 NAME = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^/]+$"}
 BINARY = {"type": "string", "format": "binary"}
 CSV, XLSX = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -229,20 +229,26 @@ def test_templates_give_the_columns() -> None:
     assert template("teachers", "xlsx")[:2] == b"PK"
 
 
-def test_a_distribution_replaces_the_teachers_of_registrar_sections() -> None:
-    problem = tiny_problem()
-    problem = problem.model_copy(
-        update={"items": tuple(item.model_copy(update={"section": item.name}) for item in problem.items)}
-    )
-    data = RegistrarData(
+def bolats_records(section: SectionRecord, extra_load: tuple[ExtraLoad, ...] = ()) -> RegistrarData:
+    """A semester of one section and one recorded teacher, Bolat."""
+    return RegistrarData(
         calendar=CALENDAR,
         departments=(),
         buildings=(),
         rooms=(),
         teachers=(TeacherRecord(name="Bolat"),),
         courses=(),
-        sections=(SectionRecord("MAT102", "L1", "lecture", 30, (2,), teachers=("Someone",)),),
+        sections=(section,),
+        extra_load=extra_load,
     )
+
+
+def test_a_distribution_replaces_the_teachers_of_registrar_sections() -> None:
+    problem = tiny_problem()
+    problem = problem.model_copy(
+        update={"items": tuple(item.model_copy(update={"section": item.name}) for item in problem.items)}
+    )
+    data = bolats_records(SectionRecord("MAT102", "L1", "lecture", 30, (2,), teachers=("Someone",)))
     applied = apply_to_records(data, problem, GOOD)
     assert applied.sections[0].teachers == ("Aliya", "Bolat")
     assert [teacher.name for teacher in applied.teachers] == ["Bolat", "Aliya", "Dana"]
@@ -250,15 +256,9 @@ def test_a_distribution_replaces_the_teachers_of_registrar_sections() -> None:
 
 def test_stored_extra_load_named_as_a_section_names_the_table() -> None:
     """Records from the database have no lines, but the table the clash is in is named."""
-    data = RegistrarData(
-        calendar=CALENDAR,
-        departments=(),
-        buildings=(),
-        rooms=(),
-        teachers=(TeacherRecord(name="Bolat"),),
-        courses=(),
-        sections=(SectionRecord("MAT102", "L1", "lecture", 30, (2,)),),
-        extra_load=(ExtraLoad("MAT102 L1", "thesis supervision", 10),),
+    data = bolats_records(
+        SectionRecord("MAT102", "L1", "lecture", 30, (2,)),
+        (ExtraLoad("MAT102 L1", "thesis supervision", 10),),
     )
     with pytest.raises(DatasetError, match=r"^extra_load: name: item 'MAT102 L1' appears twice$"):
         year_load_problem("autumn", [Term("autumn", data, 1, 15)])
