@@ -16,6 +16,12 @@ PathLike = str | os.PathLike[str]
 _INT = re.compile(r"[+-]?[0-9]+")
 
 
+def control_character(text: str) -> str | None:
+    """The first control character in `text` (a NUL or a line feed pasted in would be stored and
+    shown), or None."""
+    return next((mark for mark in text if mark < " " or mark == "\x7f"), None)
+
+
 class DatasetError(ValueError):
     """A dataset file that cannot be read, pointing at the file and, when known, the line."""
 

@@ -24,6 +24,7 @@ from datasets.errors import (
     LARGEST_WHOLE,
     DatasetError,
     PathLike,
+    control_character,
     integer_value,
     read_text,
     shown,
@@ -131,8 +132,8 @@ class _Row:
         value = self.cells.get(column, "").strip()
         if required and not value:
             raise self.error(column, "is empty")
-        control = next((mark for mark in value if mark < " " or mark == "\x7f"), None)
-        if control is not None:  # a NUL or a line feed pasted into a cell would be stored and shown
+        control = control_character(value)
+        if control is not None:
             raise self.error(column, f"contains the control character U+{ord(control):04X}")
         return value
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import Forbidden, Unauthorized
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from datasets.errors import control_character
 from service.context import services
 from service.storage import schema
 from service.storage.schema import Role
@@ -53,7 +54,7 @@ def add_user(session: Session, username: str, password: str, role: str) -> schem
         raise ValueError(f"no role {role!r}: the roles are {', '.join(Role.ALL)}")
     if len(password) < 8:
         raise ValueError("a password needs at least 8 characters")
-    if not username.strip() or any(mark < " " or mark == "\x7f" for mark in username):
+    if not username.strip() or control_character(username) is not None:
         raise ValueError(f"a user name is not blank and holds no control character, not {username!r}")
     if session.scalar(select(schema.User).where(schema.User.username == username)):
         raise ValueError(f"user {username!r} exists already")
