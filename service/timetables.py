@@ -38,10 +38,10 @@ def lesson_names(problem: LessonProblem) -> dict[str, Any]:
 
 def lesson_timetable(run: schema.Run, data: RegistrarData) -> LessonSolution:
     """The run's timetable numbered as the semester's records now number meetings, rooms and slots."""
-    return timetable_in(run, lesson_problem(data, "week"))
+    return _timetable_in(run, lesson_problem(data, "week"))
 
 
-def timetable_in(run: schema.Run, problem: LessonProblem) -> LessonSolution:
+def _timetable_in(run: schema.Run, problem: LessonProblem) -> LessonSolution:
     """The run's timetable numbered as `problem` numbers meetings, rooms and slots."""
     solution = LessonSolution.model_validate(run.solution)
     names = run.solved_for
