@@ -218,7 +218,9 @@ def solve_exams(
                 ]
             return _finish(report, clock, None, None)
         current = start.solution
+    checking = clock.elapsed()
     evaluation = exam_rules.evaluate(problem, current, scenario)
+    checking = clock.elapsed() - checking  # the search keeps time for a check as long
     if not evaluation.feasible:
         raise ValueError("the starting timetable breaks hard rules: " + _first_violation(evaluation))
     report.time_to_first_feasible = clock.elapsed()
@@ -233,6 +235,7 @@ def solve_exams(
             notify,
             bound=bound,
             should_stop=should_stop,
+            check_time=checking,
         )
         current = outcome.best
         report.lns_steps = outcome.steps

@@ -236,7 +236,9 @@ def solve_lessons(
     if current is None:
         report.explanation = report.explanation or [NOT_FOUND]
         return _without_timetable(problem, scenario, parameters, search, clock, report, draft)
+    checking = clock.elapsed()
     evaluation = lesson_rules.evaluate(problem, current, scenario)
+    checking = clock.elapsed() - checking  # the search keeps time for a check as long
     if not evaluation.feasible:
         raise AssertionError(
             "the first timetable breaks hard rules: " + evaluation.violations(hard=True)[0].message
@@ -258,6 +260,7 @@ def solve_lessons(
             notify,
             0,
             should_stop,
+            check_time=checking,
         )
         current = outcome.best
         report.lns_steps = outcome.steps
