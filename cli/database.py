@@ -63,8 +63,9 @@ def load(
 ) -> None:
     """Store a folder of the registrar's CSV files as a new semester, all or nothing."""
     _check_dates(semester, starts_on, exams_from, exams_to)
+    exams = (exams_from.date(), exams_to.date()) if exams_from and exams_to else None
     try:
-        data = read_records(folder)
+        data = read_records(folder, exams)
     except DatasetError as error:
         console.print(f"[red]error:[/] {error}", soft_wrap=True)
         sys.exit(2)
@@ -72,7 +73,6 @@ def load(
     db.upgrade()
     try:
         with db.transaction() as session:
-            exams = (exams_from.date(), exams_to.date()) if exams_from and exams_to else None
             store_semester(
                 session,
                 data,

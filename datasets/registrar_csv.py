@@ -280,8 +280,9 @@ def read_registrar(folder: PathLike) -> lessons.LessonProblem:
     return lesson_problem(read_records(folder), Path(folder).resolve().name)
 
 
-def read_records(folder: PathLike) -> RegistrarData:
-    """Read and check every file of a registrar CSV folder."""
+def read_records(folder: PathLike, exam_session: tuple[dt.date, dt.date] | None = None) -> RegistrarData:
+    """Read and check every file of a registrar CSV folder; given the exam session's first and last
+    day, each sitting must be on one of them."""
     root = Path(folder)
     if not root.is_dir():
         raise DatasetError(root, None, "not a folder (expected the registrar's CSV files)")
@@ -306,7 +307,11 @@ def read_records(folder: PathLike) -> RegistrarData:
     years = {(cohort.programme, cohort.year) for cohort in cohorts}
     students = _unique(root, STUDENTS, "student", lambda row: _student(row, years))
     sittings = _unique(
-        root, EXAM_PERIODS, "date", _exam_period, key=lambda r: f"{r.text('date')} {r.text('start')}"
+        root,
+        EXAM_PERIODS,
+        "date",
+        lambda row: _exam_period(row, exam_session),
+        key=lambda r: f"{r.text('date')} {r.text('start')}",
     )
     return RegistrarData(
         calendar=calendar,
@@ -545,7 +550,7 @@ def _exam(row: _Row, courses: Mapping[str, Course]) -> ExamRecord:
     return ExamRecord(course, minutes)
 
 
-def _exam_period(row: _Row) -> ExamPeriod:
+def _exam_period(row: _Row, exam_session: tuple[dt.date, dt.date] | None = None) -> ExamPeriod:
     text = row.text("date", required=True)
     try:
         date = dt.date.fromisoformat(text)
@@ -562,9 +567,15 @@ def _exam_period(row: _Row) -> ExamPeriod:
     if clock_minutes(start) + minutes > 24 * 60:
         raise row.error("minutes", f"a sitting from {start} for {minutes} minutes ends after midnight")
     penalty = row.whole("penalty") if row.text("penalty") else 0
-    return ExamPeriod(
-        date, f"{clock_minutes(start) // 60:02d}:{clock_minutes(start) % 60:02d}", minutes, penalty
-    )
+    start = f"{clock_minutes(start) // 60:02d}:{clock_minutes(start) % 60:02d}"
+    if exam_session is not None and not exam_session[0] <= date <= exam_session[1]:
+        # most likely a year or month mistyped: the exam timetable would be built on it
+        raise row.error(
+            "date",
+            f"the sitting on {date} at {start} is outside the exam session, {exam_session[0]} to "
+            f"{exam_session[1]}: check its date, or widen the session if the sitting is meant",
+        )
+    return ExamPeriod(date, start, minutes, penalty)
 
 
 def clock_minutes(clock: str) -> int:

@@ -96,7 +96,8 @@ MOST_ERRORS = 200  # an upload with more bad rows reports the first ones and the
 
 @dataclass
 class Known:
-    """What a row may name: the records stored already (for a semester, its calendar and sections)."""
+    """What a row may name: the records stored already (for a semester, its calendar and sections),
+    and the first and last day of its exam session when they are known."""
 
     calendar: Calendar
     departments: dict[str, Department] = field(default_factory=dict)
@@ -108,6 +109,7 @@ class Known:
     students: dict[str, Student] = field(default_factory=dict)
     sections: dict[str, SectionRecord] = field(default_factory=dict)
     extra_load: dict[str, ExtraLoad] = field(default_factory=dict)
+    exam_session: tuple[dt.date, dt.date] | None = None
 
     @cached_property
     def cohorts(self) -> dict[str, list[str]]:
@@ -115,7 +117,7 @@ class Known:
         return cohort_students(self.students.values())
 
     @classmethod
-    def of(cls, data: RegistrarData) -> Known:
+    def of(cls, data: RegistrarData, exam_session: tuple[dt.date, dt.date] | None = None) -> Known:
         return cls(
             calendar=data.calendar,
             departments={d.name: d for d in data.departments},
@@ -127,6 +129,7 @@ class Known:
             students={s.id: s for s in data.students},
             sections={s.ref: s for s in data.sections},
             extra_load={x.name: x for x in data.extra_load},
+            exam_session=exam_session,
         )
 
 
@@ -202,7 +205,7 @@ def _table_exam(row: _Row, known: Known, clock: _Clock) -> ExamRecord:
 
 
 def _table_exam_period(row: _Row, known: Known, clock: _Clock) -> ExamPeriod:
-    return _exam_period(row)
+    return _exam_period(row, known.exam_session)
 
 
 def _table_extra_load(row: _Row, known: Known, clock: _Clock) -> ExtraLoad:

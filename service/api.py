@@ -13,7 +13,7 @@ from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
 from datasets.errors import DatasetError
 from datasets.registrar_scenario import ScenarioError
 from datasets.registrar_tables import KINDS as TABLE_KINDS
-from datasets.registrar_tables import Known, TableRejected, read_table, template
+from datasets.registrar_tables import TableRejected, read_table, template
 from models import ExamProblem, SolveParameters, SolveReport
 from service.access import add_user, allowed, caller, new_token, requires
 from service.compare import NotComparable, compare_runs
@@ -36,6 +36,7 @@ from service.schemas import CloneRequest, RunRequest, RunSummary, ScenarioReques
 from service.storage import schema
 from service.storage.records import (
     StorageError,
+    known_records,
     load_semester,
     published,
     semester_named,
@@ -113,7 +114,7 @@ def import_table(semester: str, kind: str) -> Response:
         return problem(400, "Bad request", "send the table as the multipart field 'file'")
     try:
         with services().database.transaction() as session:
-            known = Known.of(load_semester(session, semester))
+            known = known_records(session, semester)
             rows = read_table(kind, upload.filename, upload.read(), known)
             added, updated = store_table(session, semester, kind, rows)
     except StorageError as error:

@@ -20,14 +20,21 @@ from datasets.errors import DatasetError
 from datasets.registrar_exams import exam_courses, exams_of, sittings_of
 from datasets.registrar_records import RegistrarData
 from datasets.registrar_tables import KINDS as TABLE_KINDS
-from datasets.registrar_tables import Known, TableRejected, read_table
+from datasets.registrar_tables import TableRejected, read_table
 from models import SolveParameters
 from service.access import RANK, SignedIn, check_password
 from service.compare import NotComparable, compare_runs
 from service.context import services
 from service.runs import ask_for_run
 from service.storage import schema
-from service.storage.records import StorageError, load_semester, semester_named, store_table, stored_row
+from service.storage.records import (
+    StorageError,
+    known_records,
+    load_semester,
+    semester_named,
+    store_table,
+    stored_row,
+)
 from service.storage.schema import Role
 
 pages = Blueprint("pages", __name__)
@@ -226,7 +233,7 @@ def imports() -> tuple[str, int]:
         upload = form.file.data
         try:
             with services().database.transaction() as session:
-                known = Known.of(load_semester(session, form.semester.data))
+                known = known_records(session, form.semester.data)
                 rows = read_table(form.kind.data, upload.filename, upload.read(), known)
                 added, updated = store_table(session, form.semester.data, form.kind.data, rows)
             outcome = {"rows": len(rows), "added": added, "updated": updated}

@@ -16,8 +16,9 @@ from openpyxl import Workbook, load_workbook
 
 from datasets.registrar_tables import KINDS
 from service.context import KEY
+from service.storage import schema
 from service.storage.records import load_semester
-from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app
+from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app, signed_in
 
 
 @pytest.fixture(params=BACKENDS)
@@ -236,6 +237,42 @@ def test_programmes_cohorts_relations_and_the_exam_session(app: Flask, client: F
         ("2026-12-21", "09:00", 180, 0),
         ("2026-12-21", "14:00", 120, 5),
     ]
+
+
+def test_a_sitting_outside_the_semesters_exam_session_is_refused_at_its_row(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A year mistyped (2025-12-21 for 2026-12-21) was stored and the exam timetable built on it."""
+    sittings = b"date,start,minutes\n2026-12-21,09:00,180\n2025-12-21,14:00,180\n"
+    undated = upload(client, "exam_periods", "undated.csv", b"date,start,minutes\n2025-12-20,09:00,180\n")
+    assert undated.status_code == 200, undated.get_json()  # no session stored: the sittings are its word
+    with app.extensions[KEY].database.transaction() as session:
+        semester = session.query(schema.Semester).one()
+        semester.exams_from, semester.exams_to = dt.date(2026, 12, 21), dt.date(2027, 1, 9)
+    refused = upload(client, "exam_periods", "sittings.csv", sittings)
+    assert refused.status_code == 422 and refused.get_json()["title"] == "Rows refused; nothing was imported"
+    assert refused.get_json()["errors"] == [
+        {
+            "row": 3,
+            "field": "date",
+            "message": "the sitting on 2025-12-21 at 14:00 is outside the exam session, 2026-12-21 to "
+            "2027-01-09: check its date, or widen the session if the sitting is meant",
+        }
+    ]
+    page, token = signed_in(app, "planner")
+    sent = {"csrf_token": token, "semester": SEMESTER, "kind": "exam_periods"}
+    by_page = page.post(
+        "/imports",
+        data=sent | {"file": (io.BytesIO(sittings), "sittings.csv")},
+        content_type="multipart/form-data",
+    )
+    assert (
+        by_page.status_code == 422
+        and "2025-12-21 at 14:00 is outside the exam session" in by_page.data.decode()
+    )
+    assert [str(p.date) for p in stored(app).exam_periods] == ["2025-12-20"]  # nothing added
+    inside = upload(client, "exam_periods", "sittings.csv", sittings.replace(b"2025-12-21", b"2027-01-09"))
+    assert inside.status_code == 200 and inside.get_json()["added"] == 2
 
 
 def test_extra_load_and_sections_never_share_a_name(app: Flask, client: FlaskClient) -> None:

@@ -171,3 +171,30 @@ def test_the_command_line_upgrades_and_loads_a_folder_all_or_nothing(
     with database.transaction() as session:
         assert [s.name for s in session.scalars(select(schema.Semester))] == ["2026 autumn"]
         assert load_semester(session, "2026 autumn") == generate_semester(200, 6)
+
+
+def test_db_load_refuses_a_sitting_outside_the_exam_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A year mistyped (2025-12-21 for 2026-12-21) was stored and the exam timetable built on it."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'office.sqlite3'}")
+    sittings = (
+        ExamPeriod(dt.date(2026, 12, 21), "09:00", 180),
+        ExamPeriod(dt.date(2025, 12, 21), "14:00", 180),
+    )
+    folder = tmp_path / "autumn"
+    write_registrar(replace(generate_semester(120, 6), exam_periods=sittings), folder)
+    session = ["--exams-from", "2026-12-21", "--exams-to", "2027-01-09"]
+    runner = CliRunner()
+    refused = runner.invoke(main, ["db", "load", str(folder), "--semester", "2026 autumn", *session])
+    assert refused.exit_code == 2, refused.output
+    assert (
+        "exam_periods.csv:3: date: the sitting on 2025-12-21 at 14:00 is outside the exam session, "
+        "2026-12-21 to 2027-01-09: check its date, or widen the session if the sitting is meant"
+    ) in " ".join(refused.output.split())
+    assert not (tmp_path / "office.sqlite3").exists()  # refused before the database was opened
+    undated = runner.invoke(main, ["db", "load", str(folder), "--semester", "2026 autumn"])
+    assert undated.exit_code == 0, undated.output  # no session given: the sittings are the office's word
+    widened = ["--exams-from", "2025-12-21", "--exams-to", "2027-01-09"]
+    widened_load = runner.invoke(main, ["db", "load", str(folder), "--semester", "2027 spring", *widened])
+    assert widened_load.exit_code == 0, widened_load.output

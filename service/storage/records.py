@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from datasets import registrar_records as records
 from datasets.masterclass_tables import MasterClassRequest, parse_window, window_text
-from datasets.registrar_tables import TableRecord
+from datasets.registrar_tables import Known, TableRecord
 from models.lessons import Preference
 from models.lessons import SectionRelation as Relation
 from service.storage import schema
@@ -480,6 +480,19 @@ def stored_row(session: Session, table: type[Row], key: int) -> Row | None:
     """The row of `table` with the id `key`, or None: an id a request names may be one no row can
     have, too large for the database to be asked about."""
     return session.get(table, key) if 0 < key <= LARGEST_ID else None
+
+
+def known_records(session: Session, semester: str) -> Known:
+    """What an upload to `semester` may name, checked against its exam session when it has one."""
+    stored = semester_named(session, semester)
+    return Known.of(load_semester(session, semester), exam_session(stored))
+
+
+def exam_session(semester: schema.Semester) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of the semester's exam session, or None when not given."""
+    if semester.exams_from is None or semester.exams_to is None:
+        return None
+    return semester.exams_from, semester.exams_to
 
 
 def semester_named(session: Session, name: str) -> schema.Semester:
