@@ -44,7 +44,7 @@ from service.masterclasses import masterclass_inputs
 from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.database import Database
-from service.storage.records import StorageError, load_semester, semester_named
+from service.storage.records import StorageError, check_sittings, load_semester, semester_named
 from service.storage.schema import RunStatus
 from service.teaching_load import Restaffing, department_load, published_timetable
 from service.timetables import exam_schedule_names, lesson_names
@@ -284,7 +284,7 @@ def ask_for_run(
     """A queued run of `kind` on a stored semester, with a stored scenario's changes or none
     (the caller submits it once committed). A class timetable run given a department re-staffs it
     within the published timetable, which must exist; an attestation or master-class run needs
-    its tables stored. RunRefused names the field at fault."""
+    its tables stored, an exam run its sittings in its exam session. RunRefused names the field at fault."""
     if kind not in KINDS:
         raise RunRefused("kind", f"no {kind!r} runs: the kinds are {', '.join(KINDS)}")
     try:
@@ -293,6 +293,8 @@ def ask_for_run(
             complete_tables(session, stored)
         elif kind == "masterclasses":
             masterclass_inputs(session, stored)
+        elif kind == "exams":
+            check_sittings(session, stored)
     except StorageError as error:
         raise RunRefused("semester", str(error)) from None
     if department is not None:

@@ -222,3 +222,44 @@ def test_an_impossible_exam_run_is_explained_by_course(app: Flask, client: Flask
         page.index('<div id="explanation"') : page.index("</div>", page.index('<div id="explanation"'))
     ]
     assert "hidden" not in shown.split(">")[0] and html.escape(too_long, quote=False) in shown
+
+
+def test_an_exam_run_on_sittings_outside_the_session_is_refused_naming_them(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A database older than the imports' check may hold a mistyped year; the run was built on it."""
+    with app.extensions[KEY].database.transaction() as session:
+        semester = session.query(schema.Semester).one()
+        semester.exams_from, semester.exams_to = FIRST, LAST
+        session.add_all(
+            schema.ExamPeriod(semester=semester, date=date, start=start, minutes=180)
+            for date, start in (
+                (FIRST, "09:00"),
+                (dt.date(2025, 12, 22), "14:00"),
+                (dt.date(2027, 2, 1), "09:00"),
+            )
+        )
+    asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 2, "workers": 1}
+    refused = client.post("/api/runs", json=asked)
+    reason = (
+        f"semester {SEMESTER!r} has sittings outside its exam session, 2026-12-21 to 2027-01-02: "
+        "2025-12-22 at 14:00, 2027-02-01 at 09:00; check their dates, or widen the session if they are meant"
+    )
+    assert refused.status_code == 422 and refused.get_json()["errors"] == [
+        {"field": "semester", "message": reason}
+    ]
+    planner, token = signed_in(app, "planner")
+    by_page = planner.post(
+        "/runs/new", data={"csrf_token": token, "semester": SEMESTER, "kind": "exams", "time_limit": "2"}
+    )
+    assert by_page.status_code == 422 and reason[reason.index(" has sittings") :] in by_page.data.decode()
+    with app.extensions[KEY].database.transaction() as session:
+        semester = session.query(schema.Semester).one()
+        late = [dt.date(2027, 2, day) for day in range(2, 6)]
+        session.add_all(
+            schema.ExamPeriod(semester=semester, date=d, start="09:00", minutes=180) for d in late
+        )
+    many = client.post("/api/runs", json=asked).get_json()["errors"][0]["message"]
+    assert "2027-02-04 at 09:00 and 1 more; check their dates" in many  # five named, the rest counted
+    with app.extensions[KEY].database.transaction() as session:
+        assert session.query(schema.Run).count() == 0

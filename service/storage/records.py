@@ -495,6 +495,31 @@ def exam_session(semester: schema.Semester) -> tuple[dt.date, dt.date] | None:
     return semester.exams_from, semester.exams_to
 
 
+def check_sittings(session: Session, semester: schema.Semester) -> None:
+    """Refuses (StorageError) a semester whose stored sittings are not all in its exam session,
+    naming them: a database older than that check may hold a mistyped year or month."""
+    dates = exam_session(semester)
+    if dates is None:
+        return
+    outside = list(
+        session.scalars(
+            select(schema.ExamPeriod)
+            .where(
+                schema.ExamPeriod.semester_id == semester.id,
+                (schema.ExamPeriod.date < dates[0]) | (schema.ExamPeriod.date > dates[1]),
+            )
+            .order_by(schema.ExamPeriod.date, schema.ExamPeriod.start)
+        )
+    )
+    if outside:
+        named = ", ".join(f"{sitting.date} at {sitting.start}" for sitting in outside[:5])
+        more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
+        raise StorageError(
+            f"semester {semester.name!r} has sittings outside its exam session, {dates[0]} to {dates[1]}: "
+            f"{named}{more}; check their dates, or widen the session if they are meant"
+        )
+
+
 def semester_named(session: Session, name: str) -> schema.Semester:
     stored = session.scalar(select(schema.Semester).where(schema.Semester.name == name))
     if stored is None:
