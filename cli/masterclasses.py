@@ -64,7 +64,7 @@ def solve(
     check_output_file(output, "--output")
     check_output_file(json_report, "--json")
     data = read_input(lambda: read_records(folder))
-    requests = read_input(lambda: read_requests(folder))
+    requests = read_input(lambda: read_requests(folder, data.rooms))
     fixed = read_input(lambda: read_timetable(timetable, lesson_problem(data, folder.name)))
     problem = read_input(
         lambda: masterclass_problem(

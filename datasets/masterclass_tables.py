@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from datasets.errors import DatasetError, validation_reason
 from datasets.registrar_csv import _Row, _rows, _Spec
-from datasets.registrar_records import RegistrarData, Student
+from datasets.registrar_records import RegistrarData, Room, Student
 from datasets.registrar_week import WeeklyMeeting
 from models import Hall, Interval, MasterClass, MasterClassProblem, MasterClassSolution
 
@@ -45,14 +45,16 @@ class MasterClassRequest:
     line: int | None = field(default=None, compare=False)
 
 
-def read_requests(folder: Path) -> list[MasterClassRequest]:
-    """The requests of a folder's `masterclasses.csv`; each bad cell named by line and column."""
+def read_requests(folder: Path, rooms: Iterable[Room] | None = None) -> list[MasterClassRequest]:
+    """The requests of a folder's `masterclasses.csv`, each bad cell named by line and column;
+    given the folder's rooms, a hall kind none of them is of is one."""
     path = folder / REQUESTS.file
     if not path.exists():
         raise DatasetError(path, None, "no master-class requests: the file is missing")
+    kinds = None if rooms is None else {room.kind for room in rooms}
     requests: dict[str, MasterClassRequest] = {}
     for row in _rows(folder, REQUESTS):
-        request = request_of(row)
+        request = request_of(row, kinds)
         if request.name in requests:
             raise row.error("name", f"{request.name!r} is listed twice")
         requests[request.name] = request
@@ -61,7 +63,9 @@ def read_requests(folder: Path) -> list[MasterClassRequest]:
     return list(requests.values())
 
 
-def request_of(row: _Row) -> MasterClassRequest:
+def request_of(row: _Row, hall_kinds: Collection[str] | None = None) -> MasterClassRequest:
+    """The request of a row; given the kinds of the halls, one asking for another kind is refused
+    here rather than found unplaceable at solve time."""
     minutes = row.whole("minutes")
     if minutes == 0:
         raise row.error("minutes", "a master class lasts at least a minute")
@@ -76,6 +80,9 @@ def request_of(row: _Row) -> MasterClassRequest:
         windows.append(window)
     if not windows:
         raise row.error("windows", "give at least one window, e.g. 2026-10-05 14:00-17:00")
+    hall_kind = row.text("hall_kind")
+    if hall_kinds is not None and hall_kind and hall_kind not in hall_kinds:
+        raise row.error("hall_kind", _unknown_hall_kind(hall_kind, hall_kinds))
     return MasterClassRequest(
         name=row.text("name", required=True),
         minutes=minutes,
@@ -83,7 +90,7 @@ def request_of(row: _Row) -> MasterClassRequest:
         audience=row.items("audience"),
         seats=row.whole("seats") if row.text("seats") else None,
         features=row.items("features"),
-        hall_kind=row.text("hall_kind"),
+        hall_kind=hall_kind,
         source=str(row.path),
         line=row.line,
     )
@@ -94,6 +101,12 @@ def unknown_audience(entry: str, cohorts: Iterable[str]) -> str:
     close = difflib.get_close_matches(entry, list(cohorts), n=1, cutoff=0.8)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"audience: {entry!r} is no cohort ('Programme Year') and no student{hint}"
+
+
+def _unknown_hall_kind(kind: str, kinds: Collection[str]) -> str:
+    """Why no hall can hold a request asking for `kind`, with the kinds there are."""
+    there = f"the halls are of kinds: {', '.join(sorted(kinds))}" if kinds else "no room is recorded"
+    return f"asks for a {kind!r} hall; {there}"
 
 
 def cohort_students(students: Iterable[Student]) -> dict[str, list[str]]:

@@ -213,8 +213,9 @@ def _table_extra_load(row: _Row, known: Known, clock: _Clock) -> ExtraLoad:
 
 
 def _table_masterclass(row: _Row, known: Known, clock: _Clock) -> MasterClassRequest:
-    """A request whose audience names stored cohorts ('Physics 2') or students."""
-    request = request_of(row)
+    """A request whose audience names stored cohorts ('Physics 2') or students, and whose hall kind
+    is a stored room's."""
+    request = request_of(row, {room.kind for room in known.rooms.values()})
     for entry in request.audience:
         if entry not in known.cohorts and entry not in known.students:
             raise DatasetError(row.path, row.line, unknown_audience(entry, known.cohorts))

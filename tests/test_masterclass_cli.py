@@ -129,6 +129,25 @@ def test_a_bad_request_is_named_by_line_and_column(folder: Path, tmp_path: Path)
     assert f"did you mean {cohort!r}?" in answer.output
 
 
+def test_a_hall_kind_no_room_is_of_is_named_at_its_line(folder: Path, tmp_path: Path) -> None:
+    semester, broken = folder / "semester", tmp_path / "semester"
+    broken.mkdir()
+    for file in semester.iterdir():
+        (broken / file.name).write_bytes(file.read_bytes())
+    rows = list(csv.reader((semester / "masterclasses.csv").read_text().splitlines()))
+    rows[3][rows[0].index("hall_kind")] = "lecture theatre"
+    with (broken / "masterclasses.csv").open("w", newline="") as stream:
+        csv.writer(stream, lineterminator="\n").writerows(rows)
+    kinds = ", ".join(sorted({room.kind for room in read_records(semester).rooms}))
+    arguments = ["masterclasses", "solve", str(broken), "--timetable", str(folder / "tt" / "timetable.csv")]
+    answer = CliRunner().invoke(main, [*arguments, "--starts-on", STARTS_ON], terminal_width=300)
+    assert answer.exit_code == 2, answer.output
+    assert (
+        f"masterclasses.csv:4: hall_kind: asks for a 'lecture theatre' hall; the halls are of kinds: {kinds}"
+        in answer.output
+    )
+
+
 def test_no_requests_is_said_alike_whether_the_file_is_missing_or_holds_only_its_header(
     folder: Path, tmp_path: Path
 ) -> None:

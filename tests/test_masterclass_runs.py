@@ -93,3 +93,26 @@ def test_master_classes_are_placed_around_the_published_timetable(app: Flask, cl
         "/api/rooms/free", json={"date": str(date), "start": start, "end": start[:3] + "59", "capacity": 1}
     ).get_json()["rooms"]
     assert hall not in {offer["room"] for offer in free}
+
+
+def test_an_upload_asking_for_a_hall_kind_no_stored_room_is_of_is_refused_at_its_line(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.extensions[KEY].database.transaction() as session:
+        data = load_semester(session, SEMESTER)
+    kinds = ", ".join(sorted({room.kind for room in data.rooms}))
+    student = data.students[0].id
+    requests = [
+        "name,minutes,windows,audience,hall_kind",
+        f"Guest lecture,90,2026-09-22 09:00-13:00,{student},{data.rooms[0].kind}",
+        f"Workshop,60,2026-09-22 10:00-12:00,{student},lecture theatre",
+    ]
+    refused = upload(client, "masterclasses", "masterclasses.csv", "\n".join(requests).encode())
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["errors"] == [
+        {
+            "row": 3,
+            "field": "hall_kind",
+            "message": f"asks for a 'lecture theatre' hall; the halls are of kinds: {kinds}",
+        }
+    ]
