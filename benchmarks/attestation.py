@@ -17,6 +17,7 @@ from benchmarks.runs import (
     load_rows,
     machine_lines,
     number,
+    results_folder,
     row_key,
     run_isolated,
     stamp,
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0, help="CP-SAT's seed")
     parser.add_argument("--data-seeds", type=int, nargs="+", default=[1], help="Seeds of the generated case.")
-    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--results", type=results_folder, default=RESULTS)
     args = parser.parse_args(argv)
     rows = load_rows(args.results / "sac.csv")
     for data_seed in args.data_seeds:

@@ -23,6 +23,7 @@ from benchmarks.runs import (
     load_rows,
     machine_lines,
     number,
+    results_folder,
     row_key,
     run_isolated,
     stamp,
@@ -211,7 +212,7 @@ def main(argv: list[str] | None = None) -> None:
         nargs="*",
         help="Only these instances (exam_comp_set1, or set1 as the tables show it; car-s-91, ...).",
     )
-    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--results", type=results_folder, default=RESULTS)
     args = parser.parse_args(argv)
     names = [n for n in BUNDLED_ITC2007 if "itc2007" in args.families]
     names += [n for n in BUNDLED_TORONTO if "toronto" in args.families]

@@ -25,6 +25,7 @@ from benchmarks.runs import (
     load_rows,
     machine_lines,
     number,
+    results_folder,
     row_key,
     run_isolated,
     stamp,
@@ -375,7 +376,9 @@ def main(argv: list[str] | None = None) -> None:
         metavar="MB",
         help="Stop a run whose process holds more memory (default: 80%% of the machine's).",
     )
-    parser.add_argument("--results", type=Path, default=RESULTS, help="Folder of lessons.csv and lessons.md.")
+    parser.add_argument(
+        "--results", type=results_folder, default=RESULTS, help="Folder of lessons.csv and lessons.md."
+    )
     parser.add_argument(
         "--executor",
         choices=["local", "dask"],

@@ -18,6 +18,7 @@ from benchmarks.runs import (
     load_rows,
     machine_lines,
     number,
+    results_folder,
     row_key,
     run_isolated,
     stamp,
@@ -144,7 +145,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--instances", nargs="*", choices=list(SIZES), default=list(SIZES))
-    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--results", type=results_folder, default=RESULTS)
     args = parser.parse_args(argv)
     rows = load_rows(args.results / "load.csv")
     compile_move_loops()  # the annealing is compiled once, outside every measured run

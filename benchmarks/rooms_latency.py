@@ -10,9 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
-from benchmarks.runs import machine, stamp
+from benchmarks.runs import machine, results_folder, stamp
 from benchmarks.service_latency import DEMO_SEMESTER, RESULTS, _ab, call, served
 
 SEARCHES = {
@@ -93,7 +92,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--students", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds for each run solved first")
-    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--results", type=results_folder, default=RESULTS)
     args = parser.parse_args(argv)
     notes, rows = measure(args.students, args.requests, args.time_limit)
     when = stamp()

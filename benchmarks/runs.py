@@ -20,6 +20,8 @@ from pathlib import Path
 
 import psutil
 
+from cli.writing import unwritable_folder
+
 Row = dict[str, object]
 Key = tuple[str, float, int, int]
 # (header, field, digits) of a table's columns; digits None means the raw value
@@ -139,6 +141,16 @@ def chosen(
     if unknown:
         parser.error(f"unknown instances: {', '.join(unknown)} (known: {', '.join(known)})")
     return [name for name in names if name in asked]
+
+
+def results_folder(text: str) -> Path:
+    """`--results` as argparse takes it: a folder that cannot be made or written stops the bench
+    (exit 2) before any run, not with a traceback when the first result is saved."""
+    folder = Path(text)
+    reason = unwritable_folder(folder)
+    if reason is not None:
+        raise argparse.ArgumentTypeError(reason)
+    return folder
 
 
 def row_key(row: Row) -> Key:

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks.runs import machine, stamp
+from benchmarks.runs import machine, results_folder, stamp
 
 DEMO_SEMESTER = "Demo semester"  # as `registrar demo load` names it
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--students", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=10)
-    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--results", type=results_folder, default=RESULTS)
     args = parser.parse_args(argv)
     results = measure(args.students, args.requests, args.concurrency)
     when = stamp()

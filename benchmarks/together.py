@@ -23,6 +23,7 @@ from benchmarks.runs import (
     load_rows,
     machine_lines,
     number,
+    results_folder,
     row_key,
     run_isolated,
     stamp,
@@ -293,7 +294,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--instances", nargs="*", choices=[*INSTANCES, *WITHIN], default=[*INSTANCES, *WITHIN]
     )
-    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--results", type=results_folder, default=RESULTS)
     args = parser.parse_args(argv)
     rows = load_rows(args.results / "together.csv")
     compile_move_loops()  # the annealing is compiled once, outside every measured run

@@ -31,18 +31,24 @@ def check_output_file(path: Path | None, option: str) -> None:
 
 
 def check_output_folder(path: Path | None, option: str) -> None:
-    """Refuse (exit 2, naming the option) a folder that cannot be made or written: a file in its
-    place or in the place of a folder above it, or the nearest folder that exists not writable."""
-    if path is None:
-        return
+    """Refuse (exit 2, naming the option) a folder that cannot be made or written."""
+    reason = None if path is None else unwritable_folder(path)
+    if reason is not None:
+        raise click.BadParameter(reason, param_hint=option)
+
+
+def unwritable_folder(path: Path) -> str | None:
+    """Why a folder cannot be made or written (a file in its place or in the place of a folder
+    above it, or the nearest folder that exists not writable), or None."""
     existing = path
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
         where = f"{path} is a file" if existing == path else f"{existing} is a file, so {path} cannot be made"
-        raise click.BadParameter(f"{where}; name a folder", param_hint=option)
+        return f"{where}; name a folder"
     if not _writable(existing):
-        raise click.BadParameter(f"{existing} cannot be written to (permission denied)", param_hint=option)
+        return f"{existing} cannot be written to (permission denied)"
+    return None
 
 
 def write_or_exit(path: Path, write: Callable[[], object]) -> None:

@@ -12,6 +12,10 @@ import benchmarks.attestation
 import benchmarks.exams
 import benchmarks.lessons
 import benchmarks.load
+import benchmarks.rooms_latency
+import benchmarks.service_latency
+import benchmarks.together
+import cli.writing
 from benchmarks.exams import load_rows, save
 
 
@@ -65,6 +69,44 @@ def test_an_unknown_exam_instance_is_refused_not_run_as_nothing(
     error = capsys.readouterr().err
     assert "unknown instances: set9 (known: exam_comp_set1," in error and "car-s-91" in error
     assert not list(tmp_path.iterdir())  # nothing run, nothing written
+
+
+@pytest.mark.parametrize(
+    "bench",
+    [
+        benchmarks.exams,
+        benchmarks.lessons,
+        benchmarks.load,
+        benchmarks.attestation,
+        benchmarks.together,
+        benchmarks.rooms_latency,
+        benchmarks.service_latency,
+    ],
+)
+def test_a_results_folder_that_cannot_be_written_stops_the_bench_before_any_run(
+    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def ran(*args: object) -> None:
+        raise AssertionError("the bench ran")
+
+    for first in ("load_rows", "measure"):  # what each bench does first once its options are read
+        if hasattr(bench, first):
+            monkeypatch.setattr(bench, first, ran)
+    a_file = tmp_path / "a_file"
+    a_file.write_text("")
+    below = a_file / "results"
+    for folder, reason in [
+        (a_file, f"{a_file} is a file; name a folder"),
+        (below, f"{a_file} is a file, so {below} cannot be made; name a folder"),
+    ]:
+        with pytest.raises(SystemExit) as stopped:
+            bench.main(["--results", str(folder)])
+        assert stopped.value.code == 2
+        assert f"error: argument --results: {reason}" in capsys.readouterr().err
+    monkeypatch.setattr(cli.writing, "_writable", lambda path: path != tmp_path)  # root may write anywhere
+    with pytest.raises(SystemExit):
+        bench.main(["--results", str(tmp_path / "results")])
+    assert f"{tmp_path} cannot be written to (permission denied)" in capsys.readouterr().err
 
 
 def test_an_exam_set_is_asked_for_as_its_table_names_it(
