@@ -1,6 +1,7 @@
 """One full path in a real headless Chromium against a real server on loopback: sign in, import
 rooms, start a run, watch it finish, publish it, open a teacher's week grid and download its
-.ics. `.ci/run` installs Debian's chromium and chromium-driver.
+.ics; and an impossible run, whose page says why and offers nothing to publish. `.ci/run`
+installs Debian's chromium and chromium-driver.
 
 With REGISTRAR_SCREENSHOTS=FOLDER the week grid and the Rooms page are also saved there as
 week-grid.png and rooms.png (the README's pictures)."""
@@ -87,12 +88,11 @@ def screenshot(driver: object, name: str) -> None:
         driver.save_screenshot(str(Path(folder) / name))  # type: ignore[attr-defined]
 
 
-def test_import_run_watch_publish_open_a_grid_and_download_the_ics(
-    server: tuple[str, Flask], browser: object, tmp_path: Path
-) -> None:
+@pytest.fixture
+def planner(server: tuple[str, Flask], browser: object) -> tuple[str, Flask, object]:
+    """The server, and the browser signed in to it as the planner pat (sent to the login page as
+    anyone is)."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.expected_conditions import staleness_of
-    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     base, app = server
     driver = browser
@@ -102,25 +102,32 @@ def test_import_run_watch_publish_open_a_grid_and_download_the_ics(
     driver.find_element(By.NAME, "password").send_keys("planning-is-fun")  # type: ignore[attr-defined]
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()  # type: ignore[attr-defined]
     assert "Signed in as pat" in driver.find_element(By.ID, "nav").text  # type: ignore[attr-defined]
+    return base, app, driver
 
-    # import one room from a CSV file
-    with app.extensions[KEY].database.transaction() as session:
-        from service.storage.records import load_semester
 
-        building = load_semester(session, SEMESTER).rooms[0].building
-    rooms = tmp_path / "rooms.csv"
-    rooms.write_text(f"name,building,capacity,kind\nBrowser Hall,{building},80,lecture hall\n")
+def import_table(driver: object, kind: str, table: Path) -> str:
+    """Import a file of records of `kind` on the Imports page; what the page says of it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
     driver.find_element(By.LINK_TEXT, "Imports").click()  # type: ignore[attr-defined]
-    Select(driver.find_element(By.NAME, "kind")).select_by_value("rooms")  # type: ignore[attr-defined]
-    driver.find_element(By.NAME, "file").send_keys(str(rooms))  # type: ignore[attr-defined]
+    Select(driver.find_element(By.NAME, "kind")).select_by_value(kind)  # type: ignore[attr-defined]
+    driver.find_element(By.NAME, "file").send_keys(str(table))  # type: ignore[attr-defined]
     driver.find_element(By.CSS_SELECTOR, "#import button").click()  # type: ignore[attr-defined]
-    assert "1 added" in driver.find_element(By.ID, "outcome").text  # type: ignore[attr-defined]
+    return str(driver.find_element(By.ID, "outcome").text)  # type: ignore[attr-defined]
 
-    # start a run and watch it finish
+
+def run_to_the_end(driver: object, kind: str, seconds: int) -> set[str]:
+    """Start a run of `kind` from the New run page and watch its page until it finishes; the
+    statuses the page showed on the way."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
     driver.find_element(By.LINK_TEXT, "New run").click()  # type: ignore[attr-defined]
+    Select(driver.find_element(By.NAME, "kind")).select_by_value(kind)  # type: ignore[attr-defined]
     time_limit = driver.find_element(By.NAME, "time_limit")  # type: ignore[attr-defined]
     time_limit.clear()
-    time_limit.send_keys("4")
+    time_limit.send_keys(str(seconds))
     driver.find_element(By.CSS_SELECTOR, "#launch button").click()  # type: ignore[attr-defined]
     status = driver.find_element(By.ID, "status")  # type: ignore[attr-defined]
     seen = set()
@@ -131,9 +138,35 @@ def test_import_run_watch_publish_open_a_grid_and_download_the_ics(
 
     wait_for(finished)
     assert status.text == "finished", driver.find_element(By.ID, "error").text  # type: ignore[attr-defined]
+    return seen
+
+
+def test_import_run_watch_publish_open_a_grid_and_download_the_ics(
+    planner: tuple[str, Flask, object], tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, app, driver = planner
+
+    # import one room from a CSV file
+    with app.extensions[KEY].database.transaction() as session:
+        from service.storage.records import load_semester
+
+        building = load_semester(session, SEMESTER).rooms[0].building
+    rooms = tmp_path / "rooms.csv"
+    rooms.write_text(f"name,building,capacity,kind\nBrowser Hall,{building},80,lecture hall\n")
+    assert "1 added" in import_table(driver, "rooms", rooms)
+
+    # start a run and watch it finish
+    seen = run_to_the_end(driver, "lessons", 4)
     assert seen & {"queued", "running"}  # it was watched on its way
     assert driver.find_element(By.ID, "objective").text.isdigit()  # type: ignore[attr-defined]
-    driver.find_element(By.ID, "publish").click()  # type: ignore[attr-defined]
+    assert not driver.find_element(By.ID, "explanation").is_displayed()  # type: ignore[attr-defined]
+    publish = driver.find_element(By.ID, "publish")  # type: ignore[attr-defined]
+    assert publish.is_displayed()
+    publish.click()
     wait_for(lambda: driver.find_element(By.ID, "published").text == "published", 30)  # type: ignore[attr-defined]
 
     # a teacher's week grid, then its calendar file
@@ -167,3 +200,22 @@ def test_import_run_watch_publish_open_a_grid_and_download_the_ics(
     assert done.text == "Cancelled 1 booking."
     driver.get(f"{base}/rooms?date=2026-09-08&start=10:00&end=11:30&capacity=5000")  # type: ignore[attr-defined]
     assert driver.find_element(By.ID, "none").text.startswith("No free room: ")  # type: ignore[attr-defined]
+
+
+def test_an_impossible_run_shows_why_and_offers_nothing_to_publish(
+    planner: tuple[str, Flask, object], tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    _, _, driver = planner
+    one_sitting = tmp_path / "exam_periods.csv"
+    one_sitting.write_text("date,start,minutes\n2026-12-21,09:00,30\n")  # no exam is that short
+    assert "1 added" in import_table(driver, "exam_periods", one_sitting)
+    seen = run_to_the_end(driver, "exams", 2)
+    # the page was drawn before the run ended, so its script (not the server) showed the reasons
+    assert seen & {"queued", "running"}
+    assert driver.find_element(By.ID, "objective").text == "–"  # type: ignore[attr-defined]
+    explanation = driver.find_element(By.ID, "explanation")  # type: ignore[attr-defined]
+    assert explanation.is_displayed() and "Why there is no timetable" in explanation.text
+    assert "but the longest period (Mon 2026-12-21 at 09:00) is 30 minutes." in explanation.text
+    assert not driver.find_element(By.ID, "publish").is_displayed()  # type: ignore[attr-defined]
