@@ -421,7 +421,11 @@ def _room(row: _Row, buildings: dict[str, Building], clock: _Clock) -> Room:
 
 
 def _teacher(
-    row: _Row, departments: dict[str, Department], clock: _Clock, courses: Mapping[str, object] | None = None
+    row: _Row,
+    departments: dict[str, Department],
+    clock: _Clock,
+    courses: Mapping[str, object] | None = None,
+    missing: str = f"not in {COURSES.file}",
 ) -> TeacherRecord:
     preferences: list[tuple[str, Preference]] = []
     for entry in row.items("preferences"):
@@ -441,14 +445,15 @@ def _teacher(
         languages=row.items("languages"),
         unavailable=_times(row, "unavailable", clock),
         preferences=tuple(preferences),
-        terms=_teaching_terms(row, courses),
+        terms=_teaching_terms(row, courses, missing),
     )
 
 
-def _teaching_terms(row: _Row, courses: Mapping[str, object] | None) -> TeachingTerms:
+def _teaching_terms(row: _Row, courses: Mapping[str, object] | None, missing: str) -> TeachingTerms:
     """The load-plan columns of a teacher. The courses they name must be among `courses` when it is
-    given (a folder's courses.csv; an upload of teachers may come before the courses): a misspelt
-    code would leave the teacher unqualified, or the wish unheard, without a word."""
+    given (a folder's courses.csv, or the stored courses once there are any): a misspelt code would
+    leave the teacher unqualified, or the wish unheard, without a word. `missing` says where it was
+    looked for."""
     rank = row.text("rank").lower() or "lecturer"
     if rank not in RANKS:
         raise row.error("rank", f"must be one of {', '.join(RANKS)}, found {rank!r}")
@@ -467,11 +472,11 @@ def _teaching_terms(row: _Row, courses: Mapping[str, object] | None) -> Teaching
                 f"{entry!r} is not a course code, or a code and one of {', '.join(COMPONENTS)}",
             )
         if courses is not None:
-            _listed_course(row, "qualifications", parts[0], courses)
+            _listed_course(row, "qualifications", parts[0], courses, missing)
     if courses is not None:
         for column in ("wanted", "unwanted"):
             for code in row.items(column):
-                _listed_course(row, column, code, courses)
+                _listed_course(row, column, code, courses, missing)
     return TeachingTerms(
         rank=rank,
         rate=rate,
@@ -482,10 +487,12 @@ def _teaching_terms(row: _Row, courses: Mapping[str, object] | None) -> Teaching
     )
 
 
-def _listed_course(row: _Row, column: str, code: str, courses: Mapping[str, object]) -> None:
+def _listed_course(row: _Row, column: str, code: str, courses: Mapping[str, object], missing: str) -> None:
     if code not in courses:
+        teacher = row.text("name")
         raise row.error(
-            column, f"unknown course {code!r} (not in {COURSES.file}){did_you_mean(code, courses)}"
+            column,
+            f"unknown course {code!r} for teacher {teacher!r} ({missing}){did_you_mean(code, courses)}",
         )
 
 

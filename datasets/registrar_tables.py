@@ -152,7 +152,9 @@ def _table_room(row: _Row, known: Known, clock: _Clock) -> Room:
 
 
 def _table_teacher(row: _Row, known: Known, clock: _Clock) -> TeacherRecord:
-    return _teacher(row, known.departments, clock)
+    """The courses a teacher names are checked once any is stored: teachers may be imported first."""
+    missing = "no stored course has this code; import the course first if it is new"
+    return _teacher(row, known.departments, clock, known.courses or None, missing)
 
 
 def _table_course(row: _Row, known: Known, clock: _Clock) -> Course:

@@ -14,7 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import Workbook, load_workbook
 
-from datasets.registrar_tables import KINDS
+from datasets.registrar_records import Calendar, Period, TeacherRecord
+from datasets.registrar_tables import KINDS, Known, read_table
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
@@ -135,6 +136,42 @@ def test_teachers_from_a_workbook(app: Flask, client: FlaskClient) -> None:
     teacher = {t.name: t for t in stored(app).teachers}["Dr New"]
     assert teacher.languages == ("English", "Kazakh") and teacher.unavailable == ("Sat",)
     assert teacher.preferences[0][0] == "Mon 1" and teacher.preferences[0][1].value == "discouraged"
+
+
+def test_a_course_a_teacher_names_that_no_stored_course_has_is_refused(
+    app: Flask, client: FlaskClient
+) -> None:
+    """'PET-2001' for 'PET2001' was stored; the load run then found nobody qualified for PET2001."""
+    before = stored(app)
+    content = (
+        b"name,department,qualifications,wanted,unwanted\n"
+        b"Dr New,Petroleum Engineering,PET-2001 practice;PET2002,,\n"
+        b"Dr Other,Petroleum Engineering,PET2001,PET2001;XYZ9,\n"
+        b"Dr Right,Petroleum Engineering,PET2001 practice,PET2002,PET2003\n"
+    )
+    answer = upload(client, "teachers", "staff.csv", content)
+    assert answer.status_code == 422, answer.get_json()
+    missing = "no stored course has this code; import the course first if it is new"
+    assert answer.get_json()["errors"] == [
+        {
+            "row": 2,
+            "field": "qualifications",
+            "message": f"unknown course 'PET-2001' for teacher 'Dr New' ({missing}); did you mean 'PET2001'?",
+        },
+        {"row": 3, "field": "wanted", "message": f"unknown course 'XYZ9' for teacher 'Dr Other' ({missing})"},
+    ]
+    assert stored(app) == before
+    right = "name,department,qualifications\nDr New,Petroleum Engineering,PET2001 practice;PET2002\n"
+    assert upload(client, "teachers", "staff.csv", right.encode()).status_code == 200
+
+
+def test_teachers_may_come_before_any_course() -> None:
+    """With no course stored, nothing to check against: the load run warns of a code no course has."""
+    known = Known(calendar=Calendar(days=("Mon",), periods=(Period("1", "09:00"),)))
+    content = b"name,qualifications,wanted\nDr First,CALC101 lecture,CALC101\n"
+    (teacher,) = read_table("teachers", "staff.csv", content, known)
+    assert isinstance(teacher, TeacherRecord)
+    assert teacher.terms.qualifications == ("CALC101 lecture",) and teacher.terms.wanted == ("CALC101",)
 
 
 def test_sections_and_registrations_go_to_the_semester(app: Flask, client: FlaskClient) -> None:

@@ -552,14 +552,20 @@ def test_malformed_input_names_the_file_line_and_column(
         (
             "qualifications",
             "CSE1010 practice,,",
-            "unknown course 'CSE1010' (not in courses.csv); did you mean 'CSE1001'?",
+            "unknown course 'CSE1010' for teacher 'Petrov Sergey' (not in courses.csv); "
+            "did you mean 'CSE1001'?",
         ),
         (
             "wanted",
             "CSE1001 practice,CSE101,",
-            "unknown course 'CSE101' (not in courses.csv); did you mean 'CSE1001'?",
+            "unknown course 'CSE101' for teacher 'Petrov Sergey' (not in courses.csv); "
+            "did you mean 'CSE1001'?",
         ),
-        ("unwanted", "CSE1001 practice,,CSE1001;LAW3003", "unknown course 'LAW3003' (not in courses.csv)"),
+        (
+            "unwanted",
+            "CSE1001 practice,,CSE1001;LAW3003",
+            "unknown course 'LAW3003' for teacher 'Petrov Sergey' (not in courses.csv)",
+        ),
     ],
 )
 def test_a_teachers_load_columns_name_courses_of_courses_csv(
