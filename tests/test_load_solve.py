@@ -172,6 +172,35 @@ def test_an_item_nobody_can_take_is_named() -> None:
     )
 
 
+def test_a_code_resembling_a_course_nobody_can_teach_is_named_as_a_likely_misspelling() -> None:
+    """Dana's 'MAT-101' qualified her for nothing; only the staff's shortage was named."""
+    problem = tiny_problem(
+        aliya={"qualifications": frozenset({("MAT102", "")})},
+        dana={"qualifications": frozenset({("", "thesis supervision"), ("MAT-101", "practice")})},
+    )
+    outcome = solve_load(problem, QUICK)
+    assert outcome.report.status is SolveStatus.INFEASIBLE
+    assert outcome.report.explanation[:3] == [
+        "MAT101 L1 (MAT101 lecture in Russian, 30 h, term 1) needs 1 teacher(s) but only 0 can teach it "
+        "(qualified, teaching in Russian, there in term 1).",
+        "MAT101 P1.2 (MAT101 practice in Kazakh, 30 h, term 1) needs 1 teacher(s) but only 0 can teach it "
+        "(qualified, teaching in Kazakh, there in term 1).",
+        "Dana (Mathematics) is qualified for 'MAT-101' practice, a code no course of the load has; "
+        "did you mean 'MAT101', which too few can teach?",
+    ]
+
+
+def test_a_code_resembling_a_course_is_no_culprit_when_it_would_not_help() -> None:
+    """Bolat is qualified for every MAT101 practice already; 'MAT-101' cannot be why nobody lectures it."""
+    problem = tiny_problem(
+        aliya={"qualifications": frozenset({("MAT102", "")})},
+        bolat={"qualifications": frozenset({("MAT101", "practice"), ("MAT-101", "practice")})},
+    )
+    explanation = solve_load(problem, QUICK).report.explanation
+    assert explanation[0].startswith("MAT101 L1 (MAT101 lecture in Russian, 30 h, term 1) needs 1 teacher(s)")
+    assert not any("MAT-101" in reason for reason in explanation)
+
+
 def test_an_infeasibility_no_check_foresees_is_named_by_relaxing_the_hard_rules() -> None:
     teachers = tuple(
         LoadTeacher(index=i, name=name, department="Physics", rank="lecturer", norm=100, minimum=40,

@@ -7,19 +7,27 @@ rules relaxed into penalties and names what the least-bad draft breaks.
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 
 import constraints.load as load_rules
 from constraints.load.wording import item_words, teacher_words
 from models import Scenario
-from models.load import LoadProblem
+from models.load import ANY, LoadProblem
 from solver.engine import solve_model
 
 SHOWN = 20
 
 
 def explain_infeasibility(problem: LoadProblem) -> list[str]:
-    return _staffing(problem) + _fixed(problem) + _pools(problem) + _departments(problem) + _minimums(problem)
+    return (
+        _staffing(problem)
+        + _near_misses(problem)
+        + _fixed(problem)
+        + _pools(problem)
+        + _departments(problem)
+        + _minimums(problem)
+    )
 
 
 def _staffing(problem: LoadProblem) -> list[str]:
@@ -29,6 +37,34 @@ def _staffing(problem: LoadProblem) -> list[str]:
         for item, able in zip(problem.items, problem.candidates, strict=True)
         if len(able) < item.teachers
     ][:SHOWN]
+
+
+def _near_misses(problem: LoadProblem) -> list[str]:
+    """A teacher qualified for a code no course of the load has, which resembles one too few can teach:
+    most likely the code misspelt in the teacher's records, which qualifies them for nothing."""
+    short: dict[str, set[str]] = defaultdict(set)  # course: its components too few can teach
+    for item, able in zip(problem.items, problem.candidates, strict=True):
+        if len(able) < item.teachers:
+            short[item.course].add(item.component)
+    if not short:
+        return []
+    courses = sorted({item.course for item in problem.items})
+    unknown = {code for t in problem.teachers for code, _ in t.qualifications} - {ANY, *courses}
+    meant = {code: difflib.get_close_matches(code, courses, n=1, cutoff=0.8) for code in unknown}
+    reasons = []
+    for teacher in problem.teachers:
+        for code, component in sorted(teacher.qualifications):
+            for course in meant.get(code, ()):
+                if any(
+                    component in (ANY, needed) and not teacher.qualified(course, needed)
+                    for needed in short.get(course, ())
+                ):
+                    reasons.append(
+                        f"{teacher_words(problem, teacher.index)} is qualified for {code!r}"
+                        f"{' ' + component if component else ''}, a code no course of the load has; "
+                        f"did you mean {course!r}, which too few can teach?"
+                    )
+    return reasons[:SHOWN]
 
 
 def _fixed(problem: LoadProblem) -> list[str]:
