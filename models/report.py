@@ -47,6 +47,9 @@ class SolveReport(BaseModel):
     )
     peak_memory_mb: float | None = None
     explanation: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list, description="what the run took as the records give it but looks mistaken"
+    )
     progress: list[ProgressPoint] = Field(default_factory=list)
 
     @staticmethod

@@ -284,6 +284,7 @@ def run(run_id: int) -> str:
         teachers = sorted({name for section in data.sections for name in section.teachers})
         semester, kind = found.semester.name, found.kind
         reasons = (found.report or {}).get("explanation") or []
+        warnings = (found.report or {}).get("warnings") or []
     weeks = teachers[:50] if kind == "lessons" else []
     courses = list(dict.fromkeys(exam_courses(data)))[:50] if kind == "exams" else []
     return render_template(
@@ -294,6 +295,7 @@ def run(run_id: int) -> str:
         courses=courses,
         kind=kind,
         reasons=reasons,
+        warnings=warnings,
     )
 
 

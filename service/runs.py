@@ -46,7 +46,7 @@ from service.storage import schema
 from service.storage.database import Database
 from service.storage.records import StorageError, check_sittings, load_semester, semester_named
 from service.storage.schema import RunStatus
-from service.teaching_load import Restaffing, department_load, published_timetable
+from service.teaching_load import Restaffing, course_warnings, department_load, published_timetable
 from service.timetables import exam_schedule_names, lesson_names
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,7 @@ def _execute(database: Database, run_id: int) -> str:
         try:
             problem, scenario = run_problem(session, run)
             names = _solved_names(session, run, problem)
+            warnings = course_warnings(session) if kind == "load" else []
         except (ScenarioError, StorageError, DatasetError) as error:
             if run.scenario:  # the changes it was asked with (none: {})
                 failed = f"the scenario no longer fits the semester: {error}"
@@ -102,7 +103,7 @@ def _execute(database: Database, run_id: int) -> str:
         _fail(database, run_id, failed)
         return RunStatus.FAILED
     try:
-        outcome = _solve(database, run_id, kind, problem, scenario, parameters, names)
+        outcome = _solve(database, run_id, kind, problem, scenario, parameters, names, warnings)
     except Exception as error:
         log.exception("run %s failed", run_id)
         _fail(database, run_id, f"the solver stopped with an error: {type(error).__name__}: {error}")
@@ -130,8 +131,10 @@ def _solve(
     scenario: Scenario,
     parameters: SolveParameters,
     names: dict[str, Any] | None,
+    warnings: list[str],
 ) -> str:
-    """`names`: what the solution's numbers stand for (class timetables and exam schedules)."""
+    """`names`: what the solution's numbers stand for (class timetables and exam schedules);
+    `warnings`: what in the records looks mistaken, for the report."""
     from solver.attestation.solve import solve_attestation
     from solver.engine import cancellable
     from solver.exams.solve import solve_exams
@@ -157,6 +160,7 @@ def _solve(
         else:
             outcome = solve_lessons(problem, parameters, scenario, watcher.progress, watcher.should_stop)
     watcher.flush()
+    outcome.report.warnings = warnings
     return _store(database, run_id, outcome.report, outcome.solution, outcome.evaluation, names=names)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from datasets.registrar_csv import did_you_mean
 from datasets.registrar_load import Term, present_teachers, year_load_problem
 from models import LessonProblem, LessonSolution
 from models.load import LoadProblem, LoadSolution
@@ -24,6 +25,8 @@ from service.storage.records import StorageError, load_semester, published
 from service.timetables import lesson_timetable
 from solver.load.components import of_departments
 from solver.load.summary import department_lines, teacher_lines
+
+SHOWN_WARNINGS = 20
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,29 @@ def load_problem(session: Session, semester: schema.Semester) -> LoadProblem:
         for s in year_of(session, semester)
     ]
     return year_load_problem(semester.academic_year or semester.name, terms)
+
+
+def course_warnings(session: Session) -> list[str]:
+    """The teachers' qualifications and wishes naming a code no stored course has (taken unchecked
+    when the teachers came before the courses): such a code qualifies for nothing and grants nothing."""
+    codes = set(session.scalars(select(schema.Course.code)))
+    warnings = []
+    for teacher in session.scalars(select(schema.Teacher).order_by(schema.Teacher.id)):
+        named = [("is qualified for", entry.partition(" ")[0]) for entry in teacher.qualifications]
+        named += [("asks for", code) for code in teacher.wanted]
+        named += [("asks to be spared", code) for code in teacher.unwanted]
+        warnings += [
+            f"Teacher {teacher.name} {words} {code!r}, which no course is coded as{did_you_mean(code, codes)}"
+            for words, code in dict.fromkeys(named)
+            if code not in codes
+        ]
+    if len(warnings) > SHOWN_WARNINGS:
+        more = len(warnings) - SHOWN_WARNINGS
+        return [
+            *warnings[:SHOWN_WARNINGS],
+            f"... and {more:,} more course codes in the teachers' records that no course has.",
+        ]
+    return warnings
 
 
 def department_load(session: Session, semester: schema.Semester, department: str) -> LoadProblem:

@@ -5,6 +5,7 @@ puts its teachers into the sections the class timetable is then built from."""
 from __future__ import annotations
 
 import dataclasses
+import html
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +22,8 @@ from models.load import LoadSolution
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester, store_semester
-from service.teaching_load import load_problem
-from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app
+from service.teaching_load import SHOWN_WARNINGS, course_warnings, load_problem
+from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app, signed_in
 from tests.test_service_api import poll
 
 
@@ -123,3 +124,49 @@ def test_a_load_that_cannot_be_given_is_explained_in_the_registrars_words(tmp_pa
     assert run["status"] == "finished" and run["objective"] is None
     words = " ".join(run["report"]["explanation"])
     assert " department: " in words and "can give at most" in words
+
+
+def test_a_course_code_no_course_has_is_warned_of_and_named_when_nobody_can_teach_the_course(
+    tmp_path: Path,
+) -> None:
+    """Teachers imported before the courses kept 'MAT-3004' for MAT3004 unsaid; the run then blamed
+    the staff for a course nobody was qualified for."""
+    course, misspelt = "MAT3004", "MAT-3004"
+    with running_app(tmp_path, 120, 45) as app:
+        with app.extensions[KEY].database.transaction() as session:
+            teachers = list(session.scalars(select(schema.Teacher).order_by(schema.Teacher.id)))
+            qualified = [t for t in teachers if course in t.qualifications]
+            for teacher in qualified:
+                teacher.qualifications = [code for code in teacher.qualifications if code != course]
+            smith = qualified[0]
+            smith.qualifications = [*smith.qualifications, f"{misspelt} lecture"]
+            smith.wanted = [misspelt]
+            name, department = smith.name, smith.department.name
+        run = solved(client_as(app, "planner"))
+        assert run["status"] == "finished" and run["objective"] is None
+        unknown = f"'{misspelt}', which no course is coded as; did you mean '{course}'?"
+        assert run["report"]["warnings"] == [
+            f"Teacher {name} is qualified for {unknown}",
+            f"Teacher {name} asks for {unknown}",
+        ]
+        assert (
+            f"{name} ({department}) is qualified for '{misspelt}' lecture, a code no course of the load "
+            f"has; did you mean '{course}', which too few can teach?"
+        ) in run["report"]["explanation"]
+        planner, _ = signed_in(app, "planner")
+        page = planner.get(f"/runs/{run['id']}").data.decode()
+    shown = page[page.index('<div id="warnings"') : page.index("</div>", page.index('<div id="warnings"'))]
+    assert "hidden" not in shown.split(">")[0]
+    assert f"<li>Teacher {name} is qualified for {unknown}</li>" in html.unescape(shown)
+
+
+def test_warnings_of_codes_no_course_has_are_counted_past_the_first_twenty(tmp_path: Path) -> None:
+    """Teachers imported before any course would fill the report: twenty are said, the rest counted."""
+    with running_app(tmp_path, 120, 45) as app, app.extensions[KEY].database.transaction() as session:
+        teachers = list(session.scalars(select(schema.Teacher)))
+        for teacher in teachers:
+            teacher.wanted, teacher.unwanted = ["HIS1"], ["HIS2"]
+        warnings = course_warnings(session)
+    assert len(warnings) == SHOWN_WARNINGS + 1
+    more = 2 * len(teachers) - SHOWN_WARNINGS
+    assert warnings[-1] == f"... and {more} more course codes in the teachers' records that no course has."
