@@ -557,7 +557,12 @@ def _exam(row: _Row, courses: Mapping[str, Course]) -> ExamRecord:
     return ExamRecord(course, minutes)
 
 
-def _exam_period(row: _Row, exam_session: tuple[dt.date, dt.date] | None = None) -> ExamPeriod:
+WIDEN_THE_SESSION = "check its date, or widen the session if the sitting is meant"
+
+
+def _exam_period(
+    row: _Row, exam_session: tuple[dt.date, dt.date] | None = None, remedy: str = WIDEN_THE_SESSION
+) -> ExamPeriod:
     text = row.text("date", required=True)
     try:
         date = dt.date.fromisoformat(text)
@@ -580,7 +585,7 @@ def _exam_period(row: _Row, exam_session: tuple[dt.date, dt.date] | None = None)
         raise row.error(
             "date",
             f"the sitting on {date} at {start} is outside the exam session, {exam_session[0]} to "
-            f"{exam_session[1]}: check its date, or widen the session if the sitting is meant",
+            f"{exam_session[1]}: {remedy}",
         )
     return ExamPeriod(date, start, minutes, penalty)
 

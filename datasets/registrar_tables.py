@@ -92,6 +92,9 @@ TableRecord = (
     | MasterClassRequest
 )
 MOST_ERRORS = 200  # an upload with more bad rows reports the first ones and the count
+SESSION_DATES = (
+    "the session's dates are set when the semester is loaded (registrar db load --exams-from --exams-to)"
+)
 
 
 @dataclass
@@ -207,7 +210,8 @@ def _table_exam(row: _Row, known: Known, clock: _Clock) -> ExamRecord:
 
 
 def _table_exam_period(row: _Row, known: Known, clock: _Clock) -> ExamPeriod:
-    return _exam_period(row, known.exam_session)
+    # an import cannot widen a stored semester's session: only the row can be mended
+    return _exam_period(row, known.exam_session, f"check its date; {SESSION_DATES}")
 
 
 def _table_extra_load(row: _Row, known: Known, clock: _Clock) -> ExtraLoad:

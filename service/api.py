@@ -33,6 +33,7 @@ from service.publish import (
 from service.runs import RunRefused, ask_for_run, now
 from service.scenarios import clone_scenario, run_problem, save_scenario, soft_criteria
 from service.schemas import CloneRequest, RunRequest, RunSummary, ScenarioRequest, UserRequest
+from service.sittings import SittingInUse, UnknownSitting, remove_sitting
 from service.storage import schema
 from service.storage.records import (
     StorageError,
@@ -125,6 +126,20 @@ def import_table(semester: str, kind: str) -> Response:
     except DatasetError as error:
         return problem(422, "File refused; nothing was imported", str(error), [row_error(error)])
     return jsonify({"kind": kind, "rows": len(rows), "added": added, "updated": updated})
+
+
+@api.delete("/semesters/<semester>/sittings/<date>/<start>")
+@requires(Role.PLANNER)
+def remove_exam_sitting(semester: str, date: str, start: str) -> Response:
+    """One exam sitting (a mistyped date), unless a kept exam timetable needs it."""
+    with services().database.transaction() as session:
+        try:
+            removed = remove_sitting(session, semester, date, start)
+        except UnknownSitting as error:
+            raise NotFound(str(error)) from None
+        except SittingInUse as error:
+            return problem(409, "Conflict", str(error))
+    return jsonify({"removed": removed})
 
 
 def row_error(error: DatasetError) -> dict[str, Any]:

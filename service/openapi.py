@@ -67,6 +67,20 @@ OPERATIONS = (
         upload=True,
     ),
     Operation(
+        "delete",
+        "/api/semesters/{semester}/sittings/{date}/{start}",
+        "Remove one exam sitting, named by its date and start (09:00); refused while the published "
+        "exam timetable places an exam in it",
+        "planner",
+        (200, None),
+        refusals=(404, 409),
+        parameters={
+            "semester": NAME,
+            "date": {"type": "string", "format": "date"},
+            "start": {"type": "string", "pattern": "^[0-9]{1,2}:[0-9]{2}$"},
+        },
+    ),
+    Operation(
         "post",
         "/api/runs",
         "Start a run",

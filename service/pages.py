@@ -26,9 +26,11 @@ from service.access import RANK, SignedIn, check_password
 from service.compare import NotComparable, compare_runs
 from service.context import services
 from service.runs import ask_for_run
+from service.sittings import remove_sitting, sitting_rows
 from service.storage import schema
 from service.storage.records import (
     StorageError,
+    exam_session,
     known_records,
     load_semester,
     semester_named,
@@ -156,10 +158,15 @@ def records(semester: str, kind: str) -> str:
         try:
             data = load_semester(session, semester)
             stored = semester_named(session, semester)
-            session_dates = (stored.exams_from, stored.exams_to)
         except StorageError as error:
             abort(404, str(error))
-    rows = _record_rows(data, kind, *session_dates)
+        # stored sittings may be removed; the defaults of the session's dates are listed otherwise
+        removable = kind == "sittings" and bool(data.exam_periods)
+        if removable:
+            rows = sitting_rows(session, stored)
+        else:
+            rows = _record_rows(data, kind, stored.exams_from, stored.exams_to)
+        session_dates = exam_session(stored)
     if query:
         rows = [row for row in rows if any(query in str(value).lower() for value in row.values())]
     return render_template(
@@ -170,7 +177,23 @@ def records(semester: str, kind: str) -> str:
         total=len(rows),
         query=query,
         listed=LISTED,
+        removable=removable,
+        session_dates=session_dates,
     )
+
+
+@pages.post("/records/<semester>/sittings/<date>/<start>/remove")
+@login_required
+def remove_exam_sitting(semester: str, date: str, start: str) -> BaseResponse:
+    planner_only()  # the CSRF token is checked for every page's form (CSRFProtect)
+    with services().database.transaction() as session:
+        try:
+            removed = remove_sitting(session, semester, date, start)
+        except StorageError as error:
+            flash(f"Not removed: {error}")
+        else:
+            flash(f"Removed the sitting on {removed}.", "done")
+    return redirect(url_for("pages.records", semester=semester, kind="sittings"))
 
 
 def _record_rows(

@@ -18,8 +18,9 @@ from flask.testing import FlaskClient
 from icalendar import Calendar
 
 from constraints.exams import evaluate
-from datasets.registrar_exams import SITTINGS, exam_courses, exam_problem
+from datasets.registrar_exams import SITTINGS, exam_courses, exam_problem, sittings_of
 from datasets.registrar_records import ExamPeriod, ExamRecord, RegistrarData
+from datasets.registrar_tables import SESSION_DATES
 from datasets.semester import generate_semester
 from models import ExamSolution
 from service.context import KEY
@@ -199,14 +200,18 @@ def test_the_published_exam_schedule_survives_exams_imported_after_it(
     assert sitting(courses[0]) == []
 
 
-def test_an_impossible_exam_run_is_explained_by_course(app: Flask, client: FlaskClient) -> None:
-    one_sitting = b"date,start,minutes\n2026-12-21,09:00,30\n"
+def import_sittings(client: FlaskClient, table: bytes) -> None:
     imported = client.post(
         f"/api/semesters/{SEMESTER}/imports/exam_periods",
-        data={"file": (io.BytesIO(one_sitting), "exam_periods.csv")},
+        data={"file": (io.BytesIO(table), "exam_periods.csv")},
         content_type="multipart/form-data",
     )
     assert imported.status_code == 200, imported.get_json()
+
+
+def test_an_impossible_exam_run_is_explained_by_course(app: Flask, client: FlaskClient) -> None:
+    one_sitting = b"date,start,minutes\n2026-12-21,09:00,30\n"
+    import_sittings(client, one_sitting)
     asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 2, "workers": 1}
     run = poll(client, client.post("/api/runs", json=asked).get_json()["href"], ("finished", "failed"))
     assert run["status"] == "finished" and run["objective"] is None, run["error"]
@@ -224,10 +229,8 @@ def test_an_impossible_exam_run_is_explained_by_course(app: Flask, client: Flask
     assert "hidden" not in shown.split(">")[0] and html.escape(too_long, quote=False) in shown
 
 
-def test_an_exam_run_on_sittings_outside_the_session_is_refused_naming_them(
-    app: Flask, client: FlaskClient
-) -> None:
-    """A database older than the imports' check may hold a mistyped year; the run was built on it."""
+def with_stray_sittings(app: Flask) -> None:
+    """The session's dates, and sittings stored before the imports' check: one in it, two outside."""
     with app.extensions[KEY].database.transaction() as session:
         semester = session.query(schema.Semester).one()
         semester.exams_from, semester.exams_to = FIRST, LAST
@@ -239,11 +242,19 @@ def test_an_exam_run_on_sittings_outside_the_session_is_refused_naming_them(
                 (dt.date(2027, 2, 1), "09:00"),
             )
         )
+
+
+def test_an_exam_run_on_sittings_outside_the_session_is_refused_naming_them(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A database older than the imports' check may hold a mistyped year; the run was built on it."""
+    with_stray_sittings(app)
     asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 2, "workers": 1}
     refused = client.post("/api/runs", json=asked)
     reason = (
         f"semester {SEMESTER!r} has sittings outside its exam session, 2026-12-21 to 2027-01-02: "
-        "2025-12-22 at 14:00, 2027-02-01 at 09:00; check their dates, or widen the session if they are meant"
+        "2025-12-22 at 14:00, 2027-02-01 at 09:00; remove the mistyped ones on the semester's sittings page "
+        f"(or DELETE /api/semesters/SEMESTER/sittings/DATE/START); {SESSION_DATES}"
     )
     assert refused.status_code == 422 and refused.get_json()["errors"] == [
         {"field": "semester", "message": reason}
@@ -252,7 +263,8 @@ def test_an_exam_run_on_sittings_outside_the_session_is_refused_naming_them(
     by_page = planner.post(
         "/runs/new", data={"csrf_token": token, "semester": SEMESTER, "kind": "exams", "time_limit": "2"}
     )
-    assert by_page.status_code == 422 and reason[reason.index(" has sittings") :] in by_page.data.decode()
+    shown = html.unescape(by_page.data.decode())
+    assert by_page.status_code == 422 and reason[reason.index(" has sittings") :] in shown
     with app.extensions[KEY].database.transaction() as session:
         semester = session.query(schema.Semester).one()
         late = [dt.date(2027, 2, day) for day in range(2, 6)]
@@ -260,6 +272,83 @@ def test_an_exam_run_on_sittings_outside_the_session_is_refused_naming_them(
             schema.ExamPeriod(semester=semester, date=d, start="09:00", minutes=180) for d in late
         )
     many = client.post("/api/runs", json=asked).get_json()["errors"][0]["message"]
-    assert "2027-02-04 at 09:00 and 1 more; check their dates" in many  # five named, the rest counted
+    assert "2027-02-04 at 09:00 and 1 more; remove the mistyped" in many  # five named, the rest counted
     with app.extensions[KEY].database.transaction() as session:
         assert session.query(schema.Run).count() == 0
+
+
+def stored_sittings(app: Flask) -> list[tuple[str, str]]:
+    with app.extensions[KEY].database.transaction() as session:
+        return [(str(p.date), p.start) for p in load_semester(session, SEMESTER).exam_periods]
+
+
+def test_a_sitting_outside_the_session_is_marked_and_removed_by_the_api_and_the_page(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A stray sitting (a mistyped year) refused every exam run of the semester and could not be removed."""
+    with_stray_sittings(app)
+    planner, token = signed_in(app, "planner")
+    listed = planner.get(f"/records/{SEMESTER}/sittings").data.decode()
+    assert listed.count('<tr class="outside">') == 2 and "runs from 2026-12-21 to 2027-01-02" in listed
+    sittings = f"/api/semesters/{SEMESTER}/sittings"
+    assert client_as(app, "viewer").delete(f"{sittings}/2025-12-22/14:00").status_code == 403
+    assert planner.delete(f"{sittings}/2025-12-22/14:00").status_code == 403  # the page's cookie, no CSRF
+    removed = client.delete(f"{sittings}/2025-12-22/14:00")
+    assert removed.status_code == 200 and removed.get_json() == {"removed": "2025-12-22 at 14:00"}
+    again = client.delete(f"{sittings}/2025-12-22/14:00")
+    assert again.status_code == 404
+    assert again.get_json()["detail"] == f"semester {SEMESTER!r} has no sitting on 2025-12-22 at 14:00"
+    mistyped = client.delete(f"{sittings}/2025-13-22/14:00").get_json()["detail"]
+    assert mistyped.endswith("a sitting is named by its date and start, like 2026-12-21 and 09:00")
+    assert client.delete("/api/semesters/no such/sittings/2026-12-21/09:00").status_code == 404
+    page = f"/records/{SEMESTER}/sittings/2027-02-01/9:00/remove"
+    assert planner.post(page).status_code == 400  # no CSRF token
+    by_page = planner.post(page, data={"csrf_token": token}, follow_redirects=True)
+    assert (
+        by_page.status_code == 200 and "Removed the sitting on 2027-02-01 at 09:00." in by_page.data.decode()
+    )
+    assert 'class="outside"' not in by_page.data.decode()
+    gone = planner.post(page, data={"csrf_token": token}, follow_redirects=True).data.decode()
+    assert "Not removed: semester" in gone and "no sitting on 2027-02-01 at 9:00" in gone
+    assert stored_sittings(app) == [("2026-12-21", "09:00")]
+    asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 2, "workers": 1}
+    assert client.post("/api/runs", json=asked).status_code == 202
+
+
+def test_a_sitting_the_published_exam_timetable_uses_is_kept(app: Flask, client: FlaskClient) -> None:
+    """Removed, its exams would drop out of the published schedule students and room searches read."""
+    with app.extensions[KEY].database.transaction() as session:
+        semester = session.query(schema.Semester).one()
+        semester.exams_from, semester.exams_to = FIRST, LAST
+        data = load_semester(session, SEMESTER)
+        session.add_all(
+            schema.ExamPeriod(semester=semester, date=p.date, start=p.start, minutes=p.minutes)
+            for p in sittings_of(data, FIRST, LAST)
+        )
+    asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 3, "workers": 1}
+    run = poll(client, client.post("/api/runs", json=asked).get_json()["href"], ("finished", "failed"))
+    assert run["status"] == "finished", run["error"]
+    assert client.post(f"/api/runs/{run['id']}/publish").status_code == 200
+    with app.extensions[KEY].database.transaction() as session:
+        stored = session.get(schema.Run, run["id"])
+        assert stored is not None and stored.solved_for is not None and stored.solution is not None
+        first = ExamSolution.model_validate(stored.solution).periods[0]
+        assert first is not None
+        date, start = stored.solved_for["periods"][first]
+        course = stored.solved_for["exams"][0][0]
+    used = client.delete(f"/api/semesters/{SEMESTER}/sittings/{date}/{start}")
+    assert used.status_code == 409
+    detail = used.get_json()["detail"]
+    assert detail.startswith(f"the sitting on {date} at {start} cannot be removed: the published exam ")
+    assert course in detail and detail.endswith("publish an exam run that does not use it first")
+    assert (date, start) in stored_sittings(app)
+    late = b"date,start,minutes\n2027-01-02,18:00,120\n"
+    import_sittings(client, late)
+    with app.extensions[KEY].database.transaction() as session:  # a run stored before names were kept
+        stored = session.get(schema.Run, run["id"])
+        assert stored is not None
+        stored.solved_for = None
+    earliest = client.delete(f"/api/semesters/{SEMESTER}/sittings/2026-12-21/09:00")
+    assert earliest.status_code == 409 and "reads its exams by position" in earliest.get_json()["detail"]
+    unused = client.delete(f"/api/semesters/{SEMESTER}/sittings/2027-01-02/18:00")  # the last: none moves
+    assert unused.status_code == 200, unused.get_json()

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from openpyxl import Workbook, load_workbook
 
 from datasets.registrar_records import Calendar, Period, TeacherRecord
-from datasets.registrar_tables import KINDS, Known, read_table
+from datasets.registrar_tables import KINDS, SESSION_DATES, Known, read_table
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
@@ -293,7 +293,7 @@ def test_a_sitting_outside_the_semesters_exam_session_is_refused_at_its_row(
             "row": 3,
             "field": "date",
             "message": "the sitting on 2025-12-21 at 14:00 is outside the exam session, 2026-12-21 to "
-            "2027-01-09: check its date, or widen the session if the sitting is meant",
+            f"2027-01-09: check its date; {SESSION_DATES}",
         }
     ]
     page, token = signed_in(app, "planner")

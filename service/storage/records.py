@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from datasets import registrar_records as records
 from datasets.masterclass_tables import MasterClassRequest, parse_window, window_text
-from datasets.registrar_tables import Known, TableRecord
+from datasets.registrar_tables import SESSION_DATES, Known, TableRecord
 from models.lessons import Preference
 from models.lessons import SectionRelation as Relation
 from service.storage import schema
@@ -516,7 +516,8 @@ def check_sittings(session: Session, semester: schema.Semester) -> None:
         more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
         raise StorageError(
             f"semester {semester.name!r} has sittings outside its exam session, {dates[0]} to {dates[1]}: "
-            f"{named}{more}; check their dates, or widen the session if they are meant"
+            f"{named}{more}; remove the mistyped ones on the semester's sittings page (or DELETE "
+            f"/api/semesters/SEMESTER/sittings/DATE/START); {SESSION_DATES}"
         )
 
 
