@@ -44,7 +44,14 @@ from service.masterclasses import masterclass_inputs
 from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.database import Database
-from service.storage.records import StorageError, check_sittings, load_semester, semester_named
+from service.storage.records import (
+    StorageError,
+    check_sittings,
+    load_semester,
+    semester_named,
+    stray_sittings,
+    stray_warning,
+)
 from service.storage.schema import RunStatus
 from service.teaching_load import Restaffing, course_warnings, department_load, published_timetable
 from service.timetables import exam_schedule_names, lesson_names
@@ -89,9 +96,9 @@ def _execute(database: Database, run_id: int) -> str:
         kind = run.kind
         parameters = SolveParameters(time_limit=run.time_limit, workers=run.workers, seed=run.seed)
         try:
-            problem, scenario = run_problem(session, run)
+            problem, scenario = run_problem(session, run, solving=True)
             names = _solved_names(session, run, problem)
-            warnings = course_warnings(session) if kind == "load" else []
+            warnings = _warnings(session, run)
         except (ScenarioError, StorageError, DatasetError) as error:
             if run.scenario:  # the changes it was asked with (none: {})
                 failed = f"the scenario no longer fits the semester: {error}"
@@ -121,6 +128,14 @@ def _solved_names(session: Session, run: schema.Run, problem: object) -> dict[st
     if isinstance(problem, ExamProblem):
         return exam_schedule_names(problem, load_semester(session, run.semester.name))
     return None
+
+
+def _warnings(session: Session, run: schema.Run) -> list[str]:
+    """What in the records the run took as given but looks mistaken."""
+    if run.kind == "load":
+        return course_warnings(session)
+    strays = stray_sittings(session, run.semester) if run.kind == "exams" else []
+    return [stray_warning(run.semester, strays)] if strays else []
 
 
 def _solve(
@@ -288,7 +303,7 @@ def ask_for_run(
     """A queued run of `kind` on a stored semester, with a stored scenario's changes or none
     (the caller submits it once committed). A class timetable run given a department re-staffs it
     within the published timetable, which must exist; an attestation or master-class run needs
-    its tables stored, an exam run its sittings in its exam session. RunRefused names the field at fault."""
+    its tables stored, an exam run a sitting in its exam session. RunRefused names the field at fault."""
     if kind not in KINDS:
         raise RunRefused("kind", f"no {kind!r} runs: the kinds are {', '.join(KINDS)}")
     try:

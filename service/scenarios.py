@@ -3,6 +3,7 @@ scenario's changes, its pins and, for minimal perturbation, the baseline run's t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from sqlalchemy import select
@@ -24,7 +25,14 @@ from models import (
 from models.load import LoadProblem
 from service.attestation import attestation_problem_of
 from service.storage import schema
-from service.storage.records import StorageError, load_semester, semester_named, stored_row
+from service.storage.records import (
+    StorageError,
+    check_sittings,
+    exam_session,
+    load_semester,
+    semester_named,
+    stored_row,
+)
 from service.storage.schema import RunStatus
 from service.teaching_load import Restaffing, load_problem, restaffing
 from service.timetables import StaleTimetable, lesson_timetable
@@ -84,11 +92,13 @@ def clone_scenario(session: Session, scenario_id: int, name: str) -> schema.Scen
 
 
 def run_problem(
-    session: Session, run: schema.Run
+    session: Session, run: schema.Run, solving: bool = False
 ) -> tuple[
     LessonProblem | ExamProblem | LoadProblem | MasterClassProblem | AttestationProblem | Restaffing, Scenario
 ]:
-    """The problem and engine scenario of a run, from the records and the changes it was asked with."""
+    """The problem and engine scenario of a run, from the records and the changes it was asked with.
+    `solving`: for the run's solve, which leaves out sittings outside the exam session (a run read
+    back keeps the sittings as stored: one stored before runs kept their names reads them by place)."""
     if run.kind == "load":
         return load_problem(session, run.semester), Scenario()
     if run.kind == "sac":
@@ -100,6 +110,11 @@ def run_problem(
     if run.kind == "exams":
         semester = run.semester
         data = load_semester(session, semester.name)
+        dates = exam_session(semester)
+        if solving and dates is not None:
+            check_sittings(session, semester)  # some are in the session, or the run has none
+            inside = tuple(p for p in data.exam_periods if dates[0] <= p.date <= dates[1])
+            data = dataclasses.replace(data, exam_periods=inside)
         try:
             problem = exam_problem(data, semester.name, semester.exams_from, semester.exams_to)
         except ValueError as error:

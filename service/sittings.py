@@ -1,6 +1,6 @@
 """A semester's stored exam sittings, named by date and start as imports name them: listed with
-those outside the exam session marked, and removed one at a time (a mistyped year blocks every
-exam run of the semester). A sitting the published exam timetable places an exam in stays, as does
+those outside the exam session marked, and removed one at a time (exam runs leave out a
+mistyped year). A sitting the published exam timetable places an exam in stays, as does
 one a run stored without its sittings' names would be misread without (service.timetables)."""
 
 from __future__ import annotations

@@ -244,27 +244,41 @@ def with_stray_sittings(app: Flask) -> None:
         )
 
 
-def test_an_exam_run_on_sittings_outside_the_session_is_refused_naming_them(
+def test_an_exam_run_leaves_out_sittings_outside_the_session_and_names_them(
     app: Flask, client: FlaskClient
 ) -> None:
-    """A database older than the imports' check may hold a mistyped year; the run was built on it."""
+    """A database older than the imports' check may hold a mistyped year; the run was built on it,
+    and refusing the run instead left a published timetable on such a sitting with no way out."""
     with_stray_sittings(app)
     asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 2, "workers": 1}
-    refused = client.post("/api/runs", json=asked)
-    reason = (
-        f"semester {SEMESTER!r} has sittings outside its exam session, 2026-12-21 to 2027-01-02: "
-        "2025-12-22 at 14:00, 2027-02-01 at 09:00; remove the mistyped ones on the semester's sittings page "
-        f"(or DELETE /api/semesters/SEMESTER/sittings/DATE/START); {SESSION_DATES}"
+    run = poll(client, client.post("/api/runs", json=asked).get_json()["href"], ("finished", "failed"))
+    assert run["status"] == "finished", run["error"]
+    repair = (
+        "2026-12-21 to 2027-01-02: 2025-12-22 at 14:00, 2027-02-01 at 09:00; remove the mistyped ones on the "
+        "semester's sittings page (or DELETE /api/semesters/SEMESTER/sittings/DATE/START); " + SESSION_DATES
     )
+    assert run["report"]["warnings"] == [
+        f"the run leaves out the sittings outside the exam session, {repair}"
+    ]
+    with app.extensions[KEY].database.transaction() as session:
+        stored = session.get(schema.Run, run["id"])
+        assert stored is not None and stored.solved_for is not None
+        assert stored.solved_for["periods"] == [["2026-12-21", "09:00"]]
+    planner, token = signed_in(app, "planner")
+    page = html.unescape(planner.get(f"/runs/{run['id']}").data.decode())
+    assert "the run leaves out the sittings outside the exam session, 2026-12-21" in page
+    with app.extensions[KEY].database.transaction() as session:  # none left in the session: refused
+        session.query(schema.ExamPeriod).filter_by(date=FIRST).delete()
+    refused = client.post("/api/runs", json=asked)
+    reason = f"semester {SEMESTER!r} has no sitting in its exam session, {repair}"
     assert refused.status_code == 422 and refused.get_json()["errors"] == [
         {"field": "semester", "message": reason}
     ]
-    planner, token = signed_in(app, "planner")
     by_page = planner.post(
         "/runs/new", data={"csrf_token": token, "semester": SEMESTER, "kind": "exams", "time_limit": "2"}
     )
     shown = html.unescape(by_page.data.decode())
-    assert by_page.status_code == 422 and reason[reason.index(" has sittings") :] in shown
+    assert by_page.status_code == 422 and reason[reason.index(" has no sitting") :] in shown
     with app.extensions[KEY].database.transaction() as session:
         semester = session.query(schema.Semester).one()
         late = [dt.date(2027, 2, day) for day in range(2, 6)]
@@ -274,7 +288,7 @@ def test_an_exam_run_on_sittings_outside_the_session_is_refused_naming_them(
     many = client.post("/api/runs", json=asked).get_json()["errors"][0]["message"]
     assert "2027-02-04 at 09:00 and 1 more; remove the mistyped" in many  # five named, the rest counted
     with app.extensions[KEY].database.transaction() as session:
-        assert session.query(schema.Run).count() == 0
+        assert session.query(schema.Run).count() == 1
 
 
 def stored_sittings(app: Flask) -> list[tuple[str, str]]:
@@ -285,7 +299,7 @@ def stored_sittings(app: Flask) -> list[tuple[str, str]]:
 def test_a_sitting_outside_the_session_is_marked_and_removed_by_the_api_and_the_page(
     app: Flask, client: FlaskClient
 ) -> None:
-    """A stray sitting (a mistyped year) refused every exam run of the semester and could not be removed."""
+    """A stray sitting (a mistyped year) could not be removed; exam runs now leave it out."""
     with_stray_sittings(app)
     planner, token = signed_in(app, "planner")
     listed = planner.get(f"/records/{SEMESTER}/sittings").data.decode()

@@ -495,13 +495,13 @@ def exam_session(semester: schema.Semester) -> tuple[dt.date, dt.date] | None:
     return semester.exams_from, semester.exams_to
 
 
-def check_sittings(session: Session, semester: schema.Semester) -> None:
-    """Refuses (StorageError) a semester whose stored sittings are not all in its exam session,
-    naming them: a database older than that check may hold a mistyped year or month."""
+def stray_sittings(session: Session, semester: schema.Semester) -> list[schema.ExamPeriod]:
+    """The semester's stored sittings outside its exam session (none when its dates are not known):
+    a database older than the imports' check may hold a mistyped year or month."""
     dates = exam_session(semester)
     if dates is None:
-        return
-    outside = list(
+        return []
+    return list(
         session.scalars(
             select(schema.ExamPeriod)
             .where(
@@ -511,14 +511,37 @@ def check_sittings(session: Session, semester: schema.Semester) -> None:
             .order_by(schema.ExamPeriod.date, schema.ExamPeriod.start)
         )
     )
-    if outside:
-        named = ", ".join(f"{sitting.date} at {sitting.start}" for sitting in outside[:5])
-        more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
+
+
+def stray_warning(semester: schema.Semester, strays: list[schema.ExamPeriod]) -> str:
+    """What an exam run says of the sittings it leaves out, and what the planner can do."""
+    return f"the run leaves out the sittings outside the exam session, {_strays_said(semester, strays)}"
+
+
+def check_sittings(session: Session, semester: schema.Semester) -> None:
+    """Refuses (StorageError) a semester whose stored sittings all lie outside its exam session: an
+    exam run leaves those out and would have none (with some inside, it runs on those)."""
+    strays = stray_sittings(session, semester)
+    stored = session.scalar(
+        select(func.count())
+        .select_from(schema.ExamPeriod)
+        .where(schema.ExamPeriod.semester_id == semester.id)
+    )
+    if strays and len(strays) == stored:
         raise StorageError(
-            f"semester {semester.name!r} has sittings outside its exam session, {dates[0]} to {dates[1]}: "
-            f"{named}{more}; remove the mistyped ones on the semester's sittings page (or DELETE "
-            f"/api/semesters/SEMESTER/sittings/DATE/START); {SESSION_DATES}"
+            f"semester {semester.name!r} has no sitting in its exam session, {_strays_said(semester, strays)}"
         )
+
+
+def _strays_said(semester: schema.Semester, strays: list[schema.ExamPeriod]) -> str:
+    dates = exam_session(semester)
+    assert dates is not None  # a sitting is outside only a known session
+    named = ", ".join(f"{sitting.date} at {sitting.start}" for sitting in strays[:5])
+    more = f" and {len(strays) - 5} more" if len(strays) > 5 else ""
+    return (
+        f"{dates[0]} to {dates[1]}: {named}{more}; remove the mistyped ones on the semester's sittings "
+        f"page (or DELETE /api/semesters/SEMESTER/sittings/DATE/START); {SESSION_DATES}"
+    )
 
 
 def semester_named(session: Session, name: str) -> schema.Semester:
