@@ -108,6 +108,8 @@ def print_report(report: SolveReport) -> None:
     console.print(table)
     for reason in report.explanation:
         console.print(f"[red]why:[/] {reason}", soft_wrap=True)
+    for warning in report.warnings:
+        console.print(f"[yellow]check:[/] {warning}", soft_wrap=True)
 
 
 def _shares(by_rule: dict[str, list[Violation]], shown: int) -> dict[str, int]:

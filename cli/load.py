@@ -16,6 +16,7 @@ from cli.reading import read_or_exit as _read
 from cli.solving import solve_options
 from cli.writing import check_output_file, check_output_folder, write_or_exit
 from constraints.load import SOFT_NAMES
+from datasets.errors import DatasetError
 from datasets.load_generator import generate_load
 from datasets.load_tables import WEEKS, read_actual, read_assignment, write_assignment, write_load_tables
 from datasets.registrar_load import is_registrar_folder, named_now, present_teachers, read_year_load
@@ -68,7 +69,12 @@ SEMESTER_WEEKS = click.option(
 
 
 @load.command("solve")
-@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("folder", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--semester",
+    help="Instead of FOLDER: a semester stored in the registrar's database (DATABASE_URL), with the "
+    "other terms of its academic year.",
+)
 @SEMESTER_TERM
 @SEMESTER_WEEKS
 @solve_options
@@ -79,7 +85,8 @@ SEMESTER_WEEKS = click.option(
 )
 @WEIGHT_OPTION
 def load_solve(
-    folder: Path,
+    folder: Path | None,
+    semester: str | None,
     term: int,
     weeks: int,
     time_limit: float,
@@ -90,13 +97,20 @@ def load_solve(
     weights: tuple[str, ...],
 ) -> None:
     """Assign teachers to the load items of FOLDER (teachers and items tables, or a registrar's
-    semester folder) and balance the load."""
+    semester folder) or of a stored --semester, and balance the load."""
     from solver.load.solve import solve_load
 
+    if (folder is None) == (semester is None):
+        raise click.UsageError("give either FOLDER or --semester (a semester of the database), not both")
     scenario = _scenario(weights)
     _refuse_file_output(output)
     check_output_file(json_report, "--json")
-    problem = _read(lambda: read_year_load(folder, term, weeks))
+    warnings: list[str] = []
+    if semester is not None:
+        problem, warnings = _stored_load(semester)
+    else:
+        assert folder is not None
+        problem = _read(lambda: read_year_load(folder, term, weeks))
     parameters = SolveParameters(time_limit=time_limit, workers=workers or default_workers(), seed=seed)
     hours = sum(item.hours for item in problem.items)
     console.print(
@@ -105,6 +119,7 @@ def load_solve(
     )
     with progress_display(time_limit) as listener:
         outcome = solve_load(problem, parameters, scenario, listener=listener)
+    outcome.report.warnings = warnings
     print_report(outcome.report)
     if outcome.evaluation is not None:
         print_evaluation(problem, outcome.evaluation)
@@ -119,6 +134,24 @@ def load_solve(
         console.print(f"assignment written to {output}/ (assignment.csv, by_teacher.csv, by_department.csv)")
     if outcome.report.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
         sys.exit(1)
+
+
+def _stored_load(name: str) -> tuple[LoadProblem, list[str]]:
+    """The load of a stored semester's academic year, as the service's load runs build it, and what in
+    the records looks mistaken; a semester the database does not hold ends the command in words."""
+    from cli.database import open_database
+    from service.storage.records import StorageError, semester_named
+    from service.teaching_load import course_warnings, load_problem
+
+    database = open_database()
+    try:
+        with database.transaction() as session:
+            return load_problem(session, semester_named(session, name)), course_warnings(session)
+    except (StorageError, DatasetError) as error:
+        console.print(f"[red]error:[/] {error}", soft_wrap=True)
+        sys.exit(2)
+    finally:
+        database.dispose()
 
 
 @load.command("together")

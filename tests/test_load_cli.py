@@ -5,12 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from cli.main import main
+from constraints.load import evaluate
+from datasets.load_tables import read_assignment
 from datasets.registrar_csv import read_records
 from datasets.registrar_load import read_year_load
+from service.storage import schema
+from service.storage.database import Database
+from service.storage.records import semester_named
+from service.teaching_load import load_problem
 from tests.load_factory import load_folder
+from tests.service_factory import SEMESTER, database_with_a_semester
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -265,3 +274,37 @@ def test_actual_hours_of_a_department_and_a_term_against_the_plan(tmp_path: Path
         assert all(line in flat for line in lines), output
         assert "Mathematics" not in output and "Yerlan" not in output
         assert "PHY101 L1 │ Aigerim │ Marat │ 10" in flat
+
+
+def test_load_solve_takes_a_semester_from_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue asks for the registrar database as input as well as files: the same load the
+    service's run builds, its checker agreeing, with what looks mistaken in the records said."""
+    url = database_with_a_semester(tmp_path / "r.sqlite3", 120, 45)
+    course, misspelt = "MAT3004", "MAT-3004"
+    database = Database(url)
+    with database.transaction() as session:
+        smith = next(t for t in session.scalars(select(schema.Teacher)) if course in t.qualifications)
+        smith.wanted = [misspelt]  # a wish for no course: the load can still be given
+        name = smith.name
+        problem = load_problem(session, semester_named(session, SEMESTER))
+    database.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    runner = CliRunner()
+    report_path = tmp_path / "report.json"
+    asked = ["load", "solve", "--semester", SEMESTER, "--time-limit", "3", "--workers", "1"]
+    result = runner.invoke(main, [*asked, "--json", str(report_path), "--output", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    warning = f"Teacher {name} asks for '{misspelt}', which no course is coded as; did you mean '{course}'?"
+    assert warning in " ".join(result.output.split())
+    report = json.loads(report_path.read_text())
+    assert report["warnings"] == [warning] and report["problem_name"] == problem.name
+    solution = read_assignment(tmp_path / "out" / "assignment.csv", problem)
+    assert evaluate(problem, solution).total == report["objective"]
+    unknown = runner.invoke(main, ["load", "solve", "--semester", "no such"])
+    assert unknown.exit_code == 2 and "No semester 'no such' (stored: " in unknown.output
+    both = runner.invoke(main, ["load", "solve", str(tmp_path), "--semester", SEMESTER])
+    neither = runner.invoke(main, ["load", "solve"])
+    for refused in (both, neither):
+        assert refused.exit_code == 2 and "give either FOLDER or --semester" in refused.output
