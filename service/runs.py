@@ -134,6 +134,8 @@ def _warnings(session: Session, run: schema.Run) -> list[str]:
     """What in the records the run took as given but looks mistaken."""
     if run.kind == "load":
         return course_warnings(session)
+    if run.department is not None:  # a class timetable run re-staffing it builds its load too
+        return course_warnings(session, run.department)
     strays = stray_sittings(session, run.semester) if run.kind == "exams" else []
     return [stray_warning(run.semester, strays)] if strays else []
 
@@ -159,7 +161,7 @@ def _solve(
 
     watcher = _Watcher(database, run_id)
     if isinstance(problem, Restaffing):
-        return _restaff(database, run_id, problem, parameters, watcher, names)
+        return _restaff(database, run_id, problem, parameters, watcher, names, warnings)
     # a cancel stops the CP-SAT solve under way and leaves no time to the steps after it
     with cancellable(watcher.should_stop):
         if isinstance(problem, AttestationProblem):
@@ -213,6 +215,7 @@ def _restaff(
     parameters: SolveParameters,
     watcher: _Watcher,
     names: dict[str, Any] | None,
+    warnings: list[str],
 ) -> str:
     """A department's load decided with its sections' meetings, every other meeting kept in place."""
     from solver.engine import cancellable
@@ -234,6 +237,7 @@ def _restaff(
         _fail(database, run_id, str(error))
         return RunStatus.FAILED
     watcher.flush()
+    outcome.report.warnings = warnings
     return _store(
         database,
         run_id,

@@ -61,12 +61,16 @@ def load_problem(session: Session, semester: schema.Semester) -> LoadProblem:
     return year_load_problem(semester.academic_year or semester.name, terms)
 
 
-def course_warnings(session: Session) -> list[str]:
+def course_warnings(session: Session, department: str | None = None) -> list[str]:
     """The teachers' qualifications and wishes naming a code no stored course has (taken unchecked
-    when the teachers came before the courses): such a code qualifies for nothing and grants nothing."""
+    when the teachers came before the courses): such a code qualifies for nothing and grants nothing.
+    Given a department, only its teachers' (those a re-staffing of it is about)."""
     codes = set(session.scalars(select(schema.Course.code)))
+    teachers = select(schema.Teacher).order_by(schema.Teacher.id)
+    if department is not None:
+        teachers = teachers.join(schema.Teacher.department).where(schema.Department.name == department)
     warnings = []
-    for teacher in session.scalars(select(schema.Teacher).order_by(schema.Teacher.id)):
+    for teacher in session.scalars(teachers):
         named = [("is qualified for", entry.partition(" ")[0]) for entry in teacher.qualifications]
         named += [("asks for", code) for code in teacher.wanted]
         named += [("asks to be spared", code) for code in teacher.unwanted]

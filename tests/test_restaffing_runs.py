@@ -6,10 +6,12 @@ into its sections."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 import constraints.lessons as lesson_rules
 import constraints.load as load_rules
@@ -96,3 +98,29 @@ def _solution(app: Flask, run_id: int) -> dict:  # type: ignore[type-arg]
         stored = session.get(schema.Run, run_id)
         assert stored is not None and stored.solution is not None
         return stored.solution
+
+
+def test_a_course_code_no_course_has_is_warned_of_for_the_re_staffed_departments_teachers(
+    tmp_path: Path,
+) -> None:
+    """Re-staffing builds the department's load from the teachers' records as a load run does; a
+    misspelt code there qualified its teacher for nothing unsaid. Other departments' are not its concern."""
+    misspelt = "PET-2001"
+    with running_app(tmp_path, 150, 41) as app:
+        client = client_as(app, "planner")
+        published = _finished(client, kind="lessons", time_limit=4)
+        assert client.post(f"/api/runs/{published['id']}/publish").status_code == 200
+        with app.extensions[KEY].database.transaction() as session:
+            teachers = list(session.scalars(select(schema.Teacher).order_by(schema.Teacher.id)))
+            ours = next(t for t in teachers if t.department and t.department.name == DEPARTMENT)
+            theirs = next(t for t in teachers if t.department and t.department.name != DEPARTMENT)
+            for teacher in (ours, theirs):
+                teacher.qualifications = [*teacher.qualifications, f"{misspelt} lecture"]
+                teacher.wanted = [misspelt]
+            name = ours.name
+        run = _finished(client, kind="lessons", department=DEPARTMENT, time_limit=4)
+    unknown = f"'{misspelt}', which no course is coded as; did you mean 'PET2001'?"
+    assert run["report"]["warnings"] == [
+        f"Teacher {name} is qualified for {unknown}",
+        f"Teacher {name} asks for {unknown}",
+    ]
