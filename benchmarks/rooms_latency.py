@@ -11,7 +11,7 @@ import argparse
 import json
 import time
 
-from benchmarks.runs import machine, results_folder, stamp
+from benchmarks.runs import machine, print_and_write, results_folder, stamp
 from benchmarks.service_latency import DEMO_SEMESTER, RESULTS, _ab, call, served
 
 SEARCHES = {
@@ -116,9 +116,7 @@ def main(argv: list[str] | None = None) -> None:
             f"| {name} | {concurrency} | {figures['median_ms']:.0f} | {figures['p99_ms']:.0f} "
             f"| {figures['per_second']:.0f} | {figures['failed']:.0f} | {figures['non_2xx']:.0f} |"
         )
-    args.results.mkdir(parents=True, exist_ok=True)
-    (args.results / "rooms.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    print_and_write(args.results / "rooms.md", lines)
 
 
 if __name__ == "__main__":

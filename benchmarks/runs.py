@@ -7,20 +7,23 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import io
 import multiprocessing
 import os
 import platform
 import queue as queues
 import resource
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable
 from importlib.metadata import version
 from pathlib import Path
+from typing import NoReturn
 
 import psutil
 
-from cli.writing import unwritable_folder
+from cli.writing import cannot_write, unwritable_folder
 
 Row = dict[str, object]
 Key = tuple[str, float, int, int]
@@ -163,19 +166,39 @@ def row_key(row: Row) -> Key:
 
 
 def load_rows(path: Path) -> dict[Key, Row]:
+    """The rows of earlier runs; a CSV that cannot be read stops the bench (exit 2) before any run."""
     if not path.exists():
         return {}
-    with path.open() as handle:
-        return {row_key(row): dict(row) for row in csv.DictReader(handle)}
+    try:
+        with path.open() as handle:
+            return {row_key(row): dict(row) for row in csv.DictReader(handle)}
+    except OSError as error:
+        _stop(f"cannot read {path}: {error.strerror or error}")
 
 
-def write_csv(path: Path, fields: list[str], rows: Iterable[Row]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({field: row.get(field, "") for field in fields})
+def _csv_text(fields: list[str], rows: Iterable[Row]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({field: row.get(field, "") for field in fields})
+    return buffer.getvalue()
+
+
+def _write_or_stop(path: Path, text: str, kept: str, lost: str = "", newline: str | None = None) -> None:
+    """Write a file (and its folder); a failure stops the bench (exit 2) saying which file, why and
+    where what it would have held is (`kept`), then on stderr `lost`, what is nowhere else."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, newline=newline)
+    except OSError as error:
+        _stop(f"{cannot_write(path, error)}; {kept}", lost)
+
+
+def _stop(message: str, lost: str = "") -> NoReturn:
+    print(f"error: {message}", file=sys.stderr, flush=True)
+    sys.stderr.write(lost)
+    sys.exit(2)
 
 
 def fmt(value: object, digits: int = 1) -> str:
@@ -203,9 +226,20 @@ def table(rows: list[Row], columns: list[Column], raw: Callable[[str], str] = st
 def write_results(
     directory: Path, stem: str, fields: list[str], rows: list[Row], markdown: Callable[[list[Row]], str]
 ) -> None:
-    """The rows as `stem.csv` (what later runs add to) and as the table `stem.md`."""
-    write_csv(directory / f"{stem}.csv", fields, rows)
-    (directory / f"{stem}.md").write_text(markdown(rows))
+    """The rows as `stem.csv` (what later runs add to) and as the table `stem.md`; a file that cannot
+    be written stops the bench, the rows written to stderr as CSV if the CSV is the one."""
+    path, text = directory / f"{stem}.csv", _csv_text(fields, rows)
+    # every row, not only this run's: a write that failed half-way leaves the earlier ones cut short
+    kept = f"the {len(rows)} rows it would have held, earlier runs' and this run's so far, follow as CSV:"
+    _write_or_stop(path, text, kept, lost=text, newline="")  # csv ends its rows in \r\n itself
+    _write_or_stop(directory / f"{stem}.md", markdown(rows), f"the rows are in {path}")
+
+
+def print_and_write(path: Path, lines: list[str]) -> None:
+    """A table on stdout, then into `path`: a write that fails loses nothing not on screen."""
+    text = "\n".join(lines) + "\n"
+    print(text, end="", flush=True)
+    _write_or_stop(path, text, "the table above is what it would have held")
 
 
 def machine_lines(rows: list[Row]) -> list[str]:

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks.runs import machine, results_folder, stamp
+from benchmarks.runs import machine, print_and_write, results_folder, stamp
 
 DEMO_SEMESTER = "Demo semester"  # as `registrar demo load` names it
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -188,9 +188,7 @@ def main(argv: list[str] | None = None) -> None:
             f"| {name} | {figures['median_ms']:.0f} | {figures['p99_ms']:.0f} | {figures['per_second']:.0f} "
             f"| {figures['failed']:.0f} | {figures['non_2xx']:.0f} |"
         )
-    args.results.mkdir(parents=True, exist_ok=True)
-    (args.results / "service.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    print_and_write(args.results / "service.md", lines)
 
 
 if __name__ == "__main__":

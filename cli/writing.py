@@ -56,9 +56,12 @@ def write_or_exit(path: Path, write: Callable[[], object]) -> None:
     try:
         write()
     except OSError as error:
-        reason = f"cannot write {path}: {error.strerror or error}"
-        console.print(f"[red]error:[/] {escape(reason)}", soft_wrap=True)
+        console.print(f"[red]error:[/] {escape(cannot_write(path, error))}", soft_wrap=True)
         sys.exit(2)
+
+
+def cannot_write(path: Path, error: OSError) -> str:
+    return f"cannot write {path}: {error.strerror or error}"
 
 
 def _writable(path: Path) -> bool:

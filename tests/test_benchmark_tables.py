@@ -124,3 +124,54 @@ def test_an_exam_set_is_asked_for_as_its_table_names_it(
         ["--instances", "set3", "car-s-91", "--time-limits", "1", "--results", str(tmp_path)]
     )
     assert ran == ["exam_comp_set3", "car-s-91"]
+
+
+def test_a_results_file_that_cannot_be_written_stops_the_bench_with_the_rows_measured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CSV that turned into a folder (or a full disk) after minutes of runs ended in a traceback,
+    the rows measured lost."""
+    results = tmp_path / "exams.csv"
+    results.mkdir()
+    asked = ["--instances", "set1", "set2", "set3", "--time-limits", "1", "--results", str(tmp_path)]
+    with pytest.raises(SystemExit) as stopped:
+        benchmarks.exams.main(asked)
+    assert stopped.value.code == 2
+    assert f"error: cannot read {results}: Is a directory" in capsys.readouterr().err
+    results.rmdir()
+    ran: list[str] = []
+
+    def run_one(name: str, time_limit: float, workers: int, seed: int) -> dict[str, object]:
+        ran.append(name)
+        if len(ran) == 2:  # the CSV the first run was saved to is replaced by a folder
+            results.unlink()
+            results.mkdir()
+        return {
+            "instance": name,
+            "family": "itc2007",
+            "time_limit": time_limit,
+            "workers": workers,
+            "seed": seed,
+        }
+
+    monkeypatch.setattr(benchmarks.exams, "run_one", run_one)
+    with pytest.raises(SystemExit) as stopped:
+        benchmarks.exams.main(asked)
+    assert stopped.value.code == 2 and ran == ["exam_comp_set1", "exam_comp_set2"]
+    error = capsys.readouterr().err
+    assert f"error: cannot write {results}: Is a directory; the 2 rows it would have held" in error
+    header, *rows = error.splitlines()[1:]
+    assert header.startswith("instance,family,") and [row.split(",")[0] for row in rows] == ran
+
+
+def test_a_latency_table_that_cannot_be_written_is_on_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(benchmarks.rooms_latency, "measure", lambda *args: (["a note"], []))
+    (tmp_path / "rooms.md").mkdir()
+    with pytest.raises(SystemExit) as stopped:
+        benchmarks.rooms_latency.main(["--results", str(tmp_path)])
+    assert stopped.value.code == 2
+    shown = capsys.readouterr()
+    assert "- a note" in shown.out
+    assert f"error: cannot write {tmp_path / 'rooms.md'}: Is a directory; the table above" in shown.err
