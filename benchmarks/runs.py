@@ -186,12 +186,17 @@ def _csv_text(fields: list[str], rows: Iterable[Row]) -> str:
 
 
 def _write_or_stop(path: Path, text: str, kept: str, lost: str = "", newline: str | None = None) -> None:
-    """Write a file (and its folder); a failure stops the bench (exit 2) saying which file, why and
-    where what it would have held is (`kept`), then on stderr `lost`, what is nowhere else."""
+    """Write a file (and its folder) whole or not at all: a failure stops the bench (exit 2) saying
+    which file, why and where what it would have held is (`kept`), then on stderr `lost`, what is
+    nowhere else. The file is written beside and then put in place, so a disk that fills half-way
+    leaves the earlier runs' results as they were."""
+    beside = path.with_name(f".{path.name}.writing")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, newline=newline)
+        beside.write_text(text, newline=newline)
+        os.replace(beside, path)
     except OSError as error:
+        beside.unlink(missing_ok=True)
         _stop(f"{cannot_write(path, error)}; {kept}", lost)
 
 

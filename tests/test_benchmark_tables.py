@@ -3,6 +3,7 @@ committed tables are what their recorded runs make (no figure edited by hand or 
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from types import ModuleType
 
@@ -17,6 +18,7 @@ import benchmarks.service_latency
 import benchmarks.together
 import cli.writing
 from benchmarks.exams import load_rows, save
+from benchmarks.runs import write_results
 
 
 def test_rows_survive_a_save_and_load_with_their_commit(tmp_path: Path) -> None:
@@ -175,3 +177,28 @@ def test_a_latency_table_that_cannot_be_written_is_on_screen(
     shown = capsys.readouterr()
     assert "- a note" in shown.out
     assert f"error: cannot write {tmp_path / 'rooms.md'}: Is a directory; the table above" in shown.err
+
+
+def test_a_disk_that_fills_half_way_leaves_the_earlier_results_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CSV was rewritten in place: a write cut short by a full disk truncated the rows of every
+    earlier run."""
+    earlier = [{"instance": "exam_comp_set1", "family": "itc2007", "time_limit": 60, "workers": 2, "seed": 0}]
+    write_results(tmp_path, "exams", benchmarks.exams.FIELDS, earlier, benchmarks.exams.markdown)
+    before = (tmp_path / "exams.csv").read_text()
+    written = Path.write_text
+
+    def fills_up(self: Path, text: str, *args: object, **kwargs: object) -> int:
+        written(self, text[: len(text) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", fills_up)
+    more = [*earlier, {**earlier[0], "instance": "exam_comp_set2"}]
+    with pytest.raises(SystemExit) as stopped:
+        write_results(tmp_path, "exams", benchmarks.exams.FIELDS, more, benchmarks.exams.markdown)
+    assert stopped.value.code == 2
+    assert f"cannot write {tmp_path / 'exams.csv'}: No space left on device" in capsys.readouterr().err
+    monkeypatch.undo()
+    assert (tmp_path / "exams.csv").read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exams.csv", "exams.md"]
