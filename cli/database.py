@@ -19,7 +19,13 @@ from models.rooms import FIRST_DATE, LAST_DATE
 from service.access import add_user, new_token
 from service.storage import schema
 from service.storage.database import Database, database_url
-from service.storage.records import StorageError, store_semester
+from service.storage.records import (
+    StorageError,
+    semester_named,
+    store_semester,
+    stray_sittings,
+    stray_warning,
+)
 from service.storage.schema import Role
 
 
@@ -90,6 +96,33 @@ def load(
         f"semester {semester!r}: {len(data.sections):,} sections, {len(data.students):,} students, "
         f"{len(data.registrations):,} registrations stored in {shown_url(db.url)}"
     )
+
+
+@database.command("exam-session")
+@click.argument("semester")
+@click.option(
+    "--exams-from", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="First day of the session."
+)
+@click.option(
+    "--exams-to", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="Last day of the session."
+)
+def exam_session(semester: str, exams_from: dt.datetime, exams_to: dt.datetime) -> None:
+    """Set a stored semester's exam session (its sittings must lie in it: exam runs leave out the
+    others, which are named here)."""
+    _check_dates(semester, None, exams_from, exams_to)
+    db = open_database()
+    try:
+        with db.transaction() as session:
+            stored = semester_named(session, semester)
+            stored.exams_from, stored.exams_to = exams_from.date(), exams_to.date()
+            strays = stray_sittings(session, stored)
+            warning = stray_warning(stored, strays) if strays else ""
+    except StorageError as error:
+        console.print(f"[red]error:[/] {error}", soft_wrap=True)
+        sys.exit(2)
+    console.print(f"semester {semester!r}: exam session {exams_from.date()} to {exams_to.date()}")
+    if warning:
+        console.print(f"[yellow]check:[/] exam runs: {warning}", soft_wrap=True)
 
 
 def _check_dates(

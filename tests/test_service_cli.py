@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import socket
@@ -14,8 +15,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from cli.main import main
+from service.storage import schema
+from service.storage.database import Database
+from tests.service_factory import SEMESTER, database_with_a_semester
 
 
 def test_demo_load_fills_an_empty_database_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -166,3 +171,41 @@ def test_db_load_refuses_a_semester_no_registrar_would_give(
     refused = CliRunner().invoke(main, asked)
     assert refused.exit_code == 2 and reason in " ".join(refused.output.split()), refused.output
     assert not (tmp_path / "r.sqlite3").exists()  # refused before anything was read or opened
+
+
+def test_db_exam_session_moves_a_stored_semesters_session_and_names_the_sittings_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exam runs leave out sittings outside the session; its dates could be given only when the
+    semester was first loaded."""
+    url = database_with_a_semester(tmp_path / "r.sqlite3", 60, 3)
+    database = Database(url)
+    with database.transaction() as session:
+        semester = session.scalars(select(schema.Semester)).one()
+        session.add_all(
+            schema.ExamPeriod(semester=semester, date=date, start="09:00", minutes=180)
+            for date in (dt.date(2026, 12, 21), dt.date(2025, 12, 22))
+        )
+    database.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    runner = CliRunner()
+    asked = ["db", "exam-session", SEMESTER, "--exams-from", "2026-12-21", "--exams-to", "2027-01-02"]
+    moved = runner.invoke(main, asked)
+    assert moved.exit_code == 0, moved.output
+    said = " ".join(moved.output.split())
+    assert f"semester {SEMESTER!r}: exam session 2026-12-21 to 2027-01-02" in said
+    assert (
+        "check: exam runs: the run leaves out the sittings outside the exam session, 2026-12-21 to "
+        "2027-01-02: 2025-12-22 at 09:00;" in said
+    )
+    database = Database(url)
+    with database.transaction() as session:
+        semester = session.scalars(select(schema.Semester)).one()
+        assert (semester.exams_from, semester.exams_to) == (dt.date(2026, 12, 21), dt.date(2027, 1, 2))
+    database.dispose()
+    widened = runner.invoke(main, [*asked[:4], "2025-12-01", *asked[5:]])
+    assert widened.exit_code == 0 and "check:" not in widened.output
+    unknown = runner.invoke(main, ["db", "exam-session", "no such", *asked[3:]])
+    assert unknown.exit_code == 2 and "No semester 'no such' (stored: " in unknown.output
+    backwards = runner.invoke(main, [*asked[:6], "2026-12-01"])
+    assert backwards.exit_code == 2 and "the session ends on 2026-12-01, before it begins" in backwards.output
