@@ -28,8 +28,8 @@ from service.storage import schema
 from service.storage.records import (
     StorageError,
     check_sittings,
-    exam_session,
     load_semester,
+    outside_session,
     semester_named,
     stored_row,
 )
@@ -110,10 +110,9 @@ def run_problem(
     if run.kind == "exams":
         semester = run.semester
         data = load_semester(session, semester.name)
-        dates = exam_session(semester)
-        if solving and dates is not None:
+        if solving:
             check_sittings(session, semester)  # some are in the session, or the run has none
-            inside = tuple(p for p in data.exam_periods if dates[0] <= p.date <= dates[1])
+            inside = tuple(p for p in data.exam_periods if not outside_session(semester, p.date))
             data = dataclasses.replace(data, exam_periods=inside)
         try:
             problem = exam_problem(data, semester.name, semester.exams_from, semester.exams_to)

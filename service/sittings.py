@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 
 from models import ExamSolution
 from service.storage import schema
-from service.storage.records import StorageError, exam_session, semester_named
+from service.storage.records import (
+    StorageError,
+    exam_session,
+    outside_session,
+    semester_named,
+    stored_sittings,
+)
 
 CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 NAMED = 3  # exams a refusal names before counting the rest
@@ -30,18 +36,17 @@ class SittingInUse(StorageError):
 
 def sitting_rows(session: Session, semester: schema.Semester) -> list[dict[str, Any]]:
     """The stored sittings in date order, each marked when outside the exam session (if known)."""
-    dates = exam_session(semester)
+    known = exam_session(semester) is not None
     rows = []
-    for sitting in _sittings(session, semester):
+    for sitting in stored_sittings(session, semester):
         row: dict[str, Any] = {
             "date": sitting.date,
             "start": sitting.start,
             "minutes": sitting.minutes,
             "penalty": sitting.penalty,
         }
-        if dates is not None:
-            inside = dates[0] <= sitting.date <= dates[1]
-            row["exam session"] = "" if inside else "outside"
+        if known:
+            row["exam session"] = "outside" if outside_session(semester, sitting.date) else ""
         rows.append(row)
     return rows
 
@@ -54,7 +59,7 @@ def remove_sitting(session: Session, semester_name: str, date: str, start: str) 
         raise UnknownSitting(str(error)) from None
     sitting = _sitting_named(session, semester, date, start)
     named = f"the sitting on {sitting.date} at {sitting.start}"
-    order = [(s.date, s.start) for s in _sittings(session, semester)]
+    order = [(s.date, s.start) for s in stored_sittings(session, semester)]
     for run in session.scalars(
         select(schema.Run)
         .where(
@@ -105,17 +110,6 @@ def _sitting_named(session: Session, semester: schema.Semester, date: str, start
     if found is None:
         raise UnknownSitting(unknown)
     return found
-
-
-def _sittings(session: Session, semester: schema.Semester) -> list[schema.ExamPeriod]:
-    """In the order exam runs number them (service.storage.records.load_semester)."""
-    return list(
-        session.scalars(
-            select(schema.ExamPeriod)
-            .where(schema.ExamPeriod.semester_id == semester.id)
-            .order_by(schema.ExamPeriod.date, schema.ExamPeriod.start)
-        )
-    )
 
 
 def _courses_in(run: schema.Run, solution: ExamSolution, date: str, start: str) -> list[str]:

@@ -338,11 +338,7 @@ def load_semester(session: Session, name: str) -> records.RegistrarData:
         ),
         exam_periods=tuple(
             records.ExamPeriod(p.date, p.start, p.minutes, p.penalty)
-            for p in session.scalars(
-                select(schema.ExamPeriod)
-                .where(schema.ExamPeriod.semester_id == semester.id)
-                .order_by(schema.ExamPeriod.date, schema.ExamPeriod.start)
-            )
+            for p in stored_sittings(session, semester)
         ),
     )
 
@@ -495,22 +491,30 @@ def exam_session(semester: schema.Semester) -> tuple[dt.date, dt.date] | None:
     return semester.exams_from, semester.exams_to
 
 
-def stray_sittings(session: Session, semester: schema.Semester) -> list[schema.ExamPeriod]:
-    """The semester's stored sittings outside its exam session (none when its dates are not known):
-    a database older than the imports' check may hold a mistyped year or month."""
+def outside_session(semester: schema.Semester, day: dt.date) -> bool:
+    """Whether a sitting on `day` lies outside the semester's exam session (never, when its dates are
+    not known)."""
     dates = exam_session(semester)
-    if dates is None:
-        return []
+    return dates is not None and not dates[0] <= day <= dates[1]
+
+
+def stored_sittings(session: Session, semester: schema.Semester) -> list[schema.ExamPeriod]:
+    """The semester's sittings in the order exam runs number them."""
     return list(
         session.scalars(
             select(schema.ExamPeriod)
-            .where(
-                schema.ExamPeriod.semester_id == semester.id,
-                (schema.ExamPeriod.date < dates[0]) | (schema.ExamPeriod.date > dates[1]),
-            )
+            .where(schema.ExamPeriod.semester_id == semester.id)
             .order_by(schema.ExamPeriod.date, schema.ExamPeriod.start)
         )
     )
+
+
+def stray_sittings(session: Session, semester: schema.Semester) -> list[schema.ExamPeriod]:
+    """The semester's stored sittings outside its exam session: a database older than the imports'
+    check may hold a mistyped year or month."""
+    return [
+        sitting for sitting in stored_sittings(session, semester) if outside_session(semester, sitting.date)
+    ]
 
 
 def stray_warning(semester: schema.Semester, strays: list[schema.ExamPeriod]) -> str:
@@ -521,13 +525,9 @@ def stray_warning(semester: schema.Semester, strays: list[schema.ExamPeriod]) ->
 def check_sittings(session: Session, semester: schema.Semester) -> None:
     """Refuses (StorageError) a semester whose stored sittings all lie outside its exam session: an
     exam run leaves those out and would have none (with some inside, it runs on those)."""
-    strays = stray_sittings(session, semester)
-    stored = session.scalar(
-        select(func.count())
-        .select_from(schema.ExamPeriod)
-        .where(schema.ExamPeriod.semester_id == semester.id)
-    )
-    if strays and len(strays) == stored:
+    stored = stored_sittings(session, semester)
+    strays = [sitting for sitting in stored if outside_session(semester, sitting.date)]
+    if strays and len(strays) == len(stored):
         raise StorageError(
             f"semester {semester.name!r} has no sitting in its exam session, {_strays_said(semester, strays)}"
         )
@@ -691,12 +691,7 @@ def _store_exams(session: Session, semester: schema.Semester, rows: list[Any]) -
 
 
 def _store_exam_periods(session: Session, semester: schema.Semester, rows: list[Any]) -> tuple[int, int]:
-    existing = {
-        (p.date, p.start): p
-        for p in session.scalars(
-            select(schema.ExamPeriod).where(schema.ExamPeriod.semester_id == semester.id)
-        )
-    }
+    existing = {(p.date, p.start): p for p in stored_sittings(session, semester)}
 
     def fill(sitting: schema.ExamPeriod, record: records.ExamPeriod) -> None:
         sitting.minutes, sitting.penalty = record.minutes, record.penalty
