@@ -17,14 +17,12 @@ from datasets.errors import DatasetError
 from datasets.registrar_csv import read_records
 from models.rooms import FIRST_DATE, LAST_DATE
 from service.access import add_user, new_token
+from service.sittings import change_exam_session, session_refusal
 from service.storage import schema
 from service.storage.database import Database, database_url
 from service.storage.records import (
     StorageError,
-    semester_named,
     store_semester,
-    stray_sittings,
-    stray_warning,
 )
 from service.storage.schema import Role
 
@@ -113,16 +111,13 @@ def exam_session(semester: str, exams_from: dt.datetime, exams_to: dt.datetime) 
     db = open_database()
     try:
         with db.transaction() as session:
-            stored = semester_named(session, semester)
-            stored.exams_from, stored.exams_to = exams_from.date(), exams_to.date()
-            strays = stray_sittings(session, stored)
-            warning = stray_warning(stored, strays) if strays else ""
+            warnings = change_exam_session(session, semester, exams_from.date(), exams_to.date())
     except StorageError as error:
-        console.print(f"[red]error:[/] {error}", soft_wrap=True)
+        console.print(f"[red]error:[/] nothing changed: {error}", soft_wrap=True)
         sys.exit(2)
     console.print(f"semester {semester!r}: exam session {exams_from.date()} to {exams_to.date()}")
-    if warning:
-        console.print(f"[yellow]check:[/] exam runs: {warning}", soft_wrap=True)
+    for warning in warnings:
+        console.print(f"[yellow]check:[/] {escape(warning)}", soft_wrap=True)
 
 
 def _check_dates(
@@ -139,11 +134,10 @@ def _check_dates(
             )
     if (exams_from is None) != (exams_to is None):
         raise click.UsageError("the exam session needs both --exams-from and --exams-to")
-    if exams_from is not None and exams_to is not None and exams_to < exams_from:
-        raise click.BadParameter(
-            f"the session ends on {exams_to.date()}, before it begins on {exams_from.date()}",
-            param_hint="--exams-to",
-        )
+    if exams_from is not None and exams_to is not None:
+        refusal = session_refusal(exams_from.date(), exams_to.date())
+        if refusal is not None:
+            raise click.BadParameter(refusal, param_hint="--exams-to")
 
 
 def open_database(migrated: bool = True) -> Database:

@@ -93,8 +93,8 @@ TableRecord = (
 )
 MOST_ERRORS = 200  # an upload with more bad rows reports the first ones and the count
 SESSION_DATES = (
-    "the session's dates are set by registrar db load --exams-from --exams-to, and changed by "
-    "registrar db exam-session SEMESTER --exams-from --exams-to"
+    "the session's dates are set by registrar db load --exams-from --exams-to, and changed on the "
+    "semester's sittings page or by registrar db exam-session SEMESTER --exams-from --exams-to"
 )
 
 

@@ -32,8 +32,16 @@ from service.publish import (
 )
 from service.runs import RunRefused, ask_for_run, now
 from service.scenarios import clone_scenario, run_problem, save_scenario, soft_criteria
-from service.schemas import CloneRequest, RunRequest, RunSummary, ScenarioRequest, UserRequest
-from service.sittings import SittingInUse, UnknownSitting, remove_sitting
+from service.schemas import (
+    CloneRequest,
+    ExamSession,
+    ExamSessionRequest,
+    RunRequest,
+    RunSummary,
+    ScenarioRequest,
+    UserRequest,
+)
+from service.sittings import SessionRefused, SittingInUse, UnknownSitting, change_exam_session, remove_sitting
 from service.storage import schema
 from service.storage.records import (
     StorageError,
@@ -140,6 +148,24 @@ def remove_exam_sitting(semester: str, date: str, start: str) -> Response:
         except SittingInUse as error:
             return problem(409, "Conflict", str(error))
     return jsonify({"removed": removed})
+
+
+@api.put("/semesters/<semester>/exam-session")
+@requires(Role.PLANNER)
+def set_exam_session(semester: str) -> Response:
+    """The first and last day of the semester's exam session; exam runs leave out sittings outside it."""
+    asked = body_as(ExamSessionRequest)
+    try:
+        with services().database.transaction() as session:
+            warnings = change_exam_session(session, semester, asked.first, asked.last)
+    except SessionRefused as error:
+        return problem(422, "Exam session refused; nothing was changed", str(error))
+    except SittingInUse as error:
+        return problem(409, "Conflict", str(error))
+    except StorageError as error:
+        raise NotFound(str(error)) from None
+    said = ExamSession(semester=semester, first=asked.first, last=asked.last, warnings=warnings)
+    return jsonify(said.model_dump(mode="json"))
 
 
 def row_error(error: DatasetError) -> dict[str, Any]:

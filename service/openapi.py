@@ -81,6 +81,18 @@ OPERATIONS = (
         },
     ),
     Operation(
+        "put",
+        "/api/semesters/{semester}/exam-session",
+        "Set the exam session's first and last day; the answer names the sittings exam runs will then "
+        "leave out. Refused while the published exam timetable sits exams on days it leaves out, in "
+        "sittings made from the session's dates (none stored)",
+        "planner",
+        (200, schemas.ExamSession),
+        schemas.ExamSessionRequest,
+        refusals=(400, 404, 409, 422),
+        parameters={"semester": NAME},
+    ),
+    Operation(
         "post",
         "/api/runs",
         "Start a run",

@@ -13,8 +13,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import FloatField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import DateField, FloatField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from datasets.errors import DatasetError
 from datasets.registrar_exams import exam_courses, exams_of, sittings_of
@@ -26,7 +26,7 @@ from service.access import RANK, SignedIn, check_password
 from service.compare import NotComparable, compare_runs
 from service.context import services
 from service.runs import ask_for_run
-from service.sittings import remove_sitting, sitting_rows
+from service.sittings import change_exam_session, remove_sitting, sitting_rows
 from service.storage import schema
 from service.storage.records import (
     StorageError,
@@ -83,6 +83,11 @@ class RunForm(FlaskForm):
         validators=[Length(max=200)],
     )
     time_limit = FloatField("Time limit, seconds", default=60, validators=[NumberRange(min=1, max=86400)])
+
+
+class ExamSessionForm(FlaskForm):
+    first = DateField("First day", validators=[InputRequired()])
+    last = DateField("Last day", validators=[InputRequired()])
 
 
 def planner_only() -> None:
@@ -167,6 +172,12 @@ def records(semester: str, kind: str) -> str:
         else:
             rows = _record_rows(data, kind, stored.exams_from, stored.exams_to)
         session_dates = exam_session(stored)
+    session_form = None
+    if kind == "sittings":
+        session_form = ExamSessionForm(
+            first=session_dates[0] if session_dates else None,
+            last=session_dates[1] if session_dates else None,
+        )
     if query:
         rows = [row for row in rows if any(query in str(value).lower() for value in row.values())]
     return render_template(
@@ -179,6 +190,7 @@ def records(semester: str, kind: str) -> str:
         listed=LISTED,
         removable=removable,
         session_dates=session_dates,
+        session_form=session_form,
     )
 
 
@@ -193,6 +205,26 @@ def remove_exam_sitting(semester: str, date: str, start: str) -> BaseResponse:
             flash(f"Not removed: {error}")
         else:
             flash(f"Removed the sitting on {removed}.", "done")
+    return redirect(url_for("pages.records", semester=semester, kind="sittings"))
+
+
+@pages.post("/records/<semester>/sittings/session")
+@login_required
+def set_exam_session(semester: str) -> BaseResponse:
+    planner_only()
+    form = ExamSessionForm()
+    if not form.validate_on_submit():
+        flash("Not changed: give the session's first and last day as dates.")
+    else:
+        try:
+            with services().database.transaction() as session:
+                warnings = change_exam_session(session, semester, form.first.data, form.last.data)
+        except StorageError as error:
+            flash(f"Not changed: {error}")
+        else:
+            flash(f"The exam session now runs from {form.first.data} to {form.last.data}.", "done")
+            for warning in warnings:
+                flash(warning)
     return redirect(url_for("pages.records", semester=semester, kind="sittings"))
 
 

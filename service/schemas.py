@@ -135,6 +135,22 @@ class ScenarioOut(BaseModel):
     created_at: str
 
 
+class ExamSessionRequest(Request):
+    """What `PUT /api/semesters/SEMESTER/exam-session` takes."""
+
+    first: dt.date = Field(description="first day of the exam session")
+    last: dt.date = Field(description="last day of the exam session")
+
+
+class ExamSession(BaseModel):
+    semester: str
+    first: dt.date
+    last: dt.date
+    warnings: list[str] = Field(
+        description="the sittings exam runs will leave out, and published exams in them"
+    )
+
+
 class ImportResult(BaseModel):
     kind: str
     rows: int

@@ -1,7 +1,8 @@
 """A semester's stored exam sittings, named by date and start as imports name them: listed with
 those outside the exam session marked, and removed one at a time (exam runs leave out a
 mistyped year). A sitting the published exam timetable places an exam in stays, as does
-one a run stored without its sittings' names would be misread without (service.timetables)."""
+one a run stored without its sittings' names would be misread without (service.timetables).
+The session's dates themselves are changed here too, the sittings they leave out named."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ExamSolution
+from models.rooms import FIRST_DATE, LAST_DATE
 from service.storage import schema
 from service.storage.records import (
     StorageError,
@@ -20,6 +22,8 @@ from service.storage.records import (
     outside_session,
     semester_named,
     stored_sittings,
+    stray_sittings,
+    stray_warning,
 )
 
 CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
@@ -32,6 +36,10 @@ class UnknownSitting(StorageError):
 
 class SittingInUse(StorageError):
     """A sitting a kept exam timetable needs, said which and what to do instead."""
+
+
+class SessionRefused(StorageError):
+    """Exam session dates no registrar plans (a mistyped year, an end before the beginning)."""
 
 
 def sitting_rows(session: Session, semester: schema.Semester) -> list[dict[str, Any]]:
@@ -49,6 +57,66 @@ def sitting_rows(session: Session, semester: schema.Semester) -> list[dict[str, 
             row["exam session"] = "outside" if outside_session(semester, sitting.date) else ""
         rows.append(row)
     return rows
+
+
+def session_refusal(first: dt.date, last: dt.date) -> str | None:
+    """Why an exam session from `first` to `last` cannot be, or None when it can."""
+    for day in (first, last):
+        if not FIRST_DATE <= day <= LAST_DATE:
+            return f"exam sessions are planned from {FIRST_DATE} to {LAST_DATE}, not {day}"
+    if last < first:
+        return f"the session ends on {last}, before it begins on {first}"
+    return None
+
+
+def change_exam_session(session: Session, semester_name: str, first: dt.date, last: dt.date) -> list[str]:
+    """Set the semester's exam session; returns what its exam runs will then leave out, and the
+    published exam timetable's exams sitting outside it (kept as published). Refused (SittingInUse)
+    when those sittings are not stored but made from the old dates: they would leave the published
+    schedule."""
+    refusal = session_refusal(first, last)
+    if refusal is not None:
+        raise SessionRefused(refusal)
+    semester = semester_named(session, semester_name)
+    stored = bool(stored_sittings(session, semester))
+    published = _published_outside(session, semester, first, last)
+    if published and not stored:
+        raise SittingInUse(
+            f"{published}, in sittings made from the session's dates (none is stored): import the sittings "
+            "it uses (the exam_periods table) first, and they stay"
+        )
+    semester.exams_from, semester.exams_to = first, last
+    strays = stray_sittings(session, semester)
+    warnings = [f"exam runs: {stray_warning(semester, strays)}"] if strays else []
+    if published:
+        warnings.append(f"{published}; it stays published until an exam run on the new session is")
+    return warnings
+
+
+def _published_outside(session: Session, semester: schema.Semester, first: dt.date, last: dt.date) -> str:
+    """The published exam timetable's exams on days outside `first`..`last`, said; '' when none."""
+    run = session.scalar(
+        select(schema.Run).where(
+            schema.Run.semester_id == semester.id,
+            schema.Run.kind == "exams",
+            schema.Run.published_at.is_not(None),
+        )
+    )
+    # a run stored without its sittings' names (solved_for) is read by position: its dates are not known
+    if run is None or run.solution is None or run.solved_for is None:
+        return ""
+    solution = ExamSolution.model_validate(run.solution)
+    outside = {
+        (date, start)
+        for date, start in run.solved_for["periods"]
+        if date and not first <= dt.date.fromisoformat(date) <= last
+    }
+    courses = list(
+        dict.fromkeys(course for date, start in outside for course in _courses_in(run, solution, date, start))
+    )
+    if not courses:
+        return ""
+    return f"the published exam timetable (run {run.id}) sits {_listed(courses)} outside {first} to {last}"
 
 
 def remove_sitting(session: Session, semester_name: str, date: str, start: str) -> str:

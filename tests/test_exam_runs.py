@@ -329,6 +329,112 @@ def test_a_sitting_outside_the_session_is_marked_and_removed_by_the_api_and_the_
     assert client.post("/api/runs", json=asked).status_code == 202
 
 
+def published_exam_run(app: Flask, client: FlaskClient) -> tuple[int, ExamSolution, dict[str, Any]]:
+    """A short exam run, published: its id, solution and the names it was solved for."""
+    asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 3, "workers": 1}
+    run = poll(client, client.post("/api/runs", json=asked).get_json()["href"], ("finished", "failed"))
+    assert run["status"] == "finished", run["error"]
+    assert client.post(f"/api/runs/{run['id']}/publish").status_code == 200
+    with app.extensions[KEY].database.transaction() as session:
+        stored = session.get(schema.Run, run["id"])
+        assert stored is not None and stored.solved_for is not None and stored.solution is not None
+        return run["id"], ExamSolution.model_validate(stored.solution), stored.solved_for
+
+
+def test_the_exam_session_is_changed_by_the_api_and_the_page_naming_the_sittings_left_out(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Its dates could be changed only on the command line, though the sittings page and the runs'
+    warnings sent planners to them."""
+    with_stray_sittings(app)
+    address = f"/api/semesters/{SEMESTER}/exam-session"
+    narrowed = client.put(address, json={"first": "2027-02-01", "last": "2027-02-06"})
+    assert narrowed.status_code == 200, narrowed.get_json()
+    said = narrowed.get_json()
+    assert (said["first"], said["last"]) == ("2027-02-01", "2027-02-06")
+    assert said["warnings"] == [
+        "exam runs: the run leaves out the sittings outside the exam session, 2027-02-01 to 2027-02-06: "
+        "2025-12-22 at 14:00, 2026-12-21 at 09:00; remove the mistyped ones on the semester's sittings "
+        "page (or DELETE /api/semesters/SEMESTER/sittings/DATE/START); " + SESSION_DATES
+    ]
+    with app.extensions[KEY].database.transaction() as session:
+        semester = session.query(schema.Semester).one()
+        assert (semester.exams_from, semester.exams_to) == (dt.date(2027, 2, 1), dt.date(2027, 2, 6))
+    refusals = {
+        "ends first": ({"first": "2027-02-06", "last": "2027-02-01"}, "before it begins on 2027-02-06"),
+        "mistyped year": ({"first": "2027-02-01", "last": "9027-02-06"}, "not 9027-02-06"),
+    }
+    for body, reason in refusals.values():
+        refused = client.put(address, json=body)
+        assert refused.status_code == 422 and reason in refused.get_json()["detail"], refused.get_json()
+    assert client.put(address, json={"first": "2027-02-31", "last": "2027-03-01"}).status_code == 422
+    assert client.put(address, json={"first": "2027-02-01"}).status_code == 422
+    unknown = client.put(
+        "/api/semesters/no such/exam-session", json={"first": "2027-02-01", "last": "2027-02-06"}
+    )
+    assert unknown.status_code == 404 and "No semester 'no such'" in unknown.get_json()["detail"]
+    viewer = client_as(app, "viewer").put(address, json={"first": "2026-12-21", "last": "2027-01-02"})
+    assert viewer.status_code == 403
+    with app.extensions[KEY].database.transaction() as session:  # the refusals changed nothing
+        semester = session.query(schema.Semester).one()
+        assert (semester.exams_from, semester.exams_to) == (dt.date(2027, 2, 1), dt.date(2027, 2, 6))
+    planner, token = signed_in(app, "planner")
+    listed = planner.get(f"/records/{SEMESTER}/sittings").data.decode()
+    assert 'id="exam-session"' in listed and 'value="2027-02-01"' in listed
+    assert listed.count('<tr class="outside">') == 2
+    page = f"/records/{SEMESTER}/sittings/session"
+    assert (
+        planner.post(page, data={"first": "2026-12-01", "last": "2027-03-01"}).status_code == 400
+    )  # no CSRF
+    widened = planner.post(
+        page, data={"csrf_token": token, "first": "2025-12-01", "last": "2027-03-01"}, follow_redirects=True
+    ).data.decode()
+    assert "The exam session now runs from 2025-12-01 to 2027-03-01." in widened
+    assert 'class="outside"' not in widened, widened[widened.index("<h1>") :]
+    assert "the run leaves out" not in widened
+    backwards = planner.post(
+        page, data={"csrf_token": token, "first": "2027-03-01", "last": "2027-02-01"}, follow_redirects=True
+    ).data.decode()
+    assert "Not changed: the session ends on 2027-02-01, before it begins on 2027-03-01" in backwards
+    empty = planner.post(page, data={"csrf_token": token, "first": "", "last": ""}, follow_redirects=True)
+    assert "Not changed: give the session&#39;s first and last day as dates." in empty.data.decode()
+    with app.extensions[KEY].database.transaction() as session:
+        semester = session.query(schema.Semester).one()
+        assert (semester.exams_from, semester.exams_to) == (dt.date(2025, 12, 1), dt.date(2027, 3, 1))
+
+
+def test_the_published_exam_timetable_keeps_its_sittings_when_the_session_moves(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Sittings made from the session's dates (none stored) would drop the published exams on the
+    days a new session leaves out from the schedule students read: refused until they are stored."""
+    with app.extensions[KEY].database.transaction() as session:
+        semester = session.query(schema.Semester).one()
+        semester.exams_from, semester.exams_to = FIRST, LAST
+    run_id, solution, names = published_exam_run(app, client)
+    used = sorted({tuple(names["periods"][p]) for p in solution.periods if p is not None})
+    last_used = dt.date.fromisoformat(used[-1][0])
+    address = f"/api/semesters/{SEMESTER}/exam-session"
+    shortened = {"first": str(FIRST), "last": str(last_used - dt.timedelta(days=1))}
+    refused = client.put(address, json=shortened)
+    assert refused.status_code == 409, refused.get_json()
+    detail = refused.get_json()["detail"]
+    assert detail.startswith(f"the published exam timetable (run {run_id}) sits the exam")
+    assert detail.endswith("import the sittings it uses (the exam_periods table) first, and they stay")
+    with app.extensions[KEY].database.transaction() as session:
+        semester = session.query(schema.Semester).one()
+        assert semester.exams_to == LAST
+    table = "date,start,minutes\n" + "".join(f"{date},{start},180\n" for date, start in used)
+    import_sittings(client, table.encode())
+    moved = client.put(address, json=shortened)
+    assert moved.status_code == 200, moved.get_json()
+    warnings = moved.get_json()["warnings"]
+    assert warnings[0].startswith("exam runs: the run leaves out the sittings outside the exam session")
+    assert warnings[1].startswith(f"the published exam timetable (run {run_id}) sits the exam")
+    assert warnings[1].endswith("; it stays published until an exam run on the new session is")
+    assert stored_sittings(app) == [(date, start) for date, start in used]
+
+
 def test_a_sitting_the_published_exam_timetable_uses_is_kept(app: Flask, client: FlaskClient) -> None:
     """Removed, its exams would drop out of the published schedule students and room searches read."""
     with app.extensions[KEY].database.transaction() as session:
@@ -339,17 +445,11 @@ def test_a_sitting_the_published_exam_timetable_uses_is_kept(app: Flask, client:
             schema.ExamPeriod(semester=semester, date=p.date, start=p.start, minutes=p.minutes)
             for p in sittings_of(data, FIRST, LAST)
         )
-    asked = {"kind": "exams", "semester": SEMESTER, "time_limit": 3, "workers": 1}
-    run = poll(client, client.post("/api/runs", json=asked).get_json()["href"], ("finished", "failed"))
-    assert run["status"] == "finished", run["error"]
-    assert client.post(f"/api/runs/{run['id']}/publish").status_code == 200
-    with app.extensions[KEY].database.transaction() as session:
-        stored = session.get(schema.Run, run["id"])
-        assert stored is not None and stored.solved_for is not None and stored.solution is not None
-        first = ExamSolution.model_validate(stored.solution).periods[0]
-        assert first is not None
-        date, start = stored.solved_for["periods"][first]
-        course = stored.solved_for["exams"][0][0]
+    run_id, solution, names = published_exam_run(app, client)
+    first = solution.periods[0]
+    assert first is not None
+    date, start = names["periods"][first]
+    course = names["exams"][0][0]
     used = client.delete(f"/api/semesters/{SEMESTER}/sittings/{date}/{start}")
     assert used.status_code == 409
     detail = used.get_json()["detail"]
@@ -359,7 +459,7 @@ def test_a_sitting_the_published_exam_timetable_uses_is_kept(app: Flask, client:
     late = b"date,start,minutes\n2027-01-02,18:00,120\n"
     import_sittings(client, late)
     with app.extensions[KEY].database.transaction() as session:  # a run stored before names were kept
-        stored = session.get(schema.Run, run["id"])
+        stored = session.get(schema.Run, run_id)
         assert stored is not None
         stored.solved_for = None
     earliest = client.delete(f"/api/semesters/{SEMESTER}/sittings/2026-12-21/09:00")
