@@ -41,7 +41,14 @@ from service.schemas import (
     ScenarioRequest,
     UserRequest,
 )
-from service.sittings import SessionRefused, SittingInUse, UnknownSitting, change_exam_session, remove_sitting
+from service.sittings import (
+    SessionRefused,
+    SittingInUse,
+    UnknownSitting,
+    change_exam_session,
+    name_old_exam_runs,
+    remove_sitting,
+)
 from service.storage import schema
 from service.storage.records import (
     StorageError,
@@ -125,6 +132,7 @@ def import_table(semester: str, kind: str) -> Response:
         with services().database.transaction() as session:
             known = known_records(session, semester)
             rows = read_table(kind, upload.filename, upload.read(), known)
+            name_old_exam_runs(session, semester_named(session, semester))
             added, updated = store_table(session, semester, kind, rows)
     except StorageError as error:
         raise NotFound(str(error)) from None

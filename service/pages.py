@@ -26,7 +26,7 @@ from service.access import RANK, SignedIn, check_password
 from service.compare import NotComparable, compare_runs
 from service.context import services
 from service.runs import ask_for_run
-from service.sittings import change_exam_session, remove_sitting, sitting_rows
+from service.sittings import change_exam_session, name_old_exam_runs, remove_sitting, sitting_rows
 from service.storage import schema
 from service.storage.records import (
     StorageError,
@@ -290,6 +290,7 @@ def imports() -> tuple[str, int]:
             with services().database.transaction() as session:
                 known = known_records(session, form.semester.data)
                 rows = read_table(form.kind.data, upload.filename, upload.read(), known)
+                name_old_exam_runs(session, semester_named(session, form.semester.data))
                 added, updated = store_table(session, form.semester.data, form.kind.data, rows)
             outcome = {"rows": len(rows), "added": added, "updated": updated}
         except TableRejected as rejected:

@@ -1,8 +1,11 @@
 """A semester's stored exam sittings, named by date and start as imports name them: listed with
 those outside the exam session marked, and removed one at a time (exam runs leave out a
-mistyped year). A sitting the published exam timetable places an exam in stays, as does
-one a run stored without its sittings' names would be misread without (service.timetables).
-The session's dates themselves are changed here too, the sittings they leave out named."""
+mistyped year). A sitting the published exam timetable places an exam in stays.
+The session's dates themselves are changed here too, the sittings they leave out named.
+
+Exam runs stored before runs kept the names they were solved for are read by position (today's
+exams, sittings and rooms in order); before records change, `name_old_exam_runs` writes down what
+those positions mean now, so that an import or a removal does not move their exams."""
 
 from __future__ import annotations
 
@@ -13,18 +16,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ExamSolution
+from models import ExamProblem, ExamSolution
 from models.rooms import FIRST_DATE, LAST_DATE
+from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.records import (
     StorageError,
     exam_session,
+    load_semester,
     outside_session,
     semester_named,
     stored_sittings,
     stray_sittings,
     stray_warning,
 )
+from service.timetables import exam_schedule_names
 
 CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 NAMED = 3  # exams a refusal names before counting the rest
@@ -78,6 +84,7 @@ def change_exam_session(session: Session, semester_name: str, first: dt.date, la
     if refusal is not None:
         raise SessionRefused(refusal)
     semester = semester_named(session, semester_name)
+    name_old_exam_runs(session, semester)  # read by position, the default sittings would move them
     stored = bool(stored_sittings(session, semester))
     published = _published_outside(session, semester, first, last)
     if published and not stored:
@@ -102,7 +109,6 @@ def _published_outside(session: Session, semester: schema.Semester, first: dt.da
             schema.Run.published_at.is_not(None),
         )
     )
-    # a run stored without its sittings' names (solved_for) is read by position: its dates are not known
     if run is None or run.solution is None or run.solved_for is None:
         return ""
     solution = ExamSolution.model_validate(run.solution)
@@ -127,26 +133,16 @@ def remove_sitting(session: Session, semester_name: str, date: str, start: str) 
         raise UnknownSitting(str(error)) from None
     sitting = _sitting_named(session, semester, date, start)
     named = f"the sitting on {sitting.date} at {sitting.start}"
-    order = [(s.date, s.start) for s in stored_sittings(session, semester)]
+    name_old_exam_runs(session, semester)
     for run in session.scalars(
-        select(schema.Run)
-        .where(
+        select(schema.Run).where(
             schema.Run.semester_id == semester.id,
             schema.Run.kind == "exams",
-            schema.Run.solution.is_not(None),
+            schema.Run.published_at.is_not(None),
         )
-        .order_by(schema.Run.id)
     ):
-        solution = ExamSolution.model_validate(run.solution)
-        if run.solved_for is None:
-            # read by position: removing a sitting moves every later one into its predecessor's place
-            position = order.index((sitting.date, sitting.start))
-            if any(period is not None and period >= position for period in solution.periods):
-                raise SittingInUse(
-                    f"{named} cannot be removed: run {run.id} was stored before runs kept their sittings' "
-                    "dates and reads its exams by position, so removing it would move them to other sittings"
-                )
-        elif run.published_at is not None:
+        if run.solution is not None and run.solved_for is not None:
+            solution = ExamSolution.model_validate(run.solution)
             courses = _courses_in(run, solution, str(sitting.date), sitting.start)
             if courses:
                 raise SittingInUse(
@@ -196,3 +192,22 @@ def _courses_in(run: schema.Run, solution: ExamSolution, date: str, start: str) 
 def _listed(courses: list[str]) -> str:
     more = f" and {len(courses) - NAMED} more" if len(courses) > NAMED else ""
     return f"the exam{'s' * (len(courses) != 1)} of {', '.join(courses[:NAMED])}{more}"
+
+
+def name_old_exam_runs(session: Session, semester: schema.Semester) -> None:
+    """Give each exam run of the semester stored without the names it was solved for the names its
+    positions stand for today (a run whose exams no longer match in number is stale either way)."""
+    data = None
+    for run in session.scalars(
+        select(schema.Run).where(schema.Run.semester_id == semester.id, schema.Run.kind == "exams")
+    ):
+        if run.solution is None or run.solved_for is not None:
+            continue
+        try:
+            problem, _ = run_problem(session, run)
+        except StorageError:  # no sittings to read it by: nothing to keep
+            continue
+        assert isinstance(problem, ExamProblem)
+        if len(ExamSolution.model_validate(run.solution).periods) == len(problem.exams):
+            data = data or load_semester(session, semester.name)
+            run.solved_for = exam_schedule_names(problem, data)

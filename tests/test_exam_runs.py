@@ -22,10 +22,12 @@ from datasets.registrar_exams import SITTINGS, exam_courses, exam_problem, sitti
 from datasets.registrar_records import ExamPeriod, ExamRecord, RegistrarData
 from datasets.registrar_tables import SESSION_DATES
 from datasets.semester import generate_semester
-from models import ExamSolution
+from models import ExamProblem, ExamSolution
 from service.context import KEY
+from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.records import load_semester
+from service.timetables import exam_places, exam_schedule_names
 from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app, signed_in
 from tests.test_service_api import poll
 
@@ -435,16 +437,21 @@ def test_the_published_exam_timetable_keeps_its_sittings_when_the_session_moves(
     assert stored_sittings(app) == [(date, start) for date, start in used]
 
 
-def test_a_sitting_the_published_exam_timetable_uses_is_kept(app: Flask, client: FlaskClient) -> None:
-    """Removed, its exams would drop out of the published schedule students and room searches read."""
+def with_session_sittings(app: Flask, *more: ExamPeriod) -> None:
+    """The session's dates, and their default sittings stored (with `more`)."""
     with app.extensions[KEY].database.transaction() as session:
         semester = session.query(schema.Semester).one()
         semester.exams_from, semester.exams_to = FIRST, LAST
         data = load_semester(session, SEMESTER)
         session.add_all(
             schema.ExamPeriod(semester=semester, date=p.date, start=p.start, minutes=p.minutes)
-            for p in sittings_of(data, FIRST, LAST)
+            for p in (*more, *sittings_of(data, FIRST, LAST))
         )
+
+
+def test_a_sitting_the_published_exam_timetable_uses_is_kept(app: Flask, client: FlaskClient) -> None:
+    """Removed, its exams would drop out of the published schedule students and room searches read."""
+    with_session_sittings(app)
     run_id, solution, names = published_exam_run(app, client)
     first = solution.periods[0]
     assert first is not None
@@ -456,13 +463,50 @@ def test_a_sitting_the_published_exam_timetable_uses_is_kept(app: Flask, client:
     assert detail.startswith(f"the sitting on {date} at {start} cannot be removed: the published exam ")
     assert course in detail and detail.endswith("publish an exam run that does not use it first")
     assert (date, start) in stored_sittings(app)
-    late = b"date,start,minutes\n2027-01-02,18:00,120\n"
-    import_sittings(client, late)
-    with app.extensions[KEY].database.transaction() as session:  # a run stored before names were kept
+
+
+def read_back(app: Flask, run_id: int) -> list[tuple[str, int, str, str]]:
+    """Each exam's course and part with the date and start the service reads for it in the run."""
+    with app.extensions[KEY].database.transaction() as session:
+        run = session.get(schema.Run, run_id)
+        assert run is not None
+        problem, _ = run_problem(session, run)
+        assert isinstance(problem, ExamProblem)
+        data = load_semester(session, SEMESTER)
+        names = exam_schedule_names(problem, data)
+        places = exam_places(run, problem, data)
+    return [
+        (course, part, *names["periods"][place[0]])
+        for (course, part), place in zip(names["exams"], places, strict=True)
+        if place is not None
+    ]
+
+
+def test_a_run_stored_before_runs_kept_their_names_keeps_its_sittings_through_removals_and_imports(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Such a run is read by position: a sitting removed from before the ones it used (refused
+    until now) or one imported before them would move its exams a sitting on."""
+    too_short = ExamPeriod(FIRST, "07:30", 10)  # before every other sitting, and no exam fits it
+    with_session_sittings(app, too_short)
+    run_id, solution, names = published_exam_run(app, client)
+    as_before_names(app, run_id)
+    solved = read_back(app, run_id)
+    used = {tuple(names["periods"][p]) for p in solution.periods if p is not None}
+    assert len(solved) == len(names["exams"]) and used == {(date, start) for _, _, date, start in solved}
+    removed = client.delete(f"/api/semesters/{SEMESTER}/sittings/{FIRST}/07:30")
+    assert removed.status_code == 200, removed.get_json()
+    assert read_back(app, run_id) == solved
+    import_sittings(client, f"date,start,minutes\n{FIRST},07:30,10\n".encode())  # as it was solved
+    assert read_back(app, run_id) == solved
+    as_before_names(app, run_id)
+    import_sittings(client, f"date,start,minutes\n{FIRST},07:00,10\n".encode())
+    assert read_back(app, run_id) == solved
+
+
+def as_before_names(app: Flask, run_id: int) -> None:
+    """The run as runs were stored before migration 0012: without the names it was solved for."""
+    with app.extensions[KEY].database.transaction() as session:
         stored = session.get(schema.Run, run_id)
         assert stored is not None
         stored.solved_for = None
-    earliest = client.delete(f"/api/semesters/{SEMESTER}/sittings/2026-12-21/09:00")
-    assert earliest.status_code == 409 and "reads its exams by position" in earliest.get_json()["detail"]
-    unused = client.delete(f"/api/semesters/{SEMESTER}/sittings/2027-01-02/18:00")  # the last: none moves
-    assert unused.status_code == 200, unused.get_json()
