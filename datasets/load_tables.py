@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from pydantic import ValidationError
 
 from datasets.errors import DatasetError, validation_reason
-from datasets.registrar_csv import _check_header, _Row, _Spec, did_you_mean
+from datasets.registrar_csv import _check_header, _Row, _Spec
 from datasets.registrar_records import RegistrarData, TeacherRecord
 from datasets.registrar_tables import _csv, _xlsx
 from models.load import (
@@ -31,6 +31,7 @@ from models.load import (
     LoadSolution,
     LoadTeacher,
 )
+from models.names import did_you_mean
 
 TEACHERS = _Spec(
     "teachers",

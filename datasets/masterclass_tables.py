@@ -10,7 +10,6 @@ columns.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -24,6 +23,7 @@ from datasets.registrar_csv import _Row, _rows, _Spec
 from datasets.registrar_records import RegistrarData, Room, Student
 from datasets.registrar_week import WeeklyMeeting
 from models import Hall, Interval, MasterClass, MasterClassProblem, MasterClassSolution
+from models.names import did_you_mean
 
 REQUESTS = _Spec(
     "masterclasses.csv", ("name", "minutes", "windows"), ("audience", "seats", "features", "hall_kind")
@@ -98,9 +98,7 @@ def request_of(row: _Row, hall_kinds: Collection[str] | None = None) -> MasterCl
 
 def unknown_audience(entry: str, cohorts: Iterable[str]) -> str:
     """Why an audience entry names nobody, with the cohort it most resembles if one is close."""
-    close = difflib.get_close_matches(entry, list(cohorts), n=1, cutoff=0.8)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"audience: {entry!r} is no cohort ('Programme Year') and no student{hint}"
+    return f"audience: {entry!r} is no cohort ('Programme Year') and no student{did_you_mean(entry, cohorts)}"
 
 
 def _unknown_hall_kind(kind: str, kinds: Collection[str]) -> str:

@@ -13,7 +13,7 @@ import difflib
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -55,6 +55,7 @@ from datasets.registrar_records import (
 from models import lessons
 from models.lessons import Preference, SectionRelation
 from models.load import CLASS_COMPONENTS, SUPERVISION_COMPONENTS
+from models.names import did_you_mean
 from models.rooms import FIRST_DATE, LAST_DATE
 
 Record = TypeVar("Record")
@@ -494,12 +495,6 @@ def _listed_course(row: _Row, column: str, code: str, courses: Mapping[str, obje
             column,
             f"unknown course {code!r} for teacher {teacher!r} ({missing}){did_you_mean(code, courses)}",
         )
-
-
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """'; did you mean 'CSE1001'?' when a known name is close to a misspelt one, else ''."""
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.8)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _extra_load(

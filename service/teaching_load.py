@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from datasets.registrar_csv import did_you_mean
 from datasets.registrar_load import Term, present_teachers, year_load_problem
 from models import LessonProblem, LessonSolution
 from models.load import LoadProblem, LoadSolution
+from models.names import did_you_mean
 from service.storage import schema
 from service.storage.records import StorageError, load_semester, published
 from service.timetables import lesson_timetable

@@ -7,13 +7,13 @@ rules relaxed into penalties and names what the least-bad draft breaks.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 
 import constraints.load as load_rules
 from constraints.load.wording import item_words, teacher_words
 from models import Scenario
 from models.load import ANY, LoadProblem
+from models.names import closest
 from solver.engine import solve_model
 
 SHOWN = 20
@@ -50,7 +50,7 @@ def _near_misses(problem: LoadProblem) -> list[str]:
         return []
     courses = sorted({item.course for item in problem.items})
     unknown = {code for t in problem.teachers for code, _ in t.qualifications} - {ANY, *courses}
-    meant = {code: difflib.get_close_matches(code, courses, n=1, cutoff=0.8) for code in unknown}
+    meant = {code: [course] for code in unknown if (course := closest(code, courses)) is not None}
     reasons = []
     for teacher in problem.teachers:
         for code, component in sorted(teacher.qualifications):

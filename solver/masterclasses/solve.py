@@ -4,7 +4,6 @@ CP-SAT minimise the audience's clashes; the reported objective is the checker's 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 import constraints.masterclasses as rules
@@ -20,9 +19,12 @@ from models import (
     SolveReport,
     SolveStatus,
 )
+from models.names import did_you_mean
 from solver.engine import Clock, ProgressListener, model_size, solve_model
 from solver.masterclasses.model import MasterClassModel
 from solver.reports import close_report, recorder
+
+HALLS_CLOSE = 0.7  # looser than names: a feature run into another ('projectorstadium') is still offered
 
 
 @dataclass
@@ -69,18 +71,14 @@ def _no_hall(problem: MasterClassProblem, event: MasterClass) -> str:
     kinds = {hall.kind for hall in problem.halls}
     offered = {feature for hall in problem.halls for feature in hall.features}
     if event.hall_kind and event.hall_kind not in kinds:
-        return f"no hall is of the kind {event.hall_kind!r}{_did_you_mean(event.hall_kind, kinds)}"
+        meant = did_you_mean(event.hall_kind, kinds, HALLS_CLOSE)
+        return f"no hall is of the kind {event.hall_kind!r}{meant}"
     missing = sorted(event.features - offered)
     if missing:
-        return f"no hall has {missing[0]!r}{_did_you_mean(missing[0], offered)}"
+        return f"no hall has {missing[0]!r}{did_you_mean(missing[0], offered, HALLS_CLOSE)}"
     kind = f" of the kind {event.hall_kind!r}" if event.hall_kind else ""
     features = "".join(f" and {feature!r}" for feature in sorted(event.features))
     return f"no hall{kind} has {event.seats} seats{features}"
-
-
-def _did_you_mean(name: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.7)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _windows(problem: MasterClassProblem, event: MasterClass) -> str:
