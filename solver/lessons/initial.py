@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import random
 import time
+import weakref
 from dataclasses import dataclass, field
 
 from constraints.lessons.section_relations import broken, meeting_pairs
@@ -26,9 +27,24 @@ ROOM_CHAIN_DEPTH = 3
 Places = dict[int, list[int]]  # start -> the rooms open then, snuggest first
 
 
+_PLACES: dict[int, list[Places]] = {}  # by id of a problem still alive: read, never changed
+
+
 def static_places(problem: LessonProblem) -> list[Places]:
     """Per meeting, every start allowed by the grid and availabilities, with the suitable rooms
-    free then. Sections alike share their room lists (large semesters have many places)."""
+    free then. Sections alike share their room lists (large semesters have many places). Worked
+    out once per problem: the first timetable, the annealer and the local search each ask, and a
+    large semester's places take seconds."""
+    key = id(problem)
+    places = _PLACES.get(key)
+    if places is None:
+        places = _places_of(problem)
+        _PLACES[key] = places
+        weakref.finalize(problem, _PLACES.pop, key, None)  # before the id can be reused
+    return places
+
+
+def _places_of(problem: LessonProblem) -> list[Places]:
     grid = problem.grid
     suitable_of: dict[int, tuple[int, ...]] = {}  # section -> its rooms, snuggest first
     open_rooms: dict[tuple[tuple[int, ...], int, int], list[int]] = {}  # (rooms, start, length) -> open
