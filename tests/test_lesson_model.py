@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from ortools.sat.python import cp_model
 
 from constraints.lessons import evaluate, units_for
+from datasets.registrar_csv import lesson_problem
+from datasets.semester import generate_semester
 from models import LessonProblem, LessonSolution
+from solver.lessons.initial import first_timetable
 from solver.lessons.model import LessonCpModel
 from tests.agreement import price_change, units_alone, whole_models
 from tests.lesson_factory import random_lessons, random_timetable
@@ -129,4 +133,29 @@ def test_alike_meetings_in_order_score_the_same_and_the_ordered_model_accepts_th
         assert solver.solve(exact.model) == cp_model.OPTIMAL, seed
         assert solver.objective_value == evaluate(problem, solution).total, seed
         compared += 1
+    assert compared >= 10
+
+
+def test_a_partial_model_offers_what_it_would_with_every_fixed_meeting_looked_at(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A step looks only at the fixed meetings of sections sharing someone with a free meeting (and
+    at every room): the places it offers are the same as when it looks at all of them."""
+    problem = lesson_problem(generate_semester(300, 1), "small semester")
+    before = first_timetable(problem, {}, 0, 30)
+    assert before is not None
+    rng = random.Random(0)
+    compared = 0
+    for size in (1, 3, 10, 30) * 5:
+        free = set(rng.sample(range(len(problem.meetings)), size))
+        narrowed = LessonCpModel(problem, free, before)
+        with monkeypatch.context() as every:
+            every.setattr(
+                LessonCpModel, "_sharing_an_owner", lambda model: set(range(len(model.problem.sections)))
+            )
+            whole = LessonCpModel(problem, free, before)
+        for meeting in free:
+            assert set(narrowed.placement_literals(meeting)) == set(whole.placement_literals(meeting)), free
+        near = narrowed._sharing_an_owner()
+        compared += sum(item.section not in near for item in narrowed.fixed_meetings()) > 10
     assert compared >= 10

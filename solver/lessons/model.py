@@ -9,6 +9,7 @@ meetings are free.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from types import ModuleType
 
@@ -46,23 +47,45 @@ class LessonCpModel:
                 self._cohorts_of[member].append(cohort.index)
         fixed = placed_meetings(problem, current) if current is not None else []
         self._fixed = [item for item in fixed if item.meeting not in self._free_set]
-        self._taken: set[tuple[str, int, int]] = set()  # (kind, owner, slot) held by fixed meetings
+        # the slots fixed meetings hold, per (kind, owner): kinds room, section, teacher, cohort, student
+        self._busy: dict[tuple[str, int], set[int]] = defaultdict(set)
+        near = self._sharing_an_owner()
         for item in self._fixed:
-            section = problem.sections[item.section]
-            for slot in item.slots:
-                self._taken.add(("room", item.room, slot))
-                self._taken.add(("section", item.section, slot))
-                self._taken.update(("teacher", teacher, slot) for teacher in section.teachers)
-                self._taken.update(("cohort", cohort, slot) for cohort in self._cohorts_of[item.section])
-                self._taken.update(
-                    ("student", student, slot) for student in problem.students_of[item.section]
-                )
+            self._busy["room", item.room].update(item.slots)
+            if item.section not in near:  # holds no one a free meeting needs: its rooms only
+                continue
+            owners = [("section", item.section)]
+            owners += [("teacher", teacher) for teacher in problem.sections[item.section].teachers]
+            owners += [("cohort", cohort) for cohort in self._cohorts_of[item.section]]
+            owners += [("student", student) for student in problem.students_of[item.section]]
+            for owner in owners:
+                self._busy[owner].update(item.slots)
         self._placements: dict[int, dict[tuple[int, int], cp_model.IntVar]] = {}
         self._starts: dict[int, dict[int, cp_model.IntVar]] = {}
         self.objective_terms: list[tuple[int, cp_model.LinearExprT]] = []
         self.unplaceable: list[int] = []
         for meeting in self._free:
             self._decide(meeting)
+
+    def _sharing_an_owner(self) -> set[int]:
+        """The free meetings' sections and every section sharing a teacher, cohort or student with
+        one: only their fixed meetings can hold what a free meeting needs besides a room (a
+        semester's step otherwise listed every fixed meeting's students, slot by slot)."""
+        problem = self.problem
+        free_sections = {problem.meetings[meeting].section for meeting in self._free}
+        teachers = {teacher for section in free_sections for teacher in problem.sections[section].teachers}
+        near = set(free_sections)
+        near.update(section.index for section in problem.sections if teachers.intersection(section.teachers))
+        near.update(
+            s
+            for cohort in problem.cohorts
+            if free_sections.intersection(cohort.sections)
+            for s in cohort.sections
+        )
+        for section in free_sections:
+            for student in problem.students_of[section]:
+                near.update(problem.registrations[student])
+        return near
 
     # --- the view -------------------------------------------------------------------------
 
@@ -95,23 +118,23 @@ class LessonCpModel:
         grid = problem.grid
         length = problem.meetings[meeting].length
         section = problem.sections[problem.meetings[meeting].section]
+        closed = set(section.forbidden_slots).union(
+            *(problem.teachers[t].unavailable for t in section.teachers)
+        )
         owners = [("section", section.index)]
         owners += [("teacher", teacher) for teacher in section.teachers]
         owners += [("cohort", cohort) for cohort in self._cohorts_of[section.index]]
         owners += [("student", student) for student in problem.students_of[section.index]]
-        starts = []
-        for start in range(grid.slot_count):
-            if not grid.fits(start, length):
-                continue
-            slots = range(start, start + length)
-            if any(slot in section.forbidden_slots for slot in slots):
-                continue
-            if any(slot in problem.teachers[t].unavailable for t in section.teachers for slot in slots):
-                continue
-            if any((kind, owner, slot) in self._taken for kind, owner in owners for slot in slots):
-                continue
-            starts.append(start)
-        return starts
+        closed.update(*(self._busy[owner] for owner in owners if owner in self._busy))
+        return [
+            start
+            for start in range(grid.slot_count)
+            if grid.fits(start, length) and closed.isdisjoint(range(start, start + length))
+        ]
+
+    def _room_free(self, room: int, slots: range) -> bool:
+        busy = self._busy.get(("room", room))
+        return busy is None or busy.isdisjoint(slots)
 
     def _decide(self, meeting: int) -> None:
         problem, model = self.problem, self.model
@@ -129,10 +152,7 @@ class LessonCpModel:
             for room in rooms:
                 if pin is not None and pin[1] is not None and pin[1] != room:
                     continue
-                if any(
-                    slot in problem.rooms[room].unavailable or ("room", room, slot) in self._taken
-                    for slot in slots
-                ):
+                if not (problem.rooms[room].unavailable.isdisjoint(slots) and self._room_free(room, slots)):
                     continue
                 literal = model.new_bool_var(f"meeting_room[{meeting},{start},{room}]")
                 placements[start, room] = literal
