@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.generate import generate
+from constraints.lessons.timetable import suits
 from datasets.errors import DatasetError
 from datasets.registrar_csv import (
     RegistrarData,
@@ -157,6 +158,16 @@ def test_scale_builds_a_multi_campus_university() -> None:
     single = generate_semester(150, seed=1)
     assert len(university.rooms) > 2 * len(single.rooms)
     assert len(university.sections) > 2 * len(single.sections)
+    problem = lesson_problem(university, "three campuses")
+    campuses = {room.campus for room in problem.rooms}
+    assert len(campuses) == 3
+    for section in problem.sections:  # each looks at its campus's rooms only: the others never suit it
+        assert section.campus in campuses
+        seen = problem.rooms_open_to(section)
+        assert {room.campus for room in seen} == {section.campus}
+        assert [r for r in problem.rooms if r not in seen and suits(problem, section, r)] == []
+    anywhere = problem.sections[0].model_copy(update={"campus": ""})
+    assert problem.rooms_open_to(anywhere) == problem.rooms
 
 
 def test_write_then_read_gives_back_the_records_and_the_same_files(

@@ -126,7 +126,9 @@ class _Ground:
         self.student_groups = [(sections, students) for sections, students in groups.items()]
 
     def rooms_for(self, section: Section) -> list[int]:
-        return [room.index for room in self.problem.rooms if suits(self.problem, section, room)]
+        return [
+            room.index for room in self.problem.rooms_open_to(section) if suits(self.problem, section, room)
+        ]
 
     def _starts(self, section: Section, length: int) -> tuple[list[int], list[int]]:
         closed = _mask(section.forbidden_slots)

@@ -13,6 +13,7 @@ import heapq
 import random
 import time
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from constraints.lessons.section_relations import broken, meeting_pairs
@@ -46,25 +47,27 @@ def static_places(problem: LessonProblem) -> list[Places]:
 
 def _places_of(problem: LessonProblem) -> list[Places]:
     grid = problem.grid
-    suitable_of: dict[int, tuple[int, ...]] = {}  # section -> its rooms, snuggest first
-    open_rooms: dict[tuple[tuple[int, ...], int, int], list[int]] = {}  # (rooms, start, length) -> open
+    suitable_of: dict[int, tuple[int, tuple[int, ...]]] = {}  # section -> its room list's number, rooms
+    numbered: dict[tuple[int, ...], int] = {}  # room lists (snuggest first), numbered as first met
+    open_rooms: dict[tuple[int, int, int], list[int]] = {}  # (room list, start, length) -> open
     places: list[Places] = []
     for meeting in problem.meetings:
         section = problem.sections[meeting.section]
         if section.index not in suitable_of:
             suitable = sorted(
-                (room for room in problem.rooms if suits(problem, section, room)),
+                (room for room in problem.rooms_open_to(section) if suits(problem, section, room)),
                 key=lambda room: (_soft_hint(section, room), room.index),
             )
-            suitable_of[section.index] = tuple(room.index for room in suitable)
-        suitable_rooms = suitable_of[section.index]
+            rooms = tuple(room.index for room in suitable)
+            suitable_of[section.index] = (numbered.setdefault(rooms, len(numbered)), rooms)
+        number, suitable_rooms = suitable_of[section.index]
         closed = section.forbidden_slots.union(*(problem.teachers[t].unavailable for t in section.teachers))
         here: Places = {}
         for start in range(grid.slot_count):
             slots = range(start, start + meeting.length)
             if not grid.fits(start, meeting.length) or not closed.isdisjoint(slots):
                 continue
-            key = (suitable_rooms, start, meeting.length)
+            key = (number, start, meeting.length)
             if key not in open_rooms:
                 open_rooms[key] = [
                     room for room in suitable_rooms if problem.rooms[room].unavailable.isdisjoint(slots)
@@ -84,24 +87,42 @@ def place_pairs(places: Places) -> list[tuple[int, int]]:
     return [(start, room) for start, rooms in places.items() for room in rooms]
 
 
+Owner = tuple[str, int]  # ("room", 3), ("section", 12), ("students", 12), ("day", 12), ...
+NOBODY: frozenset[int] = frozenset()
+
+
 @dataclass
 class _Board:
-    """Who holds what: per resource key and slot, the meetings there."""
+    """Who holds what: per owner and slot (a day, for "day"), the meetings there. Keyed by owner
+    first: a start's test then looks up slots of owners it already has, where a key per owner and
+    slot made ten campuses' first timetable build tens of millions of tuples."""
 
-    holders: dict[tuple[str, int, int], set[int]] = field(default_factory=dict)
+    holders: dict[Owner, dict[int, set[int]]] = field(default_factory=dict)
 
-    def add(self, keys: list[tuple[str, int, int]], meeting: int) -> None:
-        for key in keys:
-            self.holders.setdefault(key, set()).add(meeting)
+    def add(self, owners: Iterable[Owner], slots: Iterable[int], meeting: int) -> None:
+        for owner in owners:
+            held = self.holders.setdefault(owner, {})
+            for slot in slots:
+                held.setdefault(slot, set()).add(meeting)
 
-    def remove(self, keys: list[tuple[str, int, int]], meeting: int) -> None:
-        for key in keys:
-            self.holders[key].discard(meeting)
+    def remove(self, owners: Iterable[Owner], slots: Iterable[int], meeting: int) -> None:
+        for owner in owners:
+            held = self.holders[owner]
+            for slot in slots:
+                held[slot].discard(meeting)
 
-    def blocking(self, keys: list[tuple[str, int, int]]) -> set[int]:
+    def held(self, owner: Owner, slot: int) -> set[int] | frozenset[int]:
+        return self.holders.get(owner, {}).get(slot, NOBODY)
+
+    def blocking(self, owners: Iterable[Owner], slots: range | tuple[int, ...]) -> set[int]:
         found: set[int] = set()
-        for key in keys:
-            found |= self.holders.get(key, set())
+        for owner in owners:
+            held = self.holders.get(owner)
+            if held:
+                for slot in slots:
+                    meetings = held.get(slot)
+                    if meetings:
+                        found |= meetings
         return found
 
 
@@ -133,28 +154,33 @@ def first_timetable(
     def section_of(meeting: int) -> Section:
         return problem.sections[problem.meetings[meeting].section]
 
-    def time_keys(meeting: int, start: int) -> list[tuple[str, int, int]]:
-        """What a meeting at this start needs free, its room aside."""
+    needs: dict[int, list[Owner]] = {}
+
+    def time_owners(section: int) -> list[Owner]:
+        """Whom a meeting of the section needs free at its slots, its room aside."""
+        if section not in needs:
+            owners: list[Owner] = [("section", section)]
+            owners += [("teacher", teacher) for teacher in problem.sections[section].teachers]
+            owners += [("cohort", cohort) for cohort in cohorts_of[section]]
+            owners += [("students", other) for other in sharing[section]]  # sections sharing students
+            needs[section] = owners
+        return needs[section]
+
+    def put_on_board(meeting: int, place: tuple[int, int], adding: bool) -> None:
+        start, room = place
         section = problem.meetings[meeting].section
         slots = range(start, start + problem.meetings[meeting].length)
-        owners = [("section", section)]
-        owners += [("teacher", teacher) for teacher in problem.sections[section].teachers]
-        owners += [("cohort", cohort) for cohort in cohorts_of[section]]
-        owners += [("students", other) for other in sharing[section]]  # sections sharing students
-        found = [(kind, owner, slot) for kind, owner in owners for slot in slots]
+        change = board.add if adding else board.remove
+        change(_own_owners(problem, section, room, cohorts_of), slots, meeting)
         if apart:
-            found.append(("day", section, problem.grid.day_of(start)))
-        return found
-
-    def own_keys(meeting: int, place: tuple[int, int]) -> list[tuple[str, int, int]]:
-        found = _own_keys(problem, meeting, place, cohorts_of)
-        if apart:
-            found.append(("day", problem.meetings[meeting].section, problem.grid.day_of(place[0])))
-        return found
+            change((("day", section),), (problem.grid.day_of(start),), meeting)
 
     def time_blocking(meeting: int, start: int) -> set[int]:
         """The meetings in the way of this start: sharing a resource, or breaking a relation."""
-        found = board.blocking(time_keys(meeting, start))
+        section = problem.meetings[meeting].section
+        found = board.blocking(time_owners(section), range(start, start + problem.meetings[meeting].length))
+        if apart:
+            found |= board.blocking((("day", section),), (problem.grid.day_of(start),))
         here = _placed(problem, meeting, (start, 0))
         for partner, relation, first in partners[meeting]:
             if partner in place_of:
@@ -166,10 +192,9 @@ def first_timetable(
 
     def room_blocking(meeting: int, start: int, room: int) -> set[int]:
         slots = range(start, start + problem.meetings[meeting].length)
-        return board.blocking([("room", room, slot) for slot in slots]) - {meeting}
+        return board.blocking((("room", room),), slots) - {meeting}
 
     board = _Board()
-    holders = board.holders
     place_of: dict[int, tuple[int, int]] = {}
 
     # what leaving a meeting out costs: its students, and one so that empty events count too
@@ -181,12 +206,12 @@ def first_timetable(
     def put(meeting: int, place: tuple[int, int]) -> None:
         nonlocal placed_worth
         place_of[meeting] = place
-        board.add(own_keys(meeting, place), meeting)
+        put_on_board(meeting, place, adding=True)
         placed_worth += out_cost[meeting]
 
     def lift(meeting: int) -> None:
         nonlocal placed_worth
-        board.remove(own_keys(meeting, place_of.pop(meeting)), meeting)
+        put_on_board(meeting, place_of.pop(meeting), adding=False)
         placed_worth -= out_cost[meeting]
 
     def give_up() -> LessonSolution | None:
@@ -203,7 +228,7 @@ def first_timetable(
         for _ in range(ROOM_CHAIN_DEPTH):
             deeper = []
             for room, needed, first, moves in frontier:
-                held = set().union(*(holders.get(("room", room, t), ()) for t in needed))
+                held = set().union(*(board.held(("room", room), t) for t in needed))
                 if len(held) != 1:
                     continue
                 (other,) = held
@@ -215,7 +240,7 @@ def first_timetable(
                     if alternative in seen:
                         continue
                     path = [*moves, (other, alternative)]
-                    if not any(holders.get(("room", alternative, t)) for t in other_slots):
+                    if not any(board.held(("room", alternative), t) for t in other_slots):
                         return first, path
                     seen.add(alternative)
                     deeper.append((alternative, other_slots, first, path))
@@ -263,7 +288,7 @@ def first_timetable(
                 continue  # rooms only add to it
             slots = range(start, start + problem.meetings[meeting].length)
             # rooms come best hint first, and an open room beats every taken one
-            open_room = next((r for r in rooms if not any(holders.get(("room", r, t)) for t in slots)), None)
+            open_room = next((r for r in rooms if not any(board.held(("room", r), t) for t in slots)), None)
             if open_room is not None:
                 weight = time_weight + _soft_hint(section_of(meeting), problem.rooms[open_room])
                 if best is None or (weight, rng.random()) < best[:2]:
@@ -320,17 +345,12 @@ def _timetable(problem: LessonProblem, place_of: dict[int, tuple[int, int]]) -> 
     )
 
 
-def _own_keys(
-    problem: LessonProblem, meeting: int, place: tuple[int, int], cohorts_of: list[list[int]]
-) -> list[tuple[str, int, int]]:
-    """The resources a placed meeting holds (its students are held through its section)."""
-    start, room = place
-    section = problem.meetings[meeting].section
-    slots = range(start, start + problem.meetings[meeting].length)
-    owners = [("room", room), ("section", section), ("students", section)]
+def _own_owners(problem: LessonProblem, section: int, room: int, cohorts_of: list[list[int]]) -> list[Owner]:
+    """Whom a placed meeting holds at its slots (its students are held through its section)."""
+    owners: list[Owner] = [("room", room), ("section", section), ("students", section)]
     owners += [("teacher", teacher) for teacher in problem.sections[section].teachers]
     owners += [("cohort", cohort) for cohort in cohorts_of[section]]
-    return [(kind, owner, slot) for kind, owner in owners for slot in slots]
+    return owners
 
 
 def _placed(problem: LessonProblem, meeting: int, place: tuple[int, int]) -> Placed:

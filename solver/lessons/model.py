@@ -111,7 +111,9 @@ class LessonCpModel:
 
     def _rooms_for(self, section: int) -> list[int]:
         wanted = self.problem.sections[section]
-        return [room.index for room in self.problem.rooms if suits(self.problem, wanted, room)]
+        return [
+            room.index for room in self.problem.rooms_open_to(wanted) if suits(self.problem, wanted, room)
+        ]
 
     def _starts_for(self, meeting: int) -> list[int]:
         problem = self.problem
