@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from cli.main import main
 from constraints.lessons import evaluate, units_for
+from constraints.lessons.timetable import placed_meetings
 from datasets import bundled_post_enrolment
 from datasets.cbctt import BUNDLED_CTT, bundled_cbctt, read_cbctt
 from models import Pin, Scenario, SolveParameters, SolveStatus
@@ -64,6 +65,18 @@ def test_a_problems_places_are_worked_out_once_and_let_go_with_it() -> None:
     del problem
     gc.collect()
     assert key not in _PLACES and id(again) in _PLACES
+
+
+def test_the_rules_of_one_evaluation_read_the_timetable_once() -> None:
+    """Each rule's checker read the whole timetable again: 17 times per evaluation."""
+    problem = read_cbctt(bundled_cbctt("comp01"))
+    solution = first_timetable(problem, {}, 0, 10)
+    assert solution is not None
+    placed = placed_meetings(problem, solution)
+    assert len(placed) == len(problem.meetings) and placed_meetings(problem, solution) is placed
+    moved = solution.model_copy(update={"starts": (None, *solution.starts[1:])})
+    assert [item.meeting for item in placed_meetings(problem, moved)] == list(range(1, len(problem.meetings)))
+    assert placed_meetings(problem, solution.model_copy()) == placed
 
 
 def test_annealing_then_lns_improve_comp01_and_report_the_checker_total() -> None:

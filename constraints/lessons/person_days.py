@@ -43,15 +43,17 @@ def busy_days(
     """Per person, day and period they are in class: the sections holding them (a period held
     twice is still one busy period)."""
     grid = problem.grid
-    slots_of: dict[int, list[int]] = {}
+    held_at: dict[int, list[tuple[int, int]]] = {}  # section -> (day, period) of each slot it holds
     for item in placed_meetings(problem, solution):
-        slots_of.setdefault(item.section, []).extend(item.slots)
+        held_at.setdefault(item.section, []).extend((grid.day_of(s), grid.period_of(s)) for s in item.slots)
     busy: dict[int, dict[int, DayPeriods]] = {}
     for person, sections in sorted(sections_of.items()):
+        days: dict[int, DayPeriods] = {}
         for section in sections:
-            for slot in slots_of.get(section, ()):
-                day = busy.setdefault(person, {}).setdefault(grid.day_of(slot), {})
-                day.setdefault(grid.period_of(slot), set()).add(section)
+            for day, period in held_at.get(section, ()):
+                days.setdefault(day, {}).setdefault(period, set()).add(section)
+        if days:
+            busy[person] = days
     return busy
 
 
