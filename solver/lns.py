@@ -29,6 +29,7 @@ class StepResult(Generic[S]):
     solution: S | None  # None when the step found nothing (time out or infeasible part)
     cost: int | None  # the whole cost of `solution`, as the checker would score it
     proven_optimal: bool  # CP-SAT proved the part optimal
+    checking: float = 0.0  # seconds of the step spent re-scoring its result whole with the checker
 
 
 class Neighbourhood(Protocol[S_in]):
@@ -103,11 +104,13 @@ def run_lns(
     bound: float = 0.0,
     should_stop: Callable[[], bool] | None = None,
     check_time: float = 0.0,
+    steps_check: bool = True,
 ) -> LnsOutcome[S]:
     """Improve `initial` until the clock runs out; never returns anything worse. A step starts only
     if it can end in time and leave the caller `check_time` (what checking a whole solution takes)
-    for its final check: a step runs over its limit by its kind's overrun, and by at least one
-    check when it improves (its result is checked whole)."""
+    for its final check: a step runs over its limit by its kind's overrun, and, with `steps_check`,
+    by one check more when it improves (its result is checked whole). A subject whose steps check
+    only while the clock leaves room for it passes `steps_check=False`."""
     rng = random.Random(settings.seed)
     kinds = list(subject.neighbourhoods())
     stats = {kind.name: _KindStats() for kind in kinds}
@@ -117,7 +120,8 @@ def run_lns(
     current, current_cost = initial, initial_cost
 
     def time_for(kind: Neighbourhood[S]) -> float:
-        return clock.remaining() - MARGIN - check_time - max(stats[kind.name].overrun, check_time)
+        in_step = check_time if steps_check else 0.0
+        return clock.remaining() - MARGIN - check_time - max(stats[kind.name].overrun, in_step)
 
     while current_cost > bound:
         if should_stop is not None and should_stop():
@@ -139,7 +143,7 @@ def run_lns(
         record = stats[kind.name]
         record.tries += 1
         record.seconds += step_time
-        record.overrun = max(record.overrun, step_time - step_limit)
+        record.overrun = max(record.overrun, step_time - result.checking - step_limit)
         gain = current_cost - result.cost if result.solution is not None and result.cost is not None else 0
         rate = max(0, gain) / step_time
         record.rate = rate if math.isinf(record.rate) else 0.8 * record.rate + 0.2 * rate

@@ -77,3 +77,34 @@ def test_the_final_check_has_its_time(improving: int) -> None:
     outcome = run_lns(subject, 100, 100, clock, LnsSettings(step_time=0.5), check_time=2.0)
     assert outcome.cost < 100
     assert clock.now + 2.0 <= clock.limit
+
+
+class _CheckingWhileItMay(_Slow):
+    """Like the lesson search: an improving step is checked whole (and says so) only while the clock
+    leaves time for that check and the final one."""
+
+    def reoptimise(
+        self, current: int, cost: int, free: frozenset[int], kind: str, time_limit: float, seed: int
+    ) -> StepResult[int]:
+        self.steps += 1
+        self.clock.now += time_limit + self.overrun
+        if not (self.improving and self.steps % self.improving == 0):
+            return StepResult(None, None, False)
+        if self.clock.remaining() <= 2 * self.check:
+            return StepResult(current - 1, cost - 1, False)
+        self.clock.now += self.check
+        return StepResult(current - 1, cost - 1, False, checking=self.check)
+
+
+def test_steps_that_check_only_while_they_may_search_until_the_final_checks_time() -> None:
+    # a check of 8 s (ten campuses): kept free before every step, the search stopped 16 s before
+    # the end, where the steps need only their own overrun and the final check
+    clock = _Moved(limit=60.0)
+    subject = _CheckingWhileItMay(clock, overrun=0.5, check=8.0, improving=2)
+    outcome = run_lns(subject, 100, 100, clock, LnsSettings(step_time=0.5), check_time=8.0, steps_check=False)
+    assert outcome.cost < 100
+    assert clock.limit - 8.0 - 1.5 <= clock.now <= clock.limit - 8.0
+    every = _Moved(limit=60.0)
+    reserving = _CheckingWhileItMay(every, overrun=0.5, check=8.0, improving=2)
+    run_lns(reserving, 100, 100, every, LnsSettings(step_time=0.5), check_time=8.0)
+    assert every.now <= every.limit - 8.0 and reserving.steps < subject.steps  # a check kept per step

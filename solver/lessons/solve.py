@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import resource
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -30,7 +31,7 @@ from solver.lessons.local_search import LessonLocalSearch
 from solver.lessons.model import LessonCpModel
 from solver.lessons.neighbourhoods import LessonKind, LessonNeighbourhoods
 from solver.lessons.repair import left_out, repair
-from solver.lns import LnsSettings, StepResult, run_lns
+from solver.lns import MARGIN, LnsSettings, StepResult, run_lns
 
 CHECK_EVERY = 10  # CP-SAT steps between checker re-scorings during the search
 EJECT_SHARE = 0.6  # of the time left after a partial post-enrolment start, to place the rest
@@ -71,6 +72,17 @@ class LessonSearch:
         self._rooms_only = {kind.name for kind in self._kinds if kind.rooms_only}
         self.largest_model = (0, 0)
         self.steps_priced = 0
+        self._clock: Clock | None = None
+        self._check_time = 0.0
+
+    def check_within(self, clock: Clock, check_time: float) -> None:
+        """Re-score improved timetables whole only while `clock` leaves time for that check and the
+        caller's final one (`check_time` each): a ten-campus semester's check takes 8 s, and the
+        search kept a check free before every step for it."""
+        self._clock, self._check_time = clock, check_time
+
+    def _may_check(self) -> bool:
+        return self._clock is None or self._clock.remaining() > 2 * self._check_time + MARGIN
 
     def neighbourhoods(self) -> list[LessonKind]:
         return self._kinds
@@ -132,18 +144,26 @@ class LessonSearch:
             exact.model.clear_hints()
             exact.hint(solution)
             priced = complete_hint(exact.model, time_limit, exact_penalties=False)
-            if priced is None:
-                return StepResult(solution, self.score(solution), False)
+            if priced is None:  # priced by the checker instead, while there is time for it
+                return self._checked(solution) if self._may_check() else StepResult(None, None, False)
             if priced >= before:
                 return StepResult(None, None, False)
             after = priced
         new_cost = cost + round(after - before)
         self.steps_priced += 1
-        if self.steps_priced % CHECK_EVERY == 0:
-            checked = self.score(solution)
-            if checked != new_cost:
-                raise AssertionError(f"a CP-SAT step priced the timetable {new_cost}, the checker {checked}")
+        if self.steps_priced % CHECK_EVERY == 0 and self._may_check():
+            checked = self._checked(solution)
+            if checked.cost != new_cost:
+                raise AssertionError(
+                    f"a CP-SAT step priced the timetable {new_cost}, the checker {checked.cost}"
+                )
+            return StepResult(solution, new_cost, run.proven_optimal, checked.checking)
         return StepResult(solution, new_cost, run.proven_optimal)
+
+    def _checked(self, solution: LessonSolution) -> StepResult[LessonSolution]:
+        started = time.monotonic()
+        cost = self.score(solution)
+        return StepResult(solution, cost, False, time.monotonic() - started)
 
     def score(self, solution: LessonSolution) -> int:
         return lesson_rules.evaluate(self.problem, solution, self.scenario).total
@@ -238,7 +258,8 @@ def solve_lessons(
         return _without_timetable(problem, scenario, parameters, search, clock, report, draft)
     checking = clock.elapsed()
     evaluation = lesson_rules.evaluate(problem, current, scenario)
-    checking = clock.elapsed() - checking  # the search keeps time for a check as long
+    # the search keeps time for a check as long, and a tenth more: the final timetable's may take longer
+    checking = 1.1 * (clock.elapsed() - checking)
     if not evaluation.feasible:
         raise AssertionError(
             "the first timetable breaks hard rules: " + evaluation.violations(hard=True)[0].message
@@ -251,6 +272,7 @@ def solve_lessons(
             search, current, evaluation, clock, parameters.seed, notify, report, should_stop
         )
     if parameters.use_lns:
+        search.check_within(clock, checking)
         outcome = run_lns(
             search,
             current,
@@ -261,6 +283,7 @@ def solve_lessons(
             0,
             should_stop,
             check_time=checking,
+            steps_check=False,
         )
         current = outcome.best
         report.lns_steps = outcome.steps
