@@ -112,7 +112,13 @@ class _Board:
                 held[slot].discard(meeting)
 
     def held(self, owner: Owner, slot: int) -> set[int] | frozenset[int]:
-        return self.holders.get(owner, {}).get(slot, NOBODY)
+        owned = self.holders.get(owner)
+        return owned.get(slot, NOBODY) if owned else NOBODY
+
+    def free(self, owner: Owner, slots: range) -> bool:
+        """Whether no meeting holds the owner at any of the slots."""
+        owned = self.holders.get(owner)
+        return not owned or not any(owned.get(slot) for slot in slots)
 
     def blocking(self, owners: Iterable[Owner], slots: range | tuple[int, ...]) -> set[int]:
         found: set[int] = set()
@@ -181,9 +187,10 @@ def first_timetable(
         found = board.blocking(time_owners(section), range(start, start + problem.meetings[meeting].length))
         if apart:
             found |= board.blocking((("day", section),), (problem.grid.day_of(start),))
-        here = _placed(problem, meeting, (start, 0))
+        here = _placed(problem, meeting, (start, 0)) if partners[meeting] else None
         for partner, relation, first in partners[meeting]:
             if partner in place_of:
+                assert here is not None
                 there = _placed(problem, partner, place_of[partner])
                 if broken(relation, *((here, there) if first else (there, here))):
                     found.add(partner)
@@ -192,9 +199,10 @@ def first_timetable(
 
     def room_blocking(meeting: int, start: int, room: int) -> set[int]:
         slots = range(start, start + problem.meetings[meeting].length)
-        return board.blocking((("room", room),), slots) - {meeting}
+        return board.blocking((room_owner[room],), slots) - {meeting}
 
     board = _Board()
+    room_owner: list[Owner] = [("room", room.index) for room in problem.rooms]
     place_of: dict[int, tuple[int, int]] = {}
 
     # what leaving a meeting out costs: its students, and one so that empty events count too
@@ -228,7 +236,7 @@ def first_timetable(
         for _ in range(ROOM_CHAIN_DEPTH):
             deeper = []
             for room, needed, first, moves in frontier:
-                held = set().union(*(board.held(("room", room), t) for t in needed))
+                held = set().union(*(board.held(room_owner[room], t) for t in needed))
                 if len(held) != 1:
                     continue
                 (other,) = held
@@ -240,7 +248,7 @@ def first_timetable(
                     if alternative in seen:
                         continue
                     path = [*moves, (other, alternative)]
-                    if not any(board.held(("room", alternative), t) for t in other_slots):
+                    if board.free(room_owner[alternative], other_slots):
                         return first, path
                     seen.add(alternative)
                     deeper.append((alternative, other_slots, first, path))
@@ -288,7 +296,7 @@ def first_timetable(
                 continue  # rooms only add to it
             slots = range(start, start + problem.meetings[meeting].length)
             # rooms come best hint first, and an open room beats every taken one
-            open_room = next((r for r in rooms if not any(board.held(("room", r), t) for t in slots)), None)
+            open_room = next((r for r in rooms if board.free(room_owner[r], slots)), None)
             if open_room is not None:
                 weight = time_weight + _soft_hint(section_of(meeting), problem.rooms[open_room])
                 if best is None or (weight, rng.random()) < best[:2]:
