@@ -377,6 +377,8 @@ def test_the_exam_session_is_changed_by_the_api_and_the_page_naming_the_sittings
     assert unknown.status_code == 404 and "No semester 'no such'" in unknown.get_json()["detail"]
     viewer = client_as(app, "viewer").put(address, json={"first": "2026-12-21", "last": "2027-01-02"})
     assert viewer.status_code == 403
+    cookie, _ = signed_in(app, "planner")  # the pages' session, without a CSRF token
+    assert cookie.put(address, json={"first": "2026-12-21", "last": "2027-01-02"}).status_code == 403
     with app.extensions[KEY].database.transaction() as session:  # the refusals changed nothing
         semester = session.query(schema.Semester).one()
         assert (semester.exams_from, semester.exams_to) == (dt.date(2027, 2, 1), dt.date(2027, 2, 6))
