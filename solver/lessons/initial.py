@@ -95,21 +95,46 @@ NOBODY: frozenset[int] = frozenset()
 class _Board:
     """Who holds what: per owner and slot (a day, for "day"), the meetings there. Keyed by owner
     first: a start's test then looks up slots of owners it already has, where a key per owner and
-    slot made ten campuses' first timetable build tens of millions of tuples."""
+    slot made ten campuses' first timetable build tens of millions of tuples. Students are held
+    through their sections, per slot."""
 
     holders: dict[Owner, dict[int, set[int]]] = field(default_factory=dict)
+    # students are held through their sections, per slot: section -> its meetings there (a section
+    # shares students with dozens of others, looked up at once by intersecting with the sections there)
+    classes_at: dict[int, dict[int, set[int]]] = field(default_factory=dict)
 
     def add(self, owners: Iterable[Owner], slots: Iterable[int], meeting: int) -> None:
-        for owner in owners:
-            held = self.holders.setdefault(owner, {})
-            for slot in slots:
-                held.setdefault(slot, set()).add(meeting)
+        for kind, owner in owners:
+            if kind == "students":
+                for slot in slots:
+                    self.classes_at.setdefault(slot, {}).setdefault(owner, set()).add(meeting)
+            else:
+                held = self.holders.setdefault((kind, owner), {})
+                for slot in slots:
+                    held.setdefault(slot, set()).add(meeting)
 
     def remove(self, owners: Iterable[Owner], slots: Iterable[int], meeting: int) -> None:
-        for owner in owners:
-            held = self.holders[owner]
-            for slot in slots:
-                held[slot].discard(meeting)
+        for kind, owner in owners:
+            if kind == "students":
+                for slot in slots:
+                    there = self.classes_at[slot]
+                    there[owner].discard(meeting)
+                    if not there[owner]:  # the intersection reads a section there as holding someone
+                        del there[owner]
+            else:
+                held = self.holders[kind, owner]
+                for slot in slots:
+                    held[slot].discard(meeting)
+
+    def sharing_students(self, sections: set[int], slots: range) -> set[int]:
+        """The meetings at the slots of the sections given (those sharing students with one)."""
+        found: set[int] = set()
+        for slot in slots:
+            there = self.classes_at.get(slot)
+            if there:
+                for section in there.keys() & sections:
+                    found |= there[section]
+        return found
 
     def held(self, owner: Owner, slot: int) -> set[int] | frozenset[int]:
         owned = self.holders.get(owner)
@@ -168,7 +193,6 @@ def first_timetable(
             owners: list[Owner] = [("section", section)]
             owners += [("teacher", teacher) for teacher in problem.sections[section].teachers]
             owners += [("cohort", cohort) for cohort in cohorts_of[section]]
-            owners += [("students", other) for other in sharing[section]]  # sections sharing students
             needs[section] = owners
         return needs[section]
 
@@ -184,7 +208,9 @@ def first_timetable(
     def time_blocking(meeting: int, start: int) -> set[int]:
         """The meetings in the way of this start: sharing a resource, or breaking a relation."""
         section = problem.meetings[meeting].section
-        found = board.blocking(time_owners(section), range(start, start + problem.meetings[meeting].length))
+        slots = range(start, start + problem.meetings[meeting].length)
+        found = board.blocking(time_owners(section), slots)
+        found |= board.sharing_students(sharing[section], slots)
         if apart:
             found |= board.blocking((("day", section),), (problem.grid.day_of(start),))
         here = _placed(problem, meeting, (start, 0)) if partners[meeting] else None
