@@ -102,16 +102,11 @@ def change_exam_session(session: Session, semester_name: str, first: dt.date, la
 
 def _published_outside(session: Session, semester: schema.Semester, first: dt.date, last: dt.date) -> str:
     """The published exam timetable's exams on days outside `first`..`last`, said; '' when none."""
-    run = session.scalar(
-        select(schema.Run).where(
-            schema.Run.semester_id == semester.id,
-            schema.Run.kind == "exams",
-            schema.Run.published_at.is_not(None),
-        )
-    )
-    if run is None or run.solution is None or run.solved_for is None:
+    published = _published_exam_run(session, semester)
+    if published is None:
         return ""
-    solution = ExamSolution.model_validate(run.solution)
+    run, solution = published
+    assert run.solved_for is not None
     outside = {
         (date, start)
         for date, start in run.solved_for["periods"]
@@ -134,23 +129,34 @@ def remove_sitting(session: Session, semester_name: str, date: str, start: str) 
     sitting = _sitting_named(session, semester, date, start)
     named = f"the sitting on {sitting.date} at {sitting.start}"
     name_old_exam_runs(session, semester)
-    for run in session.scalars(
+    published = _published_exam_run(session, semester)
+    if published is not None:
+        run, solution = published
+        courses = _courses_in(run, solution, str(sitting.date), sitting.start)
+        if courses:
+            raise SittingInUse(
+                f"{named} cannot be removed: the published exam timetable (run {run.id}) sits "
+                f"{_listed(courses)} in it; publish an exam run that does not use it first"
+            )
+    session.delete(sitting)
+    return f"{sitting.date} at {sitting.start}"
+
+
+def _published_exam_run(
+    session: Session, semester: schema.Semester
+) -> tuple[schema.Run, ExamSolution] | None:
+    """The published exam run and its solution, when it has one and the names it was solved for
+    (old runs are given theirs first: `name_old_exam_runs`)."""
+    run = session.scalar(
         select(schema.Run).where(
             schema.Run.semester_id == semester.id,
             schema.Run.kind == "exams",
             schema.Run.published_at.is_not(None),
         )
-    ):
-        if run.solution is not None and run.solved_for is not None:
-            solution = ExamSolution.model_validate(run.solution)
-            courses = _courses_in(run, solution, str(sitting.date), sitting.start)
-            if courses:
-                raise SittingInUse(
-                    f"{named} cannot be removed: the published exam timetable (run {run.id}) sits "
-                    f"{_listed(courses)} in it; publish an exam run that does not use it first"
-                )
-    session.delete(sitting)
-    return f"{sitting.date} at {sitting.start}"
+    )
+    if run is None or run.solution is None or run.solved_for is None:
+        return None
+    return run, ExamSolution.model_validate(run.solution)
 
 
 def _sitting_named(session: Session, semester: schema.Semester, date: str, start: str) -> schema.ExamPeriod:

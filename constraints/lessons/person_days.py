@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 
 from ortools.sat.python import cp_model
 
-from constraints.lessons.timetable import placed_meetings
+from constraints.lessons.timetable import placed_meetings, remembered
 from constraints.lessons.view import LessonModelView
 from models import LessonProblem, LessonSolution
 
@@ -57,30 +57,16 @@ def busy_days(
     return busy
 
 
-# The rules of one evaluation ask for the same people's days of the same timetable: keep the
-# latest few, by identity (timetables and problems are immutable).
-_RECENT: list[tuple[LessonProblem, LessonSolution, str, dict[int, dict[int, DayPeriods]]]] = []
-
-
 def student_days(problem: LessonProblem, solution: LessonSolution) -> dict[int, dict[int, DayPeriods]]:
-    return _recent_days(problem, solution, "students")
+    return remembered(
+        problem, solution, "students", lambda: busy_days(problem, solution, student_sections(problem))
+    )
 
 
 def teacher_days(problem: LessonProblem, solution: LessonSolution) -> dict[int, dict[int, DayPeriods]]:
-    return _recent_days(problem, solution, "teachers")
-
-
-def _recent_days(
-    problem: LessonProblem, solution: LessonSolution, who: str
-) -> dict[int, dict[int, DayPeriods]]:
-    for known_problem, known_solution, known_who, days in _RECENT:
-        if known_problem is problem and known_solution is solution and known_who == who:
-            return days
-    sections_of = student_sections(problem) if who == "students" else teacher_sections(problem)
-    days = busy_days(problem, solution, sections_of)
-    _RECENT.insert(0, (problem, solution, who, days))
-    del _RECENT[4:]
-    return days
+    return remembered(
+        problem, solution, "teachers", lambda: busy_days(problem, solution, teacher_sections(problem))
+    )
 
 
 def idle_periods(periods: Iterable[int]) -> list[int]:

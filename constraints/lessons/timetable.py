@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from models import LessonProblem, LessonRoom, LessonScoring, LessonSolution, Section
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -18,20 +22,27 @@ class Placed:
     slots: range  # the slots it covers
 
 
-# Every rule of one evaluation reads the same timetable (a semester of ten campuses took 2 s
-# reading it 17 times): keep the latest few, by identity (timetables and problems are immutable).
-_RECENT: list[tuple[LessonProblem, LessonSolution, tuple[Placed, ...]]] = []
+# The rules of one evaluation read the same timetable and the same people's days (a semester of ten
+# campuses took 2 s reading it 17 times): what is worked out from a timetable is kept for the latest
+# few, by identity (timetables and problems are immutable).
+_RECENT: list[tuple[LessonProblem, LessonSolution, str, Any]] = []
+KEPT = 6  # the timetable, students' and teachers' days, of the latest two timetables
+
+
+def remembered(problem: LessonProblem, solution: LessonSolution, what: str, work: Callable[[], T]) -> T:
+    """`work()`, worked out once for this problem, timetable and `what` while they are recent."""
+    for known_problem, known_solution, known_what, found in _RECENT:
+        if known_problem is problem and known_solution is solution and known_what == what:
+            return cast(T, found)
+    found = work()
+    _RECENT.insert(0, (problem, solution, what, found))
+    del _RECENT[KEPT:]
+    return found
 
 
 def placed_meetings(problem: LessonProblem, solution: LessonSolution) -> tuple[Placed, ...]:
     """The meetings the timetable places properly; the placement rule reports the others."""
-    for known_problem, known_solution, placed in _RECENT:
-        if known_problem is problem and known_solution is solution:
-            return placed
-    placed = _placed(problem, solution)
-    _RECENT.insert(0, (problem, solution, placed))
-    del _RECENT[2:]
-    return placed
+    return remembered(problem, solution, "placed", lambda: _placed(problem, solution))
 
 
 def _placed(problem: LessonProblem, solution: LessonSolution) -> tuple[Placed, ...]:
