@@ -13,11 +13,12 @@ from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
 from datasets.errors import DatasetError
 from datasets.registrar_scenario import ScenarioError
 from datasets.registrar_tables import KINDS as TABLE_KINDS
-from datasets.registrar_tables import TableRejected, read_table, template
+from datasets.registrar_tables import TableRejected, template
 from models import ExamProblem, SolveParameters, SolveReport
 from service.access import add_user, allowed, caller, new_token, requires
 from service.compare import NotComparable, compare_runs
 from service.context import services
+from service.imports import import_upload
 from service.openapi import document
 from service.publish import (
     as_csv,
@@ -46,17 +47,14 @@ from service.sittings import (
     SittingInUse,
     UnknownSitting,
     change_exam_session,
-    name_old_exam_runs,
     remove_sitting,
 )
 from service.storage import schema
 from service.storage.records import (
     StorageError,
-    known_records,
     load_semester,
     published,
     semester_named,
-    store_table,
     stored_row,
 )
 from service.storage.schema import Role, RunStatus
@@ -130,10 +128,7 @@ def import_table(semester: str, kind: str) -> Response:
         return problem(400, "Bad request", "send the table as the multipart field 'file'")
     try:
         with services().database.transaction() as session:
-            known = known_records(session, semester)
-            rows = read_table(kind, upload.filename, upload.read(), known)
-            name_old_exam_runs(session, semester_named(session, semester))
-            added, updated = store_table(session, semester, kind, rows)
+            imported = import_upload(session, semester, kind, upload.filename, upload.read())
     except StorageError as error:
         raise NotFound(str(error)) from None
     except TableRejected as rejected:
@@ -141,7 +136,7 @@ def import_table(semester: str, kind: str) -> Response:
         return problem(422, "Rows refused; nothing was imported", str(rejected), errors)
     except DatasetError as error:
         return problem(422, "File refused; nothing was imported", str(error), [row_error(error)])
-    return jsonify({"kind": kind, "rows": len(rows), "added": added, "updated": updated})
+    return jsonify({"kind": kind, **imported._asdict()})
 
 
 @api.delete("/semesters/<semester>/sittings/<date>/<start>")

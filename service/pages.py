@@ -20,21 +20,20 @@ from datasets.errors import DatasetError
 from datasets.registrar_exams import exam_courses, exams_of, sittings_of
 from datasets.registrar_records import RegistrarData
 from datasets.registrar_tables import KINDS as TABLE_KINDS
-from datasets.registrar_tables import TableRejected, read_table
+from datasets.registrar_tables import TableRejected
 from models import SolveParameters
 from service.access import RANK, SignedIn, check_password
 from service.compare import NotComparable, compare_runs
 from service.context import services
+from service.imports import import_upload
 from service.runs import ask_for_run
-from service.sittings import change_exam_session, name_old_exam_runs, remove_sitting, sitting_rows
+from service.sittings import change_exam_session, remove_sitting, sitting_rows
 from service.storage import schema
 from service.storage.records import (
     StorageError,
     exam_session,
-    known_records,
     load_semester,
     semester_named,
-    store_table,
     stored_row,
 )
 from service.storage.schema import Role
@@ -288,11 +287,9 @@ def imports() -> tuple[str, int]:
         upload = form.file.data
         try:
             with services().database.transaction() as session:
-                known = known_records(session, form.semester.data)
-                rows = read_table(form.kind.data, upload.filename, upload.read(), known)
-                name_old_exam_runs(session, semester_named(session, form.semester.data))
-                added, updated = store_table(session, form.semester.data, form.kind.data, rows)
-            outcome = {"rows": len(rows), "added": added, "updated": updated}
+                semester, kind = form.semester.data, form.kind.data
+                imported = import_upload(session, semester, kind, upload.filename, upload.read())
+            outcome = imported._asdict()
         except TableRejected as rejected:
             errors = rejected.errors
         except DatasetError as error:
