@@ -16,8 +16,8 @@ from solver.load.greedy import greedy_load
 from solver.load.local_search import LoadAnnealer, _kernel, anneal
 from solver.load.solve import _only
 from tests.compiled import helpers_reached
+from tests.load.test_load_relaxation import SCENARIOS, _tiny_optimum
 from tests.load_factory import ALTERNATIVE, tiny_problem
-from tests.test_load_relaxation import SCENARIOS, _tiny_optimum
 
 LARGEST = load_rules.largest_deviation.NAME
 

@@ -22,8 +22,8 @@ from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
 from service.teaching_load import department_load
+from tests.service.test_service_api import poll
 from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app
-from tests.test_service_api import poll
 
 DEPARTMENT = "Petroleum Engineering"  # 8 teachers, 43 items, 69 of the semester's 85 meetings
 

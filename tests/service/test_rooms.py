@@ -23,8 +23,8 @@ from service.context import KEY
 from service.storage import schema
 from solver.rooms import free_rooms, why_no_room
 from tests.live_server import live_server
+from tests.service.test_scenarios import placements, solved
 from tests.service_factory import BACKENDS, client_as, database_with_a_semester, running_app, signed_in
-from tests.test_scenarios import placements, solved
 
 MONDAY = dt.date(2026, 9, 7)  # the first day of the first teaching week
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat")

@@ -10,7 +10,7 @@ from types import ModuleType
 from constraints.lessons import long_days, lunch_break, student_windows, teacher_windows
 from models import LessonProblem, LessonRoom, LessonScoring, LessonSolution, Section, Teacher, TimeGrid
 from solver.lessons.model import LessonCpModel
-from tests.test_lesson_model import fixed_objective
+from tests.lessons.test_lesson_model import fixed_objective
 
 UNITS = (student_windows, teacher_windows, long_days, lunch_break)
 ROOMS = 20  # one room per meeting: rooms never stand in the way here

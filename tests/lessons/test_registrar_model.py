@@ -8,8 +8,8 @@ from collections import Counter
 
 from constraints.lessons import evaluate, units_for
 from tests.agreement import price_change, units_alone, whole_models
+from tests.lessons.test_lesson_model import fixed_objective, mixed
 from tests.registrar_factory import offered, random_registrar, random_timetable
-from tests.test_lesson_model import fixed_objective, mixed
 
 
 def test_each_unit_posts_what_its_checker_counts() -> None:
@@ -22,7 +22,7 @@ def test_each_unit_posts_what_its_checker_counts() -> None:
     assert compared > 1000
     never = [unit.NAME for unit in units_for(random_registrar(0)) if faulted[unit.NAME] < 10]
     # offered places are proper; no student of these small weeks can pass the long-day limit
-    # (tests/test_registrar_people_days.py holds long days to its checker on longer days)
+    # (tests/lessons/test_registrar_people_days.py holds long days to its checker on longer days)
     assert set(never) <= {"placement", "availability", "seating", "long days"}, faulted
 
 

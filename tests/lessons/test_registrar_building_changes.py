@@ -8,8 +8,8 @@ import random
 from constraints.lessons import building_changes
 from models import LessonProblem, LessonRoom, LessonSolution, Section, Teacher, TimeGrid
 from solver.lessons.model import LessonCpModel
+from tests.lessons.test_lesson_model import fixed_objective
 from tests.registrar_factory import offered, random_registrar, random_timetable
-from tests.test_lesson_model import fixed_objective
 
 WEIGHTS = {building_changes.NAME: 1}
 MON, TUE = 0, 4  # first slots of the days on a four-period grid

@@ -28,8 +28,8 @@ from service.scenarios import run_problem
 from service.storage import schema
 from service.storage.records import load_semester
 from service.timetables import exam_places, exam_schedule_names
+from tests.service.test_service_api import poll
 from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app, signed_in
-from tests.test_service_api import poll
 
 FIRST, LAST = dt.date(2026, 12, 21), dt.date(2027, 1, 2)  # a Monday to a Saturday, Sunday 27th between
 

@@ -23,8 +23,8 @@ from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester, store_semester
 from service.teaching_load import SHOWN_WARNINGS, course_warnings, load_problem
+from tests.service.test_service_api import poll
 from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app, signed_in
-from tests.test_service_api import poll
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

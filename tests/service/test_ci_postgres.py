@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / ".ci" / "postgres.sh"
+SCRIPT = Path(__file__).resolve().parents[2] / ".ci" / "postgres.sh"
 PORT = "55439"  # not the suite's own server's port
 
 

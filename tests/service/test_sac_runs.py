@@ -23,8 +23,8 @@ from service.attestation import REQUIRED, TABLES, attestation_problem_of
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
+from tests.service.test_service_api import poll
 from tests.service_factory import SEMESTER, client_as, running_app
-from tests.test_service_api import poll
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,10 @@ from service.context import KEY
 from service.masterclasses import masterclass_problem_of
 from service.storage import schema
 from service.storage.records import load_semester
+from tests.service.test_imports import upload
+from tests.service.test_scenarios import solved
+from tests.service.test_service_api import poll
 from tests.service_factory import SEMESTER, client_as, running_app
-from tests.test_imports import upload
-from tests.test_scenarios import solved
-from tests.test_service_api import poll
 
 MONDAY = dt.date(2026, 9, 7)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from constraints.lessons import baseline_moves, evaluate, room_clash, teacher_preferences, units_for
 from models import LessonRoom, Preference, Section, Teacher
-from tests.test_registrar_section_rules import best, counted, make_problem, posted, slot, timetable
+from tests.lessons.test_registrar_section_rules import best, counted, make_problem, posted, slot, timetable
 
 ROOMS = (LessonRoom(index=0, name="B12", capacity=30), LessonRoom(index=1, name="C7", capacity=30))
 

@@ -25,7 +25,7 @@ from models import (
     TimeGrid,
 )
 from solver.lessons.model import LessonCpModel
-from tests.test_lesson_model import fixed_objective
+from tests.lessons.test_lesson_model import fixed_objective
 
 GRID = TimeGrid(
     days=("Mon", "Tue", "Wed", "Thu", "Fri"),

@@ -17,8 +17,8 @@ from datasets.registrar_timetable import format_time
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
+from tests.service.test_service_api import poll
 from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app
-from tests.test_service_api import poll
 
 
 @pytest.fixture(params=BACKENDS)

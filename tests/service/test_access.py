@@ -17,8 +17,8 @@ from service.access import add_user
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
+from tests.service.test_scenarios import solved
 from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app, signed_in
-from tests.test_scenarios import solved
 
 RUN = {"kind": "lessons", "semester": SEMESTER, "time_limit": 3, "workers": 1}
 

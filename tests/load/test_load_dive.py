@@ -21,8 +21,8 @@ from solver.load.dive import Dive, dive_part, pinned_solution
 from solver.load.greedy import greedy_load
 from solver.load.local_search import anneal
 from solver.load.solve import TIGHT_ROOM, TIGHT_WEIGHT, _complete, _kept, _only, _polish, _shares, _tight
+from tests.load.test_load_columns import _rest
 from tests.load_factory import tiny_problem
-from tests.test_load_columns import _rest
 
 LARGEST = load_rules.largest_deviation.NAME
 GENERATED = generate_load(teachers=40, sections=200, seed=3)

@@ -35,8 +35,8 @@ from solver.load.greedy import greedy_load
 from solver.load.model import LoadCpModel
 from solver.load.relaxation import relaxation_bound, relaxation_prices
 from solver.load.solve import _only
+from tests.load.test_load_relaxation import SCENARIOS, _tiny_optimum, co_taught_split
 from tests.load_factory import ALTERNATIVE, GOOD, tiny_problem
-from tests.test_load_relaxation import SCENARIOS, _tiny_optimum, co_taught_split
 
 LARGEST = load_rules.largest_deviation.NAME
 GENERATED = generate_load(teachers=40, sections=200, seed=3)

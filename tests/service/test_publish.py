@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 from service.context import KEY
 from service.storage import schema
 from service.storage.records import load_semester
+from tests.service.test_scenarios import solved
 from tests.service_factory import BACKENDS, SEMESTER, client_as, running_app
-from tests.test_scenarios import solved
 
 STARTS_ON = dt.date(2026, 9, 7)  # a Monday
 

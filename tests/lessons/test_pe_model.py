@@ -29,7 +29,7 @@ from models import (
     TimeGrid,
 )
 from tests.agreement import price_change, units_alone, whole_models
-from tests.test_lesson_model import fixed_objective, mixed
+from tests.lessons.test_lesson_model import fixed_objective, mixed
 
 # Two days of four timeslots: runs of three, last timeslots and single classes all occur.
 GRID = TimeGrid(days=("day 0", "day 1"), periods_per_day=4)

@@ -1,0 +1,1 @@
+"""State Attestation Commission sittings: the rules, the bounds, the solve, its tables and command."""

@@ -1,0 +1,1 @@
+"""The benchmark runners and the result tables they write."""

@@ -1,0 +1,1 @@
+"""Lesson timetabling: CB-CTT, post-enrolment and the registrar's semester."""

@@ -1,0 +1,1 @@
+"""Teaching load: the rules, the bounds, the searches, its tables and command."""

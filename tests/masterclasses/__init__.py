@@ -1,0 +1,1 @@
+"""Master classes: the rules and the command."""

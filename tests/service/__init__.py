@@ -1,0 +1,1 @@
+"""The service: records, runs, pages, the API and its access rules, on SQLite and PostgreSQL."""
