@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import resource
 import time
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from solver.lns import MARGIN, LnsSettings, StepResult, run_lns
 
 CHECK_EVERY = 10  # CP-SAT steps between checker re-scorings during the search
 EJECT_SHARE = 0.6  # of the time left after a partial post-enrolment start, to place the rest
+RUIN_SHARE = 0.05  # of a whole post-enrolment start's events, taken out for the ejection search to put back
 ANNEAL_SHARE = 0.9  # of the time left after the first timetable, for annealing (UD2); LNS polishes
 
 
@@ -215,9 +217,14 @@ def solve_lessons(
     current = first_timetable(
         problem, search.pins, parameters.seed, budget, partial, _places(problem, start) if start else None
     )
-    if current is not None and left_out(current) and ejection is not None:
+    if current is not None and ejection is not None:
+        whole = None if left_out(current) else current
+        if whole is not None:
+            # the forward search packs a whole timetable so tightly that the LNS's steps hardly move
+            # it (findings): a share of its events is taken out for the ejection search to put back
+            current = _ruined(whole, RUIN_SHARE, parameters.seed, search.pins)
         run = ejection.run(current, EJECT_SHARE * clock.remaining(), parameters.seed)
-        current = run.solution
+        current = whole if whole is not None and left_out(run.solution) else run.solution
         notify(
             ProgressPoint(
                 elapsed=clock.elapsed(),
@@ -299,6 +306,19 @@ def solve_lessons(
     report.objective = evaluation.total
     report.best_bound = 0
     return _finish(report, clock, current, evaluation)
+
+
+def _ruined(
+    solution: LessonSolution, share: float, seed: int, pins: dict[int, tuple[int, int | None]]
+) -> LessonSolution:
+    """The timetable with a random share of its unpinned meetings taken out."""
+    movable = [meeting for meeting in range(len(solution.starts)) if meeting not in pins]
+    out = set(random.Random(seed).sample(movable, int(share * len(movable))))
+    return LessonSolution(
+        problem_name=solution.problem_name,
+        starts=tuple(None if m in out else start for m, start in enumerate(solution.starts)),
+        rooms=tuple(None if m in out else room for m, room in enumerate(solution.rooms)),
+    )
 
 
 def _places(problem: LessonProblem, start: LessonSolution) -> dict[int, tuple[int, int]]:

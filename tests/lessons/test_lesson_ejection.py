@@ -4,15 +4,19 @@ places events a first timetable left out."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+import solver.lessons.solve as lesson_solve
 from constraints.lessons import evaluate
 from datasets import bundled_post_enrolment
 from datasets.post_enrolment import read_post_enrolment
-from models import LessonProblem, LessonSolution
-from solver.lessons.ejection import EjectionSearch, _search, applies
+from models import LessonProblem, LessonSolution, Pin, Scenario, SolveParameters
+from solver.lessons.ejection import EjectionRun, EjectionSearch, _search, applies
 from solver.lessons.initial import first_timetable
 from solver.lessons.repair import left_out
+from solver.lessons.solve import RUIN_SHARE, solve_lessons
 from tests.compiled import helpers_reached
 from tests.lesson_factory import random_lessons
 
@@ -77,3 +81,52 @@ def test_the_ejection_loop_calls_no_compiled_function() -> None:
     loop: a compiled function given an array takes and gives back a reference on it at every call
     (as closures, the same steps go 1.3-2.5 times as quick: findings)."""
     assert helpers_reached(_search) == {}
+
+
+def _whole_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[LessonProblem, LessonSolution, list[LessonSolution]]:
+    """comp-2007-2-16, whose forward search places every event, as the solver's first timetable, and
+    the starts the ejection search is then given."""
+    problem = read_post_enrolment(bundled_post_enrolment("comp-2007-2-16"))
+    whole = first_timetable(problem, seed=0, time_budget=30.0, partial=True)
+    assert whole is not None and not left_out(whole)
+    monkeypatch.setattr(lesson_solve, "first_timetable", lambda *_args, **_kwargs: whole)
+    given: list[LessonSolution] = []
+    run = EjectionSearch.run
+
+    def spied(search: EjectionSearch, start: LessonSolution, *args: Any, **kwargs: Any) -> EjectionRun:
+        given.append(start)
+        return run(search, start, *args, **kwargs)
+
+    monkeypatch.setattr(EjectionSearch, "run", spied)
+    return problem, whole, given
+
+
+def test_a_whole_start_has_a_share_of_its_events_put_back_by_the_ejection_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The forward search packs a whole timetable so tightly that the LNS hardly moves it (findings)."""
+    problem, whole, given = _whole_start(monkeypatch)
+    pinned = 7
+    scenario = Scenario(pins={pinned: Pin(period=whole.starts[pinned], room=whole.rooms[pinned])})
+    parameters = SolveParameters(time_limit=3, workers=1, seed=0, use_lns=False)
+    outcome = solve_lessons(problem, parameters, scenario)
+    (start,) = given
+    out = left_out(start)
+    assert len(out) == int(RUIN_SHARE * (len(problem.meetings) - 1)) > 0 and pinned not in out
+    kept = [m for m in range(len(problem.meetings)) if m not in out]
+    assert all((start.starts[m], start.rooms[m]) == (whole.starts[m], whole.rooms[m]) for m in kept)
+    assert outcome.solution is not None and not left_out(outcome.solution)
+    assert outcome.solution != whole and evaluate(problem, outcome.solution, scenario).feasible
+
+
+def test_a_whole_start_is_kept_when_the_events_taken_out_do_not_go_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem, whole, given = _whole_start(monkeypatch)
+    monkeypatch.setattr(
+        EjectionSearch, "run", lambda _search, start, *_args, **_kwargs: EjectionRun(start, 1, 0)
+    )
+    outcome = solve_lessons(problem, SolveParameters(time_limit=3, workers=1, seed=0, use_lns=False))
+    assert outcome.solution == whole
