@@ -1,7 +1,7 @@
-"""Compile the numba loops (lesson annealing, post-enrolment ejection, load annealing and pricing) into
-their on-disk cache, so that no measured run's (or test's, or user's) time limit pays the 10-40 s a
-fresh checkout needs once. `make install` runs this module; the tests and the benchmarks call it
-again (loading the cache takes a second or two)."""
+"""Compile the numba loops (lesson annealing, post-enrolment ejection and annealing, load annealing
+and pricing) into their on-disk cache, so that no measured run's (or test's, or user's) time limit
+pays the 10-40 s a fresh checkout needs once. `make install` runs this module; the tests and the
+benchmarks call it again (loading the cache takes a second or two)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ def compile_move_loops() -> None:
     from models import LessonSolution, Scenario
     from solver.lessons.annealing import LessonAnnealer
     from solver.lessons.ejection import EjectionSearch
+    from solver.lessons.enrolment_annealing import EnrolmentAnnealer
     from solver.lessons.initial import first_timetable
     from solver.load.columns import LoadColumns
     from solver.load.components import split
@@ -33,6 +34,12 @@ def compile_move_loops() -> None:
     nothing = (None,) * len(events.meetings)
     EjectionSearch(events, frozenset()).run(
         LessonSolution(problem_name=events.name, starts=nothing, rooms=nothing), 0.01, seed=0
+    )
+    events = read_post_enrolment(bundled_post_enrolment("comp-2007-2-16"))  # placed whole at once
+    whole = first_timetable(events, seed=0, time_budget=10.0, partial=True)
+    assert whole is not None and None not in whole.starts
+    EnrolmentAnnealer(events, {"single class on a day": 1}, frozenset()).run(
+        whole, evaluate(events, whole).total, 0.01, seed=0
     )
     year = split(generate_load(teachers=40, sections=200, seed=3))[0].problem
     weights = load_rules.weights_for(year, Scenario())

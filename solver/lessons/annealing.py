@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +39,54 @@ class AnnealingRun:
     improvements: int  # times a new best was found
     last: LessonSolution  # where the walk ended, and its tracked cost
     last_cost: int
+
+
+def walk_chains(
+    walks: Sequence[ChunkedWalk],
+    cost: int,
+    time_limit: float,
+    temperature: Callable[[int, float], float],
+    improved: Callable[[int], None] | None,
+    should_stop: Callable[[], bool] | None,
+    movable: bool,
+) -> AnnealingRun:
+    """Step each walk (from a start of cost `cost`) until `time_limit` seconds pass, at
+    `temperature(chain, share of the time spent)`; with several, each on its own thread (the
+    compiled loops free the GIL). `improved` hears of each new best of all; the run is the walk's
+    that found the best."""
+    lock = threading.Lock()
+    best = [cost]
+    started = time.monotonic()
+
+    def anneal(walk: ChunkedWalk, chain: int) -> None:
+        while movable and walk.cost > 0:
+            elapsed = time.monotonic() - started
+            if elapsed >= time_limit or (should_stop is not None and should_stop()):
+                break
+            walk.step(temperature(chain, elapsed / time_limit))
+            with lock:
+                if walk.best < best[0]:
+                    best[0] = walk.best
+                    if improved is not None:
+                        improved(walk.best)
+
+    if len(walks) == 1:
+        anneal(walks[0], 0)
+    else:
+        threads = [threading.Thread(target=anneal, args=(walk, k)) for k, walk in enumerate(walks)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    winner = min(walks, key=lambda walk: walk.best)
+    return AnnealingRun(
+        winner.timetable(best=True),
+        winner.best,
+        sum(walk.moves for walk in walks),
+        sum(walk.improvements for walk in walks),
+        winner.timetable(best=False),
+        winner.cost,
+    )
 
 
 class LessonAnnealer:
@@ -110,57 +158,63 @@ class LessonAnnealer:
         several chains, each walks on its own thread (the compiled loop frees the GIL) from the
         same start with its own seed, and the best of all wins."""
         walks = [_Walk(self, solution, cost, seed + k) for k in range(max(1, chains))]
-        lock = threading.Lock()
-        best = [cost]
-        started = time.monotonic()
-
-        def anneal(walk: _Walk) -> None:
-            while len(self.movable) and walk.cost > 0:
-                elapsed = time.monotonic() - started
-                if elapsed >= time_limit or (should_stop is not None and should_stop()):
-                    break
-                hot, cold = temperatures
-                walk.step(hot * (cold / hot) ** (elapsed / time_limit))
-                with lock:
-                    if walk.best < best[0]:
-                        best[0] = walk.best
-                        if improved is not None:
-                            improved(walk.best)
-
-        if len(walks) == 1:
-            anneal(walks[0])
-        else:
-            threads = [threading.Thread(target=anneal, args=(walk,)) for walk in walks]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        winner = min(walks, key=lambda walk: walk.best)
-        return AnnealingRun(
-            self._solution(winner.best_period, winner.best_room),
-            winner.best,
-            sum(walk.moves for walk in walks),
-            sum(walk.improvements for walk in walks),
-            self._solution(winner.period, winner.room),
-            winner.cost,
+        hot, cold = temperatures
+        return walk_chains(
+            walks,
+            cost,
+            time_limit,
+            lambda _chain, share: hot * (cold / hot) ** share,
+            improved,
+            should_stop,
+            bool(len(self.movable)),
         )
 
-    def _solution(self, period: np.ndarray, room: np.ndarray) -> LessonSolution:
+
+class ChunkedWalk:
+    """A walk over timetables in compiled chunks of proposals, each sized to take about
+    CHUNK_SECONDS; `starts`/`rooms` where it is, `best_starts`/`best_rooms` the best it has seen."""
+
+    def __init__(self, name: str, solution: LessonSolution, cost: int, seed: int) -> None:
+        self.name = name
+        self.starts = np.array(solution.starts, dtype=np.int64)
+        self.rooms = np.array(solution.rooms, dtype=np.int64)
+        self.best_starts, self.best_rooms = self.starts.copy(), self.rooms.copy()
+        self.cost = self.best = cost
+        self.moves = self.improvements = 0
+        self.chunk = 20_000
+        self.seed = seed
+
+    def timetable(self, best: bool) -> LessonSolution:
+        """The best timetable seen, or where the walk is."""
+        starts, rooms = (self.best_starts, self.best_rooms) if best else (self.starts, self.rooms)
         return LessonSolution(
-            problem_name=self.problem.name,
-            starts=tuple(int(p) for p in period),
-            rooms=tuple(int(r) for r in room),
+            problem_name=self.name,
+            starts=tuple(int(s) for s in starts),
+            rooms=tuple(int(r) for r in rooms),
         )
 
+    def step(self, temperature: float) -> None:
+        """One compiled chunk of proposals at `temperature`."""
+        before = time.monotonic()
+        self.cost, best = self.proposals(self.chunk, temperature, self.seed + self.moves)
+        took = max(time.monotonic() - before, 1e-4)
+        self.moves += self.chunk
+        self.chunk = max(1_000, min(2_000_000, int(self.chunk * CHUNK_SECONDS / took)))
+        if best < self.best:
+            self.best, self.improvements = best, self.improvements + 1
 
-class _Walk:
+    def proposals(self, count: int, temperature: float, seed: int) -> tuple[int, int]:
+        """`count` proposals by the compiled loop: the cost where the walk ends, the best seen."""
+        raise NotImplementedError
+
+
+class _Walk(ChunkedWalk):
     """One annealing chain: the timetable as counts, the best seen, and the moves made."""
 
     def __init__(self, annealer: LessonAnnealer, solution: LessonSolution, cost: int, seed: int) -> None:
         problem, grid = annealer.problem, annealer.problem.grid
         sections, rooms = len(problem.sections), annealer.rooms
-        self.period = np.array(solution.starts, dtype=np.int64)
-        self.room = np.array(solution.rooms, dtype=np.int64)
+        super().__init__(problem.name, solution, cost, seed)
         occupant = np.full(annealer.slots * rooms, -1, dtype=np.int64)
         group_count = np.zeros((annealer.group_count_rows, annealer.slots), dtype=np.int64)
         course_day = np.zeros((sections, len(grid.days)), dtype=np.int64)
@@ -168,8 +222,8 @@ class _Walk:
         days_used = np.zeros(sections, dtype=np.int64)
         rooms_used = np.zeros(sections, dtype=np.int64)
         self.state = (
-            self.period,
-            self.room,
+            self.starts,
+            self.rooms,
             occupant,
             group_count,
             course_day,
@@ -196,40 +250,18 @@ class _Walk:
             rooms,
             grid.periods_per_day,
         )
-        self.best_period, self.best_room = self.period.copy(), self.room.copy()
         self.cohorts = np.empty(2 * max(1, annealer.most_curricula), dtype=np.int64)
         # Every meeting into the counts: the loop's own placing, no proposal made.
         _anneal(
-            0, 1.0, cost, cost, self.best_period, self.best_room, KEEP_ROOM, self.cohorts, self.state,
+            0, 1.0, cost, cost, self.best_starts, self.best_rooms, KEEP_ROOM, self.cohorts, self.state,
             self.static, seed, True,
         )  # fmt: skip
-        self.cost = self.best = cost
-        self.moves = self.improvements = 0
-        self.chunk = 20_000
-        self.seed = seed
 
-    def step(self, temperature: float) -> None:
-        """One compiled chunk of moves at `temperature`, sized to take about CHUNK_SECONDS."""
-        before = time.monotonic()
-        self.cost, best = _anneal(
-            self.chunk,
-            temperature,
-            self.cost,
-            self.best,
-            self.best_period,
-            self.best_room,
-            KEEP_ROOM,
-            self.cohorts,
-            self.state,
-            self.static,
-            self.seed + self.moves,
-            False,
-        )
-        took = max(time.monotonic() - before, 1e-4)
-        self.moves += self.chunk
-        self.chunk = max(1_000, min(2_000_000, int(self.chunk * CHUNK_SECONDS / took)))
-        if best < self.best:
-            self.best, self.improvements = best, self.improvements + 1
+    def proposals(self, count: int, temperature: float, seed: int) -> tuple[int, int]:
+        return _anneal(  # type: ignore[no-any-return]
+            count, temperature, self.cost, self.best, self.best_starts, self.best_rooms, KEEP_ROOM,
+            self.cohorts, self.state, self.static, seed, False,
+        )  # fmt: skip
 
 
 def applies(problem: LessonProblem) -> bool:

@@ -49,22 +49,11 @@ class EjectionSearch:
         self.problem = problem
         self.slots, self.rooms = problem.grid.slot_count, len(problem.rooms)
         events = len(problem.meetings)
-        self.allowed = np.zeros((events, self.slots * self.rooms), dtype=np.bool_)
-        self.slot_ok = np.zeros((events, self.slots), dtype=np.bool_)
-        for event, places in enumerate(static_places(problem)):
-            for start, room in place_pairs(places):
-                self.allowed[event, start * self.rooms + room] = True
-                self.slot_ok[event, start] = True
+        self.allowed, self.slot_ok = event_places(problem)
         self.pinned = np.array([e in pins for e in range(events)], dtype=np.bool_)
         self.weight = np.array([out_cost(problem, e) for e in range(events)], dtype=np.int64)
-        self.adjacent = _csr([sorted(others) for others in students_sharing(problem)])
-        before: list[list[int]] = [[] for _ in range(events)]
-        after: list[list[int]] = [[] for _ in range(events)]
-        for relation in problem.relations:
-            if relation.relation is SectionRelation.BEFORE:
-                before[relation.second].append(relation.first)
-                after[relation.first].append(relation.second)
-        self.before, self.after = _csr(before), _csr(after)
+        self.adjacent = csr_rows([sorted(others) for others in students_sharing(problem)])
+        self.before, self.after = precedences(problem)
 
     def run(
         self,
@@ -134,7 +123,35 @@ def applies(problem: LessonProblem) -> bool:
     )
 
 
-def _csr(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+def event_places(problem: LessonProblem) -> tuple[np.ndarray, np.ndarray]:
+    """Per event (an event is a section of one meeting), the places it may take, flat (timeslot *
+    rooms + room), and the timeslots."""
+    slots, rooms = problem.grid.slot_count, len(problem.rooms)
+    allowed = np.zeros((len(problem.meetings), slots * rooms), dtype=np.bool_)
+    slot_ok = np.zeros((len(problem.meetings), slots), dtype=np.bool_)
+    for event, places in enumerate(static_places(problem)):
+        for start, room in place_pairs(places):
+            allowed[event, start * rooms + room] = True
+            slot_ok[event, start] = True
+    return allowed, slot_ok
+
+
+Rows = tuple[np.ndarray, np.ndarray]  # compressed sparse rows: each row's start, the flat entries
+
+
+def precedences(problem: LessonProblem) -> tuple[Rows, Rows]:
+    """Per event, the events that must come before it and those that must come after (CSR rows)."""
+    before: list[list[int]] = [[] for _ in problem.meetings]
+    after: list[list[int]] = [[] for _ in problem.meetings]
+    for relation in problem.relations:
+        if relation.relation is SectionRelation.BEFORE:
+            before[relation.second].append(relation.first)
+            after[relation.first].append(relation.second)
+    return csr_rows(before), csr_rows(after)
+
+
+def csr_rows(rows: list[list[int]]) -> Rows:
+    """Rows of numbers as one flat array and each row's start in it (compressed sparse rows)."""
     pointer, flat = [0], []
     for row in rows:
         flat.extend(row)

@@ -23,9 +23,12 @@ from models import (
 )
 from solver.engine import Clock, ProgressListener, complete_hint, model_size, solve_model
 from solver.late_acceptance import LocalBursts
-from solver.lessons.annealing import LessonAnnealer, applies
+from solver.lessons.annealing import LessonAnnealer
+from solver.lessons.annealing import applies as ud2_applies
 from solver.lessons.ejection import EjectionSearch
 from solver.lessons.ejection import applies as ejection_applies
+from solver.lessons.enrolment_annealing import EnrolmentAnnealer
+from solver.lessons.enrolment_annealing import applies as enrolment_applies
 from solver.lessons.explain import Draft, best_draft, find_conflicts, static_findings
 from solver.lessons.initial import first_timetable
 from solver.lessons.local_search import LessonLocalSearch
@@ -37,7 +40,7 @@ from solver.lns import MARGIN, LnsSettings, StepResult, run_lns
 CHECK_EVERY = 10  # CP-SAT steps between checker re-scorings during the search
 EJECT_SHARE = 0.6  # of the time left after a partial post-enrolment start, to place the rest
 RUIN_SHARE = 0.05  # of a whole post-enrolment start's events, taken out for the ejection search to put back
-ANNEAL_SHARE = 0.9  # of the time left after the first timetable, for annealing (UD2); LNS polishes
+ANNEAL_SHARE = 0.9  # of the time left after the first timetable, for annealing; LNS polishes
 
 
 @dataclass
@@ -68,7 +71,11 @@ class LessonSearch:
         )
         self.bursts = LocalBursts(self.local, self.score, self.local.rng.seed) if self.local else None
         pinned = frozenset(self.pins)
-        self.annealer = LessonAnnealer(problem, self.weights, pinned) if applies(problem) else None
+        self.annealer: LessonAnnealer | EnrolmentAnnealer | None = None
+        if ud2_applies(problem):
+            self.annealer = LessonAnnealer(problem, self.weights, pinned)
+        elif enrolment_applies(problem):
+            self.annealer = EnrolmentAnnealer(problem, self.weights, pinned)
         self._kinds = LessonNeighbourhoods(problem, frozenset(self.pins)).kinds(self.local is not None)
         self._local_kinds = {kind.name for kind in self._kinds if kind.local}
         self._rooms_only = {kind.name for kind in self._kinds if kind.rooms_only}

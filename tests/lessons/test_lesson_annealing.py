@@ -9,6 +9,7 @@ from constraints.lessons import evaluate, units_for
 from datasets.cbctt import bundled_cbctt, read_cbctt
 from models import LessonProblem, LessonSolution
 from solver.lessons.annealing import LessonAnnealer, _anneal, applies
+from solver.lessons.enrolment_annealing import EnrolmentAnnealer
 from solver.lessons.initial import first_timetable
 from tests.compiled import helpers_reached
 from tests.lesson_factory import random_lessons
@@ -41,16 +42,29 @@ def test_hot_and_cold_walks_are_priced_as_the_checker_does(name: str) -> None:
     assert begun is not None
     timetable, cost = begun
     annealer = LessonAnnealer(problem, soft_weights(problem), frozenset())
-    # a hot walk accepts most moves, a cold one few: both end where the checker agrees
-    for temperatures in ((50.0, 20.0), (1.0, 0.05)):
-        run = annealer.run(timetable, cost, 1.0, seed=3, temperatures=temperatures)
-        assert run.moves > 10_000
+    walk_hot_then_cold(annealer, problem, timetable, cost, ((50.0, 20.0), (1.0, 0.05)), 10_000)
+
+
+def walk_hot_then_cold(
+    annealer: LessonAnnealer | EnrolmentAnnealer,
+    problem: LessonProblem,
+    timetable: LessonSolution,
+    cost: int,
+    temperatures: tuple[tuple[float, float], ...],
+    moves: int,
+) -> int:
+    """A hot walk accepts most moves, a cold one few: each from where the last ended, each ending
+    where the checker agrees with it, and keeping every hard rule. The last walk's cost."""
+    for hot_cold in temperatures:
+        run = annealer.run(timetable, cost, 1.0, seed=3, temperatures=hot_cold)
+        assert run.moves > moves
         for solution, tracked in ((run.solution, run.cost), (run.last, run.last_cost)):
             evaluation = evaluate(problem, solution)
             assert evaluation.feasible, evaluation.violations(hard=True)[:3]
             assert evaluation.total == tracked
         assert run.cost <= cost and run.cost <= run.last_cost
         timetable, cost = run.last, run.last_cost
+    return cost
 
 
 def test_small_problems_every_soft_rule_tracked_exactly() -> None:
