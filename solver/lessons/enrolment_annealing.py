@@ -2,8 +2,11 @@
 
 Once every event has a place, the soft rules are the students': a class in a day's last timeslot,
 more than two classes in a row, a single class on a day. The walk moves over timetables that keep
-every hard rule, by two moves: an event to another timeslot (into a room it may use that is free
-there, or freed by moving its holder to another room), and two events swapping timeslots. Each
+every hard rule, by three moves: an event to another timeslot (into a room it may use that is free
+there, or freed by moving its holder to another room), two events swapping timeslots, and a Kempe
+chain (an event, the events of another timeslot sharing students with it, those of its own sharing
+with them, and so on) swapping its two timeslots, the rooms of both matched again along augmenting
+paths. Kempe chains move events of a packed timetable where nothing else can (findings). Each
 student's day is a bit mask of the timeslots holding one of their classes, and a table gives every
 mask's cost, so a move is priced by flipping its students' bits. The best timetable is re-scored
 by the checker and the two costs must agree. The helpers are closures inside the loop, over arrays
@@ -28,7 +31,8 @@ from solver.lessons.ejection import applies as ejection_applies
 from solver.lessons.ejection import csr_rows, event_places, precedences
 from solver.lessons.initial import students_sharing
 
-SWAP = 0.5  # share of proposals that swap two events' timeslots (the rest move one event)
+SWAP = 0.2  # share of proposals that swap two events' timeslots
+KEMPE = 0.5  # share that swap a Kempe chain between two timeslots (the rest move one event)
 T_START = 30.0  # temperatures in students (a single class on a day costs 1); see findings
 T_END = 1.6
 SPREAD = 2.5  # chain k cools to T_END * SPREAD ** k: tightly packed instances want warmer ends
@@ -131,7 +135,13 @@ class _Walk(ChunkedWalk):
             day, period = divmod(int(slot), annealer.periods)
             for k in range(annealer.student_pointer[event], annealer.student_pointer[event + 1]):
                 mask[annealer.student_list[k], day] |= 1 << period
-        self.state = (self.starts, self.rooms, occupant, mask)
+        rooms, events = annealer.rooms, len(self.starts)
+        scratch = np.zeros(2 * rooms, dtype=np.int64)  # a Kempe chain's events
+        seen = np.zeros(rooms, dtype=np.int64)  # a matching's search: rooms visited, from where, queue
+        parent, queue = np.zeros(rooms, dtype=np.int64), np.zeros(rooms, dtype=np.int64)
+        stamps = np.zeros(2, dtype=np.int64)  # the last chain's and the last search's stamp
+        mark = np.zeros(events, dtype=np.int64)
+        self.state = (self.starts, self.rooms, occupant, mask, scratch, seen, parent, queue, stamps, mark)
         self.static = (
             annealer.allowed,
             annealer.slot_ok,
@@ -150,21 +160,22 @@ class _Walk(ChunkedWalk):
 
     def proposals(self, count: int, temperature: float, seed: int) -> tuple[int, int]:
         return _anneal(  # type: ignore[no-any-return]
-            count, temperature, self.cost, self.best, self.best_starts, self.best_rooms, SWAP,
+            count, temperature, self.cost, self.best, self.best_starts, self.best_rooms, SWAP, KEMPE,
             self.state, self.static, seed,
         )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
-def _anneal(iterations, temperature, cost, best, best_slot, best_room, swap, state, static, seed):
+def _anneal(iterations, temperature, cost, best, best_slot, best_room, swap, kempe, state, static, seed):
     """`iterations` proposals at one temperature; the current cost and the best seen (its timetable
     copied into best_slot/best_room whenever it improves)."""
-    slot, room, occupant, mask = state
+    slot, room, occupant, mask, scratch, seen, parent, queue, stamps, mark = state
     (
         allowed, slot_ok, pinned, movable, shares, student_pointer, student_list, last_cost, day_cost,
         before_pointer, before, after_pointer, after, rooms, periods,
     ) = static  # fmt: skip
     last = periods - 1
+    holders = np.empty(2 * rooms, dtype=np.int64)  # a chain's timeslots' new holders, room by room
 
     def clear(e, t, partner):
         """Whether e may go to timeslot t: no event sharing a student with it there but `partner`,
@@ -229,6 +240,76 @@ def _anneal(iterations, temperature, cost, best, best_slot, best_room, swap, sta
         lost = 1 if old % periods == last else 0
         return last_cost[e] * (gained - lost)
 
+    def chain_of(e, t1, t2, stamp):
+        """Into scratch: e and the events of timeslots t1 and t2 sharing students with it, with
+        those sharing with them, and so on (each marked with `stamp`); how many."""
+        mark[e] = stamp
+        scratch[0] = e
+        n, i = 1, 0
+        while i < n:
+            x = scratch[i]
+            i += 1
+            base = (t2 if slot[x] == t1 else t1) * rooms
+            for r in range(rooms):
+                y = occupant[base + r]
+                if y >= 0 and mark[y] != stamp and shares[x, y]:
+                    mark[y] = stamp
+                    scratch[n] = y
+                    n += 1
+        return n
+
+    def chain_kept(n, t1, t2, stamp):
+        """Whether every event of the chain may swap timeslots, its precedences kept."""
+        for i in range(n):
+            x = scratch[i]
+            to = t2 if slot[x] == t1 else t1
+            if pinned[x] or not slot_ok[x, to]:
+                return False
+            for k in range(before_pointer[x], before_pointer[x + 1]):
+                y = before[k]
+                s = (t2 if slot[y] == t1 else t1) if mark[y] == stamp else slot[y]
+                if s >= to:
+                    return False
+            for k in range(after_pointer[x], after_pointer[x + 1]):
+                y = after[k]
+                s = (t2 if slot[y] == t1 else t1) if mark[y] == stamp else slot[y]
+                if s <= to:
+                    return False
+        return True
+
+    def seat(x, t, at):
+        """x into a room at t of holders[at:at + rooms], moving others there along an augmenting
+        path (pinned events keep their rooms); whether it worked."""
+        stamps[1] += 1
+        visit = stamps[1]
+        base = t * rooms
+        head = tail = 0
+        for r in range(rooms):
+            if allowed[x, base + r]:
+                seen[r] = visit
+                parent[r] = -1
+                queue[tail] = r
+                tail += 1
+        while head < tail:
+            r = queue[head]
+            head += 1
+            y = holders[at + r]
+            if y < 0:
+                while parent[r] >= 0:
+                    holders[at + r] = holders[at + parent[r]]
+                    r = parent[r]
+                holders[at + r] = x
+                return True
+            if pinned[y]:
+                continue
+            for r2 in range(rooms):
+                if seen[r2] != visit and allowed[y, base + r2]:
+                    seen[r2] = visit
+                    parent[r2] = r
+                    queue[tail] = r2
+                    tail += 1
+        return False
+
     def accept(delta):
         return delta <= 0 or np.random.random() < math.exp(-delta / temperature)
 
@@ -236,7 +317,46 @@ def _anneal(iterations, temperature, cost, best, best_slot, best_room, swap, sta
     for _ in range(iterations):
         e = movable[np.random.randint(len(movable))]
         t1 = slot[e]
-        if np.random.random() < swap:
+        kind = np.random.random()
+        if swap <= kind < swap + kempe:
+            t2 = np.random.randint(slot_ok.shape[1])
+            if t2 == t1:
+                continue
+            stamps[0] += 1
+            stamp = stamps[0]
+            n = chain_of(e, t1, t2, stamp)
+            if not chain_kept(n, t1, t2, stamp):
+                continue
+            for r in range(rooms):  # who stays, where they are
+                for at, t in ((0, t1), (rooms, t2)):
+                    y = occupant[t * rooms + r]
+                    holders[at + r] = y if y < 0 or mark[y] != stamp else -1
+            seated = True
+            for i in range(n):
+                x = scratch[i]
+                if not (seat(x, t2, rooms) if slot[x] == t1 else seat(x, t1, 0)):
+                    seated = False
+                    break
+            if not seated:
+                continue
+            delta = 0
+            for i in range(n):
+                x = scratch[i]
+                to = t2 if slot[x] == t1 else t1
+                delta += flip(x, slot[x]) + flip(x, to) + last_change(x, slot[x], to)
+            if not accept(delta):
+                for i in range(n):
+                    x = scratch[i]
+                    flip(x, t1)
+                    flip(x, t2)
+                continue
+            for at, t in ((0, t1), (rooms, t2)):
+                for r in range(rooms):
+                    y = holders[at + r]
+                    occupant[t * rooms + r] = y
+                    if y >= 0:
+                        slot[y], room[y] = t, r
+        elif kind < swap:
             f = movable[np.random.randint(len(movable))]
             t2 = slot[f]
             if t2 == t1 or not slot_ok[e, t2] or not slot_ok[f, t1]:

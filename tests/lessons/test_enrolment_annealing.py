@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+import solver.lessons.enrolment_annealing as enrolment_annealing
 from constraints.lessons import evaluate, units_for
 from datasets import bundled_post_enrolment
 from datasets.post_enrolment import read_post_enrolment
@@ -111,3 +112,22 @@ def test_a_solve_anneals_a_whole_timetable() -> None:
     assert outcome.evaluation is not None and outcome.evaluation.feasible
     first = next(point for point in outcome.report.progress if point.note == "first")
     assert outcome.report.objective == outcome.evaluation.total < first.objective
+
+
+@pytest.mark.parametrize("name", ["comp-2007-2-5", "comp-2007-2-16"])
+def test_kempe_chains_alone_keep_every_rule_and_price_exactly(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every proposal a Kempe chain between two timeslots, rooms matched again (pinned events keep
+    theirs): the walk still keeps every hard rule, its cost is the checker's, pins stay."""
+    monkeypatch.setattr(enrolment_annealing, "SWAP", 0.0)
+    monkeypatch.setattr(enrolment_annealing, "KEMPE", 1.0)
+    problem, timetable, cost = whole(name, seed=3)
+    pins = frozenset(range(0, len(problem.meetings), 7))
+    annealer = EnrolmentAnnealer(problem, soft_weights(problem), pins)
+    ended = walk_hot_then_cold(annealer, problem, timetable, cost, ((200.0, 100.0), (1.0, 0.05)), 10_000)
+    assert ended < cost
+    run = annealer.run(timetable, cost, 0.5, seed=6, temperatures=(200.0, 100.0))
+    moved = [e for e in range(len(problem.meetings)) if run.last.starts[e] != timetable.starts[e]]
+    assert len(moved) > len(problem.meetings) / 4 and not set(moved) & pins
+    assert all(run.last.rooms[e] == timetable.rooms[e] for e in pins)
