@@ -137,11 +137,14 @@ class _Walk(ChunkedWalk):
                 mask[annealer.student_list[k], day] |= 1 << period
         rooms, events = annealer.rooms, len(self.starts)
         scratch = np.zeros(2 * rooms, dtype=np.int64)  # a Kempe chain's events
+        holders = np.zeros(2 * rooms, dtype=np.int64)  # its two timeslots' new holders, room by room
         seen = np.zeros(rooms, dtype=np.int64)  # a matching's search: rooms visited, from where, queue
         parent, queue = np.zeros(rooms, dtype=np.int64), np.zeros(rooms, dtype=np.int64)
         stamps = np.zeros(2, dtype=np.int64)  # the last chain's and the last search's stamp
         mark = np.zeros(events, dtype=np.int64)
-        self.state = (self.starts, self.rooms, occupant, mask, scratch, seen, parent, queue, stamps, mark)
+        self.state = (
+            self.starts, self.rooms, occupant, mask, scratch, holders, seen, parent, queue, stamps, mark,
+        )  # fmt: skip
         self.static = (
             annealer.allowed,
             annealer.slot_ok,
@@ -169,13 +172,12 @@ class _Walk(ChunkedWalk):
 def _anneal(iterations, temperature, cost, best, best_slot, best_room, swap, kempe, state, static, seed):
     """`iterations` proposals at one temperature; the current cost and the best seen (its timetable
     copied into best_slot/best_room whenever it improves)."""
-    slot, room, occupant, mask, scratch, seen, parent, queue, stamps, mark = state
+    slot, room, occupant, mask, scratch, holders, seen, parent, queue, stamps, mark = state
     (
         allowed, slot_ok, pinned, movable, shares, student_pointer, student_list, last_cost, day_cost,
         before_pointer, before, after_pointer, after, rooms, periods,
     ) = static  # fmt: skip
     last = periods - 1
-    holders = np.empty(2 * rooms, dtype=np.int64)  # a chain's timeslots' new holders, room by room
 
     def clear(e, t, partner):
         """Whether e may go to timeslot t: no event sharing a student with it there but `partner`,
