@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import platform
 import queue as queues
-import resource
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from typing import NoReturn
 import psutil
 
 from cli.writing import cannot_write, unwritable_folder
+from solver.reports import peak_memory_mb
 
 Row = dict[str, object]
 Key = tuple[str, float, int, int]
@@ -74,7 +74,7 @@ def _child(target: Callable[..., Row], args: tuple[object, ...], queue: multipro
         result = target(*args)
     except Exception as err:  # noqa: BLE001 - a failed run is recorded, not raised
         result = {"error": f"{type(err).__name__}: {err}"}
-    result["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_memory_mb"] = peak_memory_mb()
     queue.put(result)
 
 

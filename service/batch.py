@@ -3,7 +3,6 @@ table: the planners' benchmark of their own data (`registrar bench semesters`)."
 
 from __future__ import annotations
 
-import resource
 from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
@@ -56,7 +55,7 @@ def solve_stored(
         "cost": None,
         "first_feasible_s": outcome.report.time_to_first_feasible,
         "elapsed_s": round(outcome.report.elapsed, 1),
-        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_mb": round(outcome.report.peak_memory_mb or 0),
     }
     if outcome.solution is not None:
         checked = lesson_rules.evaluate(problem, outcome.solution, engine_scenario)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import resource
+from pathlib import Path
 
 from models import ProgressPoint, SolveParameters, SolveReport, SolveStatus
 from solver.engine import Clock, ProgressListener
@@ -29,5 +30,18 @@ def close_report(report: SolveReport, clock: Clock) -> SolveReport:
     """Stamp the elapsed time, the gap and the peak memory."""
     report.elapsed = clock.elapsed()
     report.gap = SolveReport.relative_gap(report.objective, report.best_bound)
-    report.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report.peak_memory_mb = peak_memory_mb()
     return report
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory since it started, in MB. Read from Linux's high-water
+    mark, which a new program starts afresh: `ru_maxrss` keeps the peak of the process it was
+    forked from, so a spawned run would report its parent's peak when that was larger."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import resource
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -28,6 +27,7 @@ from solver.exams.neighbourhoods import ExamNeighbourhoods
 from solver.exams.rooms import seat_moved_exams
 from solver.late_acceptance import LocalBursts
 from solver.lns import LnsSettings, StepResult, run_lns
+from solver.reports import close_report
 
 # Above these sizes one exact model of everything stalls; the LNS takes over.
 FULL_MODEL_PLACEMENTS = 3_000  # exam x period x room decisions
@@ -315,7 +315,5 @@ def _first_violation(evaluation: Evaluation) -> str:
 def _finish(
     report: SolveReport, clock: Clock, solution: ExamSolution | None, evaluation: Evaluation | None
 ) -> ExamOutcome:
-    report.elapsed = clock.elapsed()
-    report.gap = SolveReport.relative_gap(report.objective, report.best_bound)
-    report.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    close_report(report, clock)
     return ExamOutcome(solution=solution, evaluation=evaluation, report=report)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from solver.lessons.model import LessonCpModel
 from solver.lessons.neighbourhoods import LessonKind, LessonNeighbourhoods
 from solver.lessons.repair import left_out, repair
 from solver.lns import MARGIN, LnsSettings, StepResult, run_lns
+from solver.reports import close_report
 
 CHECK_EVERY = 10  # CP-SAT steps between checker re-scorings during the search
 EJECT_SHARE = 0.6  # of the time left after a partial post-enrolment start, to place the rest
@@ -419,7 +419,5 @@ def _draft_words(draft: Draft) -> list[str]:
 def _finish(
     report: SolveReport, clock: Clock, solution: LessonSolution | None, evaluation: Evaluation | None
 ) -> LessonOutcome:
-    report.elapsed = clock.elapsed()
-    report.gap = SolveReport.relative_gap(report.objective, report.best_bound)
-    report.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    close_report(report, clock)
     return LessonOutcome(solution=solution, evaluation=evaluation, report=report)

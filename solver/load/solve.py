@@ -10,7 +10,6 @@ hour of it is worth trading for the rest).
 from __future__ import annotations
 
 import math
-import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from solver.load.greedy import greedy_load
 from solver.load.local_search import anneal
 from solver.load.model import LoadCpModel
 from solver.load.relaxation import relaxation_bound
+from solver.reports import close_report
 
 LARGEST = load_rules.largest_deviation.NAME
 FIRST_PHASE_SHARE = 0.15  # of the time, for the largest deviation
@@ -669,7 +669,5 @@ def _no_distribution(
 def _finish(
     report: SolveReport, clock: Clock, solution: LoadSolution | None, evaluation: Evaluation | None
 ) -> LoadOutcome:
-    report.elapsed = clock.elapsed()
-    report.gap = SolveReport.relative_gap(report.objective, report.best_bound)
-    report.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    close_report(report, clock)
     return LoadOutcome(solution=solution, evaluation=evaluation, report=report)

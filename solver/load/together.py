@@ -23,7 +23,6 @@ its sections, and the two totals must add up to what CP-SAT's model prices.
 from __future__ import annotations
 
 import math
-import resource
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -61,6 +60,7 @@ from solver.load.explain import explain_infeasibility
 from solver.load.model import LoadCpModel
 from solver.load.solve import solve_load
 from solver.load.teaching_days import post_teaching_days, stripped
+from solver.reports import close_report
 
 LOAD_SHARE = 0.4  # of the time, for the engine's distribution of the load alone (the joint model's start)
 LESSONS_SHARE = 0.6  # of what is left, for the engine's timetable with that distribution
@@ -652,7 +652,5 @@ def _finish(
     load_evaluation: Evaluation | None,
     lesson_evaluation: Evaluation | None,
 ) -> TogetherOutcome:
-    report.elapsed = clock.elapsed()
-    report.gap = SolveReport.relative_gap(report.objective, report.best_bound)
-    report.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    close_report(report, clock)
     return TogetherOutcome(load, lessons, timetable, load_evaluation, lesson_evaluation, report)

@@ -126,3 +126,12 @@ def test_registrar_bench_fans_runs_out_over_a_dask_cluster_into_one_table(tmp_pa
     assert sorted(row["instance"] for row in rows.values()) == ["comp01", "comp11"]
     assert all(row["feasible"] and row["peak_memory_mb"] for row in rows.values())
     assert "| comp01 | 2 | 1 | 0 | True |" in (tmp_path / "lessons.md").read_text()
+
+
+def test_a_runs_peak_memory_is_its_own_not_the_bench_drivers() -> None:
+    # Linux's ru_maxrss survives fork and exec: a spawned run used to report the driver's peak.
+    ballast = bytearray(1500 * 2**20)
+    ballast[::4096] = b"x" * len(range(0, len(ballast), 4096))  # touched, so resident
+    del ballast
+    result = run_isolated(_run, ("no-such-instance", 1.0, 1, 0), timeout=120)
+    assert 0 < float(str(result["peak_memory_mb"])) < 1000
