@@ -26,6 +26,7 @@ from models import LessonProblem, LessonScoring, LessonSolution
 from solver.lessons.initial import place_pairs, static_places
 
 KEEP_ROOM = 0.5  # share of moves that change only the period, in the same room (room stability)
+KEMPE = 0.1  # share of proposals that swap a Kempe chain between two periods
 T_START = 5.0  # temperatures in UD2 cost units (a student short of a seat costs 1); see findings
 T_END = 0.03
 CHUNK_SECONDS = 0.05  # one compiled call between looks at the clock
@@ -251,16 +252,28 @@ class _Walk(ChunkedWalk):
             grid.periods_per_day,
         )
         self.cohorts = np.empty(2 * max(1, annealer.most_curricula), dtype=np.int64)
+        meetings = len(problem.meetings)
+        self.chain = (
+            np.empty(meetings, dtype=np.int64),  # the chain's meetings
+            np.zeros(meetings, dtype=np.int64),  # a meeting's mark: in the chain of that stamp
+            np.empty(meetings, dtype=np.int64),  # each chain meeting's period and room before
+            np.empty(meetings, dtype=np.int64),
+            np.zeros(sections, dtype=np.int64),  # a course's or conflict group's mark
+            np.zeros(annealer.group_count_rows, dtype=np.int64),
+            np.empty(sections, dtype=np.int64),  # the chain's courses, then its curricula
+            np.empty(annealer.group_count_rows, dtype=np.int64),
+            np.zeros(1, dtype=np.int64),  # the last stamp
+        )
         # Every meeting into the counts: the loop's own placing, no proposal made.
         _anneal(
-            0, 1.0, cost, cost, self.best_starts, self.best_rooms, KEEP_ROOM, self.cohorts, self.state,
-            self.static, seed, True,
+            0, 1.0, cost, cost, self.best_starts, self.best_rooms, KEEP_ROOM, KEMPE, self.cohorts, self.chain,
+            self.state, self.static, seed, True,
         )  # fmt: skip
 
     def proposals(self, count: int, temperature: float, seed: int) -> tuple[int, int]:
         return _anneal(  # type: ignore[no-any-return]
-            count, temperature, self.cost, self.best, self.best_starts, self.best_rooms, KEEP_ROOM,
-            self.cohorts, self.state, self.static, seed, False,
+            count, temperature, self.cost, self.best, self.best_starts, self.best_rooms, KEEP_ROOM, KEMPE,
+            self.cohorts, self.chain, self.state, self.static, seed, False,
         )  # fmt: skip
 
 
@@ -278,16 +291,17 @@ def _csr(rows: list[set[int]]) -> tuple[np.ndarray, np.ndarray]:
 
 @njit(cache=True, nogil=True)
 def _anneal(
-    iterations, temperature, cost, best, best_period, best_room, keep_room, cohorts, state, static, seed,
-    setup,
+    iterations, temperature, cost, best, best_period, best_room, keep_room, kempe, cohorts, chain, state,
+    static, seed, setup,
 ):  # fmt: skip
     """With `setup`, first every meeting into the counts (period and room as `state` holds them).
     Then `iterations` move proposals at one temperature; the current cost and the best seen (the
     best timetable is copied into best_period/best_room whenever it improves). `cohorts` is
-    scratch room for the curricula of two courses.
+    scratch room for the curricula of two courses, `chain` for a Kempe chain.
     The helpers are closures over the arrays, unpacked once: a compiled function called with an
     array, even inlined, takes and gives back a reference on it at every call (findings)."""
     period, room, occupant, group_count, course_day, course_room, days_used, rooms_used = state
+    members, mark, old_period, old_room, course_mark, group_mark, courses, groups, stamps = chain
     (
         course_of, pinned, allowed, place_pointer, place_list, movable, group_pointer, group_list,
         curriculum_pointer, curriculum_list, size, min_days, capacity, weights, slots, rooms, per_day,
@@ -372,6 +386,119 @@ def _anneal(
                 total += weights[2] * isolated(cohorts[i], around[j])
         return total
 
+    def clash(c, d):
+        """Whether courses c and d share a conflict group (a course shares its own)."""
+        for k in range(group_pointer[c], group_pointer[c + 1]):  # noqa: SIM110 - compiled loop
+            if member(group_list[k], d):
+                return True
+        return False
+
+    def chain_of(m, p1, p2, stamp):
+        """Into `members`: m, the meetings of periods p1 and p2 clashing with it, those clashing with
+        them, and so on (each marked with `stamp`); how many, or -1 when one is pinned."""
+        mark[m] = stamp
+        members[0] = m
+        n, i = 1, 0
+        while i < n:
+            x = members[i]
+            i += 1
+            other = p2 if period[x] == p1 else p1
+            for r in range(rooms):
+                y = occupant[r * slots + other]
+                if y >= 0 and mark[y] != stamp and clash(course_of[x], course_of[y]):
+                    if pinned[y]:
+                        return -1
+                    mark[y] = stamp
+                    members[n] = y
+                    n += 1
+        return n
+
+    def chain_cost(n, n_courses, n_groups, n_around):
+        """What swapping the chain's n meetings may change: its courses' days and rooms, its meetings'
+        seats, its curricula's isolated lectures around both periods."""
+        total = 0
+        for i in range(n_courses):
+            c = courses[i]
+            total += weights[1] * max(0, min_days[c] - days_used[c])
+            total += weights[3] * max(0, rooms_used[c] - 1)
+        for i in range(n):
+            x = members[i]
+            total += weights[0] * max(0, size[course_of[x]] - capacity[room[x]])
+        for i in range(n_groups):
+            for j in range(n_around):
+                total += weights[2] * isolated(groups[i], around[j])
+        return total
+
+    def cheapest_room(x, p):
+        """The room free at p that x may use costing least (seats short, a room new to its
+        course), or -1."""
+        c = course_of[x]
+        chosen, least = -1, 0
+        for r in range(rooms):
+            if allowed[x, p * rooms + r] and occupant[r * slots + p] < 0:
+                price = weights[0] * max(0, size[c] - capacity[r])
+                if course_room[c, r] == 0:
+                    price += weights[3]
+                if chosen < 0 or price < least:
+                    chosen, least = r, price
+        return chosen
+
+    def unswap(n):
+        """The chain's meetings back where they were."""
+        for i in range(n):
+            x = members[i]
+            if period[x] != old_period[i]:
+                place(x, period[x], room[x], -1)
+        for i in range(n):
+            place(members[i], old_period[i], old_room[i], 1)
+
+    def swap_chain(m, p1, p2):
+        """The Kempe chain of m between p1 and p2 swapped, each meeting in its own room where that
+        is free, else the cheapest free one: the chain's length, the change in cost, and whether
+        it moved (not when a meeting is pinned or finds no room)."""
+        stamps[0] += 1
+        stamp = stamps[0]
+        n = chain_of(m, p1, p2, stamp)
+        if n < 0:
+            return n, 0, False
+        n_courses = n_groups = 0
+        for i in range(n):
+            c = course_of[members[i]]
+            if course_mark[c] != stamp:
+                course_mark[c] = stamp
+                courses[n_courses] = c
+                n_courses += 1
+                for k in range(curriculum_pointer[c], curriculum_pointer[c + 1]):
+                    g = curriculum_list[k]
+                    if group_mark[g] != stamp:
+                        group_mark[g] = stamp
+                        groups[n_groups] = g
+                        n_groups += 1
+        n_around = 0
+        for s in (p1 - 1, p1, p1 + 1, p2 - 1, p2, p2 + 1):
+            if 0 <= s < slots:
+                n_around = add_new(around, n_around, s)
+        before = chain_cost(n, n_courses, n_groups, n_around)
+        for i in range(n):
+            x = members[i]
+            old_period[i], old_room[i] = period[x], room[x]
+            place(x, period[x], room[x], -1)
+        for i in range(n):  # a meeting whose room is free in the other period keeps it
+            x = members[i]
+            q, r = (p2 if old_period[i] == p1 else p1), old_room[i]
+            if allowed[x, q * rooms + r] and occupant[r * slots + q] < 0:
+                place(x, q, r, 1)
+        for i in range(n):  # a meeting still unplaced keeps its old period in `period`
+            x = members[i]
+            if period[x] == old_period[i]:
+                q = p2 if old_period[i] == p1 else p1
+                r = cheapest_room(x, q)
+                if r < 0:
+                    unswap(n)
+                    return n, 0, False
+                place(x, q, r, 1)
+        return n, chain_cost(n, n_courses, n_groups, n_around) - before, True
+
     if setup:
         for m in range(len(period)):
             place(m, period[m], room[m], 1)
@@ -380,6 +507,22 @@ def _anneal(
         m = movable[np.random.randint(len(movable))]
         c1 = course_of[m]
         p1, r1 = period[m], room[m]
+        if np.random.random() < kempe:
+            p2 = np.random.randint(slots)
+            if p2 == p1:
+                continue
+            n, delta, swapped = swap_chain(m, p1, p2)
+            if not swapped:
+                continue
+            if delta <= 0 or np.random.random() < math.exp(-delta / temperature):
+                cost += delta
+                if cost < best:
+                    best = cost
+                    best_period[:] = period
+                    best_room[:] = room
+            else:
+                unswap(n)
+            continue
         if np.random.random() < keep_room:
             p2, r2 = np.random.randint(slots), r1
             if not allowed[m, p2 * rooms + r2]:

@@ -8,6 +8,7 @@ import pytest
 from constraints.lessons import evaluate, units_for
 from datasets.cbctt import bundled_cbctt, read_cbctt
 from models import LessonProblem, LessonSolution
+from solver.lessons import annealing
 from solver.lessons.annealing import LessonAnnealer, _anneal, applies
 from solver.lessons.enrolment_annealing import EnrolmentAnnealer
 from solver.lessons.initial import first_timetable
@@ -67,7 +68,11 @@ def walk_hot_then_cold(
     return cost
 
 
-def test_small_problems_every_soft_rule_tracked_exactly() -> None:
+@pytest.mark.parametrize("kempe", [annealing.KEMPE, 1.0])
+def test_small_problems_every_soft_rule_tracked_exactly(
+    kempe: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(annealing, "KEMPE", kempe)
     checked = 0
     for seed in range(40):
         problem = one_period_lessons(seed)
@@ -111,3 +116,25 @@ def test_the_move_loop_calls_no_compiled_function() -> None:
     compiled function given an array, even inlined, takes and gives back a reference on it at every
     call (about half a proposal's time with them inlined, findings)."""
     assert helpers_reached(_anneal) == {}
+
+
+@pytest.mark.parametrize("name", ["comp01", "comp05"])
+def test_kempe_chains_alone_keep_every_rule_and_price_exactly(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every proposal a Kempe chain between two periods (a lecture, the lectures of the other
+    period sharing a course, teacher or curriculum with it, and so on), each in its own room where
+    that is free: the walk keeps every hard rule, its cost is the checker's, pins stay."""
+    monkeypatch.setattr(annealing, "KEMPE", 1.0)
+    problem = read_cbctt(bundled_cbctt(name))
+    begun = start(problem, seed=3)
+    assert begun is not None
+    timetable, cost = begun
+    pins = frozenset(range(0, len(problem.meetings), 7))
+    annealer = LessonAnnealer(problem, soft_weights(problem), pins)
+    ended = walk_hot_then_cold(annealer, problem, timetable, cost, ((50.0, 20.0), (1.0, 0.05)), 10_000)
+    assert ended < cost
+    run = annealer.run(timetable, cost, 0.5, seed=6, temperatures=(50.0, 20.0))
+    moved = [m for m in range(len(problem.meetings)) if run.last.starts[m] != timetable.starts[m]]
+    assert len(moved) > len(problem.meetings) / 4 and not set(moved) & pins
+    assert all(run.last.rooms[m] == timetable.rooms[m] for m in pins)
