@@ -386,6 +386,15 @@ def _anneal(
                 total += weights[2] * isolated(cohorts[i], around[j])
         return total
 
+    def around_of(p1, p2):
+        """Into `around`: the periods next to and at p1 and p2, whose isolated lectures a move
+        between them may change; how many."""
+        n = 0
+        for s in (p1 - 1, p1, p1 + 1, p2 - 1, p2, p2 + 1):
+            if 0 <= s < slots:
+                n = add_new(around, n, s)
+        return n
+
     def clash(c, d):
         """Whether courses c and d share a conflict group (a course shares its own)."""
         for k in range(group_pointer[c], group_pointer[c + 1]):  # noqa: SIM110 - compiled loop
@@ -474,10 +483,7 @@ def _anneal(
                         group_mark[g] = stamp
                         groups[n_groups] = g
                         n_groups += 1
-        n_around = 0
-        for s in (p1 - 1, p1, p1 + 1, p2 - 1, p2, p2 + 1):
-            if 0 <= s < slots:
-                n_around = add_new(around, n_around, s)
+        n_around = around_of(p1, p2)
         before = chain_cost(n, n_courses, n_groups, n_around)
         for i in range(n):
             x = members[i]
@@ -499,6 +505,9 @@ def _anneal(
                 place(x, q, r, 1)
         return n, chain_cost(n, n_courses, n_groups, n_around) - before, True
 
+    def accept(delta):
+        return delta <= 0 or np.random.random() < math.exp(-delta / temperature)
+
     if setup:
         for m in range(len(period)):
             place(m, period[m], room[m], 1)
@@ -514,63 +523,56 @@ def _anneal(
             n, delta, swapped = swap_chain(m, p1, p2)
             if not swapped:
                 continue
-            if delta <= 0 or np.random.random() < math.exp(-delta / temperature):
-                cost += delta
-                if cost < best:
-                    best = cost
-                    best_period[:] = period
-                    best_room[:] = room
-            else:
+            if not accept(delta):
                 unswap(n)
-            continue
-        if np.random.random() < keep_room:
-            p2, r2 = np.random.randint(slots), r1
-            if not allowed[m, p2 * rooms + r2]:
                 continue
         else:
-            spot = place_list[np.random.randint(place_pointer[m], place_pointer[m + 1])]
-            p2, r2 = spot // rooms, spot % rooms
-        if p2 == p1 and r2 == r1:
-            continue
-        o = occupant[r2 * slots + p2]
-        c2 = -1
-        if o >= 0:
-            c2 = course_of[o]
-            if pinned[o] or c2 == c1 or not allowed[o, p1 * rooms + r1]:
+            if np.random.random() < keep_room:
+                p2, r2 = np.random.randint(slots), r1
+                if not allowed[m, p2 * rooms + r2]:
+                    continue
+            else:
+                spot = place_list[np.random.randint(place_pointer[m], place_pointer[m + 1])]
+                p2, r2 = spot // rooms, spot % rooms
+            if p2 == p1 and r2 == r1:
                 continue
-        if p2 != p1:
-            if not fits(c1, p2, o, c2):
+            o = occupant[r2 * slots + p2]
+            c2 = -1
+            if o >= 0:
+                c2 = course_of[o]
+                if pinned[o] or c2 == c1 or not allowed[o, p1 * rooms + r1]:
+                    continue
+            if p2 != p1:
+                if not fits(c1, p2, o, c2):
+                    continue
+                if o >= 0 and not fits(c2, p1, m, c1):
+                    continue
+            # the curricula and slots whose isolated lectures the move may change
+            n_around, n_cohorts = 0, 0
+            if p2 != p1:
+                n_around = around_of(p1, p2)
+                for c in (c1, c2):
+                    if c >= 0:
+                        for k in range(curriculum_pointer[c], curriculum_pointer[c + 1]):
+                            n_cohorts = add_new(cohorts, n_cohorts, curriculum_list[k])
+            before = local_cost(c1, c2, r1, o, r2, n_around, n_cohorts)
+            place(m, p1, r1, -1)
+            if o >= 0:
+                place(o, p2, r2, -1)
+                place(o, p1, r1, 1)
+            place(m, p2, r2, 1)
+            after = local_cost(c1, c2, r2, o, r1, n_around, n_cohorts)
+            delta = after - before
+            if not accept(delta):
+                place(m, p2, r2, -1)
+                if o >= 0:
+                    place(o, p1, r1, -1)
+                    place(o, p2, r2, 1)
+                place(m, p1, r1, 1)
                 continue
-            if o >= 0 and not fits(c2, p1, m, c1):
-                continue
-        # the curricula and slots whose isolated lectures the move may change
-        n_around, n_cohorts = 0, 0
-        if p2 != p1:
-            for s in (p1 - 1, p1, p1 + 1, p2 - 1, p2, p2 + 1):
-                if 0 <= s < slots:
-                    n_around = add_new(around, n_around, s)
-            for c in (c1, c2):
-                if c >= 0:
-                    for k in range(curriculum_pointer[c], curriculum_pointer[c + 1]):
-                        n_cohorts = add_new(cohorts, n_cohorts, curriculum_list[k])
-        before = local_cost(c1, c2, r1, o, r2, n_around, n_cohorts)
-        place(m, p1, r1, -1)
-        if o >= 0:
-            place(o, p2, r2, -1)
-            place(o, p1, r1, 1)
-        place(m, p2, r2, 1)
-        after = local_cost(c1, c2, r2, o, r1, n_around, n_cohorts)
-        delta = after - before
-        if delta <= 0 or np.random.random() < math.exp(-delta / temperature):
-            cost += delta
-            if cost < best:
-                best = cost
-                best_period[:] = period
-                best_room[:] = room
-            continue
-        place(m, p2, r2, -1)
-        if o >= 0:
-            place(o, p1, r1, -1)
-            place(o, p2, r2, 1)
-        place(m, p1, r1, 1)
+        cost += delta
+        if cost < best:
+            best = cost
+            best_period[:] = period
+            best_room[:] = room
     return cost, best
