@@ -26,7 +26,7 @@ from solver.engine import (
     solve_model,
     stopped,
 )
-from solver.load.beside import BoundsBeside, LargestBeside, Master
+from solver.load.beside import BoundsBeside, LargestBeside, Master, Walked, Walks
 from solver.load.bounds import room, static_bound
 from solver.load.columns import loads_in
 from solver.load.components import Part, join_solutions, part_size, split
@@ -139,7 +139,8 @@ def solve_load(
         reached = ([first.objective for first in firsts], [first.bound for first in firsts])
         # The tight parts' column generation first, for their dives to start from (findings).
         first = [position for position, dives in enumerate(tight) if dives]
-        beside = BoundsBeside(from_first, rest, cap, beside_time, reached, first)
+        walks = _second_walks(parts, tight, search.remaining(), parameters)
+        beside = BoundsBeside(from_first, rest, cap, beside_time, reached, first, walks)
     progress = _Running(
         record,
         clock,
@@ -169,6 +170,16 @@ def solve_load(
         if collected is not None:
             largest_bound = _proven_largest(largest, largest_bound, collected[0])
         _raise_bounds(seconds, collected[1] if collected is not None else None)
+        walked = [
+            _better_walked(part, phase, beside.walked(position), rest, cap)
+            for position, (part, phase) in enumerate(zip(parts, seconds, strict=True))
+        ]
+        better = [position for position, phase in enumerate(walked) if phase is not seconds[position]]
+        if better:
+            seconds = walked
+            for position in better:
+                progress.update(position, seconds[position])
+            progress.show(f"{len(better)} of {len(parts)} parts better from a second walk beside")
     solution = join_solutions(problem, parts, [second.solution for second in seconds])
     evaluation = load_rules.evaluate(problem, solution, scenario)
     held = max(
@@ -241,8 +252,11 @@ class _Running:
         bound = weight * proven + sum(bounds)
         self.record(ProgressPoint(elapsed=self.shown, objective=objective, bound=bound, note=note))
 
-    def done(self, position: int, phase: _Phase) -> None:
+    def update(self, position: int, phase: _Phase) -> None:
         self.prices[position], self.bounds[position] = phase.objective, phase.bound
+
+    def done(self, position: int, phase: _Phase) -> None:
+        self.update(position, phase)
         last = position == len(self.prices) - 1
         if self.clock.elapsed() - self.shown >= PROGRESS_EVERY or last:
             self.show(f"{position + 1} of {len(self.prices)} parts done")
@@ -394,6 +408,36 @@ def _phase(
         budget -= clock.elapsed() - began
         done(position, phases[-1])
     return phases
+
+
+def _second_walks(parts: list[Part], tight: list[bool], budget: float, parameters: SolveParameters) -> Walks:
+    """What the process beside walks once its bounds are in: the parts that anneal (not those that
+    dive, nor those CP-SAT proves at once), largest first (their walks spread most), each for as
+    long as the search walks it, with another seed than the search's."""
+    shares = _shares(parts, tight)
+    sizes = [part_size(part.problem) for part in parts]
+    order = sorted(
+        (
+            position
+            for position, part in enumerate(parts)
+            if not tight[position] and sum(map(len, part.problem.candidates)) > SMALL_PART
+        ),
+        key=lambda position: -sizes[position],
+    )
+    return Walks(tuple(order), budget / sum(shares) if shares else 0.0, (parameters.seed or 0) + 1)
+
+
+def _better_walked(
+    part: Part, phase: _Phase, walked: Walked | None, weights: dict[str, int], cap: int | None
+) -> _Phase:
+    """The part's phase, or the walk beside the search where the checker prices it lower."""
+    if walked is None:
+        return phase
+    priced = _kept(part, walked.solution, weights, cap)
+    if priced >= phase.objective:
+        return phase
+    cost = int(priced)
+    return _Phase(walked.solution, cost, min(phase.bound, cost), phase.bound >= cost, None)
 
 
 def _shares(parts: list[Part], tight: list[bool]) -> list[float]:

@@ -19,7 +19,7 @@ from datasets.load_generator import generate_load
 from models import Scenario
 from models.load import LoadItem, LoadProblem, LoadSolution, LoadTeacher
 from solver.engine import solve_model
-from solver.load.beside import BoundsBeside, LargestBeside
+from solver.load.beside import BoundsBeside, LargestBeside, Walks
 from solver.load.bounds import static_bound
 from solver.load.columns import (
     LoadColumns,
@@ -420,6 +420,29 @@ def test_the_parts_named_first_are_generated_first_and_their_masters_come_back_f
     assert collected is not None and len(collected[1]) == len(parts)
     assert master is not None and master.position == 1 and master.loads and master.prices
     assert beside.master(0) is None and beside.latest() == collected
+
+
+def test_once_its_bounds_are_in_the_process_beside_walks_the_parts_asked_for_again() -> None:
+    """The bounds come first and stay the last word; then each part asked for is walked from its
+    start with the seed given, and its best comes back keeping the hard rules, priced as the
+    checker prices it, no dearer than the start; a part not asked for is not walked."""
+    parts = PARTS[:3]
+    rest = _rest(parts[0][0])
+    # (time enough for a busy machine: the process ends once its two walks are done)
+    beside = BoundsBeside(parts, rest, None, 60.0, walks=Walks((2, 0), 0.5, 7))
+    collected = beside.collect(90.0)
+    assert collected is not None and len(collected[1]) == len(parts) and beside.latest() == collected
+    assert beside.walked(1) is None
+    for position in (2, 0):
+        walked = beside.walked(position)
+        assert walked is not None and walked.position == position
+        problem, start = parts[position]
+        priced = load_rules.evaluate(problem, walked.solution, _only(rest))
+        assert priced.feasible and priced.total == walked.cost
+        assert walked.cost <= load_rules.evaluate(problem, start, _only(rest)).total
+    # Without walks asked for, none come.
+    plain = BoundsBeside(parts, rest, None, 60.0)
+    assert plain.collect(90.0) is not None and all(plain.walked(p) is None for p in range(len(parts)))
 
 
 def test_generations_cut_short_resume_with_what_the_other_parts_left(monkeypatch: pytest.MonkeyPatch) -> None:
