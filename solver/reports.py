@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import resource
 from pathlib import Path
 
@@ -10,6 +11,9 @@ from solver.engine import Clock, ProgressListener
 
 
 def open_report(problem_name: str, kind: str, parameters: SolveParameters) -> SolveReport:
+    """A run's empty report; the process's peak memory starts afresh here, so that a process running
+    one run after another (the service's worker, a Dask worker) reports each run's own peak."""
+    _reset_peak_memory()
     return SolveReport(
         problem_name=problem_name, problem_kind=kind, status=SolveStatus.UNKNOWN, parameters=parameters
     )
@@ -35,9 +39,10 @@ def close_report(report: SolveReport, clock: Clock) -> SolveReport:
 
 
 def peak_memory_mb() -> float:
-    """This process's peak resident memory since it started, in MB. Read from Linux's high-water
-    mark, which a new program starts afresh: `ru_maxrss` keeps the peak of the process it was
-    forked from, so a spawned run would report its parent's peak when that was larger."""
+    """This process's peak resident memory since it started or the last report was opened, in MB.
+    Read from Linux's high-water mark, which a new program starts afresh: `ru_maxrss` keeps the peak
+    of the process it was forked from, so a spawned run would report its parent's peak when that
+    was larger (and it cannot be reset)."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -45,3 +50,10 @@ def peak_memory_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak_memory() -> None:
+    """Linux's high-water mark back to the memory in use now (`clear_refs`, since Linux 4.0);
+    elsewhere the peak stays the process's."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")

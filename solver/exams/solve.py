@@ -27,7 +27,7 @@ from solver.exams.neighbourhoods import ExamNeighbourhoods
 from solver.exams.rooms import seat_moved_exams
 from solver.late_acceptance import LocalBursts
 from solver.lns import LnsSettings, StepResult, run_lns
-from solver.reports import close_report
+from solver.reports import close_report, open_report
 
 # Above these sizes one exact model of everything stalls; the LNS takes over.
 FULL_MODEL_PLACEMENTS = 3_000  # exam x period x room decisions
@@ -176,12 +176,7 @@ def solve_exams(
     """The whole pipeline for one exam problem; `strategy` is auto, full (one exact model) or lns."""
     scenario = scenario or Scenario()
     clock = Clock(parameters.time_limit)
-    report = SolveReport(
-        problem_name=problem.name,
-        problem_kind="exams",
-        status=SolveStatus.UNKNOWN,
-        parameters=parameters,
-    )
+    report = open_report(problem.name, "exams", parameters)
     reasons = explain_infeasibility(problem, scenario)
     if reasons:
         report.status = SolveStatus.INFEASIBLE

@@ -35,7 +35,7 @@ from solver.lessons.model import LessonCpModel
 from solver.lessons.neighbourhoods import LessonKind, LessonNeighbourhoods
 from solver.lessons.repair import left_out, repair
 from solver.lns import MARGIN, LnsSettings, StepResult, run_lns
-from solver.reports import close_report
+from solver.reports import close_report, open_report
 
 CHECK_EVERY = 10  # CP-SAT steps between checker re-scorings during the search
 EJECT_SHARE = 0.6  # of the time left after a partial post-enrolment start, to place the rest
@@ -198,9 +198,7 @@ def solve_lessons(
     """
     scenario = scenario or Scenario()
     clock = Clock(parameters.time_limit)
-    report = SolveReport(
-        problem_name=problem.name, problem_kind="lessons", status=SolveStatus.UNKNOWN, parameters=parameters
-    )
+    report = open_report(problem.name, "lessons", parameters)
     search = LessonSearch(problem, scenario, parameters.workers)
 
     def notify(point: ProgressPoint) -> None:

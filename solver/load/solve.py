@@ -36,7 +36,7 @@ from solver.load.greedy import greedy_load
 from solver.load.local_search import anneal
 from solver.load.model import LoadCpModel
 from solver.load.relaxation import relaxation_bound
-from solver.reports import close_report
+from solver.reports import close_report, open_report
 
 LARGEST = load_rules.largest_deviation.NAME
 FIRST_PHASE_SHARE = 0.15  # of the time, for the largest deviation
@@ -93,9 +93,7 @@ def solve_load(
     """The whole pipeline for one load problem; the reported objective is the checker's total."""
     scenario = scenario or Scenario()
     clock = Clock(parameters.time_limit)
-    report = SolveReport(
-        problem_name=problem.name, problem_kind="load", status=SolveStatus.UNKNOWN, parameters=parameters
-    )
+    report = open_report(problem.name, "load", parameters)
 
     def record(point: ProgressPoint) -> None:
         report.progress.append(point)

@@ -60,7 +60,7 @@ from solver.load.explain import explain_infeasibility
 from solver.load.model import LoadCpModel
 from solver.load.solve import solve_load
 from solver.load.teaching_days import post_teaching_days, stripped
-from solver.reports import close_report
+from solver.reports import close_report, open_report
 
 LOAD_SHARE = 0.4  # of the time, for the engine's distribution of the load alone (the joint model's start)
 LESSONS_SHARE = 0.6  # of what is left, for the engine's timetable with that distribution
@@ -109,12 +109,7 @@ def solve_together(
     the published timetable was made with), that pair is a start when it keeps every hard rule, so
     nothing worse than it comes back."""
     clock = Clock(parameters.time_limit)
-    report = SolveReport(
-        problem_name=f"{load.name} and {lessons.name}",
-        problem_kind="load and lessons",
-        status=SolveStatus.UNKNOWN,
-        parameters=parameters,
-    )
+    report = open_report(f"{load.name} and {lessons.name}", "load and lessons", parameters)
 
     def record(point: ProgressPoint) -> None:
         report.progress.append(point)

@@ -22,7 +22,7 @@ from models import (
 from models.names import did_you_mean
 from solver.engine import Clock, ProgressListener, model_size, solve_model
 from solver.masterclasses.model import MasterClassModel
-from solver.reports import close_report, recorder
+from solver.reports import close_report, open_report, recorder
 
 HALLS_CLOSE = 0.7  # looser than names: a feature run into another ('projectorstadium') is still offered
 
@@ -123,12 +123,7 @@ def solve_masterclasses(
 ) -> MasterClassOutcome:
     scenario = scenario or Scenario()
     clock = Clock(parameters.time_limit)
-    report = SolveReport(
-        problem_name=problem.name,
-        problem_kind="masterclasses",
-        status=SolveStatus.UNKNOWN,
-        parameters=parameters,
-    )
+    report = open_report(problem.name, "masterclasses", parameters)
     reasons = explain(problem)
     if reasons:
         report.status, report.explanation, report.elapsed = SolveStatus.INFEASIBLE, reasons, clock.elapsed()
