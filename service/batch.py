@@ -25,7 +25,9 @@ def solve_stored(
 ) -> dict[str, Any]:
     """One semester under one stored scenario (or `default`), solved and scored by the checker."""
     from solver.lessons.solve import solve_lessons
+    from solver.reports import start_peak_afresh
 
+    start_peak_afresh()  # a Dask worker runs one semester after another
     database = Database(url)
     try:
         with database.transaction() as session:

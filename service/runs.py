@@ -76,6 +76,9 @@ def now() -> dt.datetime:
 
 def execute_run(database_url: str, run_id: int) -> str:
     """Solve one run (in a worker process); returns its final status."""
+    from solver.reports import start_peak_afresh
+
+    start_peak_afresh()  # the worker process has run other runs before this one
     database = Database(database_url)
     try:
         return _execute(database, run_id)

@@ -11,9 +11,6 @@ from solver.engine import Clock, ProgressListener
 
 
 def open_report(problem_name: str, kind: str, parameters: SolveParameters) -> SolveReport:
-    """A run's empty report; the process's peak memory starts afresh here, so that a process running
-    one run after another (the service's worker, a Dask worker) reports each run's own peak."""
-    _reset_peak_memory()
     return SolveReport(
         problem_name=problem_name, problem_kind=kind, status=SolveStatus.UNKNOWN, parameters=parameters
     )
@@ -39,7 +36,7 @@ def close_report(report: SolveReport, clock: Clock) -> SolveReport:
 
 
 def peak_memory_mb() -> float:
-    """This process's peak resident memory since it started or the last report was opened, in MB.
+    """This process's peak resident memory since it started or `start_peak_afresh`, in MB.
     Read from Linux's high-water mark, which a new program starts afresh: `ru_maxrss` keeps the peak
     of the process it was forked from, so a spawned run would report its parent's peak when that
     was larger (and it cannot be reset)."""
@@ -52,8 +49,10 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _reset_peak_memory() -> None:
-    """Linux's high-water mark back to the memory in use now (`clear_refs`, since Linux 4.0);
-    elsewhere the peak stays the process's."""
+def start_peak_afresh() -> None:
+    """The peak memory back to the memory in use now, for a process that runs one solve after
+    another (the service's worker, a Dask worker), so each run's report has its own peak: Linux's
+    high-water mark is reset through `clear_refs` (since Linux 4.0); elsewhere the peak stays the
+    process's. Called where a run begins, not in the pipelines, which may run inside each other."""
     with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")

@@ -8,18 +8,22 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import psutil
 import pytest
 
 from constraints.lessons import evaluate
 from datasets.registrar_csv import lesson_problem
 from models import LessonSolution, SolveParameters
-from service.runs import RunQueue, ask_for_run
+from service.runs import RunQueue, ask_for_run, execute_run
 from service.storage import schema
 from service.storage.database import Database
 from service.storage.records import StorageError, load_semester
 from service.storage.schema import RunStatus
+from solver.reports import peak_memory_mb
 from tests.service_factory import BACKENDS, SEMESTER, fresh_database, with_a_semester
+
+BALLAST_MB = 1500  # a large run's memory, beside the tests' own
 
 
 @pytest.fixture(params=BACKENDS)
@@ -57,6 +61,11 @@ def wait_for(database: Database, run_id: int, check: object, timeout: float = 12
             return run
         time.sleep(0.2)
     raise AssertionError(f"run {run_id} still {run_row(database, run_id).status} after {timeout} s")
+
+
+def _in_use_mb() -> float:
+    status = Path("/proc/self/status").read_text().splitlines()
+    return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
 
 
 def rescored(database: Database, run: schema.Run) -> int:
@@ -135,3 +144,16 @@ def test_runs_are_asked_for_known_kinds_and_semesters(database: Database) -> Non
         ask_for_run(session, "timber", SEMESTER, parameters)
     with pytest.raises(StorageError, match="No semester '1999'"), database.transaction() as session:
         ask_for_run(session, "lessons", "1999", parameters)
+
+
+def test_a_workers_next_run_reports_its_own_peak_memory(database: Database) -> None:
+    """The queue's worker process runs one run after another: Linux's peak (VmHWM) is the process's,
+    so a small run after a large one reported the large one's peak."""
+    ballast = np.ones(BALLAST_MB * 2**20 // 8)  # written, so resident: a large run before
+    del ballast
+    assert peak_memory_mb() >= _in_use_mb() + 0.9 * BALLAST_MB  # the process's peak saw it
+    run_id = ask(database, 2)
+    assert execute_run(database.url, run_id) == RunStatus.FINISHED
+    report = run_row(database, run_id).report
+    assert report is not None and 0 < report["peak_memory_mb"] < _in_use_mb() + BALLAST_MB / 3
+
