@@ -156,4 +156,3 @@ def test_a_workers_next_run_reports_its_own_peak_memory(database: Database) -> N
     assert execute_run(database.url, run_id) == RunStatus.FINISHED
     report = run_row(database, run_id).report
     assert report is not None and 0 < report["peak_memory_mb"] < _in_use_mb() + BALLAST_MB / 3
-
