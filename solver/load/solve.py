@@ -415,11 +415,7 @@ def _second_walks(parts: list[Part], tight: list[bool], budget: float, parameter
     shares = _shares(parts, tight)
     sizes = [part_size(part.problem) for part in parts]
     order = sorted(
-        (
-            position
-            for position, part in enumerate(parts)
-            if not tight[position] and sum(map(len, part.problem.candidates)) > SMALL_PART
-        ),
+        (position for position, part in enumerate(parts) if not tight[position] and not _small(part)),
         key=lambda position: -sizes[position],
     )
     return Walks(tuple(order), budget / sum(shares) if shares else 0.0, (parameters.seed or 0) + 1)
@@ -436,6 +432,11 @@ def _better_walked(
         return phase
     cost = int(priced)
     return _Phase(walked.solution, cost, min(phase.bound, cost), phase.bound >= cost, None)
+
+
+def _small(part: Part) -> bool:
+    """Whether CP-SAT proves the part at once, so that it need not be annealed (findings)."""
+    return sum(map(len, part.problem.candidates)) <= SMALL_PART
 
 
 def _shares(parts: list[Part], tight: list[bool]) -> list[float]:
@@ -481,7 +482,7 @@ def _solve_part(
     search, so the part's LP bound comes first here and CP-SAT searches after the annealing; else
     the annealing has all the time."""
     known = static_bound(part.problem, weights)
-    if sum(map(len, part.problem.candidates)) <= SMALL_PART and time_limit >= SHORTEST_STEP and weights:
+    if _small(part) and time_limit >= SHORTEST_STEP and weights:
         # CP-SAT proves a part this small at once, where the annealing would walk its whole share
         # and the proof would wait for the bounds beside (which a busy machine may not deliver).
         began = time.monotonic()
