@@ -101,6 +101,19 @@ class LoadCpModel:
             self.model.add(literal == int(teacher in solution.teachers[item]))
         return True
 
+    def free_only(self, solution: LoadSolution, teachers: set[int]) -> None:
+        """Every decision fixed to `solution` but those of the items `teachers` hold, which may go to
+        any of `teachers` that may take them: a neighbourhood for CP-SAT to re-solve. The bounds are
+        rewritten in place, so one model serves neighbourhood after neighbourhood."""
+        variables = self.model.proto.variables
+        for (item, teacher), literal in self.teaches.items():
+            held = solution.teachers[item]
+            domain = variables[literal.index].domain
+            if teacher in teachers and not teachers.isdisjoint(held):
+                domain[0], domain[1] = 0, 1
+            else:
+                domain[0] = domain[1] = int(teacher in held)
+
     def decode(self, values: dict[int, int]) -> LoadSolution:
         return LoadSolution(
             problem_name=self.problem.name,
