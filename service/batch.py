@@ -24,10 +24,18 @@ def solve_stored(
     url: str, semester: str, scenario: str, time_limit: float, workers: int, seed: int
 ) -> dict[str, Any]:
     """One semester under one stored scenario (or `default`), solved and scored by the checker."""
-    from solver.lessons.solve import solve_lessons
-    from solver.reports import start_peak_afresh
+    from solver.reports import run_in_process
 
-    start_peak_afresh()  # a Dask worker runs one semester after another
+    with run_in_process():  # a Dask worker runs one semester after another, or several at once
+        return _solve_stored(url, semester, scenario, time_limit, workers, seed)
+
+
+def _solve_stored(
+    url: str, semester: str, scenario: str, time_limit: float, workers: int, seed: int
+) -> dict[str, Any]:
+    from solver.lessons.solve import solve_lessons
+    from solver.reports import SHARED_PEAK
+
     database = Database(url)
     try:
         with database.transaction() as session:
@@ -57,7 +65,10 @@ def solve_stored(
         "cost": None,
         "first_feasible_s": outcome.report.time_to_first_feasible,
         "elapsed_s": round(outcome.report.elapsed, 1),
-        "peak_mb": round(outcome.report.peak_memory_mb or 0),
+        # None (an empty cell) where the run shared its process: no peak of its own is known
+        "peak_mb": None
+        if SHARED_PEAK in outcome.report.warnings
+        else round(outcome.report.peak_memory_mb or 0),
     }
     if outcome.solution is not None:
         checked = lesson_rules.evaluate(problem, outcome.solution, engine_scenario)
@@ -103,4 +114,9 @@ def table(rows: list[dict[str, Any]], heading: str) -> str:
             for c in columns
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    if any(row["peak_mb"] is None for row in rows):
+        lines += [
+            "",
+            "An empty peak: the run shared its worker process with another, so no peak of its own is known.",
+        ]
     return "\n".join(lines) + "\n"

@@ -76,12 +76,12 @@ def now() -> dt.datetime:
 
 def execute_run(database_url: str, run_id: int) -> str:
     """Solve one run (in a worker process); returns its final status."""
-    from solver.reports import start_peak_afresh
+    from solver.reports import run_in_process
 
-    start_peak_afresh()  # the worker process has run other runs before this one
     database = Database(database_url)
     try:
-        return _execute(database, run_id)
+        with run_in_process():  # the worker process runs other runs before this one, or beside it
+            return _execute(database, run_id)
     finally:
         database.dispose()
 
@@ -180,7 +180,7 @@ def _solve(
         else:
             outcome = solve_lessons(problem, parameters, scenario, watcher.progress, watcher.should_stop)
     watcher.flush()
-    outcome.report.warnings = warnings
+    outcome.report.warnings = [*warnings, *outcome.report.warnings]
     return _store(database, run_id, outcome.report, outcome.solution, outcome.evaluation, names=names)
 
 
@@ -240,7 +240,7 @@ def _restaff(
         _fail(database, run_id, str(error))
         return RunStatus.FAILED
     watcher.flush()
-    outcome.report.warnings = warnings
+    outcome.report.warnings = [*warnings, *outcome.report.warnings]
     return _store(
         database,
         run_id,

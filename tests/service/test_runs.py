@@ -4,6 +4,7 @@ reason, and unfinished runs queued again after a restart."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,13 +15,14 @@ import pytest
 
 from constraints.lessons import evaluate
 from datasets.registrar_csv import lesson_problem
-from models import LessonSolution, SolveParameters
+from models import LessonSolution, SolveParameters, SolveReport
 from service.runs import RunQueue, ask_for_run, execute_run
 from service.storage import schema
 from service.storage.database import Database
 from service.storage.records import StorageError, load_semester
 from service.storage.schema import RunStatus
-from solver.reports import peak_memory_mb
+from solver.engine import Clock
+from solver.reports import SHARED_PEAK, close_report, open_report, peak_memory_mb, peak_shared, run_in_process
 from tests.service_factory import BACKENDS, SEMESTER, fresh_database, with_a_semester
 
 BALLAST_MB = 1500  # a large run's memory, beside the tests' own
@@ -156,3 +158,43 @@ def test_a_workers_next_run_reports_its_own_peak_memory(database: Database) -> N
     assert execute_run(database.url, run_id) == RunStatus.FINISHED
     report = run_row(database, run_id).report
     assert report is not None and 0 < report["peak_memory_mb"] < _in_use_mb() + BALLAST_MB / 3
+    assert SHARED_PEAK not in report["warnings"]  # it ran alone
+
+
+def test_runs_at_once_in_one_process_keep_each_others_peak_and_say_it_is_shared() -> None:
+    """A Dask worker with several threads runs several runs at once: the second's start reset the
+    process's peak, so the first, already large, reported only what came after."""
+    first_large, second_began = threading.Event(), threading.Event()
+    seen: dict[str, object] = {}
+
+    def first() -> None:
+        with run_in_process():
+            ballast = np.ones(BALLAST_MB * 2**20 // 8)  # written, so resident
+            del ballast
+            first_large.set()
+            second_began.wait(30)
+            seen["first"] = close_report(
+                open_report("first", "lessons", SolveParameters(time_limit=1, workers=1)), Clock(1)
+            )
+
+    def second() -> None:
+        first_large.wait(30)
+        with run_in_process():
+            second_began.set()
+            seen["second peak"], seen["second shared"] = peak_memory_mb(), peak_shared()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    report = seen["first"]
+    assert isinstance(report, SolveReport)
+    assert report.peak_memory_mb is not None and report.peak_memory_mb >= 0.9 * BALLAST_MB  # not reset
+    assert report.warnings == [SHARED_PEAK]
+    assert seen["second shared"] is True
+    assert isinstance(seen["second peak"], float) and seen["second peak"] >= 0.9 * BALLAST_MB
+    with run_in_process():  # alone again: afresh, and its own
+        assert not peak_shared()
+        assert peak_memory_mb() < _in_use_mb() + BALLAST_MB / 3
+    assert not peak_shared()  # outside any run

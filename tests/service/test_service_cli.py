@@ -110,6 +110,8 @@ def test_bench_semesters_solves_stored_semesters_under_scenarios_into_one_table(
     rows = [line.split(" | ") for line in output.read_text().splitlines() if line.startswith(f"| {SEMESTER}")]
     assert [row[1] for row in rows] == ["default", "no windows"] and all(row[3] == "True" for row in rows)
     assert all(int(row[2]) > 0 and row[4].isdigit() for row in rows)  # meetings, a cost
+    # One thread per worker: one run at a time, each with its own peak.
+    assert all(row[7].rstrip(" |").isdigit() for row in rows) and "An empty peak" not in output.read_text()
 
 
 def test_a_database_the_commands_cannot_use_is_said_in_words(
