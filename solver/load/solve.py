@@ -501,8 +501,8 @@ def _solve_part(
         time_limit -= time.monotonic() - began
     if dives:
         # Annealed first, so that a dive that does not end in time leaves something; then the dive
-        # (CP-SAT completing it from its deepest pins if it did not get to the end), and the
-        # annealing again from the best with what is left.
+        # (CP-SAT completing it from its deepest pins if it did not get to the end), and CP-SAT
+        # polishing what it found with what is left.
         began = time.monotonic()
         seed = parameters.seed or 0
         start, annealed = anneal(part.problem, weights, cap, start, time_limit * DIVE_FALLBACK, seed)
