@@ -41,7 +41,7 @@ from solver.load.relaxation import relaxation_prices
 
 ROUNDING = 1e-6  # what the bound may lose to floating point before it is rounded up
 IMPROVING = 1e-6  # reduced cost below which a load joins the master
-BOX = 0.3  # how far a round's prices may stray from the best met, in objective units
+BOX = 0.8  # how far a round's prices may stray from the best met, in objective units (findings)
 GLOP_WARM = "use_preprocessing: false"
 # A part generated first (a tight one) weighs this many times its size: a tight part needs more rounds
 # (14 teachers 367, 30 teachers 88); on the 300-teacher year in 54 s, 4 and 2 short in all against 8.
