@@ -480,3 +480,24 @@ def test_generations_cut_short_resume_with_what_the_other_parts_left(monkeypatch
     # The first part's first turn against its size's share of what the last part's first turn had.
     sizes = [columns_module.part_size(problem) for problem, _ in parts]
     assert turns[0][1] > 1.2 * turns[2][1] * sizes[1] / sum(sizes)
+
+
+def test_the_box_widens_after_the_first_rounds_and_the_bound_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A box of 0.3 raises the bound soonest in a generation cut short; 0.8 ends a whole one sooner."""
+    problem, start = max(PARTS, key=lambda part: len(part[0].teachers))
+    rest = _rest(problem)
+    prices = relaxation_prices(problem, rest, None, 10.0)
+    assert prices is not None
+    ends = {}
+    for widen_after in (3, 10**9):
+        monkeypatch.setattr(columns_module, "WIDEN_AFTER", widen_after)
+        generation = columns_module.ColumnGeneration(problem, rest, None, start, prices[1])
+        generation.run(30.0)
+        assert generation.converged and generation.rounds > 3
+        ends[widen_after] = (generation.box, generation.bound())
+    assert ends[3][0] == columns_module.WIDE_BOX and ends[10**9][0] == columns_module.BOX
+    assert ends[3][1] == ends[10**9][1]  # a wider box moves the prices faster, to the same bound
+    # A generation given its own box (a dive's) keeps it.
+    own = columns_module.ColumnGeneration(problem, rest, None, start, prices[1], box=1.0)
+    own.run(30.0)
+    assert own.box == 1.0
