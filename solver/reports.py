@@ -58,7 +58,8 @@ def start_peak_afresh() -> None:
     """The peak memory back to the memory in use now, for a process that runs one solve after
     another (the service's worker, a Dask worker), so each run's report has its own peak: Linux's
     high-water mark is reset through `clear_refs` (since Linux 4.0); elsewhere the peak stays the
-    process's. Called where a run begins, not in the pipelines, which may run inside each other."""
+    process's. Called by `run_in_process` for a run alone in its process, not in the pipelines,
+    which may run inside each other."""
     with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
 
