@@ -119,7 +119,7 @@ def load_solve(
     )
     with progress_display(time_limit) as listener:
         outcome = solve_load(problem, parameters, scenario, listener=listener)
-    outcome.report.warnings = warnings
+    outcome.report.warnings = [*warnings, *outcome.report.warnings]  # the records' first, then the run's
     print_report(outcome.report)
     if outcome.evaluation is not None:
         print_evaluation(problem, outcome.evaluation)

@@ -18,6 +18,7 @@ from service.storage import schema
 from service.storage.database import Database
 from service.storage.records import semester_named
 from service.teaching_load import load_problem
+from solver.reports import SHARED_PEAK
 from tests.load_factory import load_folder
 from tests.service_factory import SEMESTER, database_with_a_semester
 
@@ -68,6 +69,19 @@ def test_generate_solve_check_and_actual(tmp_path: Path) -> None:
         "load", "actual", str(data), str(tmp_path / "actual.csv"), "--plan", str(out / "assignment.csv")
     )
     assert code == 0 and "actual against planned hours" in output and first_teacher in output, output
+
+
+def test_the_runs_own_warnings_reach_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the solve itself says (here: the peak memory shared with another run) stays in the JSON
+    report beside what the records say; the command once replaced the solver's warnings with those."""
+    data, report = tmp_path / "load", tmp_path / "report.json"
+    generate = ["load", "generate", "--teachers", "20", "--sections", "80", "--seed", "4", "--output"]
+    code, output = run(*generate, str(data))
+    assert code == 0, output
+    monkeypatch.setattr("solver.reports.peak_shared", lambda: True)
+    code, output = run("load", "solve", str(data), "--time-limit", "1", "--json", str(report))
+    assert code == 0, output
+    assert json.loads(report.read_text())["warnings"] == [SHARED_PEAK]
 
 
 def test_a_registrar_semester_folder_is_read_as_one_term_of_the_year(tmp_path: Path) -> None:
