@@ -278,9 +278,9 @@ def _first_phase(
     rest: dict[str, int],
 ) -> list[_Phase]:
     """The smallest largest deviation: time goes to the part with the largest deviation still open,
-    first to annealing for an hour less, then to CP-SAT for the same, twice as much each time it
-    comes back, until the phase's share of time is spent or the largest is proven (only the largest
-    part's counts)."""
+    first to annealing for an hour less (the rest weighed, then blind to it), then to CP-SAT for the
+    same, twice as much each time it comes back, until the phase's share of time is spent or the
+    largest is proven (only the largest part's counts)."""
     weights = {LARGEST: 1} if wanted else {}
     phases = [
         _solve_part(part, weights, None, 0.0, parameters, start)
@@ -302,6 +302,8 @@ def _first_phase(
     misses = [0] * len(parts)
     tries = 0  # each annealing its own seed: a miss is often a matter of the walk
     nearest = list(starts)  # per part, where the last try came nearest (the walk resumes there)
+    blind: dict[int, tuple[LoadSolution, int]] = {}  # per part, the blind walk's nearest and its level
+    before_blind: dict[int, _Phase] = {}  # per part, its phase before a blind walk first lowered it
     while clock.elapsed() < deadline and clock.remaining():
         if proofs is not None:  # each proof as it comes: one may end the phase
             _raise_bounds(phases, proofs.latest())
@@ -336,6 +338,19 @@ def _first_phase(
             achieved = load_rules.evaluate(part.problem, found, _only(weights)).total
             phases[worst] = _Phase(found, achieved, min(phase.bound, achieved), phase.bound >= achieved, None)
             continue
+        # Blind to the rest, a walk reaches the hour where the weighed one stalls on a part packed
+        # within about an hour of it (findings, fiftieth stop); it resumes where it came nearest.
+        level = phase.objective - 1
+        start = blind[worst][0] if blind.get(worst, (None, None))[1] == level else found
+        share = min(slices[worst], deadline - clock.elapsed())
+        loose, still = anneal(part.problem, {}, None, start, share, (parameters.seed or 0) + tries, level, 1)
+        if not still:
+            before_blind.setdefault(worst, phase)
+            nearest[worst] = loose
+            achieved = load_rules.evaluate(part.problem, loose, _only(weights)).total
+            phases[worst] = _Phase(loose, achieved, min(phase.bound, achieved), phase.bound >= achieved, None)
+            continue
+        blind[worst] = (loose, level)
         # CP-SAT asked for everyone within an hour less, from the annealing's nearest miss, finds one
         # far sooner than CP-SAT minimising the largest deviation (findings), or proves there is none.
         share = min(slices[worst], deadline - clock.elapsed())
@@ -353,7 +368,22 @@ def _first_phase(
         slices[worst] *= 2
     if proofs is not None:  # unfinished proofs are stopped (the second phase's process asks again)
         _raise_bounds(phases, proofs.collect(0.0))
-    return phases
+    return _unscrambled(phases, before_blind)
+
+
+def _unscrambled(phases: list[_Phase], before_blind: dict[int, _Phase]) -> list[_Phase]:
+    """A part a blind walk lowered goes back to its phase before that walk where the year's largest
+    deviation ends no lower for it: the second phase starts from the distribution the rest was
+    weighed in (its bound, proven meanwhile, kept)."""
+    largest = max((phase.objective for phase in phases), default=0)
+    kept = list(phases)
+    for position, before in before_blind.items():
+        if before.objective <= largest:
+            bound = min(max(before.bound, phases[position].bound), before.objective)
+            kept[position] = _Phase(
+                before.solution, before.objective, bound, bound >= before.objective, before.model
+            )
+    return kept
 
 
 def _proven_largest(largest: int, proven: int, beside: list[int]) -> int:

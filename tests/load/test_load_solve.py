@@ -299,6 +299,59 @@ def test_an_hour_less_is_found_or_proven_impossible_by_cp_sat() -> None:
     assert lowered >= 3
 
 
+def test_a_walk_blind_to_the_rest_lowers_the_largest_deviation_where_the_weighed_one_stalls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a part packed within about an hour of the level sought, the walk weighing the rest and
+    CP-SAT both miss (the 3,000-teacher year's 23-teacher department stayed at 38 h): here they are
+    made to miss everywhere, and the blind walk alone lowers the year's largest deviation."""
+    problem = generate_load(teachers=30, sections=150, seed=1)
+    weights = load_rules.weights_for(problem, Scenario())
+    rest = {name: weight for name, weight in weights.items() if name != solve_module.LARGEST}
+    parts = split(problem)
+    starts = [greedy_load(part.problem) for part in parts]
+    walk = solve_module.anneal
+    blind: list[int] = []
+
+    def stalling(problem: LoadProblem, weighed: dict[str, int], *args: object, **kwargs: object) -> object:
+        reach = kwargs.get("reach", args[4] if len(args) > 4 else None)
+        if reach is not None and weighed:
+            return args[1], 99  # the weighed walk gets nowhere
+        if reach is not None:
+            blind.append(cast(int, reach))
+        return walk(problem, weighed, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve_module, "anneal", stalling)
+    monkeypatch.setattr(solve_module, "_feasible", lambda *args, **kwargs: (None, False))
+    largest = {solve_module.LARGEST: 1}
+    only = Scenario(weights=largest, disabled=frozenset(load_rules.SOFT_NAMES - set(largest)))
+    before = max(
+        load_rules.evaluate(part.problem, start, only).total
+        for part, start in zip(parts, starts, strict=True)
+    )
+    one_worker = SolveParameters(time_limit=20.0, workers=1, seed=0)
+    phases = solve_module._first_phase(parts, starts, Clock(20.0), one_worker, True, rest)  # 3 s for it
+    assert blind and max(phase.objective for phase in phases) < before
+    for part, phase in zip(parts, phases, strict=True):
+        assert load_rules.evaluate(part.problem, phase.solution).feasible
+        assert load_rules.evaluate(part.problem, phase.solution, only).total == phase.objective
+
+
+def test_a_part_a_blind_walk_lowered_goes_back_where_the_year_ends_no_lower() -> None:
+    problem = tiny_problem()
+    start = greedy_load(problem)
+
+    def phase(objective: int, bound: int) -> solve_module._Phase:
+        return solve_module._Phase(start, objective, bound, bound >= objective, None)
+
+    weighed, blind, other = phase(38, 34), phase(37, 36), phase(38, 37)
+    kept = solve_module._unscrambled([blind, other], {0: weighed})
+    assert kept[0].solution is weighed.solution and (kept[0].objective, kept[0].bound) == (38, 36)
+    assert kept[1] is other
+    lowered = phase(37, 37)  # the other part is lowered too: the blind walk's hour counts
+    assert solve_module._unscrambled([blind, lowered], {0: weighed}) == [blind, lowered]
+
+
 def test_the_search_leaves_the_final_check_its_time_and_starts_no_bounds_process_it_cannot_use(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
