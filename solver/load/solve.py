@@ -39,7 +39,7 @@ from solver.load.relaxation import relaxation_bound
 from solver.reports import close_report, open_report
 
 LARGEST = load_rules.largest_deviation.NAME
-FIRST_PHASE_SHARE = 0.15  # of the time, for the largest deviation
+FIRST_PHASE_SHARE = 0.2  # of the time, for the largest deviation (0.15 left an hour on the table: findings)
 FEASIBILITY_SECONDS = 60.0  # a part's search for any distribution when the greedy plan breaks a rule
 SHORTEST_STEP = 0.1  # seconds: a part given less keeps the distribution it has
 RELAXATION_SHARE = 0.5  # of a part's time at most, for its LP bound (typically a tenth of a second)
@@ -278,9 +278,9 @@ def _first_phase(
     rest: dict[str, int],
 ) -> list[_Phase]:
     """The smallest largest deviation: time goes to the part with the largest deviation still open,
-    first to annealing for an hour less (the rest weighed, then blind to it), then to CP-SAT for the
-    same, twice as much each time it comes back, until the phase's share of time is spent or the
-    largest is proven (only the largest part's counts)."""
+    first to annealing for an hour less (the rest weighed, then blind to it), then, without proofs
+    beside, to CP-SAT for the same, twice as much each time it comes back, until the phase's share of
+    time is spent or the largest is proven (only the largest part's counts)."""
     weights = {LARGEST: 1} if wanted else {}
     phases = [
         _solve_part(part, weights, None, 0.0, parameters, start)
@@ -290,7 +290,8 @@ def _first_phase(
         return phases
     deadline = clock.elapsed() + clock.remaining() * FIRST_PHASE_SHARE
     proofs = None
-    if parameters.workers >= 2 and len(parts) > 1:
+    proofs_beside = parameters.workers >= 2 and len(parts) > 1
+    if proofs_beside:
         # Beside the search: proofs that parts cannot be held within the bound (which may end the phase).
         proofs = LargestBeside(
             [part.problem for part in parts],
@@ -319,30 +320,36 @@ def _first_phase(
         if misses[worst] >= MISSES_BEFORE_GIVING_UP:
             break  # the rest of the phase's time goes to the weighted rest
         part, phase = parts[worst], phases[worst]
-        share = min(slices[worst] * BALANCING_SHARE, deadline - clock.elapsed())
-        tries += 1
-        # The rest weighed too (an hour beyond costs REACH_WEIGHT): a walk blind to it leaves the
-        # second phase a scrambled start (findings).
-        found, beyond = anneal(
-            part.problem,
-            rest,
-            None,
-            nearest[worst],
-            share,
-            (parameters.seed or 0) + tries,
-            reach=phase.objective - 1,
-            reach_weight=REACH_WEIGHT,
-        )
-        nearest[worst] = found
-        if not beyond:
-            achieved = load_rules.evaluate(part.problem, found, _only(weights)).total
-            phases[worst] = _Phase(found, achieved, min(phase.bound, achieved), phase.bound >= achieved, None)
-            continue
-        # Blind to the rest, a walk reaches the hour where the weighed one stalls on a part packed
-        # within about an hour of it (findings, fiftieth stop); it resumes where it came nearest.
         level = phase.objective - 1
-        start = blind[worst][0] if blind.get(worst, (None, None))[1] == level else found
-        share = min(slices[worst], deadline - clock.elapsed())
+        stalled = blind.get(worst, (None, None))[1] == level  # the weighed walk missed here before
+        walking = slices[worst] * BALANCING_SHARE
+        tries += 1
+        found = nearest[worst]
+        if not stalled:
+            # The rest weighed too (an hour beyond costs REACH_WEIGHT): a walk blind to it leaves the
+            # second phase a scrambled start (findings).
+            found, beyond = anneal(
+                part.problem,
+                rest,
+                None,
+                found,
+                min(walking, deadline - clock.elapsed()),
+                (parameters.seed or 0) + tries,
+                reach=level,
+                reach_weight=REACH_WEIGHT,
+            )
+            nearest[worst] = found
+            if not beyond:
+                achieved = load_rules.evaluate(part.problem, found, _only(weights)).total
+                phases[worst] = _Phase(
+                    found, achieved, min(phase.bound, achieved), phase.bound >= achieved, None
+                )
+                continue
+        # Blind to the rest, a walk reaches the hour where the weighed one stalls on a part packed
+        # within about an hour of it (findings, fiftieth stop); it resumes where it came nearest,
+        # and once the weighed walk has stalled at this hour it has that walk's time too.
+        start = blind[worst][0] if stalled else found
+        share = min(slices[worst] + (walking if stalled else 0.0), deadline - clock.elapsed())
         loose, still = anneal(part.problem, {}, None, start, share, (parameters.seed or 0) + tries, level, 1)
         if not still:
             before_blind.setdefault(worst, phase)
@@ -351,9 +358,14 @@ def _first_phase(
             phases[worst] = _Phase(loose, achieved, min(phase.bound, achieved), phase.bound >= achieved, None)
             continue
         blind[worst] = (loose, level)
-        # CP-SAT asked for everyone within an hour less, from the annealing's nearest miss, finds one
-        # far sooner than CP-SAT minimising the largest deviation (findings), or proves there is none.
-        share = min(slices[worst], deadline - clock.elapsed())
+        slices[worst] *= 2
+        if proofs_beside:  # CP-SAT's tries found nothing the walks had not on either year (findings)
+            misses[worst] += 1
+            continue
+        # Alone, CP-SAT asked for everyone within an hour less, from the annealing's nearest miss,
+        # finds one far sooner than CP-SAT minimising the largest deviation (findings), or proves
+        # there is none.
+        share = min(slices[worst] / 2, deadline - clock.elapsed())
         within, none = _feasible(part.problem, found, parameters, phase.objective - 1, share)
         if within is not None:
             nearest[worst] = within
@@ -365,7 +377,6 @@ def _first_phase(
             phases[worst] = _Phase(phase.solution, phase.objective, phase.objective, True, phase.model)
         else:
             misses[worst] += 1
-        slices[worst] *= 2
     if proofs is not None:  # unfinished proofs are stopped (the second phase's process asks again)
         _raise_bounds(phases, proofs.collect(0.0))
     return _unscrambled(phases, before_blind)
