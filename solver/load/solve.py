@@ -340,10 +340,7 @@ def _first_phase(
             )
             nearest[worst] = found
             if not beyond:
-                achieved = load_rules.evaluate(part.problem, found, _only(weights)).total
-                phases[worst] = _Phase(
-                    found, achieved, min(phase.bound, achieved), phase.bound >= achieved, None
-                )
+                phases[worst] = _lowered(part, found, phase, weights)
                 continue
         # Blind to the rest, a walk reaches the hour where the weighed one stalls on a part packed
         # within about an hour of it (findings, fiftieth stop); it resumes where it came nearest,
@@ -354,8 +351,7 @@ def _first_phase(
         if not still:
             before_blind.setdefault(worst, phase)
             nearest[worst] = loose
-            achieved = load_rules.evaluate(part.problem, loose, _only(weights)).total
-            phases[worst] = _Phase(loose, achieved, min(phase.bound, achieved), phase.bound >= achieved, None)
+            phases[worst] = _lowered(part, loose, phase, weights)
             continue
         blind[worst] = (loose, level)
         slices[worst] *= 2
@@ -369,10 +365,7 @@ def _first_phase(
         within, none = _feasible(part.problem, found, parameters, phase.objective - 1, share)
         if within is not None:
             nearest[worst] = within
-            achieved = load_rules.evaluate(part.problem, within, _only(weights)).total
-            phases[worst] = _Phase(
-                within, achieved, min(phase.bound, achieved), phase.bound >= achieved, None
-            )
+            phases[worst] = _lowered(part, within, phase, weights)
         elif none:
             phases[worst] = _Phase(phase.solution, phase.objective, phase.objective, True, phase.model)
         else:
@@ -380,6 +373,12 @@ def _first_phase(
     if proofs is not None:  # unfinished proofs are stopped (the second phase's process asks again)
         _raise_bounds(phases, proofs.collect(0.0))
     return _unscrambled(phases, before_blind)
+
+
+def _lowered(part: Part, solution: LoadSolution, phase: _Phase, weights: dict[str, int]) -> _Phase:
+    """The part's first phase at `solution`, found within an hour less than `phase` (its bound kept)."""
+    achieved = load_rules.evaluate(part.problem, solution, _only(weights)).total
+    return _Phase(solution, achieved, min(phase.bound, achieved), phase.bound >= achieved, None)
 
 
 def _unscrambled(phases: list[_Phase], before_blind: dict[int, _Phase]) -> list[_Phase]:
