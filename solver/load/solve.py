@@ -389,10 +389,8 @@ def _unscrambled(phases: list[_Phase], before_blind: dict[int, _Phase]) -> list[
     kept = list(phases)
     for position, before in before_blind.items():
         if before.objective <= largest:
-            bound = min(max(before.bound, phases[position].bound), before.objective)
-            kept[position] = _Phase(
-                before.solution, before.objective, bound, bound >= before.objective, before.model
-            )
+            kept[position] = before
+    _raise_bounds(kept, [phase.bound for phase in phases])
     return kept
 
 
