@@ -4,12 +4,15 @@ teachers trade items, or one hands a whole course over to another and takes hour
 Every criterion is a sum over teachers (load, terms, courses, wishes), over items (unwanted courses,
 last year's teachers) or over lectures (split streams), so a move or trade changes the cost of two
 teachers, one or two items and at most two lectures, each priced in constant time from running
-totals (a handover: two teachers and the items and lectures it moves).
+totals (a teacher's unmet wishes among them) before anything moves, since most proposals are turned
+down (a handover, rarer, is made and then priced: two teachers and the items and lectures it
+moves).
 Teachers stay within their limits (and within the largest deviation already settled) at every
 step, so every distribution the search keeps is feasible. Items with fixed teachers or several
 teachers stay as they are. On departments packed tight (every teacher near a limit) almost no
 single move fits, so a trade looks through all of the other teacher's items for one whose hours
-keep both within their limits; compiled, that takes a few hundred nanoseconds (findings). The
+keep both within their limits (the hours it may have worked out once); compiled, that takes a few
+hundred nanoseconds (findings). The
 loop's helpers (placing an item, a teacher's cost, a shift, the handover) are closures inside the
 one compiled function (`_kernel`), over arrays unpacked once: a compiled function given an array,
 even inlined, takes and gives back a reference on it at every call, which made each proposal four
@@ -118,9 +121,9 @@ class LoadAnnealer:
         names = sorted({item.course for item in items if item.is_class} | {c for row in wishes for c in row})
         course_id = {name: k for k, name in enumerate(names)}
         self.course = np.array([course_id[i.course] if i.is_class else -1 for i in items], dtype=np.int64)
-        self.wish_pointer = np.zeros(len(teachers) + 1, dtype=np.int64)
-        self.wish_pointer[1:] = np.cumsum([len(row) for row in wishes])
-        self.wish_list = np.array([course_id[c] for row in wishes for c in row], dtype=np.int64)
+        self.wished = np.zeros((len(teachers), max(1, len(names))), dtype=np.bool_)
+        for t, row in enumerate(wishes):
+            self.wished[t, [course_id[c] for c in row]] = True
         # Streams: per item, the lecture (dense index) whose split moving it can change.
         lectures = sorted(problem.practices_of)
         lecture_id = {lecture: k for k, lecture in enumerate(lectures)}
@@ -156,6 +159,7 @@ class LoadAnnealer:
         self.terms = np.zeros((count, 2), dtype=np.int64)
         self.courses = np.zeros((count, max(1, len(names))), dtype=np.int64)
         self.prepared = np.zeros(count, dtype=np.int64)
+        self.unmet = np.array([len(row) for row in wishes], dtype=np.int64)  # until the items are placed
         self.stream = np.zeros((max(1, len(lectures)), count), dtype=np.int64)
         self.mine = np.zeros((count, max(1, len(movable))), dtype=np.int64)
         self.mine_count = np.zeros(count, dtype=np.int64)
@@ -172,6 +176,7 @@ class LoadAnnealer:
             self.terms,
             self.courses,
             self.prepared,
+            self.unmet,
             self.stream,
             self.mine,
             self.mine_count,
@@ -186,8 +191,7 @@ class LoadAnnealer:
             self.target,
             self.allowed,
             self.balanced,
-            self.wish_pointer,
-            self.wish_list,
+            self.wished,
             self.weights,
             self.reach,
             self.reach_weight,
@@ -307,9 +311,9 @@ def _kernel(
     The helpers are closures over the arrays, unpacked once: a compiled function called with an
     array, even inlined, takes and gives back a reference on it at every call, and that was most of
     a proposal's time (findings)."""
-    load, terms, courses, prepared, stream, mine, mine_count, position = totals
+    load, terms, courses, prepared, unmet, stream, mine, mine_count, position = totals
     share, term, course, practice_of, free = items
-    target, allowed, balanced, wish_pointer, wish_list, weights, reach, reach_weight = teachers
+    target, allowed, balanced, wished, weights, reach, reach_weight = teachers
 
     def place(i, t, sign):
         """Add (sign 1) or take away (sign -1) item i at teacher t in the running totals."""
@@ -319,9 +323,11 @@ def _kernel(
         if c >= 0:
             if sign > 0 and courses[t, c] == 0:
                 prepared[t] += 1
+                unmet[t] -= wished[t, c]
             courses[t, c] += sign
             if sign < 0 and courses[t, c] == 0:
                 prepared[t] -= 1
+                unmet[t] += wished[t, c]
         if practice_of[i] >= 0:
             stream[practice_of[i], t] += sign
         if free[i]:
@@ -343,25 +349,66 @@ def _kernel(
         team_list[slot] = t
         place(i, t, 1)
 
-    def teacher_cost(t):
-        gap = abs(target[t] - load[t])
-        cost = weights[0] * gap + weights[1] * prepared[t]
+    def traded_cost(t, gone, came):
+        """Teacher t's cost once item `gone` leaves and item `came` arrives (-1: none), worked out
+        without moving either (a proposal is mostly turned down)."""
+        first = second = 0  # hours more in each term
+        held, wishes = prepared[t], unmet[t]
+        lost = gained = -1
+        if gone >= 0:
+            if term[gone] == 0:
+                first -= share[gone]
+            else:
+                second -= share[gone]
+            lost = course[gone]
+        if came >= 0:
+            if term[came] == 0:
+                first += share[came]
+            else:
+                second += share[came]
+            gained = course[came]
+        if lost != gained:
+            if lost >= 0 and courses[t, lost] == 1:
+                held -= 1
+                wishes += wished[t, lost]
+            if gained >= 0 and courses[t, gained] == 0:
+                held += 1
+                wishes -= wished[t, gained]
+        gap = abs(target[t] - load[t] - first - second)
+        cost = weights[0] * gap + weights[1] * held + weights[2] * wishes
         if reach >= 0 and gap > reach:
             cost += reach_weight * (gap - reach)
-        for k in range(wish_pointer[t], wish_pointer[t + 1]):
-            if courses[t, wish_list[k]] == 0:
-                cost += weights[2]
         if balanced[t]:
-            excess = abs(terms[t, 0] - terms[t, 1]) - allowed[t]
+            excess = abs(terms[t, 0] + first - terms[t, 1] - second) - allowed[t]
             if excess > 0:
                 cost += weights[3] * excess
         return cost
+
+    def teacher_cost(t):
+        return traded_cost(t, -1, -1)
 
     def lecture_cost(k):
         """Nothing when one of the lecture's teachers gives one of its practices, else the split."""
         lecture = lecture_item[k]
         for j in range(team_pointer[lecture], team_pointer[lecture + 1]):
             if stream[k, team_list[j]] > 0:
+                return 0
+        return weights[4]
+
+    def traded_lecture_cost(k, i, back, holder, other):
+        """Lecture k's split once item i goes from `holder` to `other` and item `back` (-1: none) the
+        other way, worked out without moving them."""
+        lecture = lecture_item[k]
+        mine_i = practice_of[i] == k
+        mine_back = back >= 0 and practice_of[back] == k
+        for j in range(team_pointer[lecture], team_pointer[lecture + 1]):
+            t = other if lecture == i else holder if lecture == back else team_list[j]
+            held = stream[k, t]
+            if mine_i:
+                held += (t == other) - (t == holder)
+            if mine_back:
+                held += (t == holder) - (t == other)
+            if held > 0:
                 return 0
         return weights[4]
 
@@ -485,59 +532,64 @@ def _kernel(
             continue
         back = -1
         if not (fits(holder, -s) and fits(other, s)):
-            # A trade: the other teacher's items from a random place on, the first that fits.
+            # A trade: the other teacher's items from a random place on, the first that fits: its
+            # hours within what keeps both teachers within their limits.
             held = mine_count[other]
             if held == 0:
+                continue
+            low = max(least[holder] - load[holder], load[other] - most[other]) + s
+            high = min(most[holder] - load[holder], load[other] - least[other]) + s
+            if low > high:
                 continue
             offset = int(np.random.random() * held)
             # On the way home, first an item that was the holder's last year (both go home), then any.
             for homeward_only in (True, False):
                 if homeward_only and not homeward:
                     continue
-                for step in range(held):
-                    candidate = mine[other, (offset + step) % held]
-                    if candidate == i or not can[candidate, holder]:
+                j = offset
+                for _ in range(held):
+                    candidate = mine[other, j]
+                    j = j + 1 if j + 1 < held else 0
+                    if not low <= share[candidate] <= high or candidate == i or not can[candidate, holder]:
                         continue
                     if homeward_only and previous[candidate] != holder:
                         continue
-                    change = share[candidate] - s
-                    if fits(holder, change) and fits(other, -change):
-                        back = candidate
-                        break
+                    back = candidate
+                    break
                 if back >= 0:
                     break
             if back < 0:
                 continue
+        # Priced before anything moves: most proposals are turned down.
         k1, k2 = stream_of[i], stream_of[back] if back >= 0 else -1
-        before = priced[i, holder] + local(holder, other, k1, k2)
-        beyond = 0
-        if reach >= 0:
-            beyond = max(0, abs(target[holder] - load[holder]) - reach)
-            beyond += max(0, abs(target[other] - load[other]) - reach)
-        shift(i, other)
-        after = priced[i, other]
+        delta = priced[i, other] - priced[i, holder]
         if back >= 0:
-            before += priced[back, other]
+            delta += priced[back, holder] - priced[back, other]
+        delta += traded_cost(holder, i, back) - teacher_cost(holder)
+        delta += traded_cost(other, back, i) - teacher_cost(other)
+        if k1 >= 0:
+            delta += traded_lecture_cost(k1, i, back, holder, other) - lecture_cost(k1)
+        if k2 >= 0 and k2 != k1:
+            delta += traded_lecture_cost(k2, i, back, holder, other) - lecture_cost(k2)
+        if not _accepted(delta, temperature):
+            continue
+        if reach >= 0:
+            over -= max(0, abs(target[holder] - load[holder]) - reach)
+            over -= max(0, abs(target[other] - load[other]) - reach)
+        shift(i, other)
+        if back >= 0:
             shift(back, holder)
-            after += priced[back, holder]
-        after += local(holder, other, k1, k2)
-        delta = after - before
-        if _accepted(delta, temperature):
-            cost += delta
-            if reach >= 0:
-                over += max(0, abs(target[holder] - load[holder]) - reach) - beyond
-                over += max(0, abs(target[other] - load[other]) - reach)
-                if over == 0:
-                    best = cost
-                    best_list[:] = team_list
-                    break
-            if cost < best:
+        cost += delta
+        if reach >= 0:
+            over += max(0, abs(target[holder] - load[holder]) - reach)
+            over += max(0, abs(target[other] - load[other]) - reach)
+            if over == 0:
                 best = cost
                 best_list[:] = team_list
-        else:
-            if back >= 0:
-                shift(back, other)
-            shift(i, holder)
+                break
+        if cost < best:
+            best = cost
+            best_list[:] = team_list
     # The total afresh: every teacher's cost, every pair's price and every lecture's split.
     total = constant
     for t in range(len(load)):
