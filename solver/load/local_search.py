@@ -421,6 +421,10 @@ def _kernel(
             cost += lecture_cost(k2)
         return cost
 
+    def beyond(t):
+        """Teacher t's hours beyond the reach."""
+        return max(0, abs(target[t] - load[t]) - reach)
+
     def fits(t, change):
         return least[t] <= load[t] + change <= most[t]
 
@@ -574,15 +578,13 @@ def _kernel(
         if not _accepted(delta, temperature):
             continue
         if reach >= 0:
-            over -= max(0, abs(target[holder] - load[holder]) - reach)
-            over -= max(0, abs(target[other] - load[other]) - reach)
+            over -= beyond(holder) + beyond(other)
         shift(i, other)
         if back >= 0:
             shift(back, holder)
         cost += delta
         if reach >= 0:
-            over += max(0, abs(target[holder] - load[holder]) - reach)
-            over += max(0, abs(target[other] - load[other]) - reach)
+            over += beyond(holder) + beyond(other)
             if over == 0:
                 best = cost
                 best_list[:] = team_list

@@ -290,8 +290,7 @@ def _first_phase(
         return phases
     deadline = clock.elapsed() + clock.remaining() * FIRST_PHASE_SHARE
     proofs = None
-    proofs_beside = parameters.workers >= 2 and len(parts) > 1
-    if proofs_beside:
+    if parameters.workers >= 2 and len(parts) > 1:
         # Beside the search: proofs that parts cannot be held within the bound (which may end the phase).
         proofs = LargestBeside(
             [part.problem for part in parts],
@@ -355,7 +354,7 @@ def _first_phase(
             continue
         blind[worst] = (loose, level)
         slices[worst] *= 2
-        if proofs_beside:  # CP-SAT's tries found nothing the walks had not on either year (findings)
+        if proofs is not None:  # CP-SAT's tries found nothing the walks had not on either year (findings)
             misses[worst] += 1
             continue
         # Alone, CP-SAT asked for everyone within an hour less, from the annealing's nearest miss,
