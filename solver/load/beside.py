@@ -11,11 +11,14 @@ Where the bounds are in before the time is up (a quick machine ends column gener
 300-teacher year at about 40 s of 60), the core would idle: the process then walks the parts it is
 asked to again, from the same first distributions with another seed, and sends each walk's best
 for the search to keep where it does better (a second walk of the same length is the better of the
-two about half the time; findings).
+two about half the time; findings). The search tells the process each part's cost as it ends it
+(through the process's input), and the next walk goes to the part the search left furthest above
+its bound: a walk is worth most where the search's own walk ended badly (findings).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import subprocess
@@ -55,8 +58,9 @@ class Walked(NamedTuple):
 
 
 class Walks(NamedTuple):
-    """Second walks once the bounds are in: the parts in the order to walk them, each walk's
-    seconds, and the seed (another than the search's own walks)."""
+    """Second walks once the bounds are in: the parts that may be walked, in the order to walk those
+    the search has not ended yet, each walk's seconds, and the seed (another than the search's own
+    walks)."""
 
     order: tuple[int, ...]
     seconds: float
@@ -76,6 +80,7 @@ class _Beside:
         environment = dict(os.environ, **{_PATHS: paths})
         self.process = subprocess.Popen(
             [sys.executable, "-P", "-c", _START, self.path],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=environment,
@@ -96,6 +101,14 @@ class _Beside:
     def ready(self) -> bool:
         return self.process.poll() is not None
 
+    def tell(self, message: object) -> None:
+        """A message to the process's input (lost if it has ended)."""
+        if self.process.stdin is None:
+            return
+        with contextlib.suppress(OSError, ValueError):  # (a broken pipe is an OSError)
+            self.process.stdin.write(pickle.dumps(message))
+            self.process.stdin.flush()
+
     def _latest(self) -> object | None:
         """The last message with bounds."""
         return next((m for m in reversed(self.received) if not isinstance(m, Master | Walked)), None)
@@ -103,6 +116,9 @@ class _Beside:
     def _collect(self, seconds: float) -> object | None:
         """The last message, waiting at most `seconds` for the process to end (it is then stopped);
         None if nothing came."""
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
         try:
             self.process.wait(timeout=max(0.0, seconds))
         except subprocess.TimeoutExpired:
@@ -155,6 +171,10 @@ class BoundsBeside(_Beside):
         """The part's master, if its generation has ended beside."""
         return next((m for m in self.received if isinstance(m, Master) and m.position == position), None)
 
+    def searched(self, position: int, cost: int) -> None:
+        """The search has ended the part at `cost` (for the choice of the next walk)."""
+        self.tell((position, cost))
+
     def walked(self, position: int) -> Walked | None:
         """The part's cheapest distribution walked beside, if any."""
         walks = [m for m in self.received if isinstance(m, Walked) and m.position == position]
@@ -179,6 +199,8 @@ def main(path: str) -> None:
         _send(largest_bound(problems, reached, proven, deadline - time.time(), _send))
         return
     parts, weights, cap, (reached, proven), first, walks = payload
+    searched: dict[int, int] = {}  # per part, the cost the search ended it at
+    threading.Thread(target=_hear, args=(sys.stdin.buffer, searched), daemon=True).start()
     problems = [problem for problem, _ in parts]
     largest = list(proven)
     if reached:
@@ -190,9 +212,20 @@ def main(path: str) -> None:
     def generated(position: int, loads: Loads, prices: dict[int, float]) -> None:
         _send(Master(position, loads, prices))  # for the part's dive
 
-    _send((largest, part_bounds(parts, weights, cap, deadline - time.time(), sent, first, generated)))
+    bounds = part_bounds(parts, weights, cap, deadline - time.time(), sent, first, generated)
+    _send((largest, bounds))
     if walks is not None:
-        _walk(parts, weights, cap, walks, deadline)
+        _walk(parts, weights, cap, walks, deadline, bounds, searched)
+
+
+def _hear(stream: IO[bytes], searched: dict[int, int]) -> None:
+    """The search's costs as they come, until its end closes the input."""
+    while True:
+        try:
+            position, cost = pickle.load(stream)
+        except (EOFError, pickle.UnpicklingError, ValueError, OSError, TypeError):
+            return
+        searched[position] = cost
 
 
 def _walk(
@@ -201,11 +234,24 @@ def _walk(
     cap: int | None,
     walks: Walks,
     deadline: float,
+    bounds: Sequence[int],
+    searched: dict[int, int],
 ) -> None:
-    """The walks asked for, in their order, while a whole one fits before `deadline`."""
-    for position in walks.order:
-        if deadline - time.time() < walks.seconds:
-            return
+    """The walks asked for while a whole one fits before `deadline`, each part once: next, of the
+    parts the search has ended above their bounds, the one furthest above (a part it ended at its
+    bound is left), else the first in order the search has not ended yet."""
+    left = list(walks.order)
+    while left and deadline - time.time() >= walks.seconds:
+        heard = dict(searched)  # (the thread hearing the search adds to it)
+        ended = [p for p in left if p in heard]
+        if ended:
+            position = max(ended, key=lambda p: heard[p] - bounds[p])
+            if heard[position] <= bounds[position]:
+                left = [p for p in left if p not in heard]
+                continue
+        else:
+            position = left[0]
+        left.remove(position)
         problem, start = parts[position]
         found, cost = anneal(problem, weights, cap, start, walks.seconds, walks.seed)
         _send(Walked(position, found, cost))

@@ -255,6 +255,8 @@ class _Running:
 
     def done(self, position: int, phase: _Phase) -> None:
         self.update(position, phase)
+        if self.beside is not None:  # where a second walk is worth most
+            self.beside.searched(position, phase.objective)
         last = position == len(self.prices) - 1
         if self.clock.elapsed() - self.shown >= PROGRESS_EVERY or last:
             self.show(f"{position + 1} of {len(self.prices)} parts done")
@@ -447,8 +449,10 @@ def _phase(
 
 def _second_walks(parts: list[Part], tight: list[bool], budget: float, parameters: SolveParameters) -> Walks:
     """What the process beside walks once its bounds are in: the parts that anneal (not those that
-    dive, nor those CP-SAT proves at once), largest first (their walks spread most), each for as
-    long as the search walks it, with another seed than the search's."""
+    dive, nor those CP-SAT proves at once), each for as long as the search walks it, with another
+    seed than the search's. The process walks first the part the search ended furthest above its
+    bound (`_Running.done` tells it), then those not ended yet, largest first (their walks spread
+    most)."""
     shares = _shares(parts, tight)
     sizes = [part_size(part.problem) for part in parts]
     order = sorted(

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import constraints.load as load_rules
+import solver.load.beside as beside_module
 import solver.load.columns as columns_module
 from datasets.load_generator import generate_load
 from models import Scenario
@@ -443,6 +444,48 @@ def test_once_its_bounds_are_in_the_process_beside_walks_the_parts_asked_for_aga
     # Without walks asked for, none come.
     plain = BoundsBeside(parts, rest, None, 60.0)
     assert plain.collect(90.0) is not None and all(plain.walked(p) is None for p in range(len(parts)))
+
+
+def test_second_walks_go_first_where_the_search_ended_furthest_above_the_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Of the parts the search has ended, the one furthest above its bound is walked next; a part it
+    ended at its bound is not walked; parts it has not ended follow in the order asked for."""
+    parts = PARTS[:3]
+    rest = _rest(parts[0][0])
+    walked: list[int] = []
+    sent: list[object] = []
+    monkeypatch.setattr(
+        beside_module, "anneal", lambda problem, *args: (walked.append(len(problem.teachers)), (None, 0))[1]
+    )
+    monkeypatch.setattr(beside_module, "_send", sent.append)
+    sizes = [len(problem.teachers) for problem, _ in parts]
+    bounds = [100, 200, 300]
+    # Part 1 ended 5 above its bound, part 2 at it; part 0 not yet ended (asked for first).
+    searched = {1: 205, 2: 300}
+    beside_module._walk(parts, rest, None, Walks((0, 1, 2), 0.0, 7), time.time() + 60, bounds, searched)
+    assert walked == [sizes[1], sizes[0]]
+    assert [message.position for message in sent] == [1, 0]  # type: ignore[attr-defined]
+    # Every part ended: furthest above first, whatever the order asked for.
+    walked.clear()
+    sent.clear()
+    searched = {0: 190, 1: 205, 2: 301}
+    beside_module._walk(parts, rest, None, Walks((2, 1, 0), 0.0, 7), time.time() + 60, bounds, searched)
+    assert [message.position for message in sent] == [0, 1, 2]  # type: ignore[attr-defined]
+
+
+def test_the_process_beside_hears_where_the_search_ended_each_part() -> None:
+    """The costs the search tells the process beside reach it: a part told it ended at its bound is
+    not walked again, the others are."""
+    parts = PARTS[:3]
+    rest = _rest(parts[0][0])
+    beside = BoundsBeside(parts, rest, None, 60.0, walks=Walks((0, 1, 2), 0.5, 7))
+    beside.searched(0, -1)  # (no part's bound is below nothing)
+    beside.searched(2, 10**9)
+    collected = beside.collect(90.0)
+    assert collected is not None and len(collected[1]) == len(parts)
+    assert beside.walked(0) is None
+    assert beside.walked(1) is not None and beside.walked(2) is not None
 
 
 def test_generations_cut_short_resume_with_what_the_other_parts_left(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -67,6 +67,9 @@ class _Silent:
     def walked(self, position: int) -> None:
         return None
 
+    def searched(self, position: int, cost: int) -> None:
+        pass
+
     def collect(self, seconds: float) -> None:
         return None
 
