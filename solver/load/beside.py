@@ -19,6 +19,7 @@ its bound: a walk is worth most where the search's own walk ended badly (finding
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import pickle
 import subprocess
@@ -241,16 +242,13 @@ def _walk(
     parts the search has ended above their bounds, the one furthest above (a part it ended at its
     bound is left), else the first in order the search has not ended yet."""
     left = list(walks.order)
-    while left and deadline - time.time() >= walks.seconds:
+    while deadline - time.time() >= walks.seconds:
         heard = dict(searched)  # (the thread hearing the search adds to it)
+        left = [p for p in left if heard.get(p, math.inf) > bounds[p]]
+        if not left:
+            return
         ended = [p for p in left if p in heard]
-        if ended:
-            position = max(ended, key=lambda p: heard[p] - bounds[p])
-            if heard[position] <= bounds[position]:
-                left = [p for p in left if p not in heard]
-                continue
-        else:
-            position = left[0]
+        position = max(ended, key=lambda p: heard[p] - bounds[p]) if ended else left[0]
         left.remove(position)
         problem, start = parts[position]
         found, cost = anneal(problem, weights, cap, start, walks.seconds, walks.seed)
