@@ -26,7 +26,7 @@ from __future__ import annotations
 import heapq
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
@@ -532,6 +532,22 @@ class LoadColumns:
         return value, loads
 
 
+def alike_rows(problem: LoadProblem) -> list[list[int]]:
+    """The items grouped where no load can tell them apart: same course, component, term, hours,
+    teachers, candidates, stream, fixed and last year's teachers (a lecture with practices alone:
+    which practices are its own matters). Mostly supervision: a fifth fewer rows on the 300-teacher
+    year's parts."""
+    groups: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    lectures = problem.practices_of
+    for item, candidates in zip(problem.items, problem.candidates, strict=True):
+        if item.index in lectures:
+            groups[("lecture", item.index)].append(item.index)
+            continue
+        key = (item.course, item.component, item.term, item.hours, item.teachers, candidates, item.lecture)
+        groups[(*key, item.fixed, tuple(sorted(item.previous)))].append(item.index)
+    return list(groups.values())
+
+
 def loads_in(problem: LoadProblem, solution: LoadSolution) -> list[list[int]]:
     """Per teacher, the items a distribution gives them."""
     loads: list[list[int]] = [[] for _ in problem.teachers]
@@ -556,17 +572,28 @@ class ColumnGeneration:
         box: float = BOX,
         stabilise: bool = True,
         exact: bool = True,
+        alike: bool = False,
     ):
         """`start`: a distribution whose loads seed the master; without `stabilise` the prices stay
         within the box around `prices` (the feasibility question: every shortfall costs the box);
-        `exact`: see `TeacherLoads`."""
+        `exact`: see `TeacherLoads`; `alike`: one coverage row for items no load can tell apart
+        (`alike_rows`), the same LP with fewer rows (GLOP a third quicker a solve, findings); the
+        master's columns are then not a dive's."""
         self.problem, self.box, self.stabilise = problem, box, stabilise
+        self.rows = alike_rows(problem) if alike else [[item.index] for item in problem.items]
+        self.row_of = [0] * len(problem.items)
+        for row, members in enumerate(self.rows):
+            for i in members:
+                self.row_of[i] = row
         self.loads = LoadColumns(problem, weights, cap, exact)
         self.solver = pywraplp.Solver.CreateSolver("GLOP")
         # Without presolve GLOP starts each round from the last round's basis (the master only gains
         # columns and moves its box): three times as many rounds a second (findings).
         self.solver.SetSolverSpecificParametersAsString(GLOP_WARM)
-        self.coverage = [self.solver.Constraint(item.teachers, item.teachers) for item in problem.items]
+        self.coverage = []
+        for members in self.rows:
+            seats = sum(problem.items[i].teachers for i in members)
+            self.coverage.append(self.solver.Constraint(seats, seats))
         self.convexity = [self.solver.Constraint(1, 1) for _ in problem.teachers]
         self.objective = self.solver.Objective()
         self.objective.SetMinimization()
@@ -574,8 +601,8 @@ class ColumnGeneration:
         self.columns: list[tuple[int, tuple[int, ...], pywraplp.Variable]] = []
         # Slack on each coverage row priced at the centre +- the box keeps the master's prices within
         # the box.
-        self.short = [self.solver.NumVar(0, math.inf, "") for _ in problem.items]
-        self.over = [self.solver.NumVar(0, math.inf, "") for _ in problem.items]
+        self.short = [self.solver.NumVar(0, math.inf, "") for _ in self.rows]
+        self.over = [self.solver.NumVar(0, math.inf, "") for _ in self.rows]
         for row, below, above in zip(self.coverage, self.short, self.over, strict=True):
             row.SetCoefficient(below, 1)
             row.SetCoefficient(above, -1)
@@ -603,15 +630,18 @@ class ColumnGeneration:
         self.columns.append((teacher, key[1], variable))
         self.objective.SetCoefficient(variable, self.loads.loads[teacher].cost(load))
         self.convexity[teacher].SetCoefficient(variable, 1)
-        for i in load:
-            self.coverage[i].SetCoefficient(variable, 1)
+        for row, count in Counter(self.row_of[i] for i in load).items():
+            self.coverage[row].SetCoefficient(variable, count)
         return True
 
     def _centre(self, at: dict[int, float]) -> None:
-        self.centre = at
-        for i, (below, above) in enumerate(zip(self.short, self.over, strict=True)):
-            self.objective.SetCoefficient(below, at.get(i, 0.0) + self.box)
-            self.objective.SetCoefficient(above, -(at.get(i, 0.0) - self.box))
+        """The box around `at`, item prices (a row of alike items centred on their mean)."""
+        self.centre = {
+            row: sum(at.get(i, 0.0) for i in members) / len(members) for row, members in enumerate(self.rows)
+        }
+        for row, (below, above) in enumerate(zip(self.short, self.over, strict=True)):
+            self.objective.SetCoefficient(below, self.centre[row] + self.box)
+            self.objective.SetCoefficient(above, -(self.centre[row] - self.box))
 
     def run(self, seconds: float, log: Callable[[str], None] | None = None) -> None:
         """Rounds until the prices are optimal or the time is spent (a round is not interrupted)."""
@@ -619,10 +649,11 @@ class ColumnGeneration:
         while not self.converged and not self.impossible and time.monotonic() - began < seconds:
             if self.stabilise and self.rounds == WIDEN_AFTER and self.box < WIDE_BOX:
                 self.box = WIDE_BOX
-                self._centre(self.centre)
+                self._centre(self.item_prices(self.centre))
             if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
                 return
-            master = {i: row.dual_value() for i, row in enumerate(self.coverage)}
+            duals = {row: constraint.dual_value() for row, constraint in enumerate(self.coverage)}
+            master = self.item_prices(duals)
             heights = [row.dual_value() for row in self.convexity]
             ceiling = self._ceiling()
             self.rounds += 1
@@ -639,7 +670,7 @@ class ColumnGeneration:
                 if reduced < -IMPROVING and self.add(teacher, load):
                     added += 1
             # Nothing prices out and the box does not bind: the master's optimum is the programme's.
-            inside = all(abs(master[i] - self.centre.get(i, 0.0)) < self.box - IMPROVING for i in master)
+            inside = all(abs(duals[row] - self.centre[row]) < self.box - IMPROVING for row in duals)
             # Or the bound already rounds up to the master's value, which no Lagrangian value passes.
             settled = math.ceil(max(self.best, value) - ROUNDING) >= ceiling
             self.converged = not added and (inside or not self.stabilise) or settled
@@ -651,6 +682,10 @@ class ColumnGeneration:
                 log(f"round {self.rounds} lagrangian {value:.1f} bound {self.best:.1f} added {added}")
             if not self.stabilise and self.best > IMPROVING:
                 return  # the feasibility question is answered
+
+    def item_prices(self, rows: dict[int, float]) -> dict[int, float]:
+        """Per item, its row's price."""
+        return {i: rows[self.row_of[i]] for i in range(len(self.row_of))}
 
     def _ceiling(self) -> float:
         """The most the bound can still become, read off the master just solved: when it covers every
@@ -720,7 +755,7 @@ def column_bound(
     """A proven lower bound on the weighted criteria of every distribution keeping the hard rules
     (and every teacher within `cap` hours of target) from `seconds` of column generation begun at
     `start`'s loads and `prices`; None when no distribution exists."""
-    generation = ColumnGeneration(problem, weights, cap, start, prices, box)
+    generation = ColumnGeneration(problem, weights, cap, start, prices, box, alike=True)
     generation.run(seconds, log)
     return generation.bound()
 
@@ -764,7 +799,7 @@ def part_bounds(
         share = _share(deadline, portions[position], [portions[p] for p in order[turn:]])
         if relaxation is None or share <= 0:
             continue
-        generation = ColumnGeneration(problem, weights, cap, start, relaxation[1])
+        generation = ColumnGeneration(problem, weights, cap, start, relaxation[1], alike=True)
         generation.run(share)
         bounds[position] = max(bounds[position], generation.bound() or 0)
         if found is not None:

@@ -544,3 +544,66 @@ def test_the_box_widens_after_the_first_rounds_and_the_bound_stays(monkeypatch: 
     own = columns_module.ColumnGeneration(problem, rest, None, start, prices[1], box=1.0)
     own.run(30.0)
     assert own.box == 1.0
+
+
+def test_items_no_load_can_tell_apart_share_a_row_and_the_generation_ends_at_the_same_bound() -> None:
+    """The bound's master covers alike items with one row (how many of them a load takes): fewer rows,
+    the same LP, so the same bound, and every item of a row priced alike."""
+    fewer = 0
+    for problem, start in sorted(PARTS, key=lambda part: -len(part[0].items))[:3]:
+        rows = columns_module.alike_rows(problem)
+        assert sorted(i for row in rows for i in row) == list(range(len(problem.items)))
+        for row in rows:
+            first = problem.items[row[0]]
+            for i in row:
+                item = problem.items[i]
+                assert (item.course, item.component, item.term, item.hours, item.lecture) == (
+                    first.course, first.component, first.term, first.hours, first.lecture
+                )  # fmt: skip
+                assert sorted(item.previous) == sorted(first.previous)
+                assert problem.candidates[i] == problem.candidates[row[0]]
+            assert len(row) == 1 or row[0] not in problem.practices_of  # a lecture with practices alone
+        fewer += len(rows) < len(problem.items)
+        rest = _rest(problem)
+        prices = relaxation_prices(problem, rest, None, 10.0)
+        assert prices is not None
+        ends = []
+        for alike in (False, True):
+            generation = columns_module.ColumnGeneration(problem, rest, None, start, prices[1], alike=alike)
+            generation.run(60.0)
+            assert generation.converged
+            ends.append(generation.bound())
+            for row in generation.rows:
+                assert len({generation.prices[i] for i in row}) == 1
+        assert ends[0] == ends[1]
+    assert fewer >= 2
+
+
+def test_items_alike_but_for_last_years_teacher_or_their_lecture_keep_their_own_rows() -> None:
+    """Keeping last year's teacher is priced per item, and a practice counts against its own
+    lecture's split: such items are told apart; the rest of a supervision class shares a row."""
+    teacher = LoadTeacher(
+        index=0,
+        name="Aliya",
+        department="Mathematics",
+        norm=400,
+        qualifications=frozenset({("MAT101", "")}),
+        languages=frozenset({"Russian"}),
+    )
+    other = teacher.model_copy(update={"index": 1, "name": "Bolat"})
+
+    def item(k: int, component: str, **extra: object) -> LoadItem:
+        return LoadItem(index=k, name=f"MAT101 {k}", course="MAT101", component=component, language="Russian",
+                        hours=30, department="Mathematics", **extra)  # fmt: skip
+
+    items = (
+        item(0, "lecture"),
+        item(1, "lecture"),
+        item(2, "practice", lecture=0),
+        item(3, "practice", lecture=1),
+        item(4, "thesis supervision"),
+        item(5, "thesis supervision"),
+        item(6, "thesis supervision", previous=(1,)),
+    )
+    problem = LoadProblem(name="alike", teachers=(teacher, other), items=items)
+    assert sorted(map(sorted, columns_module.alike_rows(problem))) == [[0], [1], [2], [3], [4, 5], [6]]
