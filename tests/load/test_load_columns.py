@@ -396,10 +396,20 @@ def test_a_cap_is_proven_impossible_only_when_nobody_can_be_held_within_it() -> 
     assert 20 <= max(largest_bound([packing, tiny], [20, least], [10, 30], 20.0)) <= least
 
 
-def test_the_parts_named_first_are_generated_first_and_their_masters_come_back_from_beside() -> None:
+def test_the_parts_named_first_are_generated_first_and_their_masters_come_back_from_beside(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     parts = PARTS[:3]
     rest = _rest(parts[0][0])
     order: list[int] = []
+    rows: dict[int, bool] = {}  # per part (its problem's id), whether its master shares rows
+    made = columns_module.ColumnGeneration.__init__
+
+    def making(generation: columns_module.ColumnGeneration, problem: LoadProblem, *args, **kwargs) -> None:
+        made(generation, problem, *args, **kwargs)
+        rows[id(problem)] = kwargs.get("alike", False)
+
+    monkeypatch.setattr(columns_module.ColumnGeneration, "__init__", making)
     masters: dict[int, tuple[list[tuple[int, tuple[int, ...]]], dict[int, float]]] = {}
 
     def generated(position: int, loads: list[tuple[int, tuple[int, ...]]], prices: dict[int, float]) -> None:
@@ -408,6 +418,9 @@ def test_the_parts_named_first_are_generated_first_and_their_masters_come_back_f
 
     part_bounds(parts, rest, None, 6.0, first=[2, 1], generated=generated)
     assert order == [2, 1]  # only the parts named, in that order
+    # The masters a dive starts from keep a row per item; the others share rows among alike items.
+    assert [rows[id(problem)] for problem, _ in parts] == [True, False, False]
+    monkeypatch.undo()
     for position, (loads, prices) in masters.items():
         problem, start = parts[position]
         # The master holds the start's loads, and every load it holds is one its teacher may take.
