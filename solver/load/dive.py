@@ -154,7 +154,7 @@ class Dive:
         for _ in range(rounds):
             if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
                 return False
-            master = {i: row.dual_value() for i, row in enumerate(self.coverage)}
+            master = self.generation.item_prices({r: row.dual_value() for r, row in enumerate(self.coverage)})
             heights = [row.dual_value() for row in self.convexity]
             result = self.loads.lagrangian(master)
             if result is None:
