@@ -1,7 +1,7 @@
 """Compile the numba loops (lesson annealing, post-enrolment ejection and annealing, load annealing
-and pricing) into their on-disk cache, so that no measured run's (or test's, or user's) time limit
-pays the 10-40 s a fresh checkout needs once. `make install` runs this module; the tests and the
-benchmarks call it again (loading the cache takes a second or two)."""
+and pricing, with and without cuts) into their on-disk cache, so that no measured run's (or test's,
+or user's) time limit pays the 10-40 s a fresh checkout needs once. `make install` runs this module;
+the tests and the benchmarks call it again (loading the cache takes a second or two)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def compile_move_loops() -> None:
     from solver.lessons.initial import first_timetable
     from solver.load.columns import LoadColumns
     from solver.load.components import split
+    from solver.load.cuts import CutProgramme
     from solver.load.greedy import greedy_load
     from solver.load.local_search import LoadAnnealer
 
@@ -44,7 +45,12 @@ def compile_move_loops() -> None:
     year = split(generate_load(teachers=40, sections=200, seed=3))[0].problem
     weights = load_rules.weights_for(year, Scenario())
     LoadAnnealer(year, weights, None, greedy_load(year)).step(1.0, 100, seed=0)
-    LoadColumns(year, weights, None).lagrangian({})
+    columns = LoadColumns(year, weights, None)
+    columns.lagrangian({})
+    # The pricing under subset-row cuts: a cut over three of a teacher's items of one term.
+    teacher = columns.loads[0]
+    term = [i for i in teacher.items if year.items[i].term == year.items[teacher.items[0]].term]
+    teacher.cheapest({}, CutProgramme(teacher, {tuple(term[:3]): 1.0}))
 
 
 if __name__ == "__main__":

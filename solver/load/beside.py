@@ -31,7 +31,8 @@ from collections.abc import Sequence
 from typing import IO, NamedTuple
 
 from models.load import LoadProblem, LoadSolution
-from solver.load.columns import Loads, largest_bound, part_bounds
+from solver.load.columns import ColumnGeneration, Loads, largest_bound, part_bounds
+from solver.load.cuts import cut_rounds
 from solver.load.local_search import anneal
 
 _PATHS = "REGISTRAR_BESIDE_PATHS"
@@ -213,10 +214,13 @@ def main(path: str) -> None:
     def generated(position: int, loads: Loads, prices: dict[int, float]) -> None:
         _send(Master(position, loads, prices))  # for the part's dive
 
-    bounds = part_bounds(parts, weights, cap, deadline - time.time(), sent, first, generated)
+    generations: dict[int, ColumnGeneration] = {}
+    bounds = part_bounds(parts, weights, cap, deadline - time.time(), sent, first, generated, generations)
     _send((largest, bounds))
     if walks is not None:
         _walk(parts, weights, cap, walks, deadline, bounds, searched)
+    # What the walks leave raises the bounds by cuts (findings, fifty-seventh stop).
+    cut_rounds(generations, bounds, deadline - time.time(), sent, searched)
 
 
 def _hear(stream: IO[bytes], searched: dict[int, int]) -> None:

@@ -29,6 +29,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
@@ -38,6 +39,9 @@ import constraints.load as load_rules
 from models.load import LoadProblem, LoadSolution
 from solver.load.components import part_size
 from solver.load.relaxation import relaxation_prices
+
+if TYPE_CHECKING:
+    from solver.load.cuts import CutProgramme, SubsetRows
 
 ROUNDING = 1e-6  # what the bound may lose to floating point before it is rounded up
 IMPROVING = 1e-6  # reduced cost below which a load joins the master
@@ -50,6 +54,11 @@ GLOP_WARM = "use_preprocessing: false"
 FIRST_WEIGHT = 2.5
 Loads = list[tuple[int, tuple[int, ...]]]  # a master's loads: (teacher, items)
 BRANCHES = 64  # programmes at most per teacher and prices, branching on courses given in both terms
+import os  # noqa: E402 - probe
+
+CUT_SHARE = float(os.environ.get("CUT_SHARE", "0.5"))  # of the time the generations leave
+CUT_ROUNDS = int(os.environ.get("CUT_ROUNDS", "2"))  # rounds of cuts a part at most
+CUT_CAP = float(os.environ.get("CUT_CAP", "6"))
 
 
 @dataclass
@@ -242,9 +251,12 @@ class TeacherLoads:
         self.open_base: np.ndarray = self.stage_base.copy()
         self.open_forced: np.ndarray = self.stage_forced.copy()
 
-    def cheapest(self, prices: dict[int, float] | np.ndarray) -> tuple[float, list[int]] | None:
+    def cheapest(
+        self, prices: dict[int, float] | np.ndarray, cuts: CutProgramme | None = None
+    ) -> tuple[float, list[int]] | None:
         """The least price of a load within the teacher's limits, and one such load; None when the
-        teacher has none (the forced items alone break a limit).
+        teacher has none (the forced items alone break a limit). `cuts`: the subset-row cuts' duals
+        the load pays too (`cuts.py`).
 
         Best first over courses in both terms: a load the programme charges less than its due for
         such a course splits the search into loads taking the course (charged its due up front, its
@@ -255,7 +267,8 @@ class TeacherLoads:
         if isinstance(prices, dict):
             prices = _dense(prices, len(self.problem.items))
         costs = self.stage_base - np.where(self.stage_item >= 0, prices[np.maximum(self.stage_item, 0)], 0.0)
-        root = self._programme_least(costs, self.setup)
+        least = self._programme_least if cuts is None else cuts.least
+        root = least(costs, self.setup)
         if root is None or not self.joined:
             return root
         best: tuple[float, list[int]] = (math.inf, root[1])
@@ -268,7 +281,7 @@ class TeacherLoads:
             charge, _, taken, left, load = heapq.heappop(waiting)
             if charge >= best[0] - ROUNDING:
                 break
-            due = self.cost(load) - float(prices[load].sum())
+            due = self.cost(load) - float(prices[load].sum()) + (0.0 if cuts is None else cuts.paid(load))
             if due < best[0]:
                 best = (due, load)
             settled = set(taken) | set(left)
@@ -286,14 +299,18 @@ class TeacherLoads:
             if programmes + 2 > BRANCHES:
                 return min(best[0], charge), best[1]
             for branch in ((*taken, short), left), (taken, (*left, short)):
-                found = self._branch(costs, *branch)
+                found = self._branch(least, costs, *branch)
                 programmes += 1
                 if found is not None:
                     heapq.heappush(waiting, (found[0], programmes, *branch, found[1]))
         return best
 
     def _branch(
-        self, costs: np.ndarray, taken: Sequence[int], left: Sequence[int]
+        self,
+        least: Callable[[np.ndarray, np.ndarray], tuple[float, list[int]] | None],
+        costs: np.ndarray,
+        taken: Sequence[int],
+        left: Sequence[int],
     ) -> tuple[float, list[int]] | None:
         """The programme's least with the courses `taken` charged their due up front and `left` out."""
         costs, setup, due = costs.copy(), self.setup.copy(), 0.0
@@ -302,7 +319,7 @@ class TeacherLoads:
             due += self.joined[k].setup
         for k in left:
             costs[self.joined[k].stages] = np.inf
-        found = self._programme_least(costs, setup)
+        found = least(costs, setup)
         return None if found is None else (found[0] + due, found[1])
 
     def _programme_least(self, costs: np.ndarray, setup: np.ndarray) -> tuple[float, list[int]] | None:
@@ -358,7 +375,7 @@ def _term(op, item, share, forced, costs, setup, first, last, size, decisions):
         reach = min(size - 1, reach + q)
         current = rows[now[0], 0]
         if kind == PLAIN:  # left (code 0) or taken (code 1): never the first of a kind
-            _cheapest_way(rows[1 - now[0], 0], chosen[0], current, current, c, np.inf, q, reach, f)
+            _cheapest_way(rows[1 - now[0], 0], chosen[0], current, current, current, c, np.inf, q, reach, f)
             now[0] = 1 - now[0]
             continue
         begun = rows[now[1], 1]
@@ -371,11 +388,12 @@ def _term(op, item, share, forced, costs, setup, first, last, size, decisions):
                 begun[: reach + 1] = np.inf
             continue
         # GROUP_ITEM or PRACTICE: the course begun, or (a practice) the lecture's stream.
-        _cheapest_way(rows[1 - now[1], 1], chosen[1], begun, current, c, cost_open, q, reach, f)
+        _cheapest_way(rows[1 - now[1], 1], chosen[1], begun, begun, current, c, cost_open, q, reach, f)
         now[1] = 1 - now[1]
         if kind == PRACTICE:
             lecture = rows[now[2], 2]
-            _cheapest_way(rows[1 - now[3], 3], chosen[3], rows[now[3], 3], lecture, c, c, q, reach, f)
+            both = rows[now[3], 3]
+            _cheapest_way(rows[1 - now[3], 3], chosen[3], both, both, lecture, c, c, q, reach, f)
             now[3] = 1 - now[3]
             if f:
                 lecture[: reach + 1] = np.inf
@@ -399,14 +417,15 @@ def _open_stream(next_row, codes, fresh_row, begun_row, cost, cost_open, q, reac
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _cheapest_way(next_row, codes, same, before, cost, first_cost, q, reach, forced):
-    """An item that may be left (not if forced: code 0), added to the same table (code 1) or be the
-    first of its kind, from the table before (code 2)."""
+def _cheapest_way(next_row, codes, kept, same, before, cost, first_cost, q, reach, forced):
+    """An item that may be left (not if forced: code 0, the row `kept`), added to its table (code 1,
+    from `same`) or be the first of its kind, from the table before (code 2). Here `kept` and `same`
+    are one row; the programme with cuts (`cuts.py`) takes an item from another state's row."""
     for h in range(min(q, reach + 1)):
-        next_row[h] = np.inf if forced else same[h]
+        next_row[h] = np.inf if forced else kept[h]
         codes[h] = 0
     for h in range(q, reach + 1):
-        best = np.inf if forced else same[h]
+        best = np.inf if forced else kept[h]
         code = 0
         added = same[h - q] + cost
         if added < best:
@@ -470,16 +489,9 @@ def _trace(op, item, share, first, last, decisions, h, taken, count):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _cheapest(
-    op, item, share, forced, costs, setup, first_begin, first_end, second_begin, second_end, hours,
-    least, most, target, w_terms, tolerance, w_total,
-):  # fmt: skip
-    """The least price of a load with total hours in [least, most] over the two terms, each term's
-    table by `_term`, with the term balance and the deviation from target; and the load."""
-    size = hours + 1
-    decisions = np.empty((len(op), 4, size), dtype=np.int8)  # `_term` fills each stage's before use
-    first = _term(op, item, share, forced, costs, setup, first_begin, first_end, size, decisions)
-    second = _term(op, item, share, forced, costs, setup, second_begin, second_end, size, decisions)
+def _both_terms(first, second, least, most, target, w_terms, tolerance, w_total):
+    """The two terms' tables combined: the least over totals in [least, most] with the term balance
+    and the deviation from target, and each term's hours there (-1: none)."""
     best, best_one, best_two = np.inf, -1, -1
     # Only the hours each term can reach (whole items leave most of them out).
     ones, twos = np.flatnonzero(np.isfinite(first)), np.flatnonzero(np.isfinite(second))
@@ -492,6 +504,21 @@ def _cheapest(
             value += w_terms * max(0, abs(one - two) - tolerance) + w_total * abs(target - total)
             if value < best:
                 best, best_one, best_two = value, one, two
+    return best, best_one, best_two
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _cheapest(
+    op, item, share, forced, costs, setup, first_begin, first_end, second_begin, second_end, hours,
+    least, most, target, w_terms, tolerance, w_total,
+):  # fmt: skip
+    """The least price of a load with total hours in [least, most] over the two terms, each term's
+    table by `_term`, with the term balance and the deviation from target; and the load."""
+    size = hours + 1
+    decisions = np.empty((len(op), 4, size), dtype=np.int8)  # `_term` fills each stage's before use
+    first = _term(op, item, share, forced, costs, setup, first_begin, first_end, size, decisions)
+    second = _term(op, item, share, forced, costs, setup, second_begin, second_end, size, decisions)
+    best, best_one, best_two = _both_terms(first, second, least, most, target, w_terms, tolerance, w_total)
     taken = np.empty(len(op), dtype=np.int64)
     count = 0
     if best_one >= 0:
@@ -515,16 +542,24 @@ class LoadColumns:
         changed = weights.get(load_rules.changes.NAME, 0)
         self.constant = changed * sum(len(dict.fromkeys(item.previous)) for item in problem.items)
 
-    def lagrangian(self, prices: dict[int, float]) -> tuple[float, list[list[int]]] | None:
-        """The bound these prices give and each teacher's cheapest load at them (None: some teacher
-        has no load within their limits, so no distribution exists)."""
+    def lagrangian(
+        self, prices: dict[int, float], cuts: SubsetRows | None = None, duals: Sequence[float] = ()
+    ) -> tuple[float, list[list[int]]] | None:
+        """The bound these prices (and the cuts' `duals`) give and each teacher's cheapest load at
+        them (None: some teacher has no load within their limits, so no distribution exists)."""
         value = self.constant + sum(
             prices.get(item.index, 0.0) * item.teachers for item in self.problem.items
         )
+        if cuts is not None:
+            value -= sum(dual * side for dual, side in zip(duals, cuts.sides, strict=True))
         loads = []
         dense = _dense(prices, len(self.problem.items))
-        for teacher in self.loads:
+        for position, teacher in enumerate(self.loads):
             cheapest = teacher.cheapest(dense)
+            # The cheapest load paying no cut is the cheapest with them (they only add).
+            programme = None if cuts is None or cheapest is None else cuts.programme(position, duals)
+            if programme is not None and cheapest is not None and programme.paid(cheapest[1]) > 0:
+                cheapest = teacher.cheapest(dense, programme)
             if cheapest is None:
                 return None
             value += cheapest[0]
@@ -599,6 +634,8 @@ class ColumnGeneration:
         self.objective.SetMinimization()
         self.seen: set[tuple[int, tuple[int, ...]]] = set()
         self.columns: list[tuple[int, tuple[int, ...], pywraplp.Variable]] = []
+        self.cuts: SubsetRows | None = None  # subset-row cuts, once `cut` adds them
+        self.cut_rows: list[pywraplp.Constraint] = []
         # Slack on each coverage row priced at the centre +- the box keeps the master's prices within
         # the box.
         self.short = [self.solver.NumVar(0, math.inf, "") for _ in self.rows]
@@ -632,7 +669,33 @@ class ColumnGeneration:
         self.convexity[teacher].SetCoefficient(variable, 1)
         for row, count in Counter(self.row_of[i] for i in load).items():
             self.coverage[row].SetCoefficient(variable, count)
+        for number, row in enumerate(self.cut_rows):
+            if self.cuts is not None and (coefficient := self.cuts.coefficient(teacher, number, key[1])):
+                row.SetCoefficient(variable, coefficient)
         return True
+
+    def cut(self, count: int | None = None) -> int:
+        """The master's most violated subset-row cuts join it (`cuts.py`); how many. The rounds after
+        price them; `converged` is cleared when any joins."""
+        from solver.load.cuts import PER_ROUND, SubsetRows
+
+        if self.impossible or self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+            return 0
+        if self.cuts is None:
+            seats = [sum(self.problem.items[i].teachers for i in members) for members in self.rows]
+            terms = [item.term for item in self.problem.items]
+            self.cuts = SubsetRows(self.loads.loads, self.rows, seats, terms)
+        values = [(load, variable.solution_value()) for _, load, variable in self.columns]
+        added = self.cuts.violated(values, PER_ROUND if count is None else count)
+        for rows in added:
+            number = self.cuts.add(rows)
+            row = self.solver.Constraint(-math.inf, self.cuts.sides[number])
+            for teacher, load, variable in self.columns:
+                if coefficient := self.cuts.coefficient(teacher, number, load):
+                    row.SetCoefficient(variable, coefficient)
+            self.cut_rows.append(row)
+        self.converged = self.converged and not added
+        return len(added)
 
     def _centre(self, at: dict[int, float]) -> None:
         """The box around `at`, item prices (a row of alike items centred on their mean)."""
@@ -655,9 +718,10 @@ class ColumnGeneration:
             duals = {row: constraint.dual_value() for row, constraint in enumerate(self.coverage)}
             master = self.item_prices(duals)
             heights = [row.dual_value() for row in self.convexity]
+            paying = [max(0.0, -row.dual_value()) for row in self.cut_rows]  # a load's price per cut
             ceiling = self._ceiling()
             self.rounds += 1
-            result = self.loads.lagrangian(master)
+            result = self.loads.lagrangian(master, self.cuts, paying)
             if result is None:
                 self.impossible = True
                 return
@@ -667,6 +731,8 @@ class ColumnGeneration:
                 reduced = (
                     self.loads.loads[teacher].cost(load) - sum(master[i] for i in load) - heights[teacher]
                 )
+                if self.cuts is not None:
+                    reduced += self.cuts.paid(teacher, load, paying)
                 if reduced < -IMPROVING and self.add(teacher, load):
                     added += 1
             # Nothing prices out and the box does not bind: the master's optimum is the programme's.
@@ -768,6 +834,7 @@ def part_bounds(
     found: Callable[[list[int]], None] | None = None,
     first: Sequence[int] = (),
     generated: Callable[[int, Loads, dict[int, float]], None] | None = None,
+    generations: dict[int, ColumnGeneration] | None = None,
 ) -> list[int]:
     """Per part (its problem and a distribution within `cap`), the better of the LP bound and column
     generation's from the LP's prices, in `seconds` in all: first every part's LP (a fraction of a
@@ -776,7 +843,8 @@ def part_bounds(
     to the next, and what the last leaves to the generations cut short, each resumed where it
     stopped. A part whose LP does not finish keeps 0; `found` hears the bounds so far after each
     part's LP and each part's generation, and `generated` each part of `first`'s master (its loads
-    and best prices) when its first turn ends."""
+    and best prices) when its first turn ends; `generations` gets each part's generation (for
+    `cuts.cut_rounds`)."""
     deadline = time.monotonic() + seconds
     sizes = [part_size(problem) for problem, _ in parts]
     relaxed: list[tuple[int, dict[int, float]] | None] = [None] * len(parts)
@@ -794,6 +862,7 @@ def part_bounds(
     order = [*first, *(position for position in range(len(parts)) if position not in first)]
     portions = [size * (FIRST_WEIGHT if position in first else 1.0) for position, size in enumerate(sizes)]
     cut_short: list[tuple[int, ColumnGeneration]] = []
+    generations = {} if generations is None else generations
     for turn, position in enumerate(order):
         (problem, start), relaxation = parts[position], relaxed[position]
         share = _share(deadline, portions[position], [portions[p] for p in order[turn:]])
@@ -812,6 +881,8 @@ def part_bounds(
             generated(position, loads, generation.prices)
         if not generation.converged and not generation.impossible:
             cut_short.append((position, generation))
+        if not generation.impossible:
+            generations[position] = generation
     # What the parts that ended early left goes to the generations cut short, where they stopped
     # (the 300-teacher year at 54 s: 3.7 s left, three parts 10 short of where theirs end).
     for turn, (position, generation) in enumerate(cut_short):

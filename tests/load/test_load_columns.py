@@ -32,6 +32,7 @@ from solver.load.columns import (
     part_bounds,
 )
 from solver.load.components import split
+from solver.load.cuts import CutProgramme
 from solver.load.greedy import greedy_load
 from solver.load.model import LoadCpModel
 from solver.load.relaxation import relaxation_bound, relaxation_prices
@@ -65,11 +66,7 @@ PARTS = _feasible_parts()
 @given(st.integers(min_value=0, max_value=10**6))
 def test_a_teachers_cheapest_load_is_the_least_over_every_load(seed: int) -> None:
     rng = random.Random(seed)
-    problem, _ = PARTS[rng.randrange(len(PARTS))]
-    teacher = rng.randrange(len(problem.teachers))
-    able = [i for i, candidates in enumerate(problem.candidates) if teacher in candidates]
-    # A few of the teacher's items, streams and supervision mixed, so every load can be listed.
-    items = sorted(rng.sample(able, min(len(able), 10)))
+    problem, teacher, items = some_teachers_items(rng)
     shares = sum(problem.items[i].share for i in items)
     target = problem.target(problem.teachers[teacher])
     cap = rng.choice((None, max(0, target - shares // 2)))
@@ -79,26 +76,50 @@ def test_a_teachers_cheapest_load_is_the_least_over_every_load(seed: int) -> Non
     _assert_least_over_every_load(problem, teacher, items, loads, prices)
 
 
+def some_teachers_items(rng: random.Random) -> tuple[LoadProblem, int, list[int]]:
+    """A part, one of its teachers and a few of the teacher's items (streams and supervision mixed),
+    so that every load can be listed."""
+    problem, _ = PARTS[rng.randrange(len(PARTS))]
+    teacher = rng.randrange(len(problem.teachers))
+    able = [i for i, candidates in enumerate(problem.candidates) if teacher in candidates]
+    return problem, teacher, sorted(rng.sample(able, min(len(able), 10)))
+
+
+def proven_optimum(problem: LoadProblem, weights: dict[str, int], seconds: float) -> int | None:
+    """CP-SAT's optimum of the part under `weights`, if it proves one within `seconds`."""
+    exact = LoadCpModel(problem)
+    exact.post(load_rules.units_for(problem), weights)
+    run = solve_model(exact.model, exact.decision_variables(), time_limit=seconds, workers=2, seed=0)
+    return round(run.objective) if run.proven_optimal and run.objective is not None else None
+
+
 def _assert_least_over_every_load(
-    problem: LoadProblem, teacher: int, items: list[int], loads: TeacherLoads, prices: dict[int, float]
+    problem: LoadProblem,
+    teacher: int,
+    items: list[int],
+    loads: TeacherLoads,
+    prices: dict[int, float],
+    cuts: CutProgramme | None = None,
 ) -> None:
+    """The teacher's cheapest load (paying `cuts`' duals too, if given) against every load."""
     forced = {i for i in items if teacher in problem.items[i].fixed}
+    paid = cuts.paid if cuts is not None else lambda _: 0.0
     best = None
     for size in range(len(items) + 1):
         for chosen in itertools.combinations(items, size):
             hours = sum(problem.items[i].share for i in chosen)
             if not forced <= set(chosen) or not loads.least <= hours <= loads.most:
                 continue
-            value = loads.cost(chosen) - sum(prices[i] for i in chosen)
+            value = loads.cost(chosen) - sum(prices[i] for i in chosen) + paid(chosen)
             best = value if best is None else min(best, value)
-    cheapest = loads.cheapest(prices)
+    cheapest = loads.cheapest(prices, cuts)
     if best is None:
         assert cheapest is None
         return
     assert cheapest is not None
     value, load = cheapest
     assert abs(value - best) < 1e-6
-    assert abs(loads.cost(load) - sum(prices[i] for i in load) - value) < 1e-6
+    assert abs(loads.cost(load) - sum(prices[i] for i in load) + paid(load) - value) < 1e-6
 
 
 @pytest.mark.parametrize("fixed_on", ["lecture", "practice"])
@@ -243,13 +264,9 @@ def test_column_generation_beats_the_lp_and_holds_below_proven_optima() -> None:
         bound = column_bound(part, rest, None, start, 2.0, relaxed[1])
         assert bound is not None
         better += bound > lp
-        if proven < 3:
-            exact = LoadCpModel(part)
-            exact.post(load_rules.units_for(part), rest)
-            run = solve_model(exact.model, exact.decision_variables(), time_limit=10, workers=2, seed=0)
-            if run.proven_optimal and run.objective is not None:
-                assert bound <= round(run.objective)
-                proven += 1
+        if proven < 3 and (optimum := proven_optimum(part, rest, 10)) is not None:
+            assert bound <= optimum
+            proven += 1
     assert proven >= 1 and better >= 3
 
 
