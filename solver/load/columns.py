@@ -54,11 +54,6 @@ GLOP_WARM = "use_preprocessing: false"
 FIRST_WEIGHT = 2.5
 Loads = list[tuple[int, tuple[int, ...]]]  # a master's loads: (teacher, items)
 BRANCHES = 64  # programmes at most per teacher and prices, branching on courses given in both terms
-import os  # noqa: E402 - probe
-
-CUT_SHARE = float(os.environ.get("CUT_SHARE", "0.5"))  # of the time the generations leave
-CUT_ROUNDS = int(os.environ.get("CUT_ROUNDS", "2"))  # rounds of cuts a part at most
-CUT_CAP = float(os.environ.get("CUT_CAP", "6"))
 
 
 @dataclass
@@ -862,7 +857,6 @@ def part_bounds(
     order = [*first, *(position for position in range(len(parts)) if position not in first)]
     portions = [size * (FIRST_WEIGHT if position in first else 1.0) for position, size in enumerate(sizes)]
     cut_short: list[tuple[int, ColumnGeneration]] = []
-    generations = {} if generations is None else generations
     for turn, position in enumerate(order):
         (problem, start), relaxation = parts[position], relaxed[position]
         share = _share(deadline, portions[position], [portions[p] for p in order[turn:]])
@@ -881,7 +875,7 @@ def part_bounds(
             generated(position, loads, generation.prices)
         if not generation.converged and not generation.impossible:
             cut_short.append((position, generation))
-        if not generation.impossible:
+        if generations is not None and not generation.impossible:
             generations[position] = generation
     # What the parts that ended early left goes to the generations cut short, where they stopped
     # (the 300-teacher year at 54 s: 3.7 s left, three parts 10 short of where theirs end).
