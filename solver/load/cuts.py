@@ -6,7 +6,7 @@ three sum to at most one), which fractional masters break (loads taking two of t
 each). Over rows of alike items the same is half the sum of three coverage rows rounded down
 (a Chvatal-Gomory cut): a load counts half the items it takes of the three rows, rounded down, and
 their seats, halved and rounded down, bound the sum. With such cuts a department's bound rises by
-1-8 (findings, fifty-seventh stop).
+1-9 (findings, fifty-seventh stop).
 
 A load then pays a cut's dual for every second item it takes of it, which the programme over hours
 cannot see; here it carries each open cut as a bit (an odd number of its items taken so far; the
