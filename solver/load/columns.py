@@ -229,6 +229,7 @@ class TeacherLoads:
             self.bounds[term - 1] = (start, len(op))
         self.op = np.array(op, dtype=np.int64)
         self.stage_item = np.array(item, dtype=np.int64)
+        self.stage_of = {i: stage for stage, i in enumerate(item) if i >= 0}  # each item's stage
         self.setup = np.array(setup, dtype=np.float64)
         self.stage_share = np.array([entries[i].share if i >= 0 else 0 for i in item], dtype=np.int64)
         self.stage_forced = np.array([i in self.forced for i in item], dtype=np.bool_)
@@ -552,9 +553,8 @@ class LoadColumns:
         for position, teacher in enumerate(self.loads):
             cheapest = teacher.cheapest(dense)
             # The cheapest load paying no cut is the cheapest with them (they only add).
-            programme = None if cuts is None or cheapest is None else cuts.programme(position, duals)
-            if programme is not None and cheapest is not None and programme.paid(cheapest[1]) > 0:
-                cheapest = teacher.cheapest(dense, programme)
+            if cuts is not None and cheapest is not None and cuts.paid(position, cheapest[1], duals) > 0:
+                cheapest = teacher.cheapest(dense, cuts.programme(position, duals))
             if cheapest is None:
                 return None
             value += cheapest[0]
@@ -672,7 +672,7 @@ class ColumnGeneration:
     def cut(self, count: int | None = None) -> int:
         """The master's most violated subset-row cuts join it (`cuts.py`); how many. The rounds after
         price them; `converged` is cleared when any joins."""
-        from solver.load.cuts import PER_ROUND, SubsetRows
+        from solver.load.cuts import PER_ROUND, SubsetRows  # cuts.py builds on this module
 
         if self.impossible or self.solver.Solve() != pywraplp.Solver.OPTIMAL:
             return 0

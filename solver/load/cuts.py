@@ -206,13 +206,18 @@ def _cheapest(
     return best, taken[:count]
 
 
+def pairs(chosen: set[int], cut: Cut) -> int:
+    """How many times a load of items `chosen` pays the cut: half its items of it, rounded down."""
+    return len(chosen.intersection(cut)) // 2
+
+
 class CutProgramme:
     """A teacher's programme paying the duals of the cuts it remembers (those with a dual only)."""
 
     def __init__(self, teacher: TeacherLoads, cuts: dict[Cut, float]):
         """`cuts`: each remembered cut's dual (positive: what a load pays per second item of it)."""
         self.teacher, self.cuts = teacher, cuts
-        stage_of = {int(i): stage for stage, i in enumerate(teacher.stage_item) if i >= 0}
+        stage_of = teacher.stage_of
         spans = []
         for cut in cuts:
             stages = [stage_of[i] for i in cut if i in stage_of]
@@ -266,7 +271,7 @@ class CutProgramme:
     def paid(self, load: Iterable[int]) -> float:
         """The duals the load pays."""
         chosen = set(load)
-        return sum(dual * (len(chosen.intersection(cut)) // 2) for cut, dual in self.cuts.items())
+        return sum(dual * pairs(chosen, cut) for cut, dual in self.cuts.items())
 
     def least(self, costs: np.ndarray, setup: np.ndarray) -> tuple[float, list[int]] | None:
         """The programme's least with the teacher's stage costs and preparations, the duals paid."""
@@ -299,7 +304,6 @@ class SubsetRows:
         self.known: set[tuple[int, int, int]] = set()
         self.remembered: list[dict[int, None]] = [{} for _ in teachers]  # per teacher, cut numbers
         self._open = [np.zeros(len(t.op) + 1, dtype=np.int64) for t in teachers]
-        self._stage = [{int(i): s for s, i in enumerate(t.stage_item) if i >= 0} for t in teachers]
 
     def add(self, rows: tuple[int, int, int]) -> int:
         """The cut over three rows joins (its number); each teacher remembers it if it fits."""
@@ -308,8 +312,8 @@ class SubsetRows:
         self.cuts.append(cut)
         self.sides.append(sum(self.seats[row] for row in rows) // 2)
         self.known.add(rows)
-        for teacher, (open_now, stage_of) in enumerate(zip(self._open, self._stage, strict=True)):
-            stages = [stage_of[i] for i in cut if i in stage_of]
+        for teacher, (open_now, loads) in enumerate(zip(self._open, self.teachers, strict=True)):
+            stages = [loads.stage_of[i] for i in cut if i in loads.stage_of]
             if len(stages) < 2:
                 continue
             span = slice(min(stages), max(stages) + 1)
@@ -321,14 +325,12 @@ class SubsetRows:
     def coefficient(self, teacher: int, number: int, load: Collection[int]) -> int:
         """The load's coefficient in the cut's row: half its items of the cut, rounded down (0 where
         the teacher does not remember the cut)."""
-        if number not in self.remembered[teacher]:
-            return 0
-        return len(set(load).intersection(self.cuts[number])) // 2
+        return pairs(set(load), self.cuts[number]) if number in self.remembered[teacher] else 0
 
     def paid(self, teacher: int, load: Collection[int], duals: Sequence[float]) -> float:
-        return sum(
-            duals[n] * self.coefficient(teacher, n, load) for n in self.remembered[teacher] if duals[n] > 0
-        )
+        """The duals the teacher's load pays."""
+        chosen = set(load)
+        return sum(duals[n] * pairs(chosen, self.cuts[n]) for n in self.remembered[teacher] if duals[n] > 0)
 
     def programme(self, teacher: int, duals: Sequence[float]) -> CutProgramme | None:
         """The teacher's programme with the duals of its cuts (None: none has a dual)."""
@@ -376,7 +378,8 @@ def cut_rounds(
     ended: Mapping[int, int] | None = None,
 ) -> list[int]:
     """Rounds of cuts on the parts' generations (`columns.part_bounds`), each part's bound in
-    `bounds` raised as its master's rises, in `seconds`: smallest part first (the quickest to gain),
+    `bounds` raised as its master's rises, in `seconds`: smallest part first (its rounds the
+    shortest, though not always the most gained a second: findings, fifty-seventh stop),
     a turn of TURN seconds at most each (a generation not ended goes on), the parts in turn again
     for up to ROUNDS rounds. A part `ended` (by the search) at its bound is left; `found` hears the
     bounds after each turn."""

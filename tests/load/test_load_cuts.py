@@ -78,7 +78,7 @@ def test_a_teacher_remembers_no_more_cuts_open_at_once_than_its_slots(
     rows = generation.cuts
     forgotten = 0
     for teacher, loads in enumerate(rows.teachers):
-        stage_of = {int(i): s for s, i in enumerate(loads.stage_item) if i >= 0}
+        stage_of = loads.stage_of
         open_at = [0] * (len(loads.op) + 1)
         for number in rows.remembered[teacher]:
             stages = [stage_of[i] for i in rows.cuts[number] if i in stage_of]
