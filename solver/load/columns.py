@@ -643,6 +643,7 @@ class ColumnGeneration:
         self.prices = dict(prices or {})
         self.best = -math.inf
         self.rounds = 0
+        self.spent = 0.0  # seconds in `run` (a round of cuts takes about as long again: findings)
         self.converged = False
         first = self.loads.lagrangian(self.prices)
         self.impossible = first is None
@@ -704,7 +705,13 @@ class ColumnGeneration:
     def run(self, seconds: float, log: Callable[[str], None] | None = None) -> None:
         """Rounds until the prices are optimal or the time is spent (a round is not interrupted)."""
         began = time.monotonic()
-        while not self.converged and not self.impossible and time.monotonic() - began < seconds:
+        try:
+            self._rounds(began + seconds, log)
+        finally:
+            self.spent += time.monotonic() - began
+
+    def _rounds(self, deadline: float, log: Callable[[str], None] | None) -> None:
+        while not self.converged and not self.impossible and time.monotonic() < deadline:
             if self.stabilise and self.rounds == WIDEN_AFTER and self.box < WIDE_BOX:
                 self.box = WIDE_BOX
                 self._centre(self.item_prices(self.centre))

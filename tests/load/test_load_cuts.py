@@ -183,3 +183,26 @@ def test_what_the_walks_leave_raises_the_parts_bounds_by_cuts_and_parts_ended_at
     assert all(after >= was for after, was in zip(bounds, before, strict=True))
     assert any(after > was for after, was in zip(bounds, before, strict=True))
     assert heard and heard[-1] == bounds
+
+
+def test_cut_rounds_take_the_quickest_generations_first_and_the_parts_named_last_after_the_rest() -> None:
+    parts = PARTS[:3]
+    generations: dict[int, ColumnGeneration] = {}
+    bounds = part_bounds(parts, _rest(parts[0][0]), None, 60.0, generations=generations)
+    turns: list[int] = []  # the parts whose masters were cut, in turn
+    for position, generation in generations.items():
+        assert generation.converged and generation.spent > 0
+        # As if the largest part's generation took least (the parts have 7, 1 and 4 teachers).
+        generation.spent = [1.0, 5.0, 3.0][position]
+        cut = generation.cut
+
+        def noted(count: int | None = None, position: int = position, cut: object = cut) -> int:
+            turns.append(position)
+            return cut(count)  # type: ignore[operator]
+
+        generation.cut = noted  # type: ignore[method-assign]
+    cut_rounds(generations, list(bounds), 60.0, rounds=1)
+    assert turns == [0, 2, 1]
+    turns.clear()
+    cut_rounds(generations, list(bounds), 60.0, rounds=1, last={0})
+    assert turns == [2, 1, 0]
