@@ -665,9 +665,9 @@ class ColumnGeneration:
         self.convexity[teacher].SetCoefficient(variable, 1)
         for row, count in Counter(self.row_of[i] for i in load).items():
             self.coverage[row].SetCoefficient(variable, count)
-        for number, row in enumerate(self.cut_rows):
-            if self.cuts is not None and (coefficient := self.cuts.coefficient(teacher, number, key[1])):
-                row.SetCoefficient(variable, coefficient)
+        if self.cuts is not None:
+            for number, coefficient in self.cuts.coefficients(teacher, key[1]).items():
+                self.cut_rows[number].SetCoefficient(variable, coefficient)
         return True
 
     def cut(self, count: int | None = None) -> int:
@@ -683,13 +683,14 @@ class ColumnGeneration:
             self.cuts = SubsetRows(self.loads.loads, self.rows, seats, terms)
         values = [(load, variable.solution_value()) for _, load, variable in self.columns]
         added = self.cuts.violated(values, PER_ROUND if count is None else count)
+        first = len(self.cut_rows)  # the number of the first cut joining
         for rows in added:
-            number = self.cuts.add(rows)
-            row = self.solver.Constraint(-math.inf, self.cuts.sides[number])
+            self.cut_rows.append(self.solver.Constraint(-math.inf, self.cuts.sides[self.cuts.add(rows)]))
+        if added:
             for teacher, load, variable in self.columns:
-                if coefficient := self.cuts.coefficient(teacher, number, load):
-                    row.SetCoefficient(variable, coefficient)
-            self.cut_rows.append(row)
+                for number, coefficient in self.cuts.coefficients(teacher, load).items():
+                    if number >= first:
+                        self.cut_rows[number].SetCoefficient(variable, coefficient)
         self.converged = self.converged and not added
         return len(added)
 

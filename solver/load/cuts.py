@@ -303,6 +303,8 @@ class SubsetRows:
         self.sides: list[int] = []  # each cut's right-hand side
         self.known: set[tuple[int, int, int]] = set()
         self.remembered: list[dict[int, None]] = [{} for _ in teachers]  # per teacher, cut numbers
+        # Per teacher, per item of the cuts it remembers, those cuts (a load's counts read off it).
+        self.holding: list[dict[int, list[int]]] = [{} for _ in teachers]
         self._open = [np.zeros(len(t.op) + 1, dtype=np.int64) for t in teachers]
 
     def add(self, rows: tuple[int, int, int]) -> int:
@@ -320,17 +322,20 @@ class SubsetRows:
             if open_now[span].max() < SLOTS:
                 open_now[span] += 1
                 self.remembered[teacher][number] = None
+                for i in cut:
+                    if i in loads.stage_of:
+                        self.holding[teacher].setdefault(i, []).append(number)
         return number
 
-    def coefficient(self, teacher: int, number: int, load: Collection[int]) -> int:
-        """The load's coefficient in the cut's row: half its items of the cut, rounded down (0 where
-        the teacher does not remember the cut)."""
-        return pairs(set(load), self.cuts[number]) if number in self.remembered[teacher] else 0
+    def coefficients(self, teacher: int, load: Iterable[int]) -> dict[int, int]:
+        """The load's coefficients in the rows of the cuts the teacher remembers, those not 0."""
+        holding = self.holding[teacher]
+        counts = Counter(number for i in load for number in holding.get(i, ()))
+        return {number: count // 2 for number, count in counts.items() if count > 1}
 
-    def paid(self, teacher: int, load: Collection[int], duals: Sequence[float]) -> float:
+    def paid(self, teacher: int, load: Iterable[int], duals: Sequence[float]) -> float:
         """The duals the teacher's load pays."""
-        chosen = set(load)
-        return sum(duals[n] * pairs(chosen, self.cuts[n]) for n in self.remembered[teacher] if duals[n] > 0)
+        return sum(duals[n] * times for n, times in self.coefficients(teacher, load).items() if duals[n] > 0)
 
     def programme(self, teacher: int, duals: Sequence[float]) -> CutProgramme | None:
         """The teacher's programme with the duals of its cuts (None: none has a dual)."""

@@ -17,7 +17,7 @@ import solver.load.cuts as cuts_module
 from models.load import LoadProblem
 from solver.engine import solve_model
 from solver.load.columns import ColumnGeneration, LoadColumns, TeacherLoads, loads_in, part_bounds
-from solver.load.cuts import CutProgramme, SubsetRows, cut_rounds
+from solver.load.cuts import CutProgramme, SubsetRows, cut_rounds, pairs
 from solver.load.model import LoadCpModel
 from solver.load.relaxation import relaxation_prices
 from tests.load.test_load_columns import (
@@ -90,7 +90,7 @@ def test_a_teacher_remembers_no_more_cuts_open_at_once_than_its_slots(
         assert programme is None or programme.slots <= 2
         touching = [n for n, cut in enumerate(rows.cuts) if sum(i in stage_of for i in cut) > 1]
         for number in set(touching) - set(rows.remembered[teacher]):
-            assert rows.coefficient(teacher, number, list(stage_of)) == 0
+            assert number not in rows.coefficients(teacher, list(stage_of))
             forgotten += 1
     assert forgotten > 0
 
@@ -117,9 +117,15 @@ def test_the_cuts_hold_for_every_distribution_found() -> None:
             rows = generation.cuts
             assert rows is not None
             for loads in [loads_in(problem, start), *_distributions(problem)]:
+                # A load's coefficient in a cut's row: half its items of the cut, rounded down, where
+                # its teacher remembers the cut, else 0.
+                coefficients = [rows.coefficients(t, load) for t, load in enumerate(loads)]
+                for t, load in enumerate(loads):
+                    for number, cut in enumerate(rows.cuts):
+                        remembered = number in rows.remembered[t]
+                        assert coefficients[t].get(number, 0) == (pairs(set(load), cut) if remembered else 0)
                 for number, side in enumerate(rows.sides):
-                    taken = sum(rows.coefficient(t, number, load) for t, load in enumerate(loads))
-                    assert taken <= side
+                    assert sum(mine.get(number, 0) for mine in coefficients) <= side
                     checked += 1
     assert checked > 100
 
