@@ -381,7 +381,6 @@ def cut_rounds(
     seconds: float,
     found: Callable[[list[int]], None] | None = None,
     ended: Mapping[int, int] | None = None,
-    rounds: int = ROUNDS,
     last: Collection[int] = (),
 ) -> list[int]:
     """Rounds of cuts on the parts' generations (`columns.part_bounds`), each part's bound in
@@ -389,11 +388,11 @@ def cut_rounds(
     (a round takes about as long as the generation did, and gains 2-7 on most departments: the most a
     second), the parts numbered in `last` after the rest (the tight departments, where a round gains
     0-1), a turn of TURN seconds at most each (a generation not ended goes on), the parts in turn again
-    for up to `rounds` rounds (findings, fifty-seventh and fifty-eighth stops). A part `ended` (by the
+    for up to ROUNDS rounds (findings, fifty-seventh and fifty-eighth stops). A part `ended` (by the
     search) at its bound is left; `found` hears the bounds after each turn."""
     deadline = time.monotonic() + seconds
     order = sorted(generations, key=lambda position: (position in last, generations[position].spent))
-    for _ in range(rounds):
+    for _ in range(ROUNDS):
         for position in order:
             left = deadline - time.monotonic()
             if left <= 0:

@@ -207,8 +207,11 @@ def test_cut_rounds_take_the_quickest_generations_first_and_the_parts_named_last
             return cut(count)  # type: ignore[operator]
 
         generation.cut = noted  # type: ignore[method-assign]
-    cut_rounds(generations, list(bounds), 60.0, rounds=1)
-    assert turns == [0, 2, 1]
+    cut_rounds(generations, list(bounds), 60.0)
+    assert turns[:3] == [0, 2, 1]  # the first round's turns
+    for position, generation in generations.items():
+        assert generation.converged  # so the next call's first round cuts every part again
+        generation.spent = [1.0, 5.0, 3.0][position]  # the rounds above added their time
     turns.clear()
-    cut_rounds(generations, list(bounds), 60.0, rounds=1, last={0})
-    assert turns == [2, 1, 0]
+    cut_rounds(generations, list(bounds), 60.0, last={0})
+    assert turns[:3] == [2, 1, 0]
