@@ -101,18 +101,44 @@ class LoadCpModel:
             self.model.add(literal == int(teacher in solution.teachers[item]))
         return True
 
-    def free_only(self, solution: LoadSolution, teachers: set[int]) -> None:
+    def free_only(self, solution: LoadSolution, teachers: set[int]) -> list[tuple[int, int]]:
         """Every decision fixed to `solution` but those of the items `teachers` hold, which may go to
         any of `teachers` that may take them: a neighbourhood for CP-SAT to re-solve. The bounds are
-        rewritten in place, so one model serves neighbourhood after neighbourhood."""
+        rewritten in place, so one model serves neighbourhood after neighbourhood; what comes back
+        is the (item, teacher) pairs left free."""
         variables = self.model.proto.variables
+        free = []
         for (item, teacher), literal in self.teaches.items():
             held = solution.teachers[item]
             domain = variables[literal.index].domain
             if teacher in teachers and not teachers.isdisjoint(held):
                 domain[0], domain[1] = 0, 1
+                free.append((item, teacher))
             else:
                 domain[0] = domain[1] = int(teacher in held)
+        return free
+
+    def hint_only(self, solution: LoadSolution, pairs: list[tuple[int, int]]) -> None:
+        """Hints for the decisions of `pairs` alone (the rest fixed, their hints would cost time)."""
+        self.model.clear_hints()
+        for item, teacher in pairs:
+            self.model.add_hint(self.teaches[item, teacher], teacher in solution.teachers[item])
+
+    def decode_only(
+        self, solution: LoadSolution, pairs: list[tuple[int, int]], values: dict[int, int]
+    ) -> LoadSolution:
+        """`solution` with the decisions of `pairs` read from `values` (a neighbourhood's solve)."""
+        teams = list(solution.teachers)
+        changed: dict[int, set[int]] = {}
+        for item, teacher in pairs:
+            team = changed.setdefault(item, set(teams[item]))
+            if values[self.teaches[item, teacher].index]:
+                team.add(teacher)
+            else:
+                team.discard(teacher)
+        for item, team in changed.items():  # in the order `decode` gives
+            teams[item] = tuple(teacher for teacher in self._by_item[item] if teacher in team)
+        return LoadSolution(problem_name=self.problem.name, teachers=tuple(teams))
 
     def decode(self, values: dict[int, int]) -> LoadSolution:
         return LoadSolution(

@@ -211,11 +211,20 @@ def test_a_neighbourhood_of_a_few_teachers_moves_only_their_items_and_only_among
     rough = greedy_load(problem)  # far from the best, so the three teachers' items have better places
     moved = 0
     for chosen in ({0, 1, 2}, {1, 3, 5}):  # one model, neighbourhood after neighbourhood
-        exact.free_only(rough, chosen)
-        exact.model.clear_hints()
+        free = exact.free_only(rough, chosen)
+        assert set(free) == {
+            (item, teacher)
+            for item, before in enumerate(rough.teachers)
+            if not chosen.isdisjoint(before)
+            for teacher in problem.candidates[item]
+            if teacher in chosen
+        }
+        exact.hint_only(rough, free)
         run = solve_model(exact.model, exact.decision_variables(), time_limit=5.0, workers=1, seed=0)
         assert run.has_solution
         found = exact.decode(run.values)
+        # Read back from the free decisions alone, the same distribution.
+        assert exact.decode_only(rough, free, run.values) == found
         for item, (before, after) in enumerate(zip(rough.teachers, found.teachers, strict=True)):
             if chosen.isdisjoint(before):
                 assert after == before, problem.items[item].name  # nobody chosen held it: kept
