@@ -8,7 +8,7 @@ and the parts' bounds after each part's LP and column generation (every message 
 own, so the search can use one at once and a process stopped early loses nothing it sent).
 
 Where the bounds are in before the time is up (column generation on the 300-teacher year ends at
-about 40-50 s of 60), the core would idle: the process then walks the parts it is asked to
+about 38-50 s of 60), the core would idle: the process then walks the parts it is asked to
 again, from the same first distributions with another seed, and sends each walk's best
 for the search to keep where it does better (a second walk of the same length is the better of the
 two about half the time; findings). The search tells the process each part's cost as it ends it

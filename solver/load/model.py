@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from types import ModuleType
 
 from ortools.sat.python import cp_model
@@ -88,9 +89,11 @@ class LoadCpModel:
     def decision_variables(self) -> list[cp_model.IntVar]:
         return list(self.teaches.values())
 
-    def hint(self, solution: LoadSolution) -> None:
-        for (item, teacher), literal in self.teaches.items():
-            self.model.add_hint(literal, teacher in solution.teachers[item])
+    def hint(self, solution: LoadSolution, pairs: Iterable[tuple[int, int]] | None = None) -> None:
+        """Hints from `solution` for every decision, or for those of `pairs` alone (a neighbourhood's
+        free ones: hinting the fixed rest costs time)."""
+        for item, teacher in self.teaches if pairs is None else pairs:
+            self.model.add_hint(self.teaches[item, teacher], teacher in solution.teachers[item])
 
     def fix(self, solution: LoadSolution) -> bool:
         """Fix the decisions to a solution; False when it uses a teacher the model has no Boolean for."""
@@ -117,12 +120,6 @@ class LoadCpModel:
             else:
                 domain[0] = domain[1] = int(teacher in held)
         return free
-
-    def hint_only(self, solution: LoadSolution, pairs: list[tuple[int, int]]) -> None:
-        """Hints for the decisions of `pairs` alone (the rest fixed, their hints would cost time)."""
-        self.model.clear_hints()
-        for item, teacher in pairs:
-            self.model.add_hint(self.teaches[item, teacher], teacher in solution.teachers[item])
 
     def decode_only(
         self, solution: LoadSolution, pairs: list[tuple[int, int]], values: dict[int, int]

@@ -666,7 +666,8 @@ def _polish(
     teachers = range(len(part.teachers))
     while (left := deadline - time.monotonic()) >= POLISH_LEAST:
         free = exact.free_only(solution, set(random.sample(teachers, min(POLISH_GROUP, len(teachers)))))
-        exact.hint_only(solution, free)
+        exact.model.clear_hints()
+        exact.hint(solution, free)
         run = solve_model(
             exact.model,
             [exact.teaches[pair] for pair in free],

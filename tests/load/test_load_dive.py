@@ -219,7 +219,8 @@ def test_a_neighbourhood_of_a_few_teachers_moves_only_their_items_and_only_among
             for teacher in problem.candidates[item]
             if teacher in chosen
         }
-        exact.hint_only(rough, free)
+        exact.model.clear_hints()
+        exact.hint(rough, free)
         run = solve_model(exact.model, exact.decision_variables(), time_limit=5.0, workers=1, seed=0)
         assert run.has_solution
         found = exact.decode(run.values)
