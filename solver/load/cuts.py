@@ -382,28 +382,38 @@ def cut_rounds(
     found: Callable[[list[int]], None] | None = None,
     ended: Mapping[int, int] | None = None,
     last: Collection[int] = (),
+    rounds: int = ROUNDS,
 ) -> list[int]:
     """Rounds of cuts on the parts' generations (`columns.part_bounds`), each part's bound in
     `bounds` raised as its master's rises, in `seconds`: the part whose generation took least first
     (a round takes about as long as the generation did, and gains 2-7 on most departments: the most a
     second), the parts numbered in `last` after the rest (the tight departments, where a round gains
     0-1), a turn of TURN seconds at most each (a generation not ended goes on), the parts in turn again
-    for up to ROUNDS rounds (findings, fifty-seventh and fifty-eighth stops). A part `ended` (by the
-    search) at its bound is left; `found` hears the bounds after each turn."""
+    for up to `rounds` rounds (findings, fifty-seventh and fifty-eighth stops). A part `ended` (by
+    the search) at its bound is left; `found` hears the bounds after each turn."""
     deadline = time.monotonic() + seconds
     order = sorted(generations, key=lambda position: (position in last, generations[position].spent))
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         for position in order:
             left = deadline - time.monotonic()
             if left <= 0:
                 return bounds
-            generation = generations[position]
             if ended is not None and ended.get(position, math.inf) <= bounds[position]:
                 continue
-            if generation.impossible or (generation.converged and not generation.cut()):
+            raised = cut_turn(generations[position], left)
+            if raised is None:
                 continue
-            generation.run(min(left, TURN))
-            bounds[position] = max(bounds[position], generation.bound() or 0)
+            bounds[position] = max(bounds[position], raised)
             if found is not None:
                 found(list(bounds))
     return bounds
+
+
+def cut_turn(generation: ColumnGeneration, seconds: float) -> int | None:
+    """A part's turn of cuts: where its generation has converged, its most violated cuts join the
+    master; then the generation runs (pricing them) for up to TURN of `seconds`. The part's bound
+    after it, or None where no cut joined a converged generation (or no distribution exists)."""
+    if generation.impossible or (generation.converged and not generation.cut()):
+        return None
+    generation.run(min(seconds, TURN))
+    return generation.bound() or 0

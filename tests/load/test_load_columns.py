@@ -5,6 +5,7 @@ give a lower bound, and column generation beats the LP bound without passing a p
 from __future__ import annotations
 
 import itertools
+import pickle
 import random
 import time
 from pathlib import Path
@@ -493,15 +494,78 @@ def test_second_walks_go_first_where_the_search_ended_furthest_above_the_bound(
     bounds = [100, 200, 300]
     # Part 1 ended 5 above its bound, part 2 at it; part 0 not yet ended (asked for first).
     searched = {1: 205, 2: 300}
-    beside_module._walk(parts, rest, None, Walks((0, 1, 2), 0.0, 7), time.time() + 60, bounds, searched)
+    walks = Walks((0, 1, 2), 0.0, 7)
+    beside_module._walk(parts, rest, None, walks, time.time() + 60, bounds, searched, {}, sent.append)
     assert walked == [sizes[1], sizes[0]]
     assert [message.position for message in sent] == [1, 0]  # type: ignore[attr-defined]
     # Every part ended: furthest above first, whatever the order asked for.
     walked.clear()
     sent.clear()
     searched = {0: 190, 1: 205, 2: 301}
-    beside_module._walk(parts, rest, None, Walks((2, 1, 0), 0.0, 7), time.time() + 60, bounds, searched)
+    walks = Walks((2, 1, 0), 0.0, 7)
+    beside_module._walk(parts, rest, None, walks, time.time() + 60, bounds, searched, {}, sent.append)
     assert [message.position for message in sent] == [0, 1, 2]  # type: ignore[attr-defined]
+
+
+def test_a_second_walk_no_better_than_the_search_gives_its_part_a_turn_of_cuts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A walk beside that does no better than the search's own end says the part is on its walks'
+    plateau: its generation gets a turn of cuts there and then, and a bound it raises is sent at
+    once. A part whose walk does better, or which the search has not ended, gets none."""
+    parts = PARTS[:3]
+    rest = _rest(parts[0][0])
+    generations: dict[int, columns_module.ColumnGeneration] = {}
+    bounds = part_bounds(parts, rest, None, 60.0, generations=generations)
+    before = list(bounds)
+    # The walk's cost per part: no better than the search for part 0, better for part 1.
+    walk_cost = {id(parts[0][0]): before[0] + 50, id(parts[1][0]): before[1], id(parts[2][0]): 0}
+    monkeypatch.setattr(beside_module, "anneal", lambda problem, *args: (None, walk_cost[id(problem)]))
+    monkeypatch.setattr(beside_module, "_send", lambda message: None)
+    heard: list[list[int]] = []
+    searched = {0: before[0] + 50, 1: before[1] + 50}  # part 2 not ended yet
+    walks = Walks((0, 1, 2), 0.0, 7)
+    beside_module._walk(
+        parts, rest, None, walks, time.time() + 60, bounds, searched, generations, heard.append
+    )
+    assert generations[0].cuts is not None and generations[0].cuts.cuts  # cut, and its cuts priced
+    assert generations[1].cuts is None and generations[2].cuts is None
+    assert bounds[1:] == before[1:] and bounds[0] >= before[0]
+    assert heard == ([bounds] if bounds[0] > before[0] else [])
+
+
+def test_the_process_beside_cuts_a_round_before_it_walks_and_leaves_the_rest_to_more_rounds(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Once the generations are in: one round of cuts in at most FIRST_CUTS_SHARE of what is left,
+    the walks, then the rounds of cuts that take what the walks leave."""
+    parts = PARTS[:3]
+    rest = _rest(parts[0][0])
+    calls: list[tuple[str, object]] = []
+
+    def cuts(
+        generations: object,
+        bounds: object,
+        seconds: float,
+        *args: object,
+        rounds: int | None = None,
+        **kw: object,
+    ) -> None:
+        calls.append(("cuts", (rounds, seconds)))
+
+    monkeypatch.setattr(beside_module, "cut_rounds", cuts)
+    monkeypatch.setattr(beside_module, "_walk", lambda *args: calls.append(("walks", args[3])))
+    monkeypatch.setattr(beside_module, "_hear", lambda stream, searched: None)
+    monkeypatch.setattr(beside_module, "_send", lambda message: None)
+    walks = Walks((0, 1, 2), 0.5, 7)
+    payload = (parts, rest, None, ([], []), (), walks)
+    path = tmp_path / "job.pickle"
+    path.write_bytes(pickle.dumps(("parts", payload, time.time() + 60.0)))
+    beside_module.main(str(path))
+    assert [kind for kind, _ in calls] == ["cuts", "walks", "cuts"]
+    (rounds, seconds), walked, (more, _) = calls[0][1], calls[1][1], calls[2][1]
+    assert rounds == 1 and 0 < seconds <= 60.0 * beside_module.FIRST_CUTS_SHARE
+    assert walked == walks and more is None  # (as many rounds as the time takes, up to ROUNDS)
 
 
 def test_the_process_beside_hears_where_the_search_ended_each_part() -> None:

@@ -215,3 +215,10 @@ def test_cut_rounds_take_the_quickest_generations_first_and_the_parts_named_last
     turns.clear()
     cut_rounds(generations, list(bounds), 60.0, last={0})
     assert turns[:3] == [2, 1, 0]
+    # One round asked for: a turn each, no more.
+    for position, generation in generations.items():
+        assert generation.converged
+        generation.spent = [1.0, 5.0, 3.0][position]
+    turns.clear()
+    cut_rounds(generations, list(bounds), 60.0, rounds=1)
+    assert turns == [0, 2, 1]
