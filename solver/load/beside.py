@@ -271,10 +271,7 @@ def _walk(
         found, cost = anneal(problem, weights, cap, start, walks.seconds, walks.seed)
         _send(Walked(position, found, cost))
         if cost >= searched.get(position, math.inf) and position in generations:
-            raised = cut_turn(generations[position], deadline - time.time())
-            if raised is not None and raised > bounds[position]:
-                bounds[position] = raised
-                sent(bounds)
+            cut_turn(generations, position, bounds, deadline - time.time(), sent)
 
 
 def _send(message: object) -> None:

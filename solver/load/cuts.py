@@ -390,7 +390,7 @@ def cut_rounds(
     second), the parts numbered in `last` after the rest (the tight departments, where a round gains
     0-1), a turn of TURN seconds at most each (a generation not ended goes on), the parts in turn again
     for up to `rounds` rounds (findings, fifty-seventh and fifty-eighth stops). A part `ended` (by
-    the search) at its bound is left; `found` hears the bounds after each turn."""
+    the search) at its bound is left; `found` hears the bounds whenever a turn raises them."""
     deadline = time.monotonic() + seconds
     order = sorted(generations, key=lambda position: (position in last, generations[position].spent))
     for _ in range(rounds):
@@ -400,20 +400,27 @@ def cut_rounds(
                 return bounds
             if ended is not None and ended.get(position, math.inf) <= bounds[position]:
                 continue
-            raised = cut_turn(generations[position], left)
-            if raised is None:
-                continue
-            bounds[position] = max(bounds[position], raised)
-            if found is not None:
-                found(list(bounds))
+            cut_turn(generations, position, bounds, left, found)
     return bounds
 
 
-def cut_turn(generation: ColumnGeneration, seconds: float) -> int | None:
+def cut_turn(
+    generations: Mapping[int, ColumnGeneration],
+    position: int,
+    bounds: list[int],
+    seconds: float,
+    found: Callable[[list[int]], None] | None = None,
+) -> None:
     """A part's turn of cuts: where its generation has converged, its most violated cuts join the
-    master; then the generation runs (pricing them) for up to TURN of `seconds`. The part's bound
-    after it, or None where no cut joined a converged generation (or no distribution exists)."""
+    master (none joining ends the turn); then the generation runs, pricing them, for up to TURN of
+    `seconds`, and the part's bound in `bounds` rises with it (`found` hears the bounds when it
+    does)."""
+    generation = generations[position]
     if generation.impossible or (generation.converged and not generation.cut()):
-        return None
+        return
     generation.run(min(seconds, TURN))
-    return generation.bound() or 0
+    raised = generation.bound() or 0
+    if raised > bounds[position]:
+        bounds[position] = raised
+        if found is not None:
+            found(list(bounds))
